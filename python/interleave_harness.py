@@ -1,0 +1,218 @@
+"""Interleave's harness: runs one function (or snippet) of a user's file under one execution model.
+
+Standard library only, Python 3.9+. Started by the runner, once per model:
+
+    python interleave_harness.py inspect SOURCE DISPLAY_FILE   -> JSON on stdout
+    python interleave_harness.py run CONFIG.json
+
+``run`` writes worker events to memory-mapped files (see interleave_capture) and run-level
+records to ``control.jsonl`` in the config's folder. The user's own output passes through to our
+stdout/stderr unchanged. Exit status 3 means the user's input was at fault (the reason is the
+last control record).
+"""
+import json
+import os
+import sys
+import threading
+import time
+import traceback
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import interleave_capture as capture  # noqa: E402
+import interleave_loader as loader  # noqa: E402
+
+BAD_INPUT = 3
+_now = time.perf_counter_ns
+
+
+class Control(object):
+    """Run-level records, few per run: one write each so they survive the harness dying."""
+
+    def __init__(self, folder):
+        self._fd = os.open(os.path.join(folder, "control.jsonl"),
+                           os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+
+    def write(self, record):
+        os.write(self._fd, (json.dumps(record) + "\n").encode("utf-8"))
+
+
+def python_info():
+    gil = True
+    if hasattr(sys, "_is_gil_enabled"):
+        gil = bool(sys._is_gil_enabled())
+    return {"version": "%d.%d.%d" % sys.version_info[:3],
+            "implementation": sys.implementation.name.replace("cpython", "CPython"),
+            "executable": sys.executable, "gil": gil, "cpuCount": os.cpu_count(),
+            "platform": sys.platform,
+            "clock": "time.perf_counter_ns (system-wide monotonic clock)"}
+
+
+class Target(object):
+    """What a worker calls: the function with its arguments, or the snippet."""
+
+    def __init__(self, config):
+        self.config = config
+        self.module, self.skipped = loader.load_module(config["source"], config["file"])
+        snippet = config.get("snippet")
+        if snippet:
+            code = loader.compile_snippet(snippet["text"], snippet["line"], config["file"])
+            namespace = self.module.__dict__
+            self.call = lambda: exec(code, namespace)
+            return
+        name = config["function"]
+        function = self.module.__dict__.get(name)
+        if not callable(function):
+            raise loader.LoadError("function", "%s has no function %r" % (config["file"], name))
+        args, kwargs = loader.parse_args(config.get("args") or "", self.module.__dict__)
+
+        def call():
+            result = function(*args, **kwargs)
+            if hasattr(result, "__await__"):
+                import asyncio
+                asyncio.run(result)
+        self.call = call
+
+
+def _status_of(exc):
+    if isinstance(exc, SystemExit):
+        code = exc.code
+        if code is None:
+            code = 0
+        elif not isinstance(code, int):
+            code = 1
+        return {"status": "exited", "exitCode": code}
+    return {"status": "error",
+            "error": {"type": type(exc).__name__, "message": str(exc), "traceback": _user_traceback(exc)}}
+
+
+def _user_traceback(exc):
+    """The traceback from the first frame that is not the harness's own."""
+    tb = exc.__traceback__
+    here = os.path.dirname(os.path.abspath(__file__))
+    while tb is not None and os.path.dirname(tb.tb_frame.f_code.co_filename) == here:
+        tb = tb.tb_next
+    return "".join(traceback.format_exception(type(exc), exc, tb))
+
+
+def run_worker(target, recorder, cpu_clock):
+    """One worker's body on the current thread: begin, call, end — never raises."""
+    capture.attach(recorder)
+    cpu0 = cpu_clock()
+    recorder.begin()
+    status = {"status": "ok"}
+    try:
+        target.call()
+    except BaseException as e:  # the worker's failure is data
+        status = _status_of(e)
+    finally:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except Exception:
+            pass
+        recorder.end(cpu_clock() - cpu0, status)
+        capture.detach()
+    return status
+
+
+def _recorder(config, worker):
+    return capture.Recorder(os.path.join(config["dir"], "w%d.trc" % worker), config["file"],
+                            int(config.get("maxEvents") or 1000000))
+
+
+def process_main(config, worker):
+    """Entry point of a process worker (picklable for spawn/forkserver)."""
+    capture.install()
+    recorder = _recorder(config, worker)
+    try:
+        target = Target(config)
+    except loader.LoadError as e:
+        recorder.end(0, {"status": "error", "error": {"type": "LoadError", "message": e.message,
+                                                       "traceback": e.traceback_text or ""}})
+        os._exit(BAD_INPUT)
+    status = run_worker(target, recorder, time.process_time_ns)
+    recorder.close()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if status["status"] == "exited":
+        os._exit(status["exitCode"] if isinstance(status["exitCode"], int) else 1)
+
+
+def run_model(config, control):
+    model = config["model"]
+    workers = int(config["workers"])
+    target = Target(config)
+    control.write({"type": "loaded", "skippedLines": target.skipped, "pid": os.getpid()})
+    recorders = [] if model == "process" else [_recorder(config, i) for i in range(workers)]
+    if model == "sequential":
+        t0 = _now()
+        control.write({"type": "runStart", "t": t0})
+        for i in range(workers):
+            run_worker(target, recorders[i], time.thread_time_ns)
+    elif model == "thread":
+        t0 = _now()
+        control.write({"type": "runStart", "t": t0})
+        threads = [threading.Thread(target=run_worker, args=(target, recorders[i], time.thread_time_ns),
+                                    name="Thread-%d" % (i + 1), daemon=True)
+                   for i in range(workers)]
+        for i, thread in enumerate(threads):
+            control.write({"type": "created", "worker": i, "t": _now()})
+            thread.start()
+        for i, thread in enumerate(threads):
+            thread.join()
+            control.write({"type": "joined", "worker": i, "t": _now()})
+    elif model == "process":
+        import multiprocessing
+        method = config.get("startMethod") or None
+        context = multiprocessing.get_context(method)
+        control.write({"type": "startMethod", "startMethod": context.get_start_method()})
+        sys.stdout.flush()
+        sys.stderr.flush()
+        t0 = _now()
+        control.write({"type": "runStart", "t": t0})
+        processes = [context.Process(target=process_main, args=(config, i), name="Process-%d" % (i + 1))
+                     for i in range(workers)]
+        for i, process in enumerate(processes):
+            control.write({"type": "created", "worker": i, "t": _now()})
+            process.start()
+            control.write({"type": "pid", "worker": i, "pid": process.pid})
+        for i, process in enumerate(processes):
+            process.join()
+            control.write({"type": "joined", "worker": i, "t": _now(), "exitCode": process.exitcode})
+    else:
+        raise loader.LoadError("model", "unknown model %r" % model)
+    control.write({"type": "runEnd", "t": _now()})
+    for recorder in recorders:
+        recorder.close()
+
+
+def main(argv):
+    if len(argv) >= 3 and argv[1] == "inspect":
+        try:
+            tree = loader.parse(loader.read_source(argv[2]), argv[3] if len(argv) > 3 else argv[2])
+            result = {"ok": True, "functions": loader.list_functions(tree), "python": python_info()}
+        except loader.LoadError as e:
+            result = {"ok": False, "error": e.to_json(), "python": python_info()}
+        sys.stdout.write(json.dumps(result) + "\n")
+        return 0
+    if len(argv) != 3 or argv[1] != "run":
+        sys.stderr.write("usage: interleave_harness.py inspect SOURCE [FILE] | run CONFIG.json\n")
+        return 2
+    with open(argv[2], encoding="utf-8") as f:
+        config = json.load(f)
+    control = Control(config["dir"])
+    control.write(dict(type="python", **python_info()))
+    capture.install()
+    try:
+        run_model(config, control)
+    except loader.LoadError as e:
+        control.write(dict(type="badInput", **e.to_json()))
+        return BAD_INPUT
+    sys.stdout.flush()
+    sys.stderr.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,100 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { runTrace } from './runner/engine';
+import { UserError } from './runner/errors';
+import { findInterpreter } from './python/interpreter';
+import { reportHtml } from './report/html';
+import { formatNs, summarizeTrace } from './shared/summary';
+import { MODELS, type Model, type StartMethod } from './shared/trace';
+
+const USAGE = `usage: interleave run FILE --function NAME [--models sequential,thread,process] [--workers 2]
+                      [--args EXPR] [--timeout 30] [--start-method fork|spawn|forkserver]
+                      [--python PATH] [--json PATH] [--html PATH] [--quiet]`;
+
+class UsageError extends Error {}
+
+function parse(argv: string[]) {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      function: { type: 'string', short: 'f' },
+      models: { type: 'string', default: MODELS.join(',') },
+      workers: { type: 'string', default: '2' },
+      args: { type: 'string', default: '' },
+      timeout: { type: 'string', default: '30' },
+      'start-method': { type: 'string' },
+      python: { type: 'string' },
+      json: { type: 'string' },
+      html: { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) return null;
+  if (positionals[0] !== 'run' || positionals.length !== 2) throw new UsageError('expected: interleave run FILE --function NAME');
+  if (!values.function) throw new UsageError('--function NAME is required');
+  const models = values.models.split(',').map((m) => m.trim()).filter(Boolean);
+  const unknown = models.filter((m) => !MODELS.includes(m as Model));
+  if (unknown.length || !models.length) throw new UsageError(`--models: unknown model ${unknown.join(', ') || '(none)'}; choose from ${MODELS.join(', ')}`);
+  const workers = Number(values.workers);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 256) throw new UsageError('--workers must be a whole number from 1 to 256');
+  const timeout = Number(values.timeout);
+  if (!(timeout > 0)) throw new UsageError('--timeout must be a positive number of seconds');
+  const startMethod = values['start-method'];
+  if (startMethod && !['fork', 'spawn', 'forkserver'].includes(startMethod)) throw new UsageError('--start-method must be fork, spawn or forkserver');
+  return {
+    file: path.resolve(positionals[1]), function: values.function, models: models as Model[], workers, args: values.args, timeout,
+    startMethod: startMethod as StartMethod | undefined, python: values.python, json: values.json, html: values.html, quiet: values.quiet,
+  };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let opts: ReturnType<typeof parse>;
+  try {
+    opts = parse(argv);
+  } catch (e) {
+    process.stderr.write(`interleave: ${(e as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (!opts) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  try {
+    if (!fs.existsSync(opts.file)) throw new UserError('file', `${opts.file}: no such file`);
+    const candidates = opts.python ? [opts.python] : process.platform === 'win32' ? ['python', 'py'] : ['python3', 'python'];
+    const python = await findInterpreter(candidates);
+    const controller = new AbortController();
+    process.once('SIGINT', () => controller.abort());
+    const trace = await runTrace({
+      python: python.executable, file: opts.file, function: opts.function, args: opts.args, models: opts.models, workers: opts.workers,
+      timeoutSeconds: opts.timeout, startMethod: opts.startMethod, signal: controller.signal,
+      // The user's output, unchanged, on our stderr: stdout carries the summary.
+      onOutput: opts.quiet ? undefined : (_model, _stream, text) => process.stderr.write(text),
+    });
+    if (opts.json) fs.writeFileSync(opts.json, JSON.stringify(trace));
+    if (opts.html) fs.writeFileSync(opts.html, reportHtml(trace));
+    const summaries = summarizeTrace(trace);
+    for (const s of summaries) {
+      const speed = s.speedup === null ? '' : `  speedup ${s.speedup.toFixed(2)}×`;
+      process.stdout.write(`${s.model.padEnd(10)} wall ${formatNs(s.wallNs).padStart(9)}  cpu ${s.cpuNs === null ? '—' : formatNs(s.cpuNs)}  events ${s.events}  switches ${s.switches}${speed}\n           ${s.verdict}\n`);
+    }
+    if (opts.json) process.stdout.write(`trace: ${opts.json}\n`);
+    if (opts.html) process.stdout.write(`report: ${opts.html}\n`);
+    return 0;
+  } catch (e) {
+    if (e instanceof UserError) {
+      const where = e.details.line && !e.message.includes(`:${e.details.line}:`) ? ` (${path.basename(opts.file)}:${e.details.line})` : '';
+      process.stderr.write(`interleave: ${e.message.split('\n')[0]}${where}\n`);
+      return 2;
+    }
+    process.stderr.write(`interleave: internal error: ${(e as Error).stack ?? e}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => (process.exitCode = code));
+}

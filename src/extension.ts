@@ -1,0 +1,39 @@
+import * as vscode from 'vscode';
+import { RunCodeLensProvider } from './commands/codeLens';
+import { COMMAND, runConcurrently, type CommandContext } from './commands/runConcurrently';
+import { TimelinePanel } from './panels/TimelinePanel';
+import { TraceStore } from './panels/traceStore';
+import type { TimelineState } from './shared/protocol';
+import type { Trace } from './shared/trace';
+
+/** What the extension exports (used by the integration tests). */
+export interface InterleaveApi {
+  /** Traces the current panel has been given, in order. */
+  shownTraces(): readonly Trace[];
+}
+
+// Registers commands, the CodeLens and the panel serializer. Runs no user code.
+export function activate(context: vscode.ExtensionContext): InterleaveApi {
+  const output = vscode.window.createOutputChannel('Interleave');
+  const store = new TraceStore(vscode.Uri.joinPath(context.globalStorageUri, 'traces'));
+  const ctx: CommandContext = { extensionUri: context.extensionUri, store, output, memento: context.workspaceState };
+  const codeLens = new RunCodeLensProvider();
+  context.subscriptions.push(
+    output,
+    codeLens,
+    vscode.commands.registerCommand(COMMAND, (uri?: vscode.Uri, functionName?: string) =>
+      runConcurrently(ctx, { uri: uri instanceof vscode.Uri ? uri : undefined, functionName: typeof functionName === 'string' ? functionName : undefined }),
+    ),
+    vscode.languages.registerCodeLensProvider({ language: 'python' }, codeLens),
+    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('interleave.codeLens') && codeLens.refresh()),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => codeLens.refresh()),
+    vscode.window.registerWebviewPanelSerializer(TimelinePanel.viewType, {
+      deserializeWebviewPanel: (panel: vscode.WebviewPanel, state: TimelineState | undefined) => TimelinePanel.revive(panel, context.extensionUri, store, state),
+    }),
+  );
+  return { shownTraces: () => TimelinePanel.current?.shownTraces ?? [] };
+}
+
+export function deactivate(): void {
+  TimelinePanel.current?.dispose();
+}

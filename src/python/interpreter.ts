@@ -1,0 +1,57 @@
+import * as childProcess from 'node:child_process';
+import { UserError } from '../runner/errors';
+import { runToCompletion, type SpawnFn } from '../runner/harness';
+
+export const MIN_PYTHON: readonly [number, number] = [3, 9];
+
+export interface Interpreter {
+  /** The real binary (`sys.executable`): a pyenv-style shim costs ≈ 5× the start-up time. */
+  executable: string;
+  version: string;
+}
+
+const PROBE = 'import sys, json; print(json.dumps({"executable": sys.executable, "version": "%d.%d.%d" % sys.version_info[:3]}))';
+const cache = new Map<string, Interpreter>();
+
+/** Asks `command` what it is; checks it is Python 3.9+. Cached per command. */
+export async function probeInterpreter(command: string, spawn: SpawnFn = childProcess.spawn): Promise<Interpreter> {
+  const known = cache.get(command);
+  if (known) return known;
+  let reply: { code: number | null; stdout: string; stderr: string };
+  try {
+    reply = await runToCompletion(spawn, command, ['-c', PROBE], 15_000);
+  } catch (e) {
+    throw new UserError('python', `Python was not found at "${command}" (${(e as Error).message}). Install Python 3.9+ or set "interleave.pythonPath".`);
+  }
+  let found: Interpreter;
+  try {
+    found = JSON.parse(reply.stdout.trim()) as Interpreter;
+  } catch {
+    throw new UserError('python', `"${command}" did not answer as Python 3 does (exit ${reply.code}): ${(reply.stderr || reply.stdout).trim().slice(0, 300)}. Set "interleave.pythonPath" to a Python 3.9+ interpreter.`);
+  }
+  const [major, minor] = found.version.split('.').map(Number);
+  if (major < MIN_PYTHON[0] || (major === MIN_PYTHON[0] && minor < MIN_PYTHON[1])) {
+    throw new UserError('python', `Python ${found.version} at "${found.executable}" is too old: Interleave needs Python ${MIN_PYTHON.join('.')}+. Set "interleave.pythonPath" to a newer interpreter.`);
+  }
+  if (!found.executable) found.executable = command;
+  cache.set(command, found);
+  return found;
+}
+
+/** The first of `candidates` that is a usable Python; the last error when none is. */
+export async function findInterpreter(candidates: string[], spawn?: SpawnFn): Promise<Interpreter> {
+  let last: unknown;
+  for (const c of candidates) {
+    try {
+      return await probeInterpreter(c, spawn);
+    } catch (e) {
+      last = e;
+    }
+  }
+  if (last instanceof UserError && candidates.length === 1) throw last;
+  throw new UserError('python', `No Python 3.9+ found (tried ${candidates.join(', ')}). Install Python or set "interleave.pythonPath".`);
+}
+
+export function clearInterpreterCache(): void {
+  cache.clear();
+}

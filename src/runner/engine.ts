@@ -1,0 +1,97 @@
+import * as childProcess from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { UserError } from './errors';
+import type { SpawnFn } from './harness';
+import { inspectFile, type FunctionInfo } from './inspect';
+import { runModel } from './runModel';
+import { TRACE_SCHEMA, type Model, type OutputEvent, type StartMethod, type Trace } from '../shared/trace';
+
+/** Everything needed to run one target under several models. */
+export interface TraceRequest {
+  python: string;
+  file: string;
+  /** The editor's unsaved text; the file on disk when absent. */
+  text?: string;
+  /** A function name, or a snippet (a selection of statements, with its first line). */
+  function?: string;
+  snippet?: { text: string; startLine: number; endLine: number };
+  args?: string;
+  models: Model[];
+  workers: number;
+  startMethod?: StartMethod;
+  timeoutSeconds: number;
+  maxEvents?: number;
+  signal?: AbortSignal;
+  spawn?: SpawnFn;
+  onOutput?: (model: Model, stream: 'stdout' | 'stderr', text: string) => void;
+  onRunStart?: (model: Model) => void;
+  onEvents?: (model: Model, events: OutputEvent[]) => void;
+}
+
+/** Runs the request's models one after another and returns the trace (format v1). */
+export async function runTrace(req: TraceRequest): Promise<Trace> {
+  const spawn = req.spawn ?? childProcess.spawn;
+  if (!fs.existsSync(req.file) && req.text === undefined) {
+    throw new UserError('file', `No such file: ${req.file}`, { file: req.file });
+  }
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'interleave-src-'));
+  try {
+    let source = req.file;
+    if (req.text !== undefined) {
+      source = path.join(tmp, 'source.py');
+      fs.writeFileSync(source, req.text, 'utf8');
+    }
+    const inspection = await inspectFile(spawn, req.python, source, req.file);
+    let target: FunctionInfo | undefined;
+    if (!req.snippet) {
+      target = inspection.functions.find((f) => f.name === req.function);
+      if (!target) throw noSuchFunction(req.file, req.function ?? '', inspection.functions);
+      if (target.required.length > 0 && !(req.args ?? '').trim()) {
+        throw new UserError('args', `${target.name}() needs arguments (${target.required.join(', ')}): pass them as a Python call, e.g. --args '${target.required.map((p) => `${p}=…`).join(', ')}'.`, { file: req.file, line: target.line });
+      }
+    }
+    const trace: Trace = {
+      schema: TRACE_SCHEMA,
+      target: req.snippet
+        ? { file: req.file, function: null, line: req.snippet.startLine, snippet: { startLine: req.snippet.startLine, endLine: req.snippet.endLine } }
+        : { file: req.file, function: target!.name, line: target!.line, ...(req.args ? { args: req.args } : {}) },
+      python: inspection.python,
+      runs: [],
+    };
+    for (const model of req.models) {
+      if (req.signal?.aborted) break;
+      req.onRunStart?.(model);
+      const result = await runModel({
+        python: req.python,
+        file: req.file,
+        source,
+        function: req.snippet ? null : target!.name,
+        snippet: req.snippet ? { text: req.snippet.text, line: req.snippet.startLine } : undefined,
+        args: req.args,
+        model,
+        workers: req.workers,
+        startMethod: req.startMethod,
+        timeoutMs: req.timeoutSeconds * 1000,
+        maxEvents: req.maxEvents,
+        signal: req.signal,
+        spawn,
+        onOutput: req.onOutput && ((stream, text) => req.onOutput!(model, stream, text)),
+        onEvents: req.onEvents && ((events) => req.onEvents!(model, events)),
+      });
+      if (result.python) trace.python = result.python;
+      trace.target.skippedLines = result.skippedLines;
+      trace.runs.push(result.run);
+    }
+    return trace;
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function noSuchFunction(file: string, name: string, functions: FunctionInfo[]): UserError {
+  const names = functions.map((f) => f.name);
+  const list = names.length ? `Functions there: ${names.join(', ')}.` : 'It has no top-level functions.';
+  return new UserError('function', `${path.basename(file)} has no top-level function "${name}". ${list}`, { file, functions: names });
+}

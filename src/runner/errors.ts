@@ -1,0 +1,25 @@
+/** Problems a user can meet and fix; `message` tells them what to do. */
+export type UserErrorKind =
+  | 'file' // unknown or unreadable file
+  | 'syntax' // syntax error in the file or selection
+  | 'function' // no such function / no function at the cursor
+  | 'args' // missing or bad call arguments
+  | 'import' // the module's import failed
+  | 'python' // no Python, or too old
+  | 'encoding'
+  | 'harness'; // the harness itself failed (a bug of ours, reported with its output)
+
+export class UserError extends Error {
+  constructor(
+    readonly kind: UserErrorKind,
+    message: string,
+    readonly details: { file?: string; line?: number | null; col?: number | null; traceback?: string; functions?: string[] } = {},
+  ) {
+    super(message);
+    this.name = 'UserError';
+  }
+}
+
+export function isUserError(e: unknown): e is UserError {
+  return e instanceof UserError;
+}

@@ -1,0 +1,50 @@
+import { UserError } from './errors';
+import { harnessScript, runToCompletion, type SpawnFn } from './harness';
+import type { PythonInfo } from '../shared/trace';
+
+/** A top-level function of the user's file, as Python's own parser sees it. */
+export interface FunctionInfo {
+  name: string;
+  /** Line of `def`. */
+  line: number;
+  /** First line including decorators. */
+  startLine: number;
+  endLine: number;
+  params: string[];
+  /** Parameters without a default: the call needs arguments for these. */
+  required: string[];
+  isAsync: boolean;
+}
+
+export interface Inspection {
+  functions: FunctionInfo[];
+  python: PythonInfo;
+}
+
+interface InspectReply {
+  ok: boolean;
+  functions?: FunctionInfo[];
+  python: PythonInfo;
+  error?: { kind: string; message: string; line: number | null; col: number | null };
+}
+
+/** Parses the file with the user's Python (no code of theirs runs); syntax errors become UserErrors. */
+export async function inspectFile(spawn: SpawnFn, python: string, sourcePath: string, displayFile: string): Promise<Inspection> {
+  const { code, stdout, stderr } = await runToCompletion(spawn, python, [harnessScript(), 'inspect', sourcePath, displayFile]);
+  let reply: InspectReply;
+  try {
+    reply = JSON.parse(stdout) as InspectReply;
+  } catch {
+    throw new UserError('harness', `Interleave could not inspect ${displayFile} (exit ${code}): ${stderr.trim() || stdout.trim()}`);
+  }
+  if (!reply.ok || !reply.functions) {
+    const e = reply.error!;
+    throw new UserError(e.kind === 'syntax' ? 'syntax' : 'encoding', e.message, { file: displayFile, line: e.line, col: e.col });
+  }
+  return { functions: reply.functions, python: reply.python };
+}
+
+/** The top-level function whose lines (decorators included) hold `line`. */
+export function functionAt(functions: FunctionInfo[], line: number): FunctionInfo | undefined {
+  return functions.find((f) => line >= f.startLine && line <= f.endLine);
+}

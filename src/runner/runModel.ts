@@ -1,0 +1,282 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { UserError } from './errors';
+import { harnessEnv, harnessScript, type SpawnFn } from './harness';
+import { WorkerFileReader } from './workerFile';
+import type { WorkerRecord } from './workerLog';
+import type { Model, OutputEvent, PythonInfo, Run, StartMethod, WorkerInfo } from '../shared/trace';
+
+/** What one model run needs. */
+export interface ModelRunOptions {
+  python: string;
+  /** The user's file as shown to them (frames, `line`, module `__file__`). */
+  file: string;
+  /** Where the text to run is (the file itself, or a copy of the editor's unsaved text). */
+  source: string;
+  function: string | null;
+  snippet?: { text: string; line: number };
+  args?: string;
+  model: Model;
+  workers: number;
+  startMethod?: StartMethod;
+  timeoutMs: number;
+  maxEvents?: number;
+  signal?: AbortSignal;
+  spawn: SpawnFn;
+  /** The user's own output, unchanged, as it arrives. */
+  onOutput?: (stream: 'stdout' | 'stderr', text: string) => void;
+  /** Events as they are recorded (unsorted across workers; times relative to the run's start). */
+  onEvents?: (events: OutputEvent[]) => void;
+  pollMs?: number;
+}
+
+export interface ModelRunResult {
+  run: Run;
+  python: PythonInfo | null;
+  skippedLines: number[];
+}
+
+/** Run-level records the harness writes to control.jsonl. */
+type ControlRecord =
+  | ({ type: 'python' } & PythonInfo)
+  | { type: 'loaded'; skippedLines: number[]; pid: number }
+  | { type: 'startMethod'; startMethod: StartMethod }
+  | { type: 'runStart'; t: number }
+  | { type: 'created'; worker: number; t: number }
+  | { type: 'pid'; worker: number; pid: number }
+  | { type: 'joined'; worker: number; t: number; exitCode?: number | null }
+  | { type: 'runEnd'; t: number }
+  | { type: 'badInput'; kind: string; message: string; line: number | null; col: number | null; traceback: string | null };
+
+/** Life of the harness process: starting → running → finished | failed | stopped. */
+type HarnessState = 'starting' | 'running' | 'finished' | 'failed' | 'stopped';
+
+interface WorkerState {
+  begin?: { ns: number; pid: number };
+  end?: Extract<WorkerRecord, { kind: 'end' }>;
+  events: Array<{ ns: number; stream: 1 | 2; line: number | null; text: string }>;
+  truncated: boolean;
+}
+
+const SIGNALS: Record<number, string> = Object.fromEntries(
+  Object.entries(os.constants.signals).map(([name, num]) => [num, name]),
+);
+
+/** Runs the target under one model in its own harness process (its own process group). */
+export async function runModel(options: ModelRunOptions): Promise<ModelRunResult> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'interleave-'));
+  try {
+    return await runInDir(options, dir);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function runInDir(o: ModelRunOptions, dir: string): Promise<ModelRunResult> {
+  const config = {
+    file: o.file, source: o.source, function: o.function, snippet: o.snippet ?? null, args: o.args ?? '',
+    model: o.model, workers: o.workers, startMethod: o.startMethod ?? null, dir, maxEvents: o.maxEvents ?? 1_000_000,
+  };
+  const configPath = path.join(dir, 'config.json');
+  fs.writeFileSync(configPath, JSON.stringify(config));
+  const readers = Array.from({ length: o.workers }, (_, i) => new WorkerFileReader(path.join(dir, `w${i}.trc`)));
+  const workers: WorkerState[] = readers.map(() => ({ events: [], truncated: false }));
+  const control: ControlRecord[] = [];
+  let controlOffset = 0;
+  let t0: number | null = null;
+
+  const readControl = () => {
+    let text: string;
+    try {
+      text = fs.readFileSync(path.join(dir, 'control.jsonl'), 'utf8');
+    } catch {
+      return;
+    }
+    const complete = text.lastIndexOf('\n') + 1;
+    for (const line of text.slice(controlOffset, complete).split('\n')) {
+      if (!line) continue;
+      const record = JSON.parse(line) as ControlRecord;
+      control.push(record);
+      if (record.type === 'runStart') t0 = record.t;
+    }
+    controlOffset = complete;
+  };
+
+  const poll = () => {
+    readControl();
+    const fresh: OutputEvent[] = [];
+    readers.forEach((reader, worker) => {
+      const state = workers[worker];
+      for (const r of reader.poll()) {
+        if (r.kind === 'output') {
+          state.events.push(r);
+          if (t0 !== null) {
+            fresh.push({ t: r.ns - t0, worker, pid: state.begin?.pid ?? null, stream: r.stream === 2 ? 'stderr' : 'stdout', text: r.text, line: r.line });
+          }
+        } else if (r.kind === 'begin') state.begin = r;
+        else if (r.kind === 'end') state.end = r;
+        else state.truncated = true;
+      }
+    });
+    if (fresh.length && o.onEvents) o.onEvents(fresh);
+  };
+
+  return new Promise<ModelRunResult>((resolve, reject) => {
+    let state: HarnessState = 'starting';
+    let stopReason: 'timeout' | 'cancelled' | null = null;
+    let stderrTail = '';
+    const child = o.spawn(o.python, [harnessScript(), 'run', configPath], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: harnessEnv(),
+      cwd: path.dirname(o.file),
+      detached: process.platform !== 'win32', // its own process group: one kill ends the whole tree
+    });
+    child.stdout!.setEncoding('utf8').on('data', (s: string) => o.onOutput?.('stdout', s));
+    child.stderr!.setEncoding('utf8').on('data', (s: string) => {
+      stderrTail = (stderrTail + s).slice(-8000);
+      o.onOutput?.('stderr', s);
+    });
+    child.on('spawn', () => (state = 'running'));
+
+    const stop = (reason: 'timeout' | 'cancelled') => {
+      if (state !== 'running' && state !== 'starting') return;
+      stopReason = reason;
+      state = 'stopped';
+      killTree(child.pid);
+    };
+    const timer = setTimeout(() => stop('timeout'), o.timeoutMs);
+    const onAbort = () => stop('cancelled');
+    o.signal?.addEventListener('abort', onAbort);
+    if (o.signal?.aborted) onAbort();
+    const ticker = setInterval(poll, o.pollMs ?? 50);
+
+    const cleanup = () => {
+      clearTimeout(timer);
+      clearInterval(ticker);
+      o.signal?.removeEventListener('abort', onAbort);
+      readers.forEach((r) => r.close());
+    };
+
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      cleanup();
+      state = 'failed';
+      reject(new UserError('python', `Could not start Python (${o.python}): ${e.message}. Set "interleave.pythonPath" to a Python 3.9+ interpreter.`));
+    });
+    child.on('close', (code, signal) => {
+      // Anything left in the group (a process worker the harness could not join) goes too.
+      killTree(child.pid);
+      try {
+        poll();
+      } finally {
+        cleanup();
+      }
+      if (state !== 'stopped') state = code === 0 ? 'finished' : 'failed';
+      const bad = control.find((r): r is Extract<ControlRecord, { type: 'badInput' }> => r.type === 'badInput');
+      if (bad) {
+        const kind = bad.kind === 'syntax' || bad.kind === 'args' || bad.kind === 'import' || bad.kind === 'function' ? bad.kind : 'harness';
+        reject(new UserError(kind, bad.message, { file: o.file, line: bad.line, col: bad.col, traceback: bad.traceback ?? undefined }));
+        return;
+      }
+      if (t0 === null && stopReason === null) {
+        reject(new UserError('harness', `The ${o.model} run ended before it started (exit ${code ?? signal}).\n${stderrTail.trim()}`));
+        return;
+      }
+      resolve(assemble(o, control, workers, t0 ?? 0, { code, signal, stopReason }));
+    });
+  });
+}
+
+/** Ends the harness and everything it started (same process group). */
+function killTree(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    if (process.platform === 'win32') process.kill(pid, 'SIGKILL');
+    else process.kill(-pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+function assemble(
+  o: ModelRunOptions,
+  control: ControlRecord[],
+  workers: WorkerState[],
+  t0: number,
+  exit: { code: number | null; signal: NodeJS.Signals | null; stopReason: 'timeout' | 'cancelled' | null },
+): ModelRunResult {
+  const find = <T extends ControlRecord['type']>(type: T, worker?: number) =>
+    control.find((r) => r.type === type && (worker === undefined || (r as { worker?: number }).worker === worker)) as
+      | Extract<ControlRecord, { type: T }>
+      | undefined;
+  const harnessPid = find('loaded')?.pid ?? null;
+  const rel = (ns: number | undefined | null) => (ns === undefined || ns === null ? null : ns - t0);
+  let lastNs = t0;
+
+  const workerInfo: WorkerInfo[] = workers.map((w, worker) => {
+    const pid = w.begin?.pid ?? find('pid', worker)?.pid ?? (o.model === 'process' ? null : harnessPid);
+    const joined = find('joined', worker);
+    const created = find('created', worker);
+    for (const ns of [w.begin?.ns, w.end?.ns, joined?.t, w.events.at(-1)?.ns]) if (ns && ns > lastNs) lastNs = ns;
+    const info: WorkerInfo = {
+      worker,
+      pid,
+      createdNs: rel(created?.t ?? w.begin?.ns),
+      startNs: rel(w.begin?.ns),
+      endNs: rel(w.end?.ns),
+      joinedNs: rel(joined?.t ?? w.end?.ns),
+      cpuNs: w.end ? w.end.cpuNs : null,
+      status: 'ok',
+    };
+    if (w.end) {
+      info.status = w.end.status.status;
+      if (w.end.status.error) info.error = w.end.status.error;
+      if (w.end.status.exitCode !== undefined) info.exitCode = w.end.status.exitCode;
+    } else if (exit.stopReason) {
+      info.status = 'timeout';
+    } else if (o.model === 'process' && joined && typeof joined.exitCode === 'number') {
+      setExit(info, joined.exitCode);
+    } else if (exit.signal) {
+      info.status = 'killed';
+      info.signal = exit.signal;
+    } else {
+      info.status = 'exited';
+      info.exitCode = exit.code ?? 0;
+    }
+    return info;
+  });
+
+  const events: OutputEvent[] = [];
+  workers.forEach((w, worker) => {
+    const pid = workerInfo[worker].pid;
+    for (const e of w.events) {
+      events.push({ t: e.ns - t0, worker, pid, stream: e.stream === 2 ? 'stderr' : 'stdout', text: e.text, line: e.line });
+    }
+  });
+  events.sort((a, b) => a.t - b.t || a.worker - b.worker);
+  const runEnd = find('runEnd');
+  const run: Run = {
+    model: o.model,
+    workers: o.workers,
+    startMethod: o.model === 'process' ? (find('startMethod')?.startMethod ?? o.startMethod ?? null) : null,
+    wallNs: (runEnd?.t ?? lastNs) - t0,
+    workerInfo,
+    events,
+  };
+  if (workers.some((w) => w.truncated)) run.truncated = true;
+  if (exit.stopReason) run.stopped = exit.stopReason;
+  const python = find('python');
+  const { type: _type, ...pythonInfo } = python ?? { type: 'python' };
+  return { run, python: python ? (pythonInfo as PythonInfo) : null, skippedLines: find('loaded')?.skippedLines ?? [] };
+}
+
+/** A process worker that ended without its end record: exit code, or -signal. */
+function setExit(info: WorkerInfo, exitCode: number): void {
+  if (exitCode < 0) {
+    info.status = 'killed';
+    info.signal = SIGNALS[-exitCode] ?? `signal ${-exitCode}`;
+  } else {
+    info.status = 'exited';
+    info.exitCode = exitCode;
+  }
+}

@@ -1,0 +1,154 @@
+import type { Run, Trace, WorkerInfo } from './trace';
+
+/** The figures in a run's header: what answers "did it help, and why?". */
+export interface RunSummary {
+  model: Run['model'];
+  wallNs: number;
+  /** Sum of the workers' own CPU time (null when no worker reported it). */
+  cpuNs: number | null;
+  /** Sequential wall time ÷ this run's wall time; null without a sequential run. */
+  speedup: number | null;
+  /** Time during which two or more workers were running their bodies. */
+  overlapNs: number;
+  /** Consecutive events (in global order) from different workers. */
+  switches: number;
+  events: number;
+  /** Median time from a worker's creation to the start of its body. */
+  startupNs: number | null;
+  failed: number;
+  verdict: string;
+}
+
+/** Consecutive events from different workers, in the run's global order. */
+export function switchCount(run: Pick<Run, 'events'>): number {
+  let switches = 0;
+  for (let i = 1; i < run.events.length; i++) if (run.events[i].worker !== run.events[i - 1].worker) switches++;
+  return switches;
+}
+
+/** A worker's running interval; one that never ended runs to the end of the run. */
+export function workerInterval(w: WorkerInfo, wallNs: number): [number, number] | null {
+  if (w.startNs === null) return null;
+  return [w.startNs, w.endNs ?? Math.max(w.startNs, wallNs)];
+}
+
+/** Total time covered by two or more of the intervals (a sweep over their ends). */
+export function overlapNs(intervals: Array<[number, number]>): number {
+  const edges: Array<[number, number]> = [];
+  for (const [a, b] of intervals) {
+    if (b > a) edges.push([a, 1], [b, -1]);
+  }
+  edges.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  let depth = 0;
+  let since = 0;
+  let total = 0;
+  for (const [t, d] of edges) {
+    if (depth >= 2) total += t - since;
+    depth += d;
+    since = t;
+  }
+  return total;
+}
+
+function median(xs: number[]): number | null {
+  if (!xs.length) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+export function summarizeRun(run: Run, baseline: Run | undefined, gil = true): RunSummary {
+  const cpus = run.workerInfo.map((w) => w.cpuNs).filter((c): c is number => c !== null);
+  const cpuNs = cpus.length ? cpus.reduce((a, b) => a + b, 0) : null;
+  const intervals = run.workerInfo.map((w) => workerInterval(w, run.wallNs)).filter((x): x is [number, number] => x !== null);
+  const startups = run.workerInfo
+    .filter((w) => w.startNs !== null && w.createdNs !== null && w.createdNs !== undefined)
+    .map((w) => w.startNs! - w.createdNs!);
+  const summary: RunSummary = {
+    model: run.model,
+    wallNs: run.wallNs,
+    cpuNs,
+    speedup: baseline && baseline !== run && run.wallNs > 0 ? baseline.wallNs / run.wallNs : null,
+    overlapNs: overlapNs(intervals),
+    switches: switchCount(run),
+    events: run.events.length,
+    startupNs: run.model === 'sequential' ? null : median(startups),
+    failed: run.workerInfo.filter((w) => w.status !== 'ok').length,
+    verdict: '',
+  };
+  summary.verdict = verdict(run, summary, gil);
+  return summary;
+}
+
+export function summarizeTrace(trace: Trace): RunSummary[] {
+  const baseline = trace.runs.find((r) => r.model === 'sequential');
+  return trace.runs.map((r) => summarizeRun(r, baseline, trace.python.gil));
+}
+
+/** One sentence in plain words about what the figures mean. */
+export function verdict(run: Run, s: RunSummary, gil = true): string {
+  const parts: string[] = [];
+  const n = run.workerInfo.length;
+  const name = run.model === 'thread' ? 'threads' : run.model === 'process' ? 'processes' : 'calls';
+  const speed = s.speedup === null ? '' : ` — ${s.speedup.toFixed(2)}× the sequential speed`;
+  if (run.stopped) parts.push(run.stopped === 'timeout' ? 'Stopped at the time limit.' : 'Cancelled.');
+  if (run.model === 'sequential') {
+    parts.push(`Baseline: ${n} call${n === 1 ? '' : 's'} one after another took ${formatNs(run.wallNs)}.`);
+  } else {
+    const shareOverlap = run.wallNs > 0 ? s.overlapNs / run.wallNs : 0;
+    const parallelism = s.cpuNs !== null && s.overlapNs > 0 ? s.cpuNs / Math.max(1, unionNs(run)) : 0;
+    if (n < 2) {
+      parts.push(`One worker: nothing to interleave${speed}.`);
+    } else if (s.overlapNs === 0 || shareOverlap < 0.01) {
+      const startup = s.startupNs !== null ? ` (start-up ${formatNs(s.startupNs)} per worker)` : '';
+      parts.push(`The ${name} did not overlap: each finished its work before the next one began${startup}${speed}.`);
+    } else if (run.model === 'thread' && parallelism > 0.8 && parallelism < 1.3 && (s.speedup ?? 1) < 1.2) {
+      parts.push(`The threads overlapped but took turns on the CPU${gilNote(run, gil)}: no faster than one after another${speed}.`);
+    } else if (parallelism >= 1.3) {
+      parts.push(`The ${name} ran in parallel on several cores (${parallelism.toFixed(1)} CPUs busy on average)${speed}.`);
+    } else if ((s.speedup ?? 0) >= 1.2) {
+      parts.push(`The ${name} overlapped while waiting (I/O, sleep) rather than computing${speed}.`);
+    } else {
+      parts.push(`The ${name} overlapped for ${formatNs(s.overlapNs)} of ${formatNs(run.wallNs)}${speed}.`);
+    }
+    if (s.speedup !== null && s.speedup < 0.8 && s.startupNs !== null && s.startupNs * n > run.wallNs * 0.3) {
+      parts.push(`Starting the ${name} cost more than the work they did.`);
+    }
+  }
+  if (s.failed) parts.push(`${s.failed} of ${n} worker${n === 1 ? '' : 's'} did not finish normally.`);
+  if (run.truncated) parts.push('Recording stopped at the event cap.');
+  return parts.join(' ');
+}
+
+function gilNote(run: Run, gil: boolean): string {
+  return run.model === 'thread' && gil ? ' (the GIL lets one thread run Python at a time)' : '';
+}
+
+/** Time during which at least one worker was running. */
+function unionNs(run: Run): number {
+  const intervals = run.workerInfo.map((w) => workerInterval(w, run.wallNs)).filter((x): x is [number, number] => x !== null);
+  intervals.sort((a, b) => a[0] - b[0]);
+  let total = 0;
+  let [curA, curB] = intervals[0] ?? [0, 0];
+  for (const [a, b] of intervals.slice(1)) {
+    if (a > curB) {
+      total += curB - curA;
+      [curA, curB] = [a, b];
+    } else curB = Math.max(curB, b);
+  }
+  return total + (curB - curA);
+}
+
+/** A duration in the unit that fits: 950 ns, 12.3 µs, 4.56 ms, 1.23 s. */
+export function formatNs(ns: number): string {
+  const a = Math.abs(ns);
+  if (a < 1e3) return `${Math.round(ns)} ns`;
+  if (a < 1e6) return `${trim(ns / 1e3)} µs`;
+  if (a < 1e9) return `${trim(ns / 1e6)} ms`;
+  return `${trim(ns / 1e9)} s`;
+}
+
+function trim(x: number): string {
+  const a = Math.abs(x);
+  return a >= 100 ? x.toFixed(0) : a >= 10 ? x.toFixed(1) : x.toFixed(2);
+}

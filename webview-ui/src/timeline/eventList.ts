@@ -1,0 +1,145 @@
+/**
+ * The same events as text: a virtualised, keyboard-navigable grid (↑ ↓ PgUp PgDn Home End, Enter
+ * reveals the line). Only the rows in view are in the DOM, so a million events cost nothing here.
+ */
+import { formatNs } from '../../../src/shared/summary';
+import type { RunModel } from './model';
+import { el } from './header';
+
+export const ROW_HEIGHT = 22;
+const OVERSCAN = 30;
+
+export interface EventRef {
+  run: number;
+  index: number;
+}
+
+export class EventList {
+  readonly element: HTMLElement;
+  private readonly scroller: HTMLElement;
+  private readonly spacer: HTMLElement;
+  private readonly rowsHost: HTMLElement;
+  private runs: RunModel[] = [];
+  /** Start offset of each run in the flattened list. */
+  private offsets: number[] = [];
+  private total = 0;
+  private active = -1;
+  private highlightLine: number | null = null;
+
+  constructor(
+    private readonly onActivate: (ref: EventRef, reveal: boolean) => void,
+  ) {
+    this.element = el('div', { class: 'event-list' });
+    const heading = el('div', { class: 'event-list-head', role: 'row' });
+    for (const name of ['Model', 'Worker', 'Time', 'Line', 'Output']) heading.append(el('span', { role: 'columnheader' }, name));
+    this.scroller = el('div', {
+      class: 'event-list-body',
+      role: 'grid',
+      tabindex: '0',
+      'aria-label': 'Events in time order per run. Arrow keys move, Enter shows the line in the editor.',
+      'aria-readonly': 'true',
+    });
+    this.spacer = el('div', { class: 'event-list-spacer' });
+    this.rowsHost = el('div', { class: 'event-list-rows', role: 'rowgroup' });
+    this.spacer.append(this.rowsHost);
+    this.scroller.append(this.spacer);
+    this.element.append(heading, this.scroller);
+    this.scroller.addEventListener('scroll', () => this.renderRows());
+    this.scroller.addEventListener('keydown', (e) => this.onKey(e));
+    this.scroller.addEventListener('click', (e) => {
+      const row = (e.target as Element).closest<HTMLElement>('[data-flat]');
+      if (!row) return;
+      this.setActive(Number(row.dataset.flat), true);
+    });
+  }
+
+  setRuns(runs: RunModel[]): void {
+    this.runs = runs;
+    this.offsets = [];
+    let total = 0;
+    for (const r of runs) {
+      this.offsets.push(total);
+      total += r.run.events.length;
+    }
+    this.total = total;
+    this.active = -1;
+    this.scroller.setAttribute('aria-rowcount', String(total));
+    this.spacer.style.height = `${total * ROW_HEIGHT}px`;
+    this.renderRows();
+  }
+
+  setHighlightLine(line: number | null): void {
+    this.highlightLine = line;
+    this.renderRows();
+  }
+
+  /** Selects the event (from a click on the timeline) and scrolls it into view. */
+  select(ref: EventRef): void {
+    const flat = this.offsets[ref.run] + ref.index;
+    this.setActive(flat, false);
+  }
+
+  private refAt(flat: number): EventRef {
+    let run = 0;
+    while (run + 1 < this.offsets.length && this.offsets[run + 1] <= flat) run++;
+    return { run, index: flat - this.offsets[run] };
+  }
+
+  private setActive(flat: number, activate: boolean): void {
+    if (this.total === 0) return;
+    this.active = Math.max(0, Math.min(this.total - 1, flat));
+    const top = this.active * ROW_HEIGHT;
+    if (top < this.scroller.scrollTop) this.scroller.scrollTop = top;
+    else if (top + ROW_HEIGHT > this.scroller.scrollTop + this.scroller.clientHeight) this.scroller.scrollTop = top + ROW_HEIGHT - this.scroller.clientHeight;
+    this.renderRows();
+    this.onActivate(this.refAt(this.active), activate);
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    const page = Math.max(1, Math.floor(this.scroller.clientHeight / ROW_HEIGHT) - 1);
+    const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page };
+    if (e.key in moves) this.setActive((this.active < 0 ? -1 : this.active) + moves[e.key], false);
+    else if (e.key === 'Home') this.setActive(0, false);
+    else if (e.key === 'End') this.setActive(this.total - 1, false);
+    else if (e.key === 'Enter' || e.key === ' ') this.setActive(Math.max(0, this.active), true);
+    else return;
+    e.preventDefault();
+  }
+
+  private renderRows(): void {
+    const first = Math.max(0, Math.floor(this.scroller.scrollTop / ROW_HEIGHT) - OVERSCAN);
+    const visible = Math.ceil((this.scroller.clientHeight || 300) / ROW_HEIGHT);
+    const last = Math.min(this.total, first + visible + 2 * OVERSCAN);
+    const rows: HTMLElement[] = [];
+    for (let flat = first; flat < last; flat++) {
+      const ref = this.refAt(flat);
+      const run = this.runs[ref.run];
+      const e = run.run.events[ref.index];
+      const row = el('div', {
+        class: 'event-row',
+        role: 'row',
+        id: `event-${flat}`,
+        'aria-rowindex': String(flat + 1),
+        'data-flat': String(flat),
+        'data-model': run.model,
+        'data-worker': String(e.worker),
+        'data-line': e.line === null ? '' : String(e.line),
+      });
+      row.style.top = `${flat * ROW_HEIGHT}px`;
+      if (flat === this.active) row.setAttribute('aria-selected', 'true');
+      if (this.highlightLine !== null && e.line === this.highlightLine) row.classList.add('highlighted');
+      if (e.stream === 'stderr') row.classList.add('stderr');
+      row.append(
+        el('span', { role: 'gridcell' }, run.model),
+        el('span', { role: 'gridcell', class: `worker-${e.worker % 6}` }, run.lanes[e.worker]?.label ?? String(e.worker + 1)),
+        el('span', { role: 'gridcell', class: 'num' }, formatNs(e.t)),
+        el('span', { role: 'gridcell', class: 'num' }, e.line === null ? '—' : String(e.line)),
+        el('span', { role: 'gridcell', class: 'text' }, e.text),
+      );
+      rows.push(row);
+    }
+    this.rowsHost.replaceChildren(...rows);
+    if (this.active >= 0) this.scroller.setAttribute('aria-activedescendant', `event-${this.active}`);
+    else this.scroller.removeAttribute('aria-activedescendant');
+  }
+}

@@ -1,0 +1,78 @@
+/** A run's header: the figures that answer the user's question, the verdict, and failures. */
+import { formatNs, type RunSummary } from '../../../src/shared/summary';
+import type { Run, WorkerInfo } from '../../../src/shared/trace';
+import { laneLabel } from './model';
+
+export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function figure(list: HTMLElement, name: string, value: string, title: string): void {
+  const item = el('div', { class: 'figure', title });
+  item.append(el('dt', {}, name), el('dd', {}, value));
+  list.append(item);
+}
+
+export function renderHeader(run: Run, title: string, s: RunSummary, targetFile: string, onReveal: (line: number) => void): HTMLElement {
+  const header = el('header', { class: 'run-header' });
+  header.append(el('h2', {}, title));
+  const figures = el('dl', { class: 'figures' });
+  figure(figures, 'Wall', formatNs(s.wallNs), 'From just before the first worker was created to just after the last was joined');
+  figure(figures, 'CPU', s.cpuNs === null ? '—' : formatNs(s.cpuNs), "Sum of the workers' own CPU time");
+  figure(figures, 'Speedup', s.speedup === null ? (run.model === 'sequential' ? 'baseline' : '—') : `${s.speedup.toFixed(2)}×`, 'Sequential wall time ÷ this wall time');
+  figure(figures, 'Overlap', formatNs(s.overlapNs), 'Time during which two or more workers were running');
+  figure(figures, 'Switches', String(s.switches), 'Consecutive events from different workers');
+  figure(figures, 'Events', String(s.events), 'Output lines recorded');
+  if (s.startupNs !== null) figure(figures, 'Start-up', formatNs(s.startupNs), 'Median time from creating a worker to its first instruction');
+  header.append(figures, el('p', { class: 'verdict' }, s.verdict));
+  const failures = run.workerInfo.filter((w) => w.status !== 'ok');
+  if (failures.length) {
+    const list = el('ul', { class: 'failures' });
+    for (const w of failures) list.append(failureItem(run, w, targetFile, onReveal));
+    header.append(list);
+  }
+  return header;
+}
+
+export function statusText(w: WorkerInfo): string {
+  switch (w.status) {
+    case 'error':
+      return `raised ${w.error?.type ?? 'an exception'}: ${w.error?.message ?? ''}`;
+    case 'exited':
+      return `exited with code ${w.exitCode ?? '?'}`;
+    case 'killed':
+      return `was killed (${w.signal ?? 'signal'})`;
+    case 'timeout':
+      return 'was stopped at the time limit';
+    default:
+      return 'finished';
+  }
+}
+
+function failureItem(run: Run, w: WorkerInfo, targetFile: string, onReveal: (line: number) => void): HTMLElement {
+  const item = el('li', { class: `failure status-${w.status}` });
+  item.append(el('span', {}, `${laneLabel(run.model, w)} ${statusText(w)}`));
+  if (w.error?.traceback) {
+    const details = el('details');
+    details.append(el('summary', {}, 'Traceback'));
+    const pre = el('pre', { class: 'traceback' });
+    // Frames of the traced file become links to their line.
+    for (const line of w.error.traceback.split('\n')) {
+      const m = /^\s*File "(.*)", line (\d+)/.exec(line);
+      if (m && m[1] === targetFile) {
+        const a = el('a', { href: '#', 'data-line': m[2] }, line);
+        a.addEventListener('click', (ev) => {
+          ev.preventDefault();
+          onReveal(Number(m[2]));
+        });
+        pre.append(a, '\n');
+      } else pre.append(`${line}\n`);
+    }
+    details.append(pre);
+    item.append(details);
+  }
+  return item;
+}

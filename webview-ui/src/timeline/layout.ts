@@ -1,0 +1,137 @@
+/**
+ * Pure layout for the timeline: where lanes sit, which events are visible, how they collapse into
+ * pixel columns when dense, which labels fit, and which event a pointer is over. No DOM here.
+ */
+import type { WorkerInfo } from '../../../src/shared/trace';
+
+export const LANE_HEIGHT = 30;
+export const STRIP_HEIGHT = 16;
+export const STRIP_GAP = 8;
+/** Above this many visible marks per lane, draw one bar per pixel column (level of detail). */
+export const MARKS_PER_PIXEL_LIMIT = 1;
+
+export interface RunLayout {
+  height: number;
+  lanes: Array<{ y: number; height: number }>;
+  strip: { y: number; height: number };
+}
+
+/** Vertical positions inside one run's canvas: a lane per worker, then the interleaving strip. */
+export function layoutRun(laneCount: number): RunLayout {
+  const lanes = Array.from({ length: laneCount }, (_, i) => ({ y: i * LANE_HEIGHT, height: LANE_HEIGHT }));
+  const stripY = laneCount * LANE_HEIGHT + STRIP_GAP;
+  return { height: stripY + STRIP_HEIGHT + 4, lanes, strip: { y: stripY, height: STRIP_HEIGHT } };
+}
+
+/** Which row a y coordinate is in: a lane index, 'strip', or null. */
+export function rowAt(layout: RunLayout, y: number): number | 'strip' | null {
+  for (let i = 0; i < layout.lanes.length; i++) {
+    const l = layout.lanes[i];
+    if (y >= l.y && y < l.y + l.height) return i;
+  }
+  if (y >= layout.strip.y - 2 && y < layout.strip.y + layout.strip.height + 2) return 'strip';
+  return null;
+}
+
+/** First index whose value is ≥ x (binary search). */
+export function lowerBound(sorted: ArrayLike<number>, x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First index whose value is > x. */
+export function upperBound(sorted: ArrayLike<number>, x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Index range [lo, hi) of the times inside [t0, t1]. */
+export function visibleRange(times: ArrayLike<number>, t0: number, t1: number): [number, number] {
+  return [lowerBound(times, t0), upperBound(times, t1)];
+}
+
+/** Level of detail: how many of times[lo..hi) fall in each pixel column of [0, width). */
+export function bucketColumns(times: ArrayLike<number>, lo: number, hi: number, xOf: (t: number) => number, width: number): Uint32Array {
+  const columns = new Uint32Array(Math.max(0, Math.ceil(width)));
+  for (let i = lo; i < hi; i++) {
+    const x = Math.floor(xOf(times[i]));
+    if (x >= 0 && x < columns.length) columns[x]++;
+  }
+  return columns;
+}
+
+/** True when the visible marks are too dense to draw one by one. */
+export function needsBuckets(visible: number, width: number): boolean {
+  return visible > width * MARKS_PER_PIXEL_LIMIT;
+}
+
+/**
+ * Labels that fit: left to right, a label is shown when it starts after the previous shown label
+ * ended (plus a gap) and before the next mark of the lane.
+ */
+export function fittingLabels(xs: ArrayLike<number>, widths: ArrayLike<number>, gap = 6): boolean[] {
+  const shown: boolean[] = new Array(xs.length).fill(false);
+  let lastEnd = -Infinity;
+  for (let i = 0; i < xs.length; i++) {
+    const start = xs[i] + 4;
+    const end = start + widths[i];
+    const next = i + 1 < xs.length ? xs[i + 1] : Infinity;
+    if (start >= lastEnd + gap && end <= next - 2) {
+      shown[i] = true;
+      lastEnd = end;
+    }
+  }
+  return shown;
+}
+
+/** The index of the time nearest `t`, if within `maxDistance`; else -1. */
+export function nearestIndex(times: ArrayLike<number>, t: number, maxDistance: number): number {
+  const i = lowerBound(times, t);
+  let best = -1;
+  let bestDistance = maxDistance;
+  for (const j of [i - 1, i]) {
+    if (j >= 0 && j < times.length) {
+      const d = Math.abs(times[j] - t);
+      if (d <= bestDistance) {
+        best = j;
+        bestDistance = d;
+      }
+    }
+  }
+  return best;
+}
+
+/** The interleaving strip: equal cells in global order; the event under x. */
+export function stripIndexAt(x: number, count: number, width: number): number {
+  if (count === 0 || x < 0 || x >= width) return -1;
+  return Math.min(count - 1, Math.floor((x / width) * count));
+}
+
+export type LifePhase = 'startup' | 'running' | 'join';
+
+/** A worker's life as bars: start-up (created → body starts), running, and waiting to be joined. */
+export function lifeSegments(info: WorkerInfo, wallNs: number): Array<{ phase: LifePhase; t0: number; t1: number }> {
+  const out: Array<{ phase: LifePhase; t0: number; t1: number }> = [];
+  const { createdNs, startNs, endNs, joinedNs } = info;
+  if (startNs === null) {
+    if (createdNs !== null && createdNs !== undefined) out.push({ phase: 'startup', t0: createdNs, t1: joinedNs ?? wallNs });
+    return out;
+  }
+  if (createdNs !== null && createdNs !== undefined && createdNs < startNs) out.push({ phase: 'startup', t0: createdNs, t1: startNs });
+  const end = endNs ?? Math.max(startNs, wallNs);
+  out.push({ phase: 'running', t0: startNs, t1: end });
+  if (joinedNs !== null && joinedNs !== undefined && joinedNs > end) out.push({ phase: 'join', t0: end, t1: joinedNs });
+  return out;
+}

@@ -1,0 +1,95 @@
+/**
+ * The timeline's data: per run, the events as typed columns and, per worker lane, the indices of
+ * its events in time order (the spatial index hover and click search in).
+ */
+import type { Model, OutputEvent, Run, Trace, WorkerInfo } from '../../../src/shared/trace';
+
+export interface LaneModel {
+  run: number;
+  worker: number;
+  label: string;
+  info: WorkerInfo | null;
+  /** Times (ns since the run's start) of this lane's events, ascending. */
+  times: Float64Array;
+  /** Index into the run's events of each entry of `times`. */
+  index: Int32Array;
+}
+
+export interface RunModel {
+  model: Model;
+  run: Run;
+  title: string;
+  lanes: LaneModel[];
+  /** Worker of each event, in global order (the interleaving strip). */
+  order: Int32Array;
+  endNs: number;
+}
+
+export interface TimelineModel {
+  runs: RunModel[];
+  /** The longest run: all runs share one time axis from 0 to here. */
+  endNs: number;
+}
+
+const TITLES: Record<Model, string> = { sequential: 'Sequential', thread: 'Threads', process: 'Processes' };
+
+export function laneLabel(model: Model, w: Pick<WorkerInfo, 'worker' | 'pid'>): string {
+  const n = w.worker + 1;
+  if (model === 'process') return w.pid ? `Process ${n} · pid ${w.pid}` : `Process ${n}`;
+  if (model === 'thread') return `Thread ${n}`;
+  return `Call ${n}`;
+}
+
+export function runTitle(run: Pick<Run, 'model' | 'workers' | 'startMethod'>): string {
+  const method = run.startMethod ? ` (${run.startMethod})` : '';
+  return `${TITLES[run.model] ?? run.model} × ${run.workers}${method}`;
+}
+
+export function buildRunModel(run: Run, runIndex: number): RunModel {
+  const workers = Math.max(run.workers, ...run.workerInfo.map((w) => w.worker + 1), ...run.events.map((e) => e.worker + 1));
+  const counts = new Int32Array(workers);
+  for (const e of run.events) counts[e.worker]++;
+  const lanes: LaneModel[] = [];
+  for (let w = 0; w < workers; w++) {
+    const info = run.workerInfo.find((i) => i.worker === w) ?? null;
+    lanes.push({
+      run: runIndex,
+      worker: w,
+      label: laneLabel(run.model, info ?? { worker: w, pid: run.events.find((e) => e.worker === w)?.pid ?? null }),
+      info,
+      times: new Float64Array(counts[w]),
+      index: new Int32Array(counts[w]),
+    });
+  }
+  const fill = new Int32Array(workers);
+  const order = new Int32Array(run.events.length);
+  let endNs = run.wallNs;
+  run.events.forEach((e: OutputEvent, i) => {
+    const lane = lanes[e.worker];
+    lane.times[fill[e.worker]] = e.t;
+    lane.index[fill[e.worker]++] = i;
+    order[i] = e.worker;
+    if (e.t > endNs) endNs = e.t;
+  });
+  for (const lane of lanes) sortLane(lane);
+  return { model: run.model, run, title: runTitle(run), lanes, order, endNs };
+}
+
+/** Events of one worker are in time order already; a pending line's time may not be (kept exact). */
+function sortLane(lane: LaneModel): void {
+  for (let i = 1; i < lane.times.length; i++) {
+    if (lane.times[i] < lane.times[i - 1]) {
+      const pairs = Array.from(lane.times, (t, j) => [t, lane.index[j]] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+      pairs.forEach(([t, j], k) => {
+        lane.times[k] = t;
+        lane.index[k] = j;
+      });
+      return;
+    }
+  }
+}
+
+export function buildTimelineModel(trace: Trace): TimelineModel {
+  const runs = trace.runs.map(buildRunModel);
+  return { runs, endNs: Math.max(1, ...runs.map((r) => r.endNs)) };
+}

@@ -1,0 +1,295 @@
+/**
+ * The timeline panel: toolbar, one shared time axis (d3-axis), per run a header and a canvas of
+ * lanes, the event list; zoom and pan (d3-zoom) by wheel, drag and keyboard; hover and click.
+ */
+import { axisTop } from 'd3-axis';
+import { scaleLinear, type ScaleLinear } from 'd3-scale';
+import { select, type Selection } from 'd3-selection';
+import { zoom as d3zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } from 'd3-zoom';
+import { formatNs, summarizeTrace } from '../../../src/shared/summary';
+import type { Trace } from '../../../src/shared/trace';
+import { EventList, type EventRef } from './eventList';
+import { el, renderHeader, statusText } from './header';
+import { layoutRun, nearestIndex, rowAt, stripIndexAt, type RunLayout } from './layout';
+import { buildTimelineModel, type RunModel, type TimelineModel } from './model';
+import { drawRun } from './render';
+import { readTheme, type Theme } from './theme';
+
+const GUTTER = 168;
+const AXIS_HEIGHT = 24;
+const HIT_PX = 5;
+
+export interface ViewCallbacks {
+  onReveal(line: number): void;
+  onZoom?(transform: { k: number; x: number }): void;
+}
+
+interface RunView {
+  model: RunModel;
+  canvas: HTMLCanvasElement;
+  layout: RunLayout | null;
+}
+
+export class TimelineView {
+  private readonly root: HTMLElement;
+  private readonly statusLine: HTMLElement;
+  private readonly timeline: HTMLElement;
+  private readonly axisSvg: SVGSVGElement;
+  private readonly axisGroup: Selection<SVGGElement, unknown, null, undefined>;
+  private readonly runsHost: HTMLElement;
+  private readonly tooltip: HTMLElement;
+  private readonly list: EventList;
+  private readonly titleEl: HTMLElement;
+  private readonly pythonEl: HTMLElement;
+  private model: TimelineModel | null = null;
+  private trace: Trace | null = null;
+  private runViews: RunView[] = [];
+  private theme: Theme;
+  private base: ScaleLinear<number, number> = scaleLinear();
+  private transform: ZoomTransform = zoomIdentity;
+  private readonly zoomBehavior: ZoomBehavior<HTMLElement, unknown>;
+  private readonly zoomTarget: Selection<HTMLElement, unknown, null, undefined>;
+  private highlightLine: number | null = null;
+  private selected: EventRef | null = null;
+  private frame = 0;
+
+  constructor(root: HTMLElement, private readonly callbacks: ViewCallbacks) {
+    this.root = root;
+    this.theme = readTheme();
+    const toolbar = el('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Timeline' });
+    this.titleEl = el('h1', { class: 'title' }, 'Interleave');
+    this.pythonEl = el('span', { class: 'python' });
+    const buttons = el('div', { class: 'buttons' });
+    for (const [action, label, title] of [
+      ['zoom-in', '+', 'Zoom in (+)'],
+      ['zoom-out', '−', 'Zoom out (−)'],
+      ['fit', 'Fit', 'Show the whole run (0)'],
+    ]) {
+      const b = el('button', { type: 'button', 'data-action': action, title, 'aria-label': title }, label);
+      b.addEventListener('click', () => this.command(action));
+      buttons.append(b);
+    }
+    toolbar.append(this.titleEl, this.pythonEl, buttons);
+    this.statusLine = el('div', { class: 'status', role: 'status', 'aria-live': 'polite' });
+    this.timeline = el('div', {
+      class: 'timeline',
+      tabindex: '0',
+      'aria-label': 'Timeline: + and − zoom, ← and → pan, 0 fits. The event list below has the same events as text.',
+    });
+    const axisRow = el('div', { class: 'axis-row' });
+    this.axisSvg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+    this.axisSvg.setAttribute('class', 'axis');
+    this.axisSvg.setAttribute('height', String(AXIS_HEIGHT));
+    axisRow.append(this.axisSvg);
+    this.axisGroup = select(this.axisSvg).append('g').attr('transform', `translate(0,${AXIS_HEIGHT - 1})`);
+    this.runsHost = el('div', { class: 'runs' });
+    this.timeline.append(axisRow, this.runsHost);
+    this.tooltip = el('div', { class: 'tooltip', role: 'tooltip', hidden: '' });
+    this.list = new EventList((ref, reveal) => this.onListActivate(ref, reveal));
+    const listTitle = el('h2', { class: 'list-title', id: 'events-title' }, 'Events');
+    this.root.append(toolbar, this.statusLine, this.timeline, listTitle, this.list.element, this.tooltip);
+
+    this.zoomTarget = select(this.timeline);
+    this.zoomBehavior = d3zoom<HTMLElement, unknown>()
+      .scaleExtent([1, 1e7])
+      .filter((event: Event) => {
+        const target = event.target as Element;
+        const onPlot = target.closest('canvas, svg.axis') !== null;
+        return onPlot && !(event as MouseEvent).button && event.type !== 'dblclick';
+      })
+      .on('zoom', (event: { transform: ZoomTransform }) => {
+        this.transform = event.transform;
+        this.scheduleDraw();
+      })
+      .on('end', () => this.callbacks.onZoom?.({ k: this.transform.k, x: this.transform.x }));
+    this.zoomTarget.call(this.zoomBehavior);
+    this.timeline.addEventListener('keydown', (e) => this.onKey(e));
+    new ResizeObserver(() => this.resize()).observe(this.timeline);
+    new MutationObserver(() => {
+      this.theme = readTheme();
+      this.scheduleDraw();
+    }).observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-kind', 'style'] });
+  }
+
+  showStatus(text: string): void {
+    this.statusLine.textContent = text;
+  }
+
+  setTitle(text: string): void {
+    this.titleEl.textContent = text;
+  }
+
+  showTrace(trace: Trace, zoom?: { k: number; x: number }): void {
+    this.trace = trace;
+    this.model = buildTimelineModel(trace);
+    const file = trace.target.file.split(/[\\/]/).pop();
+    const what = trace.target.function ? `${trace.target.function}()` : `lines ${trace.target.snippet?.startLine}–${trace.target.snippet?.endLine}`;
+    this.setTitle(`${what} — ${file}`);
+    const py = trace.python;
+    this.pythonEl.textContent = `${py.implementation} ${py.version} · GIL ${py.gil ? 'on' : 'off'} · ${py.cpuCount ?? '?'} CPUs`;
+    this.showStatus('');
+    const summaries = summarizeTrace(trace);
+    this.runViews = [];
+    this.runsHost.replaceChildren();
+    this.model.runs.forEach((run, i) => {
+      const section = el('section', { class: 'run', 'data-model': run.model, 'aria-label': run.title });
+      section.append(renderHeader(run.run, run.title, summaries[i], trace.target.file, (line) => this.callbacks.onReveal(line)));
+      const body = el('div', { class: 'run-body' });
+      const labels = el('div', { class: 'lane-labels' });
+      for (const lane of run.lanes) {
+        const label = el('div', { class: `lane-label worker-${lane.worker % 6}`, 'data-worker': String(lane.worker), title: lane.info ? statusText(lane.info) : '' }, lane.label);
+        if (lane.info && lane.info.status !== 'ok') label.append(el('span', { class: 'lane-status' }, ` · ${lane.info.status}`));
+        labels.append(label);
+      }
+      labels.append(el('div', { class: 'strip-label', title: 'Events in global order, coloured by worker' }, 'Order'));
+      const canvas = el('canvas', { class: 'lanes', 'aria-hidden': 'true' });
+      canvas.addEventListener('mousemove', (e) => this.onHover(i, e));
+      canvas.addEventListener('mouseleave', () => (this.tooltip.hidden = true));
+      canvas.addEventListener('click', (e) => this.onClick(i, e));
+      body.append(labels, canvas);
+      section.append(body);
+      this.runsHost.append(section);
+      this.runViews.push({ model: run, canvas, layout: null });
+    });
+    this.list.setRuns(this.model.runs);
+    this.resize();
+    if (zoom) this.zoomTarget.call(this.zoomBehavior.transform, zoomIdentity.translate(zoom.x, 0).scale(zoom.k));
+  }
+
+  setHighlightLine(line: number | null): void {
+    this.highlightLine = line;
+    this.list.setHighlightLine(line);
+    this.scheduleDraw();
+  }
+
+  private plotWidth(): number {
+    return Math.max(50, this.timeline.clientWidth - GUTTER - 8);
+  }
+
+  private resize(): void {
+    if (!this.model) return;
+    const width = this.plotWidth();
+    this.base = scaleLinear().domain([0, this.model.endNs * 1.02]).range([GUTTER, GUTTER + width]);
+    const extent: [[number, number], [number, number]] = [[GUTTER, 0], [GUTTER + width, 100]];
+    this.zoomBehavior.extent(extent).translateExtent(extent);
+    this.axisSvg.setAttribute('width', String(GUTTER + width));
+    this.draw();
+  }
+
+  private scheduleDraw(): void {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.draw();
+    });
+  }
+
+  /** The zoomed scale, in canvas coordinates (0 = left edge of the plot). */
+  private plotScale(): ScaleLinear<number, number> {
+    const zoomed = this.transform.rescaleX(this.base);
+    const [a, b] = zoomed.range();
+    return zoomed.copy().range([a - GUTTER, b - GUTTER]);
+  }
+
+  private draw(): void {
+    if (!this.model) return;
+    const width = this.plotWidth();
+    const zoomed = this.transform.rescaleX(this.base);
+    const axis = axisTop<number>(zoomed).ticks(Math.max(2, Math.floor(width / 90))).tickFormat((d) => formatNs(Number(d)));
+    this.axisGroup.call(axis);
+    const x = this.plotScale();
+    const dpr = window.devicePixelRatio || 1;
+    this.runViews.forEach((rv, i) => {
+      const height = rv.canvas.height / dpr;
+      const ctx = rv.canvas.getContext('2d')!;
+      const needed = layoutRun(rv.model.lanes.length).height;
+      if (rv.canvas.width !== Math.round(width * dpr) || height !== needed) {
+        rv.canvas.width = Math.round(width * dpr);
+        rv.canvas.height = Math.round(needed * dpr);
+        rv.canvas.style.width = `${width}px`;
+        rv.canvas.style.height = `${needed}px`;
+      }
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      const selected = this.selected && this.selected.run === i ? this.selected.index : -1;
+      rv.layout = drawRun(ctx, rv.model, { x, width, theme: this.theme, highlightLine: this.highlightLine, selected });
+    });
+  }
+
+  /** The event under the pointer: lanes by time (spatial index), the strip by order. */
+  private hit(runIndex: number, e: MouseEvent): number {
+    const rv = this.runViews[runIndex];
+    if (!rv.layout) return -1;
+    const rect = rv.canvas.getBoundingClientRect();
+    const px = e.clientX - rect.left;
+    const row = rowAt(rv.layout, e.clientY - rect.top);
+    if (row === null) return -1;
+    if (row === 'strip') return stripIndexAt(px, rv.model.order.length, rect.width);
+    const x = this.plotScale();
+    const lane = rv.model.lanes[row];
+    const j = nearestIndex(lane.times, x.invert(px), Math.abs(x.invert(px + HIT_PX) - x.invert(px)));
+    return j < 0 ? -1 : lane.index[j];
+  }
+
+  private onHover(runIndex: number, e: MouseEvent): void {
+    const index = this.hit(runIndex, e);
+    const rv = this.runViews[runIndex];
+    rv.canvas.style.cursor = index >= 0 ? 'pointer' : '';
+    if (index < 0) {
+      this.tooltip.hidden = true;
+      return;
+    }
+    const ev = rv.model.run.events[index];
+    this.tooltip.replaceChildren(
+      el('div', { class: 'tooltip-text' }, ev.text || '(empty line)'),
+      el('div', {}, `${rv.model.lanes[ev.worker]?.label ?? ev.worker} · ${rv.model.model}`),
+      el('div', {}, `t = ${formatNs(ev.t)} · ${ev.stream} · event ${index + 1} of ${rv.model.run.events.length}`),
+      el('div', {}, ev.line === null ? 'no line of the file on the stack' : `line ${ev.line} (click to show)`),
+    );
+    this.tooltip.hidden = false;
+    const pad = 12;
+    const w = this.tooltip.offsetWidth;
+    const left = e.clientX + pad + w > window.innerWidth ? e.clientX - pad - w : e.clientX + pad;
+    this.tooltip.style.left = `${Math.max(0, left)}px`;
+    this.tooltip.style.top = `${e.clientY + pad}px`;
+  }
+
+  private onClick(runIndex: number, e: MouseEvent): void {
+    const index = this.hit(runIndex, e);
+    if (index < 0) return;
+    this.selected = { run: runIndex, index };
+    this.list.select(this.selected);
+    const line = this.runViews[runIndex].model.run.events[index].line;
+    if (line !== null) this.callbacks.onReveal(line);
+    this.scheduleDraw();
+  }
+
+  private onListActivate(ref: EventRef, reveal: boolean): void {
+    this.selected = ref;
+    const ev = this.model?.runs[ref.run].run.events[ref.index];
+    if (reveal && ev && ev.line !== null) this.callbacks.onReveal(ev.line);
+    this.scheduleDraw();
+  }
+
+  private command(action: string): void {
+    const [a, b] = this.base.range();
+    const center: [number, number] = [(a + b) / 2, 0];
+    if (action === 'zoom-in') this.zoomTarget.call(this.zoomBehavior.scaleBy, 1.6, center);
+    else if (action === 'zoom-out') this.zoomTarget.call(this.zoomBehavior.scaleBy, 1 / 1.6, center);
+    else if (action === 'fit') this.zoomTarget.call(this.zoomBehavior.transform, zoomIdentity);
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    const step = 80 / this.transform.k;
+    if (e.key === '+' || e.key === '=') this.command('zoom-in');
+    else if (e.key === '-' || e.key === '_') this.command('zoom-out');
+    else if (e.key === '0' || e.key === 'f' || e.key === 'Home') this.command('fit');
+    else if (e.key === 'ArrowLeft') this.zoomTarget.call(this.zoomBehavior.translateBy, step, 0);
+    else if (e.key === 'ArrowRight') this.zoomTarget.call(this.zoomBehavior.translateBy, -step, 0);
+    else return;
+    e.preventDefault();
+  }
+
+  get currentTrace(): Trace | null {
+    return this.trace;
+  }
+}
