@@ -1,17 +1,7 @@
 import * as vscode from 'vscode';
+import { topLevelFunctions } from '../python/functions';
 import { COMMAND } from './runConcurrently';
 
-/** Top-level `def` / `async def` at column 0 (cheap: no Python process per keystroke). */
-const TOP_LEVEL_DEF = /^(?:async\s+)?def\s+([A-Za-z_]\w*)\s*\(/;
-
-export function topLevelFunctions(text: string): Array<{ name: string; line: number }> {
-  const out: Array<{ name: string; line: number }> = [];
-  text.split(/\r?\n/).forEach((line, i) => {
-    const m = TOP_LEVEL_DEF.exec(line);
-    if (m) out.push({ name: m[1], line: i });
-  });
-  return out;
-}
 
 /** "Run concurrently" above each top-level function (setting interleave.codeLens). */
 export class RunCodeLensProvider implements vscode.CodeLensProvider {

@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { fixture, runCli } from './helpers';
+
+function assertOneLineError(r: { status: number | null; stderr: string; trace?: unknown }, pattern: RegExp): void {
+  assert.equal(r.status, 2, `exit status 2, got ${r.status}: ${r.stderr}`);
+  assert.equal(r.trace, undefined, 'no trace written');
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, `one line on stderr: ${r.stderr}`);
+  assert.doesNotMatch(r.stderr, /Traceback|at .*\.js:\d+/, 'no stack trace of ours');
+  assert.match(lines[0], pattern);
+}
+
+test('unknown file', () => {
+  assertOneLineError(runCli(['run', fixture('no_such_file.py'), '--function', 'f']), /no such file/i);
+});
+
+test('syntax error names file:line:col', () => {
+  assertOneLineError(runCli(['run', fixture('syntax_error.py'), '--function', 'fine']), /syntax_error\.py:5:\d+: SyntaxError/);
+});
+
+test('no such function lists the functions there are', () => {
+  assertOneLineError(runCli(['run', fixture('raises.py'), '--function', 'nope']), /no top-level function "nope".*fail_after_two/);
+});
+
+test('required arguments missing, bad --args syntax, --args that fail to evaluate', () => {
+  assertOneLineError(runCli(['run', fixture('needs_args.py'), '--function', 'greet']), /greet\(\) needs arguments \(name\)/);
+  assertOneLineError(runCli(['run', fixture('needs_args.py'), '--function', 'greet', '--args', '"bob", times=']), /--args is not valid/);
+  assertOneLineError(runCli(['run', fixture('needs_args.py'), '--function', 'greet', '--args', 'undefined_name']), /evaluating --args .*NameError/);
+});
+
+test('--args are evaluated in the module and passed to every worker', () => {
+  const r = runCli(['run', fixture('needs_args.py'), '--function', 'greet', '--args', '"bob", times=2', '--models', 'sequential,process']);
+  assert.equal(r.status, 0, r.stderr);
+  for (const run of r.trace!.runs) assert.deepEqual(run.events.map((e) => e.text), ['hello bob 0', 'hello bob 1', 'hello bob 0', 'hello bob 1']);
+  assert.equal(r.trace!.target.args, '"bob", times=2');
+});
+
+test('a module whose import fails is reported as an import error', () => {
+  assertOneLineError(runCli(['run', fixture('import_fails.py'), '--function', 'never']), /importing import_fails\.py failed: ModuleNotFoundError/);
+});
+
+test('bad options: unknown model, bad worker count', () => {
+  assert.equal(runCli(['run', fixture('raises.py'), '--function', 'x', '--models', 'fibers']).status, 2);
+  assert.equal(runCli(['run', fixture('raises.py'), '--function', 'x', '--workers', '0']).status, 2);
+});
+
+test('a missing Python is named', () => {
+  assertOneLineError(runCli(['run', fixture('raises.py'), '--function', 'fail_after_two', '--python', '/nonexistent/python3']), /Python was not found/);
+});

@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { formatNs, overlapNs, summarizeRun, summarizeTrace, switchCount } from '../../src/shared/summary';
+import type { Run, WorkerInfo } from '../../src/shared/trace';
+
+function worker(i: number, startNs: number, endNs: number, cpuNs: number, createdNs = startNs): WorkerInfo {
+  return { worker: i, pid: 100 + i, createdNs, startNs, endNs, joinedNs: endNs, cpuNs, status: 'ok' };
+}
+function run(model: Run['model'], wallNs: number, workers: WorkerInfo[], order: number[] = []): Run {
+  return {
+    model, workers: workers.length, startMethod: null, wallNs, workerInfo: workers,
+    events: order.map((w, i) => ({ t: i, worker: w, pid: 100 + w, stream: 'stdout' as const, text: `e${i}`, line: 1 })),
+  };
+}
+
+test('switchCount counts consecutive events from different workers', () => {
+  assert.equal(switchCount(run('thread', 1, [], [0, 0, 1, 1, 0, 1])), 3);
+  assert.equal(switchCount(run('thread', 1, [], [0, 0, 0])), 0);
+  assert.equal(switchCount(run('thread', 1, [], [])), 0);
+});
+
+test('overlapNs is the time covered by two or more intervals', () => {
+  assert.equal(overlapNs([[0, 10], [5, 15]]), 5);
+  assert.equal(overlapNs([[0, 10], [10, 20]]), 0);
+  assert.equal(overlapNs([[0, 100], [10, 20], [15, 30]]), 20);
+  assert.equal(overlapNs([[0, 10]]), 0);
+});
+
+test('speedup is sequential wall ÷ run wall; CPU is the sum of workers', () => {
+  const seq = run('sequential', 1000, [worker(0, 0, 500, 500), worker(1, 500, 1000, 500)]);
+  const proc = run('process', 600, [worker(0, 50, 550, 500, 0), worker(1, 80, 580, 500, 10)]);
+  const s = summarizeRun(proc, seq);
+  assert.ok(Math.abs(s.speedup! - 1000 / 600) < 1e-9);
+  assert.equal(s.cpuNs, 1000);
+  assert.equal(s.overlapNs, 470);
+  assert.equal(s.startupNs, 60);
+  assert.match(s.verdict, /parallel/);
+  assert.equal(summarizeRun(seq, seq).speedup, null);
+});
+
+test('verdicts tell the GIL story, the I/O story and the no-overlap story', () => {
+  const seq = run('sequential', 1000, [worker(0, 0, 500, 500), worker(1, 500, 1000, 500)]);
+  const gil = run('thread', 1000, [worker(0, 0, 1000, 500), worker(1, 0, 1000, 500)]);
+  assert.match(summarizeRun(gil, seq, true).verdict, /took turns.*GIL/);
+  assert.doesNotMatch(summarizeRun(gil, seq, false).verdict, /GIL/);
+  const io = run('thread', 500, [worker(0, 0, 500, 5), worker(1, 0, 500, 5)]);
+  assert.match(summarizeRun(io, seq).verdict, /waiting/);
+  const apart = run('thread', 1000, [worker(0, 0, 400, 400), worker(1, 500, 900, 400)]);
+  assert.match(summarizeRun(apart, seq).verdict, /did not overlap/);
+  const failed = run('thread', 1000, [{ ...worker(0, 0, 400, 400), status: 'error' }, worker(1, 500, 900, 400)]);
+  assert.match(summarizeRun(failed, seq).verdict, /1 of 2 workers did not finish/);
+});
+
+test('summarizeTrace uses the sequential run as the baseline', () => {
+  const seq = run('sequential', 1000, [worker(0, 0, 1000, 1000)]);
+  const thr = run('thread', 500, [worker(0, 0, 500, 500)]);
+  const s = summarizeTrace({ schema: 'interleave.trace/1', target: { file: 'f.py', function: 'f', line: 1 }, python: { version: '3.11.7', implementation: 'CPython', executable: 'python3', gil: true, cpuCount: 2, platform: 'linux' }, runs: [seq, thr] });
+  assert.equal(s[1].speedup, 2);
+});
+
+test('formatNs picks the unit that fits', () => {
+  assert.equal(formatNs(950), '950 ns');
+  assert.equal(formatNs(12_345), '12.3 µs');
+  assert.equal(formatNs(4_560_000), '4.56 ms');
+  assert.equal(formatNs(1_230_000_000), '1.23 s');
+  assert.equal(formatNs(250_000_000), '250 ms');
+});
