@@ -85,7 +85,7 @@ class Recorder(object):
                      .encode("utf-8", "backslashreplace"))
 
     def _find_line(self):
-        f = sys._getframe(3)
+        f = sys._getframe(1)  # walks up: cheap, and safe however shallow the stack
         user_file = self.user_file
         while f is not None:
             if f.f_code.co_filename == user_file:

@@ -15,6 +15,8 @@ export interface RunSummary {
   events: number;
   /** Median time from a worker's creation to the start of its body. */
   startupNs: number | null;
+  /** Median time a worker's body ran. */
+  workNs: number | null;
   failed: number;
   verdict: string;
 }
@@ -73,6 +75,7 @@ export function summarizeRun(run: Run, baseline: Run | undefined, gil = true): R
     switches: switchCount(run),
     events: run.events.length,
     startupNs: run.model === 'sequential' ? null : median(startups),
+    workNs: median(intervals.map(([a, b]) => b - a)),
     failed: run.workerInfo.filter((w) => w.status !== 'ok').length,
     verdict: '',
   };
@@ -100,8 +103,11 @@ export function verdict(run: Run, s: RunSummary, gil = true): string {
     if (n < 2) {
       parts.push(`One worker: nothing to interleave${speed}.`);
     } else if (s.overlapNs === 0 || shareOverlap < 0.01) {
-      const startup = s.startupNs !== null ? ` (start-up ${formatNs(s.startupNs)} per worker)` : '';
-      parts.push(`The ${name} did not overlap: each finished its work before the next one began${startup}${speed}.`);
+      const why =
+        s.startupNs !== null && s.workNs !== null && s.workNs < s.startupNs
+          ? `: each one's work (${formatNs(s.workNs)}) was shorter than starting the next (${formatNs(s.startupNs)}), so it was done before the next began`
+          : ': each finished its work before the next one began';
+      parts.push(`The ${name} did not overlap${why}${speed}.`);
     } else if (run.model === 'thread' && parallelism > 0.8 && parallelism < 1.3 && (s.speedup ?? 1) < 1.2) {
       parts.push(`The threads overlapped but took turns on the CPU${gilNote(run, gil)}: no faster than one after another${speed}.`);
     } else if (parallelism >= 1.3) {

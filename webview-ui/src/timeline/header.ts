@@ -16,9 +16,13 @@ function figure(list: HTMLElement, name: string, value: string, title: string): 
   list.append(item);
 }
 
-export function renderHeader(run: Run, title: string, s: RunSummary, targetFile: string, onReveal: (line: number) => void): HTMLElement {
+export function renderHeader(run: Run, title: string, s: RunSummary, targetFile: string, onReveal: (line: number) => void, onZoomTo: () => void): HTMLElement {
   const header = el('header', { class: 'run-header' });
-  header.append(el('h2', {}, title));
+  const heading = el('div', { class: 'run-title' });
+  const zoomTo = el('button', { type: 'button', class: 'zoom-to-run', title: `Zoom the time axis to this run (${formatNs(run.wallNs)})` }, 'Zoom to run');
+  zoomTo.addEventListener('click', onZoomTo);
+  heading.append(el('h2', {}, title), zoomTo);
+  header.append(heading);
   const figures = el('dl', { class: 'figures' });
   figure(figures, 'Wall', formatNs(s.wallNs), 'From just before the first worker was created to just after the last was joined');
   figure(figures, 'CPU', s.cpuNs === null ? '—' : formatNs(s.cpuNs), "Sum of the workers' own CPU time");

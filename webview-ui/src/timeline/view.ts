@@ -133,7 +133,7 @@ export class TimelineView {
     this.runsHost.replaceChildren();
     this.model.runs.forEach((run, i) => {
       const section = el('section', { class: 'run', 'data-model': run.model, 'aria-label': run.title });
-      section.append(renderHeader(run.run, run.title, summaries[i], trace.target.file, (line) => this.callbacks.onReveal(line)));
+      section.append(renderHeader(run.run, run.title, summaries[i], trace.target.file, (line) => this.callbacks.onReveal(line), () => this.zoomTo(0, run.endNs)));
       const body = el('div', { class: 'run-body' });
       const labels = el('div', { class: 'lane-labels' });
       for (const lane of run.lanes) {
@@ -268,6 +268,13 @@ export class TimelineView {
     const ev = this.model?.runs[ref.run].run.events[ref.index];
     if (reveal && ev && ev.line !== null) this.callbacks.onReveal(ev.line);
     this.scheduleDraw();
+  }
+
+  /** Shows [t0, t1] across the plot. */
+  zoomTo(t0: number, t1: number): void {
+    const [a, b] = this.base.range();
+    const k = Math.max(1, (b - a) / Math.max(1, this.base(t1 * 1.03) - this.base(t0)));
+    this.zoomTarget.call(this.zoomBehavior.transform, zoomIdentity.translate(a - k * this.base(t0), 0).scale(k));
   }
 
   private command(action: string): void {

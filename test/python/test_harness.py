@@ -1,0 +1,223 @@
+"""The harness's own tests (stdlib unittest): loading without the script part, argument parsing,
+and the event recorder, including events surviving a writer that dies."""
+import json
+import os
+import struct
+import subprocess
+import sys
+import tempfile
+import textwrap
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(ROOT, "python"))
+
+import interleave_capture as capture  # noqa: E402
+import interleave_loader as loader  # noqa: E402
+
+HARNESS = os.path.join(ROOT, "python", "interleave_harness.py")
+
+
+def read_records(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    assert data[:8] == capture.MAGIC
+    end = struct.unpack_from("<Q", data, 8)[0]
+    return [line.split("\t") for line in data[capture.HEADER:end].decode("utf-8").split("\n") if line]
+
+
+class TempDir(unittest.TestCase):
+    def setUp(self):
+        self._tmp = tempfile.TemporaryDirectory()
+        self.dir = self._tmp.name
+
+    def tearDown(self):
+        self._tmp.cleanup()
+
+    def write(self, name, text):
+        path = os.path.join(self.dir, name)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(textwrap.dedent(text))
+        return path
+
+
+class LoaderTest(TempDir):
+    def test_script_part_is_not_run(self):
+        path = self.write("scripty.py", """
+            import threading
+            ran = []
+            X = 1
+            def f():
+                return X
+            class C:
+                pass
+            ran.append("top-level call")
+            for i in range(3):
+                ran.append(i)
+            with open(__file__) as fh:
+                ran.append("with")
+            if __name__ == "__main__":
+                ran.append("main")
+            else:
+                Y = 2
+            try:
+                import json
+            except ImportError:
+                json = None
+            """)
+        module, skipped = loader.load_module(path, path)
+        try:
+            self.assertEqual(module.ran, [])
+            self.assertEqual(module.f(), 1)
+            self.assertEqual(module.Y, 2)
+            self.assertIsNotNone(module.json)
+            self.assertEqual(module.__name__, "scripty")
+            self.assertEqual(skipped, [9, 10, 12, 14])
+        finally:
+            sys.modules.pop("scripty", None)
+
+    def test_reversed_main_guard_is_recognised(self):
+        path = self.write("rev.py", """
+            hits = []
+            if "__main__" == __name__:
+                hits.append(1)
+            """)
+        module, _ = loader.load_module(path, path)
+        sys.modules.pop("rev", None)
+        self.assertEqual(module.hits, [])
+
+    def test_syntax_error_has_line_and_column(self):
+        with self.assertRaises(loader.LoadError) as cm:
+            loader.parse("def f(:\n    pass\n", "bad.py")
+        self.assertEqual(cm.exception.kind, "syntax")
+        self.assertEqual(cm.exception.line, 1)
+        self.assertIn("bad.py:1:", cm.exception.message)
+
+    def test_import_error_is_reported_as_the_users(self):
+        path = self.write("imp.py", "import interleave_missing_module_q\n")
+        with self.assertRaises(loader.LoadError) as cm:
+            loader.load_module(path, path)
+        self.assertEqual(cm.exception.kind, "import")
+        self.assertIn("ModuleNotFoundError", cm.exception.message)
+        self.assertEqual(cm.exception.line, 1)
+
+    def test_list_functions_reports_required_parameters(self):
+        tree = loader.parse(textwrap.dedent("""
+            @decorator
+            def a(x, y=1, *args, z, w=2, **kw):
+                pass
+            async def b():
+                pass
+            class K:
+                def m(self):
+                    pass
+            """), "f.py")
+        fns = loader.list_functions(tree)
+        self.assertEqual([f["name"] for f in fns], ["a", "b"])
+        self.assertEqual(fns[0]["required"], ["x", "z"])
+        self.assertEqual(fns[0]["startLine"], 2)
+        self.assertEqual(fns[0]["line"], 3)
+        self.assertTrue(fns[1]["isAsync"])
+
+    def test_parse_args(self):
+        self.assertEqual(loader.parse_args('"bob", times=3', {}), (("bob",), {"times": 3}))
+        self.assertEqual(loader.parse_args("", {}), ((), {}))
+        self.assertEqual(loader.parse_args("N * 2", {"N": 21}), ((42,), {}))
+        for bad in ['"bob", times=', "1), print('x'", "*"]:
+            with self.assertRaises(loader.LoadError, msg=bad):
+                loader.parse_args(bad, {"y": []})
+
+    def test_snippet_keeps_file_line_numbers(self):
+        code = loader.compile_snippet("    x = 1\n    print(x)\n", 10, "f.py")
+        lines = sorted({i[2] for i in code.co_lines() if i[2]}) if hasattr(code, "co_lines") else [10]
+        self.assertEqual(lines[0], 10)
+
+
+class RecorderTest(TempDir):
+    def recorder(self, name="w0.trc", max_events=1000000):
+        return capture.Recorder(os.path.join(self.dir, name), __file__, max_events)
+
+    def test_lines_pieces_and_streams(self):
+        rec = self.recorder()
+        rec.begin()
+        rec.feed(1, "a")
+        rec.feed(1, "b")
+        rec.feed(1, "\n")
+        rec.feed(1, "one\ntwo\nthr")
+        rec.feed(2, "err\n")
+        rec.feed(1, "ee")
+        rec.end(123, {"status": "ok"})
+        rec.close()
+        records = read_records(os.path.join(self.dir, "w0.trc"))
+        self.assertEqual([r[0] for r in records], ["B", "O", "O", "O", "O", "O", "E"])
+        outputs = [(r[2], r[4]) for r in records if r[0] == "O"]
+        self.assertEqual(outputs, [("1", "ab"), ("1", "one"), ("1", "two"), ("2", "err"), ("1", "three")])
+        self.assertEqual(json.loads(records[-1][3]), {"status": "ok"})
+
+    def test_grows_past_the_initial_mapping(self):
+        rec = self.recorder()
+        for i in range(20000):
+            rec.feed(1, "line %d with some padding to fill the file\n" % i)
+        rec.close()
+        records = read_records(os.path.join(self.dir, "w0.trc"))
+        self.assertEqual(len(records), 20000)
+        self.assertEqual(records[-1][4], "line 19999 with some padding to fill the file")
+
+    def test_event_cap_writes_one_truncation_marker(self):
+        rec = self.recorder(max_events=3)
+        for i in range(10):
+            rec.feed(1, "%d\n" % i)
+        rec.close()
+        kinds = [r[0] for r in read_records(os.path.join(self.dir, "w0.trc"))]
+        self.assertEqual(kinds, ["O", "O", "O", "T"])
+
+    def test_events_survive_os_exit_of_the_writer(self):
+        path = os.path.join(self.dir, "dies.trc")
+        script = textwrap.dedent("""
+            import os, sys
+            sys.path.insert(0, %r)
+            import interleave_capture as c
+            rec = c.Recorder(%r, "x", 100)
+            rec.begin()
+            for i in range(5):
+                rec.feed(1, "before exit %%d\\n" %% i)
+            os._exit(9)
+            """ % (os.path.join(ROOT, "python"), path))
+        code = subprocess.call([sys.executable, "-c", script])
+        self.assertEqual(code, 9)
+        records = read_records(path)
+        self.assertEqual([r[4] for r in records if r[0] == "O"], ["before exit %d" % i for i in range(5)])
+
+
+class HarnessCommandTest(TempDir):
+    def test_inspect_reports_functions_and_python(self):
+        path = self.write("m.py", "def f(a):\n    pass\n")
+        out = subprocess.check_output([sys.executable, HARNESS, "inspect", path, path])
+        reply = json.loads(out)
+        self.assertTrue(reply["ok"])
+        self.assertEqual(reply["functions"][0]["required"], ["a"])
+        self.assertIn(reply["python"]["gil"], (True, False))
+
+    def test_run_thread_model_records_both_workers(self):
+        path = self.write("p.py", "def p():\n    for i in range(3):\n        print('n', i)\n")
+        config = {"file": path, "source": path, "function": "p", "model": "thread", "workers": 2, "dir": self.dir}
+        config_path = os.path.join(self.dir, "config.json")
+        with open(config_path, "w") as f:
+            json.dump(config, f)
+        out = subprocess.run([sys.executable, HARNESS, "run", config_path], stdin=subprocess.DEVNULL,
+                             capture_output=True, text=True)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertEqual(out.stdout.count("n "), 6, "the user's output passes through")
+        for w in (0, 1):
+            texts = [r[4] for r in read_records(os.path.join(self.dir, "w%d.trc" % w)) if r[0] == "O"]
+            self.assertEqual(texts, ["n 0", "n 1", "n 2"])
+        with open(os.path.join(self.dir, "control.jsonl")) as f:
+            types = [json.loads(line)["type"] for line in f]
+        self.assertEqual(types[0], "python")
+        self.assertIn("runStart", types)
+        self.assertEqual(types[-1], "runEnd")
+
+
+if __name__ == "__main__":
+    unittest.main()

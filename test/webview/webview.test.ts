@@ -1,0 +1,158 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { reportHtml } from '../../src/report/html';
+import type { Trace } from '../../src/shared/trace';
+
+const root = path.resolve(__dirname, '..', '..', '..');
+const results = path.join(root, 'test-results');
+const trace = JSON.parse(fs.readFileSync(path.join(root, 'test', 'fixtures', 'traces', 'canonical.json'), 'utf8')) as Trace;
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+
+let browser: Browser;
+let page: Page;
+let dir: string;
+const pageErrors: string[] = [];
+
+/** The webview as VS Code hosts it: the built bundle, our CSS, and an acquireVsCodeApi that records messages. */
+function webviewPage(): string {
+  return `<!DOCTYPE html><html><head><meta charset="utf-8">
+<link rel="stylesheet" href="file://${path.join(root, 'media', 'timeline.css')}">
+<style>body { --vscode-foreground: #cccccc; --vscode-editor-background: #1e1e1e; --vscode-charts-blue: #3794ff; --vscode-charts-orange: #d18616; --vscode-font-family: sans-serif; --vscode-font-size: 13px; background: #1e1e1e; }</style>
+<script>
+  window.__posted = [];
+  let state;
+  window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => state, setState: (s) => { state = s; } });
+</script></head>
+<body class="vscode-dark"><div id="app"></div><script src="file://${path.join(root, 'dist', 'webview.js')}"></script></body></html>`;
+}
+
+before(async () => {
+  fs.mkdirSync(results, { recursive: true });
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'interleave-webview-'));
+  fs.writeFileSync(path.join(dir, 'webview.html'), webviewPage());
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto(`file://${path.join(dir, 'webview.html')}`);
+  await page.waitForFunction(() => (window as unknown as { __posted: Array<{ type: string }> }).__posted.some((m) => m.type === 'ready'));
+  await page.evaluate((t) => window.postMessage({ type: 'trace', trace: t, key: 'k1' }, '*'), trace);
+  await page.locator('.event-row').first().waitFor();
+});
+
+after(async () => {
+  await browser?.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const posted = () => page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted);
+
+test('the webview says ready first, then shows one section per run with its figures', async () => {
+  assert.deepEqual((await posted())[0], { type: 'ready' });
+  assert.deepEqual(await page.locator('section.run').evaluateAll((els) => els.map((e) => e.getAttribute('data-model'))), ['sequential', 'thread', 'process']);
+  const headers = await page.locator('.run-header h2').allTextContents();
+  assert.equal(headers[0], 'Sequential × 2');
+  assert.match(headers[2], /^Processes × 2 \((fork|spawn|forkserver)\)$/);
+  const figures = await page.locator('section.run[data-model="thread"] .figure dt').allTextContents();
+  for (const name of ['Wall', 'CPU', 'Speedup', 'Overlap', 'Switches', 'Events']) assert.ok(figures.includes(name), name);
+  assert.equal(await page.locator('section.run[data-model="thread"] .figure', { hasText: 'Events' }).locator('dd').textContent(), '10');
+  assert.ok((await page.locator('.verdict').first().textContent())!.length > 10);
+  assert.match((await page.locator('.toolbar .python').textContent())!, /CPython 3\.\d+\.\d+ · GIL on/);
+});
+
+test('lanes are named after the workers', async () => {
+  const labels = await page.locator('.lane-label').allTextContents();
+  const pids = trace.runs[2].workerInfo.map((w) => w.pid);
+  assert.deepEqual(labels, ['Call 1', 'Call 2', 'Thread 1', 'Thread 2', `Process 1 · pid ${pids[0]}`, `Process 2 · pid ${pids[1]}`]);
+});
+
+test('the event list has every event as text: 10 Number: i events per model', async () => {
+  for (const model of ['sequential', 'thread', 'process']) {
+    const texts = await page.locator(`.event-row[data-model="${model}"] .text`).allTextContents();
+    assert.equal(texts.length, 10, model);
+    assert.deepEqual([...texts].sort(), ['Number: 0', 'Number: 0', 'Number: 1', 'Number: 1', 'Number: 2', 'Number: 2', 'Number: 3', 'Number: 3', 'Number: 4', 'Number: 4']);
+  }
+  assert.equal(await page.locator('.event-list-body').getAttribute('role'), 'grid');
+  assert.equal(await page.locator('.event-list-body').getAttribute('aria-rowcount'), '30');
+});
+
+/** Page coordinates of an event's mark on its lane (the fit view: domain [0, end × 1.02]). */
+async function markPosition(runIndex: number, eventIndex: number): Promise<{ x: number; y: number }> {
+  const end = Math.max(...trace.runs.map((r) => Math.max(r.wallNs, ...r.events.map((e) => e.t))));
+  const run = trace.runs[runIndex];
+  const e = run.events[eventIndex];
+  const box = (await page.locator('canvas.lanes').nth(runIndex).boundingBox())!;
+  return { x: box.x + (e.t / (end * 1.02)) * box.width, y: box.y + e.worker * 30 + 12 };
+}
+
+test('hover shows the event; click on a mark asks the host to reveal its line', async () => {
+  await page.locator('button[data-action="fit"]').click();
+  const p = await markPosition(2, 0);
+  await page.mouse.move(p.x, p.y);
+  await page.locator('.tooltip:not([hidden])').waitFor();
+  assert.match((await page.locator('.tooltip').textContent())!, /Number: 0.*Process 1.*line 6/);
+  await page.mouse.click(p.x, p.y);
+  const messages = await posted();
+  assert.deepEqual(messages.at(-1), { type: 'reveal', line: 6 });
+  assert.equal(await page.locator('.event-row[aria-selected="true"] .text').textContent(), 'Number: 0');
+});
+
+test('keyboard: the event list moves with arrows and reveals with Enter; + zooms the timeline', async () => {
+  await page.locator('.event-list-body').focus();
+  await page.keyboard.press('Home');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  assert.deepEqual((await posted()).at(-1), { type: 'reveal', line: 6 });
+  assert.equal(await page.locator('.event-row[aria-selected="true"]').getAttribute('aria-rowindex'), '2');
+  const before = await page.locator('svg.axis .tick text').allTextContents();
+  await page.locator('.timeline').focus();
+  await page.keyboard.press('+');
+  await page.keyboard.press('+');
+  await page.waitForFunction((b) => [...document.querySelectorAll('svg.axis .tick text')].map((t) => t.textContent).join() !== b, before.join());
+  await page.keyboard.press('0');
+});
+
+test('colours follow the theme variables', async () => {
+  const p = await markPosition(2, 0);
+  const box = (await page.locator('canvas.lanes').nth(2).boundingBox())!;
+  const pixel = () =>
+    page.evaluate(({ x, y }) => {
+      const canvas = document.querySelectorAll('canvas.lanes')[2] as HTMLCanvasElement;
+      const scale = canvas.width / canvas.getBoundingClientRect().width;
+      const d = canvas.getContext('2d')!.getImageData(Math.round(x * scale), Math.round(y * scale), 1, 1).data;
+      return [d[0], d[1], d[2]];
+    }, { x: p.x - box.x, y: p.y - box.y });
+  assert.deepEqual(await pixel(), [0x37, 0x94, 0xff], 'worker 1 is --vscode-charts-blue');
+  await page.evaluate(() => document.body.style.setProperty('--vscode-charts-blue', '#00aa00'));
+  await page.waitForTimeout(50); // one animation frame for the redraw the theme change scheduled
+  assert.deepEqual(await pixel(), [0, 0xaa, 0]);
+  await page.evaluate(() => document.body.style.removeProperty('--vscode-charts-blue'));
+});
+
+test('a screenshot of the panel is saved', async () => {
+  await page.waitForTimeout(50);
+  await page.screenshot({ path: path.join(results, 'webview.png'), fullPage: true });
+  assert.ok(fs.statSync(path.join(results, 'webview.png')).size > 10_000);
+  assert.deepEqual(pageErrors, []);
+});
+
+test('the CLI report is one self-contained HTML file that renders offline', async () => {
+  const file = path.join(dir, 'report.html');
+  fs.writeFileSync(file, reportHtml(trace));
+  const report = await browser.newPage({ viewport: { width: 1000, height: 800 } });
+  const requests: string[] = [];
+  const errors: string[] = [];
+  report.on('request', (r) => requests.push(r.url()));
+  report.on('pageerror', (e) => errors.push(e.message));
+  await report.goto(`file://${file}`);
+  await report.locator('.event-row').first().waitFor();
+  assert.equal(await report.locator('.lane-label').count(), 6);
+  assert.equal(await report.locator('.event-row').count(), 30);
+  assert.deepEqual(requests.filter((u) => u !== `file://${file}`), [], 'no other request');
+  assert.deepEqual(errors, []);
+  await report.screenshot({ path: path.join(results, 'report.png'), fullPage: true });
+  await report.close();
+});
