@@ -40,8 +40,9 @@ export async function runConcurrently(ctx: CommandContext, target: RunTarget = {
 async function run(ctx: CommandContext, target: RunTarget): Promise<Trace | undefined> {
   if (!vscode.workspace.isTrusted) {
     const manage = 'Manage Workspace Trust';
-    const choice = await vscode.window.showWarningMessage('Interleave runs your Python code, so it needs a trusted workspace. Trust this workspace to use Run Concurrently.', manage);
-    if (choice === manage) await vscode.commands.executeCommand('workbench.trust.manage');
+    void vscode.window
+      .showWarningMessage('Interleave runs your Python code, so it needs a trusted workspace. Trust this workspace to use Run Concurrently.', manage)
+      .then((choice) => choice === manage && vscode.commands.executeCommand('workbench.trust.manage'));
     return undefined;
   }
   const editor = await editorFor(target.uri);
@@ -193,7 +194,8 @@ async function reportError(e: unknown): Promise<void> {
   if (line && file) actions.push('Show Line');
   if (e.kind === 'python') actions.push('Open Settings');
   if (e.kind === 'syntax' && file && line) await showLine(file, line, col); // the line the message names
-  void vscode.window.showErrorMessage(`Interleave: ${e.message.split('\n')[0]}`, ...actions).then(async (choice) => {
+  const message = e.message.split('\n')[0].split(file ?? '\0').join(path.basename(file ?? '')); // the name, not the full path
+  void vscode.window.showErrorMessage(`Interleave: ${message}`, ...actions).then(async (choice) => {
     if (choice === 'Show Line' && file && line) await showLine(file, line, col);
     else if (choice === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'interleave.pythonPath');
   });

@@ -1,0 +1,174 @@
+/**
+ * End to end in real VS Code (code-server 1.100.3) with the packaged .vsix installed, driven as a
+ * user would: context menu, CodeLens, Command Palette, the webview, themes, reload.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import { after, afterEach, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { CodeServer, launchBrowser, makeWorkspace, prepare, waitForWorkbench } from './codeServer';
+import { closeAllEditors, cursorLine, editorLine, eventsPerModel, openFile, runCommandFromPalette, screenshot, waitForCursorLine, waitForInterleave, webview } from './workbench';
+
+const NUMBERS = ['Number: 0', 'Number: 1', 'Number: 2', 'Number: 3', 'Number: 4'];
+let server: CodeServer;
+let browser: Browser;
+let page: Page;
+let folder: string;
+
+before(async () => {
+  prepare();
+  folder = makeWorkspace();
+  server = new CodeServer({ folder });
+  await server.start();
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
+  await page.goto(server.workspaceUrl());
+  await waitForWorkbench(page);
+});
+
+afterEach(async (t) => {
+  // a failed step leaves a picture of the workbench behind it
+  if (page && (t as unknown as { passed?: boolean }).passed === false) await screenshot(page, `FAILED-${t.name.slice(0, 40).replace(/[^\w]+/g, '-')}`).catch(() => undefined);
+});
+
+after(async () => {
+  await browser?.close();
+  server?.stop();
+  if (folder) fs.rmSync(folder, { recursive: true, force: true });
+});
+
+async function assertCanonicalPanel(): Promise<void> {
+  const frame = webview(page);
+  await frame.locator('.event-row').first().waitFor({ timeout: 60_000 });
+  const events = await eventsPerModel(frame);
+  for (const model of ['sequential', 'thread', 'process']) {
+    assert.equal(events[model]?.length, 10, `${model}: 10 events`);
+    assert.deepEqual([...events[model]].sort(), [...NUMBERS, ...NUMBERS].sort(), model);
+  }
+  const lanes = await frame.locator('.lane-label').allTextContents();
+  assert.deepEqual(lanes.slice(0, 4), ['Call 1', 'Call 2', 'Thread 1', 'Thread 2']);
+  assert.match(lanes[4], /^Process 1 · pid \d+$/);
+  assert.match(lanes[5], /^Process 2 · pid \d+$/);
+}
+
+test('1–3. right-click in print_numbers → Run Concurrently → timeline; click an event → cursor on the print line', async () => {
+  await openFile(page, 'threads_example.py');
+  await waitForInterleave(page);
+  await screenshot(page, '01-open');
+  const line = editorLine(page, 'threads_example.py', 'for i in range(5)');
+  await line.click();
+  await line.click({ button: 'right' });
+  // VS Code's context menu ignores a mouse-up right after it opens: highlight the item, press Enter
+  const item = page.getByRole('menuitem', { name: 'Run Concurrently' });
+  await item.hover();
+  await page.keyboard.press('Enter');
+  await page.locator('.tab', { hasText: 'Interleave: print_numbers' }).waitFor({ timeout: 30_000 });
+  await assertCanonicalPanel();
+  await screenshot(page, '02-timeline');
+  // put the cursor elsewhere, then click an event of the thread run
+  await editorLine(page, 'threads_example.py', 'thread1.start()').click();
+  assert.notEqual(await cursorLine(page), 6);
+  await webview(page).locator('.event-row[data-model="thread"]').first().click();
+  await waitForCursorLine(page, 6);
+  await screenshot(page, '03-reveal');
+});
+
+test('4a. the CodeLens runs the function under it', async () => {
+  await closeAllEditors(page);
+  await openFile(page, 'processes_example.py');
+  const lens = page.locator('.contentWidgets .codelens-decoration a', { hasText: 'Run concurrently' }).first();
+  await lens.waitFor({ timeout: 30_000 });
+  await lens.click();
+  await page.locator('.tab', { hasText: 'Interleave: print_numbers' }).waitFor({ timeout: 30_000 });
+  await assertCanonicalPanel();
+  assert.match((await webview(page).locator('.toolbar .title').textContent())!, /processes_example\.py/);
+  await screenshot(page, '04-codelens');
+});
+
+test('4b. the Command Palette runs the function at the cursor', async () => {
+  await closeAllEditors(page);
+  await openFile(page, 'io_bound.py');
+  await editorLine(page, 'io_bound.py', 'time.sleep(0.05)').click();
+  await runCommandFromPalette(page, 'Interleave: Run Concurrently');
+  await page.locator('.tab', { hasText: 'Interleave: wait_for_io' }).waitFor({ timeout: 30_000 });
+  const frame = webview(page);
+  await frame.locator('.event-row').first().waitFor({ timeout: 60_000 });
+  const events = await eventsPerModel(frame);
+  assert.equal(events.thread.length, 8);
+  assert.match((await frame.locator('section.run[data-model="thread"] .verdict').textContent())!, /waiting/);
+  await screenshot(page, '05-palette');
+});
+
+test('5. a syntax error gives an error notification naming the line, and no panel', async () => {
+  await closeAllEditors(page);
+  await openFile(page, 'syntax_error.py');
+  await editorLine(page, 'syntax_error.py', 'print("fine")').click();
+  await runCommandFromPalette(page, 'Interleave: Run Concurrently');
+  const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'SyntaxError' });
+  await toast.waitFor({ timeout: 30_000 });
+  assert.match((await toast.textContent())!, /syntax_error\.py:5:\d+/);
+  await waitForCursorLine(page, 5); // the line is revealed
+  assert.equal(await page.locator('.tab', { hasText: 'Interleave:' }).count(), 0, 'no panel');
+  await screenshot(page, '06-syntax-error');
+  await page.keyboard.press('Escape');
+});
+
+/** The panel's theme as the webview sees it: body class and the colours it draws with. */
+async function panelColours(): Promise<{ kind: string; foreground: string; worker1: string; label: string }> {
+  return webview(page).locator('body').evaluate(() => {
+    const style = getComputedStyle(document.body);
+    const label = document.querySelector('.lane-label');
+    return {
+      kind: document.body.className,
+      foreground: style.getPropertyValue('--vscode-foreground').trim(),
+      worker1: style.getPropertyValue('--vscode-charts-blue').trim(),
+      label: label ? getComputedStyle(label).color : '',
+    };
+  });
+}
+
+async function poll<T>(what: string, probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (ok(v)) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+test('6. with a light and a high-contrast theme the panel follows the theme', async () => {
+  await closeAllEditors(page);
+  await openFile(page, 'threads_example.py');
+  await editorLine(page, 'threads_example.py', 'for i in range(5)').click();
+  await runCommandFromPalette(page, 'Interleave: Run Concurrently');
+  await webview(page).locator('.event-row').first().waitFor({ timeout: 60_000 });
+  let previous = await panelColours();
+  // code-server starts light: go dark first, then light, then high contrast — each must change the panel
+  for (const [theme, kind, shot] of [
+    ['Dark Modern', 'vscode-dark', '07-dark'],
+    ['Light Modern', 'vscode-light', '08-light'],
+    ['Dark High Contrast', 'vscode-high-contrast', '09-high-contrast'],
+  ]) {
+    await runCommandFromPalette(page, 'Preferences: Color Theme');
+    await page.locator('.quick-input-widget input').fill(theme);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().click();
+    const now = await poll(`the panel in ${theme}`, panelColours, (c) => c.kind.split(' ').includes(kind));
+    assert.notEqual(now.foreground, previous.foreground, `${theme}: foreground changed`);
+    assert.notEqual(now.label, previous.label, `${theme}: lane labels drawn in the new foreground`);
+    previous = now;
+    await screenshot(page, shot);
+  }
+});
+
+test('7. after a window reload the panel comes back with its trace', async () => {
+  const before = await eventsPerModel(webview(page));
+  await runCommandFromPalette(page, 'Developer: Reload Window');
+  await waitForWorkbench(page);
+  await page.locator('.tab', { hasText: 'Interleave: print_numbers' }).waitFor({ timeout: 60_000 });
+  await page.locator('.tab', { hasText: 'Interleave: print_numbers' }).click();
+  const frame = webview(page);
+  await frame.locator('.event-row').first().waitFor({ timeout: 60_000 });
+  assert.deepEqual(await eventsPerModel(frame), before);
+  await screenshot(page, '10-after-reload');
+});

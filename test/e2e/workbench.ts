@@ -1,0 +1,70 @@
+/** What a user does in the workbench, as Playwright steps (selectors verified on VS Code 1.100). */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { FrameLocator, Page } from 'playwright-core';
+import { root } from './codeServer';
+
+export const shots = path.join(root, 'test-results', 'e2e');
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(shots, { recursive: true });
+  await page.screenshot({ path: path.join(shots, `${name}.png`) });
+}
+
+export async function openFile(page: Page, name: string): Promise<void> {
+  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first().click();
+  await page.locator(`.editor-instance .monaco-editor[data-uri$="${name}"]`).waitFor();
+  await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor();
+  // The language must be known before the context menu's `editorLangId == python` holds.
+  await page.locator('.statusbar-item[id="status.editor.mode"]', { hasText: 'Python' }).waitFor({ timeout: 30_000 });
+}
+
+/**
+ * The extension's menus and CodeLens appear only once the extension host has registered it, a
+ * few seconds after the workbench: wait for our CodeLens in the open Python file.
+ */
+export async function waitForInterleave(page: Page): Promise<void> {
+  await page.locator('.contentWidgets .codelens-decoration a', { hasText: 'Run concurrently' }).first().waitFor({ timeout: 60_000 });
+}
+
+/** The editor's line `text` (first match), for clicking into. */
+export function editorLine(page: Page, name: string, text: string) {
+  return page.locator(`.editor-instance .monaco-editor[data-uri$="${name}"] .view-lines .view-line`, { hasText: text }).first();
+}
+
+export async function cursorLine(page: Page): Promise<number> {
+  const text = (await page.locator('.statusbar-item[id="status.editor.selection"]').textContent()) ?? '';
+  return Number((/Ln (\d+)/.exec(text) ?? [])[1] ?? NaN);
+}
+
+export async function waitForCursorLine(page: Page, line: number): Promise<void> {
+  await page.locator('.statusbar-item[id="status.editor.selection"]', { hasText: new RegExp(`Ln ${line},`) }).waitFor({ timeout: 20_000 });
+}
+
+/** The timeline webview's document (iframe .webview → #active-frame). */
+export function webview(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
+}
+
+export async function runCommandFromPalette(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`>${title}`);
+  // click the row itself: Enter would take the focused row, which may be a recently used other one
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().click();
+}
+
+export async function closeAllEditors(page: Page): Promise<void> {
+  await runCommandFromPalette(page, 'View: Close All Editors');
+  await page.locator('.tabs-container .tab').first().waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
+}
+
+/** Events per model in the webview's event list. */
+export async function eventsPerModel(frame: FrameLocator): Promise<Record<string, string[]>> {
+  const rows = frame.locator('.event-row');
+  const models = await rows.evaluateAll((els) => els.map((e) => [e.getAttribute('data-model') ?? '', e.querySelector('.text')?.textContent ?? '']));
+  const out: Record<string, string[]> = {};
+  for (const [model, text] of models) (out[model] ??= []).push(text);
+  return out;
+}
