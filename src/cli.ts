@@ -10,7 +10,7 @@ import { MODELS, type Model, type StartMethod } from './shared/trace';
 
 const USAGE = `usage: interleave run FILE --function NAME [--models sequential,thread,process] [--workers 2]
                       [--args EXPR] [--timeout 30] [--start-method fork|spawn|forkserver]
-                      [--python PATH] [--json PATH] [--html PATH] [--quiet]`;
+                      [--max-events 1000000] [--python PATH] [--json PATH] [--html PATH] [--quiet]`;
 
 class UsageError extends Error {}
 
@@ -25,6 +25,7 @@ function parse(argv: string[]) {
       args: { type: 'string', default: '' },
       timeout: { type: 'string', default: '30' },
       'start-method': { type: 'string' },
+      'max-events': { type: 'string', default: '1000000' },
       python: { type: 'string' },
       json: { type: 'string' },
       html: { type: 'string' },
@@ -42,11 +43,13 @@ function parse(argv: string[]) {
   if (!Number.isInteger(workers) || workers < 1 || workers > 256) throw new UsageError('--workers must be a whole number from 1 to 256');
   const timeout = Number(values.timeout);
   if (!(timeout > 0)) throw new UsageError('--timeout must be a positive number of seconds');
+  const maxEvents = Number(values['max-events']);
+  if (!Number.isInteger(maxEvents) || maxEvents < 1) throw new UsageError('--max-events must be a whole number ≥ 1');
   const startMethod = values['start-method'];
   if (startMethod && !['fork', 'spawn', 'forkserver'].includes(startMethod)) throw new UsageError('--start-method must be fork, spawn or forkserver');
   return {
     file: path.resolve(positionals[1]), function: values.function, models: models as Model[], workers, args: values.args, timeout,
-    startMethod: startMethod as StartMethod | undefined, python: values.python, json: values.json, html: values.html, quiet: values.quiet,
+    maxEvents, startMethod: startMethod as StartMethod | undefined, python: values.python, json: values.json, html: values.html, quiet: values.quiet,
   };
 }
 
@@ -70,7 +73,7 @@ export async function main(argv: string[]): Promise<number> {
     process.once('SIGINT', () => controller.abort());
     const trace = await runTrace({
       python: python.executable, file: opts.file, function: opts.function, args: opts.args, models: opts.models, workers: opts.workers,
-      timeoutSeconds: opts.timeout, startMethod: opts.startMethod, signal: controller.signal,
+      timeoutSeconds: opts.timeout, startMethod: opts.startMethod, maxEvents: opts.maxEvents, signal: controller.signal,
       // The user's output, unchanged, on our stderr: stdout carries the summary.
       onOutput: opts.quiet ? undefined : (_model, _stream, text) => process.stderr.write(text),
     });

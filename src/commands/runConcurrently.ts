@@ -9,7 +9,7 @@ import { functionAt, inspectFile, type FunctionInfo } from '../runner/inspect';
 import { interpreterFor } from '../python/interpreterSource';
 import { TimelinePanel } from '../panels/TimelinePanel';
 import type { TraceStore } from '../panels/traceStore';
-import { MODELS, type Model, type OutputEvent, type Trace } from '../shared/trace';
+import { MODELS, type Model, type OutputEvent, type StartMethod, type Trace } from '../shared/trace';
 
 export const COMMAND = 'interleave.runConcurrently';
 
@@ -61,6 +61,8 @@ async function run(ctx: CommandContext, target: RunTarget): Promise<Trace | unde
     models: validModels(config.get<string[]>('models', [...MODELS])),
     workers: Math.max(1, Math.min(64, Math.floor(config.get<number>('workers', 2)))),
     timeoutSeconds: Math.max(1, config.get<number>('timeoutSeconds', 30)),
+    startMethod: startMethodSetting(config.get<string>('startMethod', 'default')),
+    maxEvents: Math.max(1, Math.floor(config.get<number>('maxEvents', 1_000_000))),
   };
   let title: string;
   const selection = editor.selection;
@@ -135,6 +137,10 @@ async function editorFor(uri: vscode.Uri | undefined): Promise<vscode.TextEditor
     return vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preserveFocus: true });
   }
   throw new UserError('file', 'Open a Python file and put the cursor in a function (or select some statements), then run Interleave: Run Concurrently.');
+}
+
+function startMethodSetting(value: string): StartMethod | undefined {
+  return value === 'fork' || value === 'spawn' || value === 'forkserver' ? value : undefined;
 }
 
 function validModels(models: string[]): Model[] {

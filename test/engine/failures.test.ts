@@ -1,12 +1,34 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import { fixture, processesMentioning, runCli, runOf } from './helpers';
+import { after, test } from 'node:test';
+import { fixture, processesMentioning, runCli as runCliRaw, runOf, type CliResult } from './helpers';
+
+/** case × model → outcome, printed after the suite (the fault-injection table). */
+const outcomes = new Map<string, Map<string, string>>();
+function runCli(args: string[]): CliResult {
+  const r = runCliRaw(args);
+  const name = args[1].split('/').pop()!.replace('.py', '');
+  const row = outcomes.get(name) ?? new Map<string, string>();
+  for (const run of r.trace?.runs ?? []) {
+    const statuses = [...new Set(run.workerInfo.map((w) => w.status + (w.exitCode !== undefined ? ` ${w.exitCode}` : '') + (w.signal ? ` ${w.signal}` : '') + (w.error ? ` ${w.error.type}` : '')))].join('/');
+    row.set(run.model, `${statuses}${run.stopped ? ` (${run.stopped})` : ''}${run.truncated ? ' truncated' : ''}, ${run.events.length} ev`);
+  }
+  if (!r.trace) row.set('cli', `exit ${r.status}`);
+  outcomes.set(name, row);
+  return r;
+}
+
+after(() => {
+  const models = ['sequential', 'thread', 'process'];
+  const lines = [['case', ...models].map((c, i) => c.padEnd(i ? 34 : 22)).join('')];
+  for (const [name, row] of outcomes) lines.push([name.padEnd(22), ...models.map((m) => (row.get(m) ?? row.get('cli') ?? '—').padEnd(34))].join(''));
+  console.log(`fault injection: case × model → worker status, events kept\n${lines.join('\n')}`);
+});
 
 test('a worker that raises: status error with type, message, traceback; earlier events kept', () => {
   const r = runCli(['run', fixture('raises.py'), '--function', 'fail_after_two']);
   assert.equal(r.status, 0, 'a worker failure is data, not a CLI failure');
   for (const run of r.trace!.runs) {
-    assert.deepEqual(run.events.map((e) => e.text), ['step 1', 'step 2', 'step 1', 'step 2'], run.model);
+    for (const w of [0, 1]) assert.deepEqual(run.events.filter((e) => e.worker === w).map((e) => e.text), ['step 1', 'step 2'], `${run.model} worker ${w}`);
     for (const w of run.workerInfo) {
       assert.equal(w.status, 'error');
       assert.equal(w.error!.type, 'ValueError');
@@ -85,4 +107,27 @@ test('async def targets run to completion in every model', () => {
   const r = runCli(['run', fixture('async_target.py'), '--function', 'tick', '--workers', '1']);
   assert.equal(r.status, 0, r.stderr);
   for (const run of r.trace!.runs) assert.deepEqual(run.events.map((e) => e.text), ['tick 0', 'tick 1', 'tick 2']);
+});
+
+test('a flood stops recording at the event cap: truncated, the trace still valid', () => {
+  const r = runCli(['run', fixture('floods.py'), '--function', 'flood', '--max-events', '100']);
+  assert.equal(r.status, 0, r.stderr);
+  for (const run of r.trace!.runs) {
+    assert.equal(run.truncated, true, run.model);
+    for (const w of [0, 1]) {
+      const texts = run.events.filter((e) => e.worker === w).map((e) => e.text);
+      assert.deepEqual(texts, Array.from({ length: 100 }, (_, i) => String(i)), `${run.model} worker ${w}: the first 100 lines`);
+    }
+    assert.ok(run.workerInfo.every((w) => w.status === 'ok'));
+  }
+});
+
+test('output of a thread that a worker starts itself is attributed to that worker', () => {
+  const r = runCli(['run', fixture('helper_thread.py'), '--function', 'with_helper']);
+  assert.equal(r.status, 0, r.stderr);
+  for (const run of r.trace!.runs) {
+    for (const w of [0, 1]) {
+      assert.deepEqual(run.events.filter((e) => e.worker === w).map((e) => e.text), ['worker says hi', 'helper says hi', 'worker done'], `${run.model} worker ${w}`);
+    }
+  }
 });

@@ -32,6 +32,8 @@ export function renderHeader(run: Run, title: string, s: RunSummary, targetFile:
   figure(figures, 'Events', String(s.events), 'Output lines recorded');
   if (s.startupNs !== null) figure(figures, 'Start-up', formatNs(s.startupNs), 'Median time from creating a worker to its first instruction');
   header.append(figures, el('p', { class: 'verdict' }, s.verdict));
+  if (run.truncated) header.append(el('p', { class: 'badge truncated', role: 'note' }, 'Truncated: recording stopped at the event cap (setting interleave.maxEvents); the figures cover what was recorded.'));
+  if (run.stopped) header.append(el('p', { class: 'badge stopped', role: 'note' }, run.stopped === 'timeout' ? 'Stopped at the time limit (interleave.timeoutSeconds): workers still going were ended with their process tree.' : 'Cancelled: workers still going were ended with their process tree.'));
   const failures = run.workerInfo.filter((w) => w.status !== 'ok');
   if (failures.length) {
     const list = el('ul', { class: 'failures' });

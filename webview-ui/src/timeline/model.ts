@@ -46,7 +46,9 @@ export function runTitle(run: Pick<Run, 'model' | 'workers' | 'startMethod'>): s
 }
 
 export function buildRunModel(run: Run, runIndex: number): RunModel {
-  const workers = Math.max(run.workers, ...run.workerInfo.map((w) => w.worker + 1), ...run.events.map((e) => e.worker + 1));
+  let workers = run.workers;
+  for (const w of run.workerInfo) workers = Math.max(workers, w.worker + 1);
+  for (const e of run.events) if (e.worker >= workers) workers = e.worker + 1; // no spread: a million arguments overflow the stack
   const counts = new Int32Array(workers);
   for (const e of run.events) counts[e.worker]++;
   const lanes: LaneModel[] = [];

@@ -193,6 +193,13 @@ export class TimelineView {
 
   private draw(): void {
     if (!this.model) return;
+    const started = performance.now();
+    this.drawFrame();
+    performance.measure('interleave:draw', { start: started }); // read by `npm run bench`
+  }
+
+  private drawFrame(): void {
+    if (!this.model) return;
     const width = this.plotWidth();
     const zoomed = this.transform.rescaleX(this.base);
     const axis = axisTop<number>(zoomed).ticks(Math.max(2, Math.floor(width / 90))).tickFormat((d) => formatNs(Number(d)));
