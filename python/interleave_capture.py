@@ -31,6 +31,19 @@ _get_ident = threading.get_ident
 
 # thread ident -> Recorder of the worker running on that thread
 _recorders = {}
+# Bumped in a forked child: recorders inherited through a fork are not the child's to write to
+# (their mapping is shared with the parent, their write position is not).
+_generation = 0
+
+
+def _after_fork_in_child():
+    global _generation
+    _generation += 1
+    _recorders.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 class Recorder(object):
@@ -39,6 +52,7 @@ class Recorder(object):
     def __init__(self, path, user_file, max_events):
         self.user_file = user_file
         self.max_events = max_events
+        self.generation = _generation
         self.count = 0
         self.truncated = False
         self._fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -149,7 +163,7 @@ class CapturedStream(io.TextIOBase):
         recorder = _recorders.get(_get_ident())
         if recorder is None:
             recorder = getattr(threading.current_thread(), "_interleave_recorder", None)
-        if recorder is not None:
+        if recorder is not None and recorder.generation == _generation:
             recorder.feed(self._stream_id, s)
         return len(s)
 

@@ -131,3 +131,11 @@ test('output of a thread that a worker starts itself is attributed to that worke
     }
   }
 });
+
+test('a worker that forks: the fork child cannot corrupt the worker\'s events', () => {
+  const r = runCli(['run', fixture('forks_itself.py'), '--function', 'fork_and_print']);
+  assert.equal(r.status, 0, r.stderr);
+  for (const run of r.trace!.runs) {
+    for (const w of [0, 1]) assert.deepEqual(run.events.filter((e) => e.worker === w).map((e) => e.text), ['parent before', 'parent after'], `${run.model} worker ${w}`);
+  }
+});
