@@ -33,7 +33,7 @@ const extensions = path.join(profile, 'extensions');
 fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
 fs.writeFileSync(
   path.join(userData, 'User', 'settings.json'),
-  JSON.stringify({ 'workbench.startupEditor': 'none', 'extensions.ignoreRecommendations': true, 'workbench.tips.enabled': false, 'telemetry.telemetryLevel': 'off', 'security.workspace.trust.startupPrompt': 'never' }, null, 2),
+  JSON.stringify({ 'workbench.startupEditor': 'none', 'extensions.ignoreRecommendations': true, 'workbench.tips.enabled': false, 'telemetry.telemetryLevel': 'off', 'security.workspace.trust.startupPrompt': 'never', 'git.openRepositoryInParentFolders': 'never' }, null, 2),
 );
 const env = { ...process.env, XDG_CONFIG_HOME: path.join(profile, 'config'), XDG_DATA_HOME: path.join(profile, 'data') };
 const install = spawnSync(process.execPath, [entry, '--user-data-dir', userData, '--extensions-dir', extensions, '--force', '--install-extension', path.join(root, 'interleave.vsix')], { env, encoding: 'utf8' });

@@ -5,7 +5,7 @@ import { runTrace } from './runner/engine';
 import { UserError } from './runner/errors';
 import { findInterpreter } from './python/interpreter';
 import { reportHtml } from './report/html';
-import { formatNs, summarizeTrace } from './shared/summary';
+import { formatNs, formatSpeedup, summarizeTrace } from './shared/summary';
 import { MODELS, type Model, type StartMethod } from './shared/trace';
 
 const USAGE = `usage: interleave run FILE --function NAME [--models sequential,thread,process] [--workers 2]
@@ -81,7 +81,7 @@ export async function main(argv: string[]): Promise<number> {
     if (opts.html) fs.writeFileSync(opts.html, reportHtml(trace));
     const summaries = summarizeTrace(trace);
     for (const s of summaries) {
-      const speed = s.speedup === null ? '' : `  speedup ${s.speedup.toFixed(2)}×`;
+      const speed = s.speedup === null ? '' : `  speedup ${formatSpeedup(s.speedup)}`;
       process.stdout.write(`${s.model.padEnd(10)} wall ${formatNs(s.wallNs).padStart(9)}  cpu ${s.cpuNs === null ? '—' : formatNs(s.cpuNs)}  events ${s.events}  switches ${s.switches}${speed}\n           ${s.verdict}\n`);
     }
     if (opts.json) process.stdout.write(`trace: ${opts.json}\n`);

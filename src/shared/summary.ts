@@ -93,7 +93,7 @@ export function verdict(run: Run, s: RunSummary, gil = true): string {
   const parts: string[] = [];
   const n = run.workerInfo.length;
   const name = run.model === 'thread' ? 'threads' : run.model === 'process' ? 'processes' : 'calls';
-  const speed = s.speedup === null ? '' : ` — ${s.speedup.toFixed(2)}× the sequential speed`;
+  const speed = s.speedup === null ? '' : ` — ${formatSpeedup(s.speedup)} the sequential speed`;
   if (run.stopped) parts.push(run.stopped === 'timeout' ? 'Stopped at the time limit.' : 'Cancelled.');
   if (run.model === 'sequential') {
     parts.push(`Baseline: ${n} call${n === 1 ? '' : 's'} one after another took ${formatNs(run.wallNs)}.`);
@@ -143,6 +143,11 @@ function unionNs(run: Run): number {
     } else curB = Math.max(curB, b);
   }
   return total + (curB - curA);
+}
+
+/** A speedup readable at any size: 1.96×, 0.61×, 0.0028× (not 0.00×). */
+export function formatSpeedup(x: number): string {
+  return `${x >= 0.1 ? x.toFixed(2) : x.toPrecision(2)}×`;
 }
 
 /** A duration in the unit that fits: 950 ns, 12.3 µs, 4.56 ms, 1.23 s. */

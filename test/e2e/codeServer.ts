@@ -73,6 +73,7 @@ export class CodeServer {
       'window.commandCenter': false,
       'editor.minimap.enabled': false,
       'security.workspace.trust.startupPrompt': 'never',
+      'git.openRepositoryInParentFolders': 'never',
       ...this.options.settings,
     };
     fs.mkdirSync(path.join(this.userDataDir, 'User'), { recursive: true });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatNs, overlapNs, summarizeRun, summarizeTrace, switchCount } from '../../src/shared/summary';
+import { formatNs, formatSpeedup, overlapNs, summarizeRun, summarizeTrace, switchCount } from '../../src/shared/summary';
 import type { Run, WorkerInfo } from '../../src/shared/trace';
 
 function worker(i: number, startNs: number, endNs: number, cpuNs: number, createdNs = startNs): WorkerInfo {
@@ -64,4 +64,10 @@ test('formatNs picks the unit that fits', () => {
   assert.equal(formatNs(4_560_000), '4.56 ms');
   assert.equal(formatNs(1_230_000_000), '1.23 s');
   assert.equal(formatNs(250_000_000), '250 ms');
+});
+
+test('formatSpeedup keeps small speedups readable', () => {
+  assert.equal(formatSpeedup(1.955), '1.96×');
+  assert.equal(formatSpeedup(0.61), '0.61×');
+  assert.equal(formatSpeedup(0.00276), '0.0028×');
 });

@@ -1,5 +1,5 @@
 /** A run's header: the figures that answer the user's question, the verdict, and failures. */
-import { formatNs, type RunSummary } from '../../../src/shared/summary';
+import { formatNs, formatSpeedup, type RunSummary } from '../../../src/shared/summary';
 import type { Run, WorkerInfo } from '../../../src/shared/trace';
 import { laneLabel } from './model';
 
@@ -26,7 +26,7 @@ export function renderHeader(run: Run, title: string, s: RunSummary, targetFile:
   const figures = el('dl', { class: 'figures' });
   figure(figures, 'Wall', formatNs(s.wallNs), 'From just before the first worker was created to just after the last was joined');
   figure(figures, 'CPU', s.cpuNs === null ? '—' : formatNs(s.cpuNs), "Sum of the workers' own CPU time");
-  figure(figures, 'Speedup', s.speedup === null ? (run.model === 'sequential' ? 'baseline' : '—') : `${s.speedup.toFixed(2)}×`, 'Sequential wall time ÷ this wall time');
+  figure(figures, 'Speedup', s.speedup === null ? (run.model === 'sequential' ? 'baseline' : '—') : formatSpeedup(s.speedup), 'Sequential wall time ÷ this wall time');
   figure(figures, 'Overlap', formatNs(s.overlapNs), 'Time during which two or more workers were running');
   figure(figures, 'Switches', String(s.switches), 'Consecutive events from different workers');
   figure(figures, 'Events', String(s.events), 'Output lines recorded');
