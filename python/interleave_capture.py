@@ -10,9 +10,10 @@ UTF-8 records, one per line, tab-separated:
 
     B <ns> <pid> <thread ident>                 the worker's body starts
     O <ns> <stream 1|2> <line or 0> <text>      one line of output (text last: may hold tabs)
-    E <ns> <cpu ns> <status json>               the worker's body ended
+    E <ns> <cpu ns or -1> <status json>         the worker's body ended
     T <ns>                                      recording stopped at the event cap
 """
+import contextvars
 import io
 import json
 import mmap
@@ -162,7 +163,7 @@ class CapturedStream(io.TextIOBase):
         self._original.write(s)
         recorder = _recorders.get(_get_ident())
         if recorder is None:
-            recorder = getattr(threading.current_thread(), "_interleave_recorder", None)
+            recorder = _task_recorder.get() or getattr(threading.current_thread(), "_interleave_recorder", None)
         if recorder is not None and recorder.generation == _generation:
             recorder.feed(self._stream_id, s)
         return len(s)
@@ -214,6 +215,15 @@ def install():
             threading.current_thread(), "_interleave_recorder", None)
 
     threading.Thread.__init__ = init
+
+
+# The recorder of the asyncio task running now (tasks share a thread, not a context).
+_task_recorder = contextvars.ContextVar("interleave_recorder", default=None)
+
+
+def attach_task(recorder):
+    """The current asyncio task (its context) runs ``recorder``'s worker."""
+    _task_recorder.set(recorder)
 
 
 def attach(recorder):

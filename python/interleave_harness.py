@@ -59,6 +59,7 @@ class Target(object):
             code = loader.compile_snippet(snippet["text"], snippet["line"], config["file"])
             namespace = self.module.__dict__
             self.call = lambda: exec(code, namespace)
+            self.is_async = False
             return
         name = config["function"]
         function = self.module.__dict__.get(name)
@@ -72,6 +73,13 @@ class Target(object):
                 import asyncio
                 asyncio.run(result)
         self.call = call
+        self.call_async = lambda: function(*args, **kwargs)
+        self.is_async = asyncio_function(function)
+
+
+def asyncio_function(function):
+    import inspect
+    return inspect.iscoroutinefunction(function)
 
 
 def _status_of(exc):
@@ -139,12 +147,63 @@ def process_main(config, worker):
         os._exit(status["exitCode"] if isinstance(status["exitCode"], int) else 1)
 
 
+def pool_task(config, worker):
+    """A task of the process pool: like process_main, but the pool's process lives on."""
+    capture.install()
+    recorder = _recorder(config, worker)
+    try:
+        target = Target(config)
+    except loader.LoadError as e:
+        recorder.end(0, {"status": "error", "error": {"type": "LoadError", "message": e.message,
+                                                       "traceback": e.traceback_text or ""}})
+        recorder.close()
+        return
+    run_worker(target, recorder, time.thread_time_ns)
+    recorder.close()
+    sys.stdout.flush()
+    sys.stderr.flush()
+
+
+async def _task_worker(target, recorder):
+    """One asyncio task: its recorder travels in the task's context, not on the thread."""
+    capture.attach_task(recorder)
+    recorder.begin()
+    status = {"status": "ok"}
+    try:
+        result = target.call_async()
+        if hasattr(result, "__await__"):
+            await result
+    except BaseException as e:  # the worker's failure is data
+        status = _status_of(e)
+    finally:
+        recorder.end(-1, status)  # tasks share a thread: their own CPU time is not known
+
+
+def _run_asyncio(target, recorders, control):
+    import asyncio
+
+    async def gather():
+        tasks = []
+        for i, recorder in enumerate(recorders):
+            control.write({"type": "created", "worker": i, "t": _now()})
+            tasks.append(asyncio.ensure_future(_task_worker(target, recorder)))
+        for i, task in enumerate(tasks):
+            await task
+            control.write({"type": "joined", "worker": i, "t": _now()})
+
+    asyncio.run(gather())
+
+
 def run_model(config, control):
     model = config["model"]
     workers = int(config["workers"])
     target = Target(config)
     control.write({"type": "loaded", "skippedLines": target.skipped, "pid": os.getpid()})
-    recorders = [] if model == "process" else [_recorder(config, i) for i in range(workers)]
+    if model == "asyncio" and not target.is_async:
+        raise loader.LoadError("model", "the asyncio model runs coroutines: %s is not an async def"
+                               % (config.get("function") or "the selection"))
+    in_children = model in ("process", "process-pool")
+    recorders = [] if in_children else [_recorder(config, i) for i in range(workers)]
     if model == "sequential":
         t0 = _now()
         control.write({"type": "runStart", "t": t0})
@@ -180,6 +239,42 @@ def run_model(config, control):
         for i, process in enumerate(processes):
             process.join()
             control.write({"type": "joined", "worker": i, "t": _now(), "exitCode": process.exitcode})
+    elif model == "thread-pool":
+        from concurrent.futures import ThreadPoolExecutor
+        t0 = _now()
+        control.write({"type": "runStart", "t": t0})
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pool") as pool:
+            futures = []
+            for i in range(workers):
+                control.write({"type": "created", "worker": i, "t": _now()})
+                futures.append(pool.submit(run_worker, target, recorders[i], time.thread_time_ns))
+            for i, future in enumerate(futures):
+                future.result()
+                control.write({"type": "joined", "worker": i, "t": _now()})
+    elif model == "process-pool":
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+        context = multiprocessing.get_context(config.get("startMethod") or None)
+        control.write({"type": "startMethod", "startMethod": context.get_start_method()})
+        sys.stdout.flush()
+        sys.stderr.flush()
+        t0 = _now()
+        control.write({"type": "runStart", "t": t0})
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            futures = []
+            for i in range(workers):
+                control.write({"type": "created", "worker": i, "t": _now()})
+                futures.append(pool.submit(pool_task, config, i))
+            for i, future in enumerate(futures):
+                try:
+                    future.result()
+                    control.write({"type": "joined", "worker": i, "t": _now()})
+                except Exception as e:  # the pool broke: a process died under this task
+                    control.write({"type": "joined", "worker": i, "t": _now(), "lost": type(e).__name__})
+    elif model == "asyncio":
+        t0 = _now()
+        control.write({"type": "runStart", "t": t0})
+        _run_asyncio(target, recorders, control)
     else:
         raise loader.LoadError("model", "unknown model %r" % model)
     control.write({"type": "runEnd", "t": _now()})

@@ -6,9 +6,10 @@ import { UserError } from './runner/errors';
 import { findInterpreter } from './python/interpreter';
 import { reportHtml } from './report/html';
 import { formatNs, formatSpeedup, summarizeTrace } from './shared/summary';
-import { MODELS, type Model, type StartMethod } from './shared/trace';
+import { ALL_MODELS, MODELS, type Model, type StartMethod } from './shared/trace';
 
 const USAGE = `usage: interleave run FILE --function NAME [--models sequential,thread,process] [--workers 2]
+                      (models: sequential, thread, process, thread-pool, process-pool, asyncio)
                       [--args EXPR] [--timeout 30] [--start-method fork|spawn|forkserver]
                       [--max-events 1000000] [--python PATH] [--json PATH] [--html PATH] [--quiet]`;
 
@@ -37,8 +38,8 @@ function parse(argv: string[]) {
   if (positionals[0] !== 'run' || positionals.length !== 2) throw new UsageError('expected: interleave run FILE --function NAME');
   if (!values.function) throw new UsageError('--function NAME is required');
   const models = values.models.split(',').map((m) => m.trim()).filter(Boolean);
-  const unknown = models.filter((m) => !MODELS.includes(m as Model));
-  if (unknown.length || !models.length) throw new UsageError(`--models: unknown model ${unknown.join(', ') || '(none)'}; choose from ${MODELS.join(', ')}`);
+  const unknown = models.filter((m) => !ALL_MODELS.includes(m as Model));
+  if (unknown.length || !models.length) throw new UsageError(`--models: unknown model ${unknown.join(', ') || '(none)'}; choose from ${ALL_MODELS.join(', ')}`);
   const workers = Number(values.workers);
   if (!Number.isInteger(workers) || workers < 1 || workers > 256) throw new UsageError('--workers must be a whole number from 1 to 256');
   const timeout = Number(values.timeout);

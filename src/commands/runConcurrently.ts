@@ -9,7 +9,7 @@ import { functionAt, inspectFile, type FunctionInfo } from '../runner/inspect';
 import { interpreterFor } from '../python/interpreterSource';
 import { TimelinePanel } from '../panels/TimelinePanel';
 import type { TraceStore } from '../panels/traceStore';
-import { MODELS, type Model, type OutputEvent, type StartMethod, type Trace } from '../shared/trace';
+import { ALL_MODELS, MODELS, type Model, type OutputEvent, type StartMethod, type Trace } from '../shared/trace';
 
 export const COMMAND = 'interleave.runConcurrently';
 
@@ -144,7 +144,7 @@ function startMethodSetting(value: string): StartMethod | undefined {
 }
 
 function validModels(models: string[]): Model[] {
-  const valid = models.filter((m): m is Model => (MODELS as readonly string[]).includes(m));
+  const valid = models.filter((m): m is Model => (ALL_MODELS as readonly string[]).includes(m));
   return valid.length ? valid : [...MODELS];
 }
 

@@ -7,6 +7,7 @@ export type UserErrorKind =
   | 'import' // the module's import failed
   | 'python' // no Python, or too old
   | 'encoding'
+  | 'model' // a model that cannot run this target (asyncio needs an async def)
   | 'harness'; // the harness itself failed (a bug of ours, reported with its output)
 
 export class UserError extends Error {

@@ -5,7 +5,7 @@ import { UserError } from './errors';
 import { harnessEnv, harnessScript, type SpawnFn } from './harness';
 import { WorkerFileReader } from './workerFile';
 import type { WorkerRecord } from './workerLog';
-import type { Model, OutputEvent, PythonInfo, Run, StartMethod, WorkerInfo } from '../shared/trace';
+import { inChildProcesses, type Model, type OutputEvent, type PythonInfo, type Run, type StartMethod, type WorkerInfo } from '../shared/trace';
 
 /** What one model run needs. */
 export interface ModelRunOptions {
@@ -45,7 +45,7 @@ type ControlRecord =
   | { type: 'runStart'; t: number }
   | { type: 'created'; worker: number; t: number }
   | { type: 'pid'; worker: number; pid: number }
-  | { type: 'joined'; worker: number; t: number; exitCode?: number | null }
+  | { type: 'joined'; worker: number; t: number; exitCode?: number | null; lost?: string }
   | { type: 'runEnd'; t: number }
   | { type: 'badInput'; kind: string; message: string; line: number | null; col: number | null; traceback: string | null };
 
@@ -174,7 +174,7 @@ function runInDir(o: ModelRunOptions, dir: string): Promise<ModelRunResult> {
       if (state !== 'stopped') state = code === 0 ? 'finished' : 'failed';
       const bad = control.find((r): r is Extract<ControlRecord, { type: 'badInput' }> => r.type === 'badInput');
       if (bad) {
-        const kind = bad.kind === 'syntax' || bad.kind === 'args' || bad.kind === 'import' || bad.kind === 'function' ? bad.kind : 'harness';
+        const kind = bad.kind === 'syntax' || bad.kind === 'args' || bad.kind === 'import' || bad.kind === 'function' || bad.kind === 'model' ? bad.kind : 'harness';
         reject(new UserError(kind, bad.message, { file: o.file, line: bad.line, col: bad.col, traceback: bad.traceback ?? undefined }));
         return;
       }
@@ -214,7 +214,7 @@ function assemble(
   let lastNs = t0;
 
   const workerInfo: WorkerInfo[] = workers.map((w, worker) => {
-    const pid = w.begin?.pid ?? find('pid', worker)?.pid ?? (o.model === 'process' ? null : harnessPid);
+    const pid = w.begin?.pid ?? find('pid', worker)?.pid ?? (inChildProcesses(o.model) ? null : harnessPid);
     const joined = find('joined', worker);
     const created = find('created', worker);
     for (const ns of [w.begin?.ns, w.end?.ns, joined?.t, w.events.at(-1)?.ns]) if (ns && ns > lastNs) lastNs = ns;
@@ -225,7 +225,7 @@ function assemble(
       startNs: rel(w.begin?.ns),
       endNs: rel(w.end?.ns),
       joinedNs: rel(joined?.t ?? w.end?.ns),
-      cpuNs: w.end ? w.end.cpuNs : null,
+      cpuNs: w.end && w.end.cpuNs >= 0 ? w.end.cpuNs : null,
       status: 'ok',
     };
     if (w.end) {
@@ -236,6 +236,9 @@ function assemble(
       info.status = 'timeout';
     } else if (o.model === 'process' && joined && typeof joined.exitCode === 'number') {
       setExit(info, joined.exitCode);
+    } else if (joined?.lost) {
+      info.status = 'killed'; // the pool's process died under this task (BrokenProcessPool)
+      info.signal = 'unknown (the pool process ended abruptly)';
     } else if (exit.signal) {
       info.status = 'killed';
       info.signal = exit.signal;
@@ -258,7 +261,7 @@ function assemble(
   const run: Run = {
     model: o.model,
     workers: o.workers,
-    startMethod: o.model === 'process' ? (find('startMethod')?.startMethod ?? o.startMethod ?? null) : null,
+    startMethod: inChildProcesses(o.model) ? (find('startMethod')?.startMethod ?? o.startMethod ?? null) : null,
     wallNs: (runEnd?.t ?? lastNs) - t0,
     workerInfo,
     events,

@@ -92,7 +92,7 @@ export function summarizeTrace(trace: Trace): RunSummary[] {
 export function verdict(run: Run, s: RunSummary, gil = true): string {
   const parts: string[] = [];
   const n = run.workerInfo.length;
-  const name = run.model === 'thread' ? 'threads' : run.model === 'process' ? 'processes' : 'calls';
+  const name = ({ thread: 'threads', process: 'processes', 'thread-pool': 'pool threads', 'process-pool': 'pool processes', asyncio: 'tasks' } as Record<string, string>)[run.model] ?? 'calls';
   const speed = s.speedup === null ? '' : ` — ${formatSpeedup(s.speedup)} the sequential speed`;
   if (run.stopped) parts.push(run.stopped === 'timeout' ? 'Stopped at the time limit.' : 'Cancelled.');
   if (run.model === 'sequential') {
@@ -108,7 +108,7 @@ export function verdict(run: Run, s: RunSummary, gil = true): string {
           ? `: each one's work (${formatNs(s.workNs)}) was shorter than starting the next (${formatNs(s.startupNs)}), so it was done before the next began`
           : ': each finished its work before the next one began';
       parts.push(`The ${name} did not overlap${why}${speed}.`);
-    } else if (run.model === 'thread' && parallelism > 0.8 && parallelism < 1.3 && (s.speedup ?? 1) < 1.2) {
+    } else if ((run.model === 'thread' || run.model === 'thread-pool') && parallelism > 0.8 && parallelism < 1.3 && (s.speedup ?? 1) < 1.2) {
       parts.push(`The threads overlapped but took turns on the CPU${gilNote(run, gil)}: no faster than one after another${speed}.`);
     } else if (parallelism >= 1.3) {
       parts.push(`The ${name} ran in parallel on several cores (${parallelism.toFixed(1)} CPUs busy on average)${speed}.`);
@@ -127,7 +127,7 @@ export function verdict(run: Run, s: RunSummary, gil = true): string {
 }
 
 function gilNote(run: Run, gil: boolean): string {
-  return run.model === 'thread' && gil ? ' (the GIL lets one thread run Python at a time)' : '';
+  return (run.model === 'thread' || run.model === 'thread-pool') && gil ? ' (the GIL lets one thread run Python at a time)' : '';
 }
 
 /** Time during which at least one worker was running. */

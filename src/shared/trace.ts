@@ -6,8 +6,16 @@
 export const TRACE_SCHEMA = 'interleave.trace/1';
 
 /** Execution models the harness can run. */
-export type Model = 'sequential' | 'thread' | 'process';
+export type Model = 'sequential' | 'thread' | 'process' | 'thread-pool' | 'process-pool' | 'asyncio';
+/** The models run by default. */
 export const MODELS: readonly Model[] = ['sequential', 'thread', 'process'];
+/** Every model there is (`asyncio` needs an `async def` target). */
+export const ALL_MODELS: readonly Model[] = ['sequential', 'thread', 'process', 'thread-pool', 'process-pool', 'asyncio'];
+
+/** Models whose workers are separate processes. */
+export function inChildProcesses(model: Model): boolean {
+  return model === 'process' || model === 'process-pool';
+}
 
 export type StartMethod = 'fork' | 'spawn' | 'forkserver';
 

@@ -31,13 +31,32 @@ export interface TimelineModel {
   endNs: number;
 }
 
-const TITLES: Record<Model, string> = { sequential: 'Sequential', thread: 'Threads', process: 'Processes' };
+const TITLES: Record<Model, string> = {
+  sequential: 'Sequential',
+  thread: 'Threads',
+  process: 'Processes',
+  'thread-pool': 'Thread pool',
+  'process-pool': 'Process pool',
+  asyncio: 'asyncio tasks',
+};
 
 export function laneLabel(model: Model, w: Pick<WorkerInfo, 'worker' | 'pid'>): string {
   const n = w.worker + 1;
-  if (model === 'process') return w.pid ? `Process ${n} · pid ${w.pid}` : `Process ${n}`;
-  if (model === 'thread') return `Thread ${n}`;
-  return `Call ${n}`;
+  const pid = w.pid ? ` · pid ${w.pid}` : '';
+  switch (model) {
+    case 'process':
+      return `Process ${n}${pid}`;
+    case 'process-pool':
+      return `Pool task ${n}${pid}`;
+    case 'thread':
+      return `Thread ${n}`;
+    case 'thread-pool':
+      return `Pool thread ${n}`;
+    case 'asyncio':
+      return `Task ${n}`;
+    default:
+      return `Call ${n}`;
+  }
 }
 
 export function runTitle(run: Pick<Run, 'model' | 'workers' | 'startMethod'>): string {
