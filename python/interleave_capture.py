@@ -66,6 +66,7 @@ class Recorder(object):
         # per stream: [text so far, time of first piece, line of first piece]
         self._pending = {1: None, 2: None}
         self._lock = threading.Lock()
+        self.shared = False  # set once a thread the worker started writes through it
 
     def _commit(self):
         _pack_into("<Q", self._mm, 8, self._pos)
@@ -96,43 +97,58 @@ class Recorder(object):
                 self._append(("T\t%d\n" % t).encode())
             return
         self.count += 1
-        self._append(("O\t%d\t%d\t%d\t%s\n" % (t, stream, line or 0, text))
-                     .encode("utf-8", "backslashreplace"))
+        data = ("O\t%d\t%d\t%d\t%s\n" % (t, stream, line, text)).encode("utf-8", "backslashreplace")
+        end = self._pos + len(data)
+        if end > self._cap:
+            self._append(data)
+            return
+        self._mm[self._pos:end] = data  # the hot path of _append, inlined
+        self._pos = end
+        _pack_into("<Q", self._mm, 8, end)
 
-    def _find_line(self):
-        f = sys._getframe(1)  # walks up: cheap, and safe however shallow the stack
+    def feed(self, stream, s):
+        """Text written by this worker to ``stream``; emits one event per completed line."""
+        if self.shared:  # the worker's own helper threads write too
+            with self._lock:
+                self._feed(stream, s)
+        else:
+            self._feed(stream, s)
+
+    def _feed(self, stream, s):
+        pending = self._pending[stream]
+        nl = s.find("\n")
+        if nl < 0:
+            if pending is None:
+                self._pending[stream] = [s, _now(), self._find_line_from_feed()]
+            else:
+                pending[0] += s
+            return
+        if pending is None:
+            t, line, text = _now(), self._find_line_from_feed(), s[:nl]
+        else:
+            t, line, text = pending[1], pending[2], pending[0] + s[:nl]
+            self._pending[stream] = None
+        self._event(t, stream, line, text)
+        start = nl + 1
+        if start == len(s):
+            return  # the common case: print()'s "\n"
+        nl = s.find("\n", start)
+        while nl >= 0:
+            self._event(_now(), stream, line, s[start:nl])
+            start = nl + 1
+            nl = s.find("\n", start)
+        if start < len(s):
+            self._pending[stream] = [s[start:], _now(), line]
+
+    def _find_line_from_feed(self):
+        # the innermost frame of the user's file above us (our own frames never match it)
+        f = sys._getframe(1)
         user_file = self.user_file
         while f is not None:
             if f.f_code.co_filename == user_file:
                 return f.f_lineno
             f = f.f_back
         return 0
-
-    def feed(self, stream, s):
-        """Text written by this worker to ``stream``; emits one event per completed line."""
-        with self._lock:  # a worker's own helper threads may write at the same time
-            pending = self._pending[stream]
-            nl = s.find("\n")
-            if nl < 0:
-                if pending is None:
-                    self._pending[stream] = [s, _now(), self._find_line()]
-                else:
-                    pending[0] += s
-                return
-            if pending is None:
-                t, line, text = _now(), self._find_line(), s[:nl]
-            else:
-                t, line, text = pending[1], pending[2], pending[0] + s[:nl]
-                self._pending[stream] = None
-            self._event(t, stream, line, text)
-            start = nl + 1
-            nl = s.find("\n", start)
-            while nl >= 0:
-                self._event(_now(), stream, line, s[start:nl])
-                start = nl + 1
-                nl = s.find("\n", start)
-            if start < len(s):
-                self._pending[stream] = [s[start:], _now(), line]
 
     def flush_pending(self):
         for stream in (1, 2):
@@ -155,18 +171,35 @@ class CapturedStream(io.TextIOBase):
 
     def __init__(self, original, stream_id):
         self._original = original
+        self._write = original.write
         self._stream_id = stream_id
 
     def write(self, s):
-        if not isinstance(s, str):
-            raise TypeError("write() argument must be str, not %s" % type(s).__name__)
-        self._original.write(s)
-        recorder = _recorders.get(_get_ident())
-        if recorder is None:
-            recorder = _task_recorder.get() or getattr(threading.current_thread(), "_interleave_recorder", None)
-        if recorder is not None and recorder.generation == _generation:
-            recorder.feed(self._stream_id, s)
-        return len(s)
+        n = self._write(s)  # the original stream rejects what is not str, as it always did
+        rec = _recorders.get(_get_ident()) or _task_recorder.get()
+        if rec is None or rec.generation != _generation:
+            return n
+        if rec.shared:
+            rec.feed(self._stream_id, s)
+            return n
+        # Fast paths for what print() does — write(text), then write("\n") — inlined: a
+        # Python call costs about as much as everything else an event needs.
+        stream = self._stream_id
+        pending = rec._pending[stream]
+        if pending is None:
+            if "\n" not in s:
+                f = sys._getframe(1)
+                user_file = rec.user_file
+                while f is not None and f.f_code.co_filename != user_file:
+                    f = f.f_back
+                rec._pending[stream] = [s, _now(), f.f_lineno if f is not None else 0]
+                return n
+        elif s == "\n":
+            rec._pending[stream] = None
+            rec._event(pending[1], stream, pending[2], pending[0])
+            return n
+        rec._feed(stream, s)
+        return n
 
     def flush(self):
         self._original.flush()
@@ -208,13 +241,25 @@ def install():
     sys.stdout = CapturedStream(sys.stdout, 1)
     sys.stderr = CapturedStream(sys.stderr, 2)
     original_init = threading.Thread.__init__
+    original_bootstrap = threading.Thread._bootstrap_inner
 
     def init(self, *args, **kwargs):
         original_init(self, *args, **kwargs)
-        self._interleave_recorder = _recorders.get(_get_ident()) or getattr(
-            threading.current_thread(), "_interleave_recorder", None)
+        self._interleave_recorder = _recorders.get(_get_ident()) or _task_recorder.get()
+
+    def bootstrap_inner(self):
+        recorder = getattr(self, "_interleave_recorder", None)
+        if recorder is not None:  # a thread the worker started: its output is the worker's
+            recorder.shared = True
+            _recorders[_get_ident()] = recorder
+        try:
+            original_bootstrap(self)
+        finally:
+            if recorder is not None:
+                _recorders.pop(_get_ident(), None)
 
     threading.Thread.__init__ = init
+    threading.Thread._bootstrap_inner = bootstrap_inner
 
 
 # The recorder of the asyncio task running now (tasks share a thread, not a context).
