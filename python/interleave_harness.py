@@ -129,39 +129,36 @@ def _recorder(config, worker):
                             int(config.get("maxEvents") or 1000000))
 
 
-def process_main(config, worker):
-    """Entry point of a process worker (picklable for spawn/forkserver)."""
+def _child_worker(config, worker, cpu_clock):
+    """A worker in a child process (Process or pool task): load the module there, run, record."""
     capture.install()
     recorder = _recorder(config, worker)
     try:
         target = Target(config)
-    except loader.LoadError as e:
+    except loader.LoadError as e:  # the module loads in the parent; this is a child's own failure
         recorder.end(0, {"status": "error", "error": {"type": "LoadError", "message": e.message,
                                                        "traceback": e.traceback_text or ""}})
-        os._exit(BAD_INPUT)
-    status = run_worker(target, recorder, time.process_time_ns)
+        recorder.close()
+        return None
+    status = run_worker(target, recorder, cpu_clock)
     recorder.close()
     sys.stdout.flush()
     sys.stderr.flush()
+    return status
+
+
+def process_main(config, worker):
+    """Entry point of a process worker (picklable for spawn/forkserver)."""
+    status = _child_worker(config, worker, time.process_time_ns)
+    if status is None:
+        os._exit(BAD_INPUT)
     if status["status"] == "exited":
         os._exit(status["exitCode"] if isinstance(status["exitCode"], int) else 1)
 
 
 def pool_task(config, worker):
     """A task of the process pool: like process_main, but the pool's process lives on."""
-    capture.install()
-    recorder = _recorder(config, worker)
-    try:
-        target = Target(config)
-    except loader.LoadError as e:
-        recorder.end(0, {"status": "error", "error": {"type": "LoadError", "message": e.message,
-                                                       "traceback": e.traceback_text or ""}})
-        recorder.close()
-        return
-    run_worker(target, recorder, time.thread_time_ns)
-    recorder.close()
-    sys.stdout.flush()
-    sys.stderr.flush()
+    _child_worker(config, worker, time.thread_time_ns)
 
 
 async def _task_worker(target, recorder):

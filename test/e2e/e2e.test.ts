@@ -39,7 +39,7 @@ after(async () => {
 
 async function assertCanonicalPanel(): Promise<void> {
   const frame = webview(page);
-  await frame.locator('.event-row').first().waitFor({ timeout: 60_000 });
+  await frame.locator('body[data-state="done"] .event-row').first().waitFor({ timeout: 60_000 }); // not the live preview
   const events = await eventsPerModel(frame);
   for (const model of ['sequential', 'thread', 'process']) {
     assert.equal(events[model]?.length, 10, `${model}: 10 events`);
@@ -92,7 +92,7 @@ test('4b. the Command Palette runs the function at the cursor', async () => {
   await runCommandFromPalette(page, 'Interleave: Run Concurrently');
   await page.locator('.tab', { hasText: 'Interleave: wait_for_io' }).waitFor({ timeout: 30_000 });
   const frame = webview(page);
-  await frame.locator('.event-row').first().waitFor({ timeout: 60_000 });
+  await frame.locator('body[data-state="done"] .event-row').first().waitFor({ timeout: 60_000 }); // not the live preview
   const events = await eventsPerModel(frame);
   assert.equal(events.thread.length, 8);
   assert.match((await frame.locator('section.run[data-model="thread"] .verdict').textContent())!, /waiting/);
@@ -142,7 +142,7 @@ test('6. with a light and a high-contrast theme the panel follows the theme', as
   await openFile(page, 'threads_example.py');
   await editorLine(page, 'threads_example.py', 'for i in range(5)').click();
   await runCommandFromPalette(page, 'Interleave: Run Concurrently');
-  await webview(page).locator('.event-row').first().waitFor({ timeout: 60_000 });
+  await webview(page).locator('body[data-state="done"] .event-row').first().waitFor({ timeout: 60_000 });
   let previous = await panelColours();
   // code-server starts light: go dark first, then light, then high contrast — each must change the panel
   for (const [theme, kind, shot] of [
@@ -168,7 +168,7 @@ test('7. after a window reload the panel comes back with its trace', async () =>
   await page.locator('.tab', { hasText: 'Interleave: print_numbers' }).waitFor({ timeout: 60_000 });
   await page.locator('.tab', { hasText: 'Interleave: print_numbers' }).click();
   const frame = webview(page);
-  await frame.locator('.event-row').first().waitFor({ timeout: 60_000 });
+  await frame.locator('body[data-state="done"] .event-row').first().waitFor({ timeout: 60_000 });
   assert.deepEqual(await eventsPerModel(frame), before);
   await screenshot(page, '10-after-reload');
 });

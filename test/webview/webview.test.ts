@@ -139,6 +139,25 @@ test('a screenshot of the panel is saved', async () => {
   assert.deepEqual(pageErrors, []);
 });
 
+test('while a run goes on, events streamed in are drawn on provisional lanes; the trace replaces them', async () => {
+  const live = await browser.newPage({ viewport: { width: 1000, height: 700 } });
+  await live.goto(`file://${path.join(dir, 'webview.html')}`);
+  await live.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length > 0);
+  const thread = trace.runs[1];
+  await live.evaluate((events) => {
+    window.postMessage({ type: 'running', title: 'Interleave: print_numbers', models: ['thread'], workers: 2 }, '*');
+    window.postMessage({ type: 'events', model: 'thread', events: events.slice(0, 6) }, '*');
+  }, thread.events);
+  await live.locator('body[data-state="running"] .run-header.live').waitFor();
+  assert.match((await live.locator('.run-header.live .verdict').textContent())!, /Running… 6 events so far/);
+  assert.equal(await live.locator('.event-row').count(), 6);
+  assert.deepEqual(await live.locator('.lane-label').allTextContents(), ['Thread 1', 'Thread 2']);
+  await live.evaluate((t) => window.postMessage({ type: 'trace', trace: t, key: 'k2' }, '*'), trace);
+  await live.locator('body[data-state="done"] .run-header:not(.live)').first().waitFor();
+  assert.equal(await live.locator('.event-row').count(), 30);
+  await live.close();
+});
+
 test('the CLI report is one self-contained HTML file that renders offline', async () => {
   const file = path.join(dir, 'report.html');
   fs.writeFileSync(file, reportHtml(trace));

@@ -3,7 +3,7 @@
  * host sends. In a standalone HTML report: render the trace embedded in the page.
  */
 import type { HostToWebview, TimelineState, WebviewToHost } from '../../src/shared/protocol';
-import type { Model, Trace } from '../../src/shared/trace';
+import type { Model, OutputEvent, Run, Trace } from '../../src/shared/trace';
 import { TimelineView } from './timeline/view';
 
 interface VsCodeApi {
@@ -25,22 +25,44 @@ const view = new TimelineView(app, {
   },
 });
 
-const live = new Map<Model, number>();
+/** Events received while a run goes on, per model, drawn on provisional runs. */
+const live = new Map<Model, OutputEvent[]>();
+let liveWorkers = 2;
+let liveTimer = 0;
+const LIVE_CAP = 50_000;
+
+function drawLive(): void {
+  liveTimer = 0;
+  const runs: Run[] = [...live].map(([model, events]) => {
+    const sorted = [...events].sort((a, b) => a.t - b.t || a.worker - b.worker);
+    const wallNs = sorted.length ? sorted[sorted.length - 1].t : 0;
+    return { model, workers: liveWorkers, startMethod: null, wallNs, workerInfo: [], events: sorted };
+  });
+  view.showLive(runs);
+}
 
 function onMessage(message: HostToWebview): void {
   switch (message.type) {
     case 'running':
       live.clear();
+      liveWorkers = message.workers;
       view.setTitle(message.title);
       view.showStatus(`Running ${message.models.join(', ')} with ${message.workers} workers each…`);
+      document.body.dataset.state = 'running';
       break;
     case 'events': {
-      live.set(message.model, (live.get(message.model) ?? 0) + message.events.length);
+      const list = live.get(message.model) ?? [];
+      list.push(...message.events.slice(0, Math.max(0, LIVE_CAP - list.length)));
+      live.set(message.model, list);
       const last = message.events[message.events.length - 1];
-      view.showStatus(`Running… ${[...live].map(([m, n]) => `${m}: ${n} events`).join(' · ')}${last ? ` — latest: ${last.text}` : ''}`);
+      view.showStatus(`Running… ${[...live].map(([m, n]) => `${m}: ${n.length} events`).join(' · ')}${last ? ` — latest: ${last.text}` : ''}`);
+      if (!liveTimer) liveTimer = window.setTimeout(drawLive, 250); // at most 4 redraws a second
       break;
     }
     case 'trace': {
+      window.clearTimeout(liveTimer);
+      liveTimer = 0;
+      live.clear();
       const sameTrace = state.key === message.key;
       view.showTrace(message.trace, sameTrace ? state.zoom : undefined);
       state = { key: message.key, zoom: sameTrace ? state.zoom : undefined };
@@ -48,6 +70,9 @@ function onMessage(message: HostToWebview): void {
       break;
     }
     case 'failed':
+      window.clearTimeout(liveTimer);
+      liveTimer = 0;
+      document.body.dataset.state = 'failed';
       view.showStatus(message.message);
       break;
     case 'highlightLine':

@@ -43,6 +43,15 @@ export function renderHeader(run: Run, title: string, s: RunSummary, targetFile:
   return header;
 }
 
+/** The header of a run still going: no figures until it ends. */
+export function renderLiveHeader(title: string, events: number): HTMLElement {
+  const header = el('header', { class: 'run-header live' });
+  header.append(el('div', { class: 'run-title' }, undefined));
+  header.firstElementChild!.append(el('h2', {}, title));
+  header.append(el('p', { class: 'verdict' }, `Running… ${events} event${events === 1 ? '' : 's'} so far.`));
+  return header;
+}
+
 export function statusText(w: WorkerInfo): string {
   switch (w.status) {
     case 'error':

@@ -6,12 +6,12 @@ import { axisTop } from 'd3-axis';
 import { scaleLinear, type ScaleLinear } from 'd3-scale';
 import { select, type Selection } from 'd3-selection';
 import { zoom as d3zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } from 'd3-zoom';
-import { formatNs, summarizeTrace } from '../../../src/shared/summary';
-import type { Trace } from '../../../src/shared/trace';
+import { formatNs, summarizeTrace, type RunSummary } from '../../../src/shared/summary';
+import type { Run, Trace } from '../../../src/shared/trace';
 import { EventList, type EventRef } from './eventList';
-import { el, renderHeader, statusText } from './header';
+import { el, renderHeader, renderLiveHeader, statusText } from './header';
 import { layoutRun, nearestIndex, rowAt, stripIndexAt, type RunLayout } from './layout';
-import { buildTimelineModel, type RunModel, type TimelineModel } from './model';
+import { buildRunModel, buildTimelineModel, type RunModel, type TimelineModel } from './model';
 import { drawRun } from './render';
 import { readTheme, type Theme } from './theme';
 
@@ -120,6 +120,7 @@ export class TimelineView {
   }
 
   showTrace(trace: Trace, zoom?: { k: number; x: number }): void {
+    document.body.dataset.state = 'done';
     this.trace = trace;
     this.model = buildTimelineModel(trace);
     const file = trace.target.file.split(/[\\/]/).pop();
@@ -128,12 +129,30 @@ export class TimelineView {
     const py = trace.python;
     this.pythonEl.textContent = `${py.implementation} ${py.version} · GIL ${py.gil ? 'on' : 'off'} · ${py.cpuCount ?? '?'} CPUs`;
     this.showStatus('');
-    const summaries = summarizeTrace(trace);
+    this.renderRuns(summarizeTrace(trace), trace.target.file);
+    if (zoom) this.zoomTarget.call(this.zoomBehavior.transform, zoomIdentity.translate(zoom.x, 0).scale(zoom.k));
+  }
+
+  /** While the run goes on: the events so far, on provisional runs (no figures yet). */
+  showLive(runs: Run[]): void {
+    document.body.dataset.state = 'running';
+    this.trace = null;
+    const models = runs.map(buildRunModel);
+    this.model = { runs: models, endNs: Math.max(1, ...models.map((r) => r.endNs)) };
+    this.renderRuns(null, '');
+  }
+
+  private renderRuns(summaries: RunSummary[] | null, targetFile: string): void {
+    const model = this.model!;
     this.runViews = [];
     this.runsHost.replaceChildren();
-    this.model.runs.forEach((run, i) => {
+    model.runs.forEach((run, i) => {
       const section = el('section', { class: 'run', 'data-model': run.model, 'aria-label': run.title });
-      section.append(renderHeader(run.run, run.title, summaries[i], trace.target.file, (line) => this.callbacks.onReveal(line), () => this.zoomTo(0, run.endNs)));
+      section.append(
+        summaries
+          ? renderHeader(run.run, run.title, summaries[i], targetFile, (line) => this.callbacks.onReveal(line), () => this.zoomTo(0, run.endNs))
+          : renderLiveHeader(run.title, run.run.events.length),
+      );
       const body = el('div', { class: 'run-body' });
       const labels = el('div', { class: 'lane-labels' });
       for (const lane of run.lanes) {
@@ -151,9 +170,8 @@ export class TimelineView {
       this.runsHost.append(section);
       this.runViews.push({ model: run, canvas, layout: null });
     });
-    this.list.setRuns(this.model.runs);
+    this.list.setRuns(model.runs);
     this.resize();
-    if (zoom) this.zoomTarget.call(this.zoomBehavior.transform, zoomIdentity.translate(zoom.x, 0).scale(zoom.k));
   }
 
   setHighlightLine(line: number | null): void {
