@@ -99,6 +99,28 @@ test('4b. the Command Palette runs the function at the cursor', async () => {
   await screenshot(page, '05-palette');
 });
 
+test('4c. a function with required parameters asks for its arguments once, then remembers them', async () => {
+  await closeAllEditors(page);
+  await openFile(page, 'needs_args.py');
+  await editorLine(page, 'needs_args.py', 'for i in range(times)').click();
+  await runCommandFromPalette(page, 'Interleave: Run Concurrently');
+  const input = page.locator('.quick-input-widget input');
+  await page.locator('.quick-input-widget', { hasText: 'Arguments for greet(name, times)' }).waitFor({ timeout: 30_000 });
+  await input.fill('"bob", times=2');
+  await page.keyboard.press('Enter');
+  const frame = webview(page);
+  await frame.locator('body[data-state="done"] .event-row').first().waitFor({ timeout: 60_000 });
+  const events = await eventsPerModel(frame);
+  assert.deepEqual([...events.thread].sort(), ['hello bob 0', 'hello bob 0', 'hello bob 1', 'hello bob 1']);
+  await screenshot(page, '05b-arguments');
+  // the second time, the prompt comes back filled with what was given
+  await editorLine(page, 'needs_args.py', 'for i in range(times)').click();
+  await runCommandFromPalette(page, 'Interleave: Run Concurrently');
+  await page.locator('.quick-input-widget', { hasText: 'Arguments for greet' }).waitFor({ timeout: 30_000 });
+  assert.equal(await input.inputValue(), '"bob", times=2');
+  await page.keyboard.press('Escape');
+});
+
 test('5. a syntax error gives an error notification naming the line, and no panel', async () => {
   await closeAllEditors(page);
   await openFile(page, 'syntax_error.py');

@@ -124,7 +124,7 @@ export class TimelineView {
     this.trace = trace;
     this.model = buildTimelineModel(trace);
     const file = trace.target.file.split(/[\\/]/).pop();
-    const what = trace.target.function ? `${trace.target.function}()` : `lines ${trace.target.snippet?.startLine}–${trace.target.snippet?.endLine}`;
+    const what = trace.target.function ? `${trace.target.function}(${trace.target.args ?? ""})` : `lines ${trace.target.snippet?.startLine}–${trace.target.snippet?.endLine}`;
     this.setTitle(`${what} — ${file}`);
     const py = trace.python;
     this.pythonEl.textContent = `${py.implementation} ${py.version} · GIL ${py.gil ? 'on' : 'off'} · ${py.cpuCount ?? '?'} CPUs`;
