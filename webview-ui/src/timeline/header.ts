@@ -57,7 +57,8 @@ export function statusText(w: WorkerInfo): string {
     case 'error':
       return `raised ${w.error?.type ?? 'an exception'}: ${w.error?.message ?? ''}`;
     case 'exited':
-      return `exited with code ${w.exitCode ?? '?'}`;
+      // a sequential call after one that ended the process never ran
+      return w.startNs === null ? `never started: the run ended first (exit code ${w.exitCode ?? '?'})` : `exited with code ${w.exitCode ?? '?'}`;
     case 'killed':
       return `was killed (${w.signal ?? 'signal'})`;
     case 'timeout':
