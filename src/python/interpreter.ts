@@ -40,15 +40,19 @@ export async function probeInterpreter(command: string, spawn: SpawnFn = childPr
 
 /** The first of `candidates` that is a usable Python; the last error when none is. */
 export async function findInterpreter(candidates: string[], spawn?: SpawnFn): Promise<Interpreter> {
-  let last: unknown;
+  const problems: UserError[] = [];
   for (const c of candidates) {
     try {
       return await probeInterpreter(c, spawn);
     } catch (e) {
-      last = e;
+      if (e instanceof UserError) problems.push(e);
+      else throw e;
     }
   }
-  if (last instanceof UserError && candidates.length === 1) throw last;
+  if (problems.length === 1) throw problems[0];
+  // "too old" says more than "not found": lead with it when one of them was
+  const tooOld = problems.find((p) => /too old/.test(p.message));
+  if (tooOld) throw tooOld;
   throw new UserError('python', `No Python 3.9+ found (tried ${candidates.join(', ')}). Install Python or set "interleave.pythonPath".`);
 }
 
