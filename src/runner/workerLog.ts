@@ -68,12 +68,14 @@ export function parseRecord(line: string): WorkerRecord | null {
     const c = line.indexOf('\t', b + 1);
     if (a < 0 || b < 0 || c < 0) return null;
     const lineNo = Number(line.slice(b + 1, c));
+    // "\r\n" ends a line too: the text is the line without its line ending
+    const textEnd = line.charCodeAt(line.length - 1) === 0x0d ? line.length - 1 : line.length;
     return {
       kind: 'output',
       ns: Number(line.slice(2, a)),
       stream: line.charCodeAt(a + 1) === 0x32 ? 2 : 1,
       line: lineNo > 0 ? lineNo : null,
-      text: line.slice(c + 1),
+      text: line.slice(c + 1, Math.max(c + 1, textEnd)),
     };
   }
   const fields = line.split('\t');

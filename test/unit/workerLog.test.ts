@@ -60,3 +60,9 @@ test('unknown or malformed records are skipped, not fatal', () => {
   assert.equal(parseRecord('O\t1'), null);
   assert.equal(parseRecord('E\t1\t2\t{not json'), null);
 });
+
+test('a line ended by \\r\\n loses its \\r; a lone \\r inside the text stays', () => {
+  assert.equal((parseRecord('O\t1\t1\t1\tWindows line\r') as { text: string }).text, 'Windows line');
+  assert.equal((parseRecord('O\t1\t1\t1\tprogress\r50%') as { text: string }).text, 'progress\r50%');
+  assert.equal((parseRecord('O\t1\t1\t1\t\r') as { text: string }).text, '');
+});
