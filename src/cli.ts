@@ -9,7 +9,7 @@ import { formatNs, formatSpeedup, summarizeTrace } from './shared/summary';
 import { ALL_MODELS, MODELS, type Model, type StartMethod } from './shared/trace';
 
 const USAGE = `usage: interleave run FILE --function NAME [--models sequential,thread,process] [--workers 2]
-                      (models: sequential, thread, process, thread-pool, process-pool, asyncio)
+                      (models: sequential, thread, process, thread-pool, process-pool, asyncio, interpreter)
                       [--args EXPR] [--timeout 30] [--start-method fork|spawn|forkserver]
                       [--max-events 1000000] [--python PATH] [--json PATH] [--html PATH] [--quiet]`;
 
@@ -81,10 +81,14 @@ export async function main(argv: string[]): Promise<number> {
     if (opts.json) fs.writeFileSync(opts.json, JSON.stringify(trace));
     if (opts.html) fs.writeFileSync(opts.html, reportHtml(trace));
     const summaries = summarizeTrace(trace);
-    for (const s of summaries) {
+    summaries.forEach((s, i) => {
+      if (trace.runs[i].unavailable) {
+        process.stdout.write(`${s.model.padEnd(10)} ${s.verdict}\n`);
+        return;
+      }
       const speed = s.speedup === null ? '' : `  speedup ${formatSpeedup(s.speedup)}`;
       process.stdout.write(`${s.model.padEnd(10)} wall ${formatNs(s.wallNs).padStart(9)}  cpu ${s.cpuNs === null ? '—' : formatNs(s.cpuNs)}  events ${s.events}  switches ${s.switches}${speed}\n           ${s.verdict}\n`);
-    }
+    });
     if (opts.json) process.stdout.write(`trace: ${opts.json}\n`);
     if (opts.html) process.stdout.write(`report: ${opts.html}\n`);
     return 0;

@@ -47,6 +47,7 @@ type ControlRecord =
   | { type: 'pid'; worker: number; pid: number }
   | { type: 'joined'; worker: number; t: number; exitCode?: number | null; lost?: string }
   | { type: 'runEnd'; t: number }
+  | { type: 'unavailable'; reason: string }
   | { type: 'badInput'; kind: string; message: string; line: number | null; col: number | null; traceback: string | null };
 
 /** Life of the harness process: starting → running → finished | failed | stopped. */
@@ -176,6 +177,17 @@ function runInDir(o: ModelRunOptions, dir: string): Promise<ModelRunResult> {
       if (bad) {
         const kind = bad.kind === 'syntax' || bad.kind === 'args' || bad.kind === 'import' || bad.kind === 'function' || bad.kind === 'model' ? bad.kind : 'harness';
         reject(new UserError(kind, bad.message, { file: o.file, line: bad.line, col: bad.col, traceback: bad.traceback ?? undefined }));
+        return;
+      }
+      const unavailable = control.find((r): r is Extract<ControlRecord, { type: 'unavailable' }> => r.type === 'unavailable');
+      if (unavailable) {
+        const python = control.find((r) => r.type === 'python');
+        const { type: _type, ...info } = (python ?? { type: 'python' }) as ControlRecord;
+        resolve({
+          run: { model: o.model, workers: o.workers, startMethod: null, wallNs: 0, workerInfo: [], events: [], unavailable: unavailable.reason },
+          python: python ? (info as PythonInfo) : null,
+          skippedLines: control.find((r): r is Extract<ControlRecord, { type: 'loaded' }> => r.type === 'loaded')?.skippedLines ?? [],
+        });
         return;
       }
       if (t0 === null && stopReason === null) {

@@ -6,11 +6,11 @@
 export const TRACE_SCHEMA = 'interleave.trace/1';
 
 /** Execution models the harness can run. */
-export type Model = 'sequential' | 'thread' | 'process' | 'thread-pool' | 'process-pool' | 'asyncio';
+export type Model = 'sequential' | 'thread' | 'process' | 'thread-pool' | 'process-pool' | 'asyncio' | 'interpreter';
 /** The models run by default. */
 export const MODELS: readonly Model[] = ['sequential', 'thread', 'process'];
 /** Every model there is (`asyncio` needs an `async def` target). */
-export const ALL_MODELS: readonly Model[] = ['sequential', 'thread', 'process', 'thread-pool', 'process-pool', 'asyncio'];
+export const ALL_MODELS: readonly Model[] = ['sequential', 'thread', 'process', 'thread-pool', 'process-pool', 'asyncio', 'interpreter'];
 
 /** Models whose workers are separate processes. */
 export function inChildProcesses(model: Model): boolean {
@@ -58,6 +58,8 @@ export interface Run {
   events: OutputEvent[];
   /** Set when recording stopped at the event cap. */
   truncated?: boolean;
+  /** Set when this Python cannot run the model at all (e.g. subinterpreters before 3.14): why. */
+  unavailable?: string;
   /** Set when we stopped the run: at the time limit, or because the user cancelled. */
   stopped?: 'timeout' | 'cancelled';
 }

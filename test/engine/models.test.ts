@@ -40,3 +40,13 @@ test('asyncio with a plain def is bad input, said plainly', () => {
   assert.match(r.stderr, /the asyncio model runs coroutines: print_numbers is not an async def/);
   assert.equal(r.stderr.trim().split('\n').length, 1);
 });
+
+test('interpreter (subinterpreters) is feature-detected: a plain "not available", not an error', () => {
+  const r = runCli(['run', fixture('print_numbers_main_guard.py'), '--function', 'print_numbers', '--models', 'sequential,interpreter']);
+  assert.equal(r.status, 0, r.stderr);
+  const run = runOf(r.trace!, 'interpreter');
+  const version = r.trace!.python.version;
+  if (Number(version.split('.')[1]) < 14) assert.match(run.unavailable!, new RegExp(`not available on Python ${version.replace(/\./g, '\\.')}`));
+  else assert.ok(run.unavailable || run.events.length === 10);
+  assert.equal(runOf(r.trace!, 'sequential').events.length, 10, 'the other models still run');
+});

@@ -18,6 +18,11 @@ function figure(list: HTMLElement, name: string, value: string, title: string): 
 
 export function renderHeader(run: Run, title: string, s: RunSummary, targetFile: string, onReveal: (line: number) => void, onZoomTo: () => void): HTMLElement {
   const header = el('header', { class: 'run-header' });
+  if (run.unavailable) {
+    header.append(el('div', { class: 'run-title' }), el('p', { class: 'verdict unavailable' }, s.verdict));
+    header.firstElementChild!.append(el('h2', {}, title));
+    return header;
+  }
   const heading = el('div', { class: 'run-title' });
   const zoomTo = el('button', { type: 'button', class: 'zoom-to-run', title: `Zoom the time axis to this run (${formatNs(run.wallNs)})` }, 'Zoom to run');
   zoomTo.addEventListener('click', onZoomTo);

@@ -38,6 +38,7 @@ const TITLES: Record<Model, string> = {
   'thread-pool': 'Thread pool',
   'process-pool': 'Process pool',
   asyncio: 'asyncio tasks',
+  interpreter: 'Subinterpreters',
 };
 
 export function laneLabel(model: Model, w: Pick<WorkerInfo, 'worker' | 'pid'>): string {
@@ -54,6 +55,8 @@ export function laneLabel(model: Model, w: Pick<WorkerInfo, 'worker' | 'pid'>): 
       return `Pool thread ${n}`;
     case 'asyncio':
       return `Task ${n}`;
+    case 'interpreter':
+      return `Interpreter ${n}`;
     default:
       return `Call ${n}`;
   }
@@ -65,7 +68,7 @@ export function runTitle(run: Pick<Run, 'model' | 'workers' | 'startMethod'>): s
 }
 
 export function buildRunModel(run: Run, runIndex: number): RunModel {
-  let workers = run.workers;
+  let workers = run.unavailable ? 0 : run.workers; // a model this Python cannot run has no lanes
   for (const w of run.workerInfo) workers = Math.max(workers, w.worker + 1);
   for (const e of run.events) if (e.worker >= workers) workers = e.worker + 1; // no spread: a million arguments overflow the stack
   const counts = new Int32Array(workers);

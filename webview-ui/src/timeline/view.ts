@@ -153,6 +153,12 @@ export class TimelineView {
           ? renderHeader(run.run, run.title, summaries[i], targetFile, (line) => this.callbacks.onReveal(line), () => this.zoomTo(0, run.endNs))
           : renderLiveHeader(run.title, run.run.events.length),
       );
+      if (run.run.unavailable) {
+        // nothing ran: no lanes to draw, but keep the index in step with this.runViews
+        this.runsHost.append(section);
+        this.runViews.push({ model: run, canvas: el('canvas'), layout: null });
+        return;
+      }
       const body = el('div', { class: 'run-body' });
       const labels = el('div', { class: 'lane-labels' });
       for (const lane of run.lanes) {
