@@ -115,6 +115,15 @@ test('keyboard: the event list moves with arrows and reveals with Enter; + zooms
   await page.keyboard.press('0');
 });
 
+test("the editor's cursor line highlights that line's events", async () => {
+  await page.evaluate(() => window.postMessage({ type: 'highlightLine', line: 6 }, '*'));
+  await page.locator('.event-row.highlighted').first().waitFor();
+  assert.equal(await page.locator('.event-row.highlighted').count(), await page.locator('.event-row').count(), 'every event is on line 6');
+  await page.evaluate(() => window.postMessage({ type: 'highlightLine', line: 3 }, '*'));
+  await page.locator('.event-row.highlighted').first().waitFor({ state: 'detached' });
+  await page.evaluate(() => window.postMessage({ type: 'highlightLine', line: null }, '*'));
+});
+
 test('colours follow the theme variables', async () => {
   const p = await markPosition(2, 0);
   const box = (await page.locator('canvas.lanes').nth(2).boundingBox())!;
