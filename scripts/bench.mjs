@@ -122,15 +122,32 @@ function syntheticTrace(n, workers = 2) {
     await page.goto(`file://${html}`);
     await page.waitForFunction(() => window.__posted.length > 0);
     const result = await page.evaluate(async (count) => {
-      // build the trace inside the page: we measure the webview, not the test harness's transfer
-      const events = [];
-      for (let i = 0; i < count; i++) events.push({ t: i * 1000, worker: i % 2, pid: 4242, stream: 'stdout', text: `Number: ${i}`, line: 6 });
-      const workerInfo = [0, 1].map((w) => ({ worker: w, pid: 4242, createdNs: 0, startNs: 10, endNs: count * 1000, joinedNs: count * 1000 + 10, cpuNs: count * 500, status: 'ok' }));
-      const trace = { schema: 'interleave.trace/1', target: { file: '/b/f.py', function: 'flood', line: 1 }, python: { version: '3.11.7', implementation: 'CPython', executable: 'python3', gil: true, cpuCount: 2, platform: 'linux' }, runs: [{ model: 'thread', workers: 2, startMethod: null, wallNs: count * 1000 + 20, workerInfo, events }] };
       globalThis.gc?.();
-      const heap0 = performance.memory?.usedJSHeapSize ?? 0;
+      const heap0 = performance.memory?.usedJSHeapSize ?? 0; // before the columns: they count too
+      // build the host's message inside the page (columns + text table, as TimelinePanel posts it):
+      // we measure the webview, not the test harness's transfer
+      const cols = { t: new Float64Array(count), worker: new Uint16Array(count), line: new Int32Array(count), stream: new Uint8Array(count), textEnd: new Uint32Array(count), text: '' };
+      const texts = [];
+      let end = 0;
+      for (let i = 0; i < count; i++) {
+        const text = `Number: ${i}`;
+        cols.t[i] = i * 1000;
+        cols.worker[i] = i % 2;
+        cols.line[i] = 6;
+        cols.stream[i] = 1;
+        texts.push(text);
+        end += text.length;
+        cols.textEnd[i] = end;
+      }
+      cols.text = texts.join('');
+      texts.length = 0;
+      const workerInfo = [0, 1].map((w) => ({ worker: w, pid: 4242, createdNs: 0, startNs: 10, endNs: count * 1000, joinedNs: count * 1000 + 10, cpuNs: count * 500, status: 'ok' }));
+      const run = { model: 'thread', workers: 2, startMethod: null, wallNs: count * 1000 + 20, workerInfo, eventCount: count };
+      const trace = { schema: 'interleave.trace/1', target: { file: '/b/f.py', function: 'flood', line: 1 }, python: { version: '3.11.7', implementation: 'CPython', executable: 'python3', gil: true, cpuCount: 2, platform: 'linux' }, runs: [run] };
+      const summaries = [{ model: 'thread', wallNs: run.wallNs, cpuNs: count * 1000, speedup: null, overlapNs: count * 1000, switches: count - 1, events: count, startupNs: 10, workNs: count * 1000, failed: 0, verdict: 'bench' }];
       const t0 = performance.now();
-      window.postMessage({ type: 'trace', trace, key: 'bench' }, '*');
+      // the columns are transferred (the host's postMessage moves ArrayBuffers, it does not copy objects)
+      window.postMessage({ type: 'trace', trace, columns: [cols], summaries, key: 'bench' }, '*', [cols.t.buffer, cols.worker.buffer, cols.line.buffer, cols.stream.buffer, cols.textEnd.buffer]);
       await new Promise((resolve) => {
         const check = () => (document.querySelector('.event-row') ? requestAnimationFrame(() => resolve()) : setTimeout(check, 1));
         check();

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { HostToWebview, TimelineState, WebviewToHost } from '../shared/protocol';
+import { traceMessage, type HostToWebview, type TimelineState, type WebviewToHost } from '../shared/protocol';
 import type { Trace } from '../shared/trace';
 import type { TraceStore } from './traceStore';
 
@@ -87,7 +87,7 @@ export class TimelinePanel {
     this.trace = trace;
     this.received.push(trace);
     this.panel.title = `Interleave: ${trace.target.function ?? 'selection'}`;
-    this.post({ type: 'trace', trace, key });
+    this.post(traceMessage(trace, key));
   }
 
   private onMessage(message: WebviewToHost): void {

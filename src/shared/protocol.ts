@@ -2,15 +2,23 @@
  * Messages between the extension host and the timeline webview (both sides import this file).
  * The webview sends `ready` first; the host answers with what it has.
  */
+import { runMeta, toColumns, type EventColumns, type RunMeta } from './columns';
+import { summarizeTrace, type RunSummary } from './summary';
 import type { Model, OutputEvent, Trace } from './trace';
+
+/** A trace without its events: they travel as columns beside it. */
+export type TraceMeta = Omit<Trace, 'runs'> & { runs: RunMeta[] };
 
 export type HostToWebview =
   /** A run is under way: show the target and live events as they come. */
   | { type: 'running'; title: string; models: Model[]; workers: number }
   /** Events recorded so far for one model (times relative to that run's start). */
   | { type: 'events'; model: Model; events: OutputEvent[] }
-  /** The finished trace; `key` identifies it for restoring the panel after a reload. */
-  | { type: 'trace'; trace: Trace; key: string }
+  /**
+   * The finished trace, its events as typed columns (one per run) and the header figures;
+   * `key` identifies it for restoring the panel after a reload.
+   */
+  | { type: 'trace'; trace: TraceMeta; columns: EventColumns[]; summaries: RunSummary[]; key: string }
   /** The run failed before producing a trace. */
   | { type: 'failed'; message: string }
   /** The editor's cursor moved: emphasise the events of this line (null: none). */
@@ -25,4 +33,15 @@ export type WebviewToHost =
 export interface TimelineState {
   key?: string;
   zoom?: { k: number; x: number };
+}
+
+/** The message that shows a finished trace (the host's and the standalone report's). */
+export function traceMessage(trace: Trace, key: string): Extract<HostToWebview, { type: 'trace' }> {
+  return {
+    type: 'trace',
+    key,
+    trace: { ...trace, runs: trace.runs.map(runMeta) },
+    columns: trace.runs.map((r) => toColumns(r.events)),
+    summaries: summarizeTrace(trace),
+  };
 }

@@ -5,12 +5,29 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { reportHtml } from '../../src/report/html';
+import { traceMessage } from '../../src/shared/protocol';
 import type { Trace } from '../../src/shared/trace';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const results = path.join(root, 'test-results');
 const trace = JSON.parse(fs.readFileSync(path.join(root, 'test', 'fixtures', 'traces', 'canonical.json'), 'utf8')) as Trace;
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+
+/**
+ * Posts the host's trace message into the page. Typed arrays go across as plain arrays and are
+ * rebuilt in the page: the webview receives exactly what TimelinePanel posts.
+ */
+async function postTrace(target: Page, key: string): Promise<void> {
+  const message = traceMessage(trace, key);
+  const plain = { ...message, columns: message.columns.map((c) => ({ t: [...c.t], worker: [...c.worker], line: [...c.line], stream: [...c.stream], textEnd: [...c.textEnd], text: c.text })) };
+  await target.evaluate((m) => {
+    const columns = m.columns.map((c) => ({
+      t: Float64Array.from(c.t), worker: Uint16Array.from(c.worker), line: Int32Array.from(c.line),
+      stream: Uint8Array.from(c.stream), textEnd: Uint32Array.from(c.textEnd), text: c.text,
+    }));
+    window.postMessage({ ...m, columns }, '*');
+  }, plain);
+}
 
 let browser: Browser;
 let page: Page;
@@ -39,7 +56,7 @@ before(async () => {
   page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.goto(`file://${path.join(dir, 'webview.html')}`);
   await page.waitForFunction(() => (window as unknown as { __posted: Array<{ type: string }> }).__posted.some((m) => m.type === 'ready'));
-  await page.evaluate((t) => window.postMessage({ type: 'trace', trace: t, key: 'k1' }, '*'), trace);
+  await postTrace(page, 'k1');
   await page.locator('.event-row').first().waitFor();
 });
 
@@ -161,7 +178,7 @@ test('while a run goes on, events streamed in are drawn on provisional lanes; th
   assert.match((await live.locator('.run-header.live .verdict').textContent())!, /Running… 6 events so far/);
   assert.equal(await live.locator('.event-row').count(), 6);
   assert.deepEqual(await live.locator('.lane-label').allTextContents(), ['Thread 1', 'Thread 2']);
-  await live.evaluate((t) => window.postMessage({ type: 'trace', trace: t, key: 'k2' }, '*'), trace);
+  await postTrace(live, 'k2');
   await live.locator('body[data-state="done"] .run-header:not(.live)').first().waitFor();
   assert.equal(await live.locator('.event-row').count(), 30);
   await live.close();

@@ -2,8 +2,9 @@
  * Webview boot. In VS Code: acquire the API, restore state, send `ready`, then render what the
  * host sends. In a standalone HTML report: render the trace embedded in the page.
  */
-import type { HostToWebview, TimelineState, WebviewToHost } from '../../src/shared/protocol';
-import type { Model, OutputEvent, Run, Trace } from '../../src/shared/trace';
+import { toColumns, type EventColumns, type RunMeta } from '../../src/shared/columns';
+import { traceMessage, type HostToWebview, type TimelineState, type WebviewToHost } from '../../src/shared/protocol';
+import type { Model, OutputEvent, Trace } from '../../src/shared/trace';
 import { TimelineView } from './timeline/view';
 
 interface VsCodeApi {
@@ -33,12 +34,15 @@ const LIVE_CAP = 50_000;
 
 function drawLive(): void {
   liveTimer = 0;
-  const runs: Run[] = [...live].map(([model, events]) => {
+  const runs: RunMeta[] = [];
+  const columns: EventColumns[] = [];
+  for (const [model, events] of live) {
     const sorted = [...events].sort((a, b) => a.t - b.t || a.worker - b.worker);
     const wallNs = sorted.length ? sorted[sorted.length - 1].t : 0;
-    return { model, workers: liveWorkers, startMethod: null, wallNs, workerInfo: [], events: sorted };
-  });
-  view.showLive(runs);
+    runs.push({ model, workers: liveWorkers, startMethod: null, wallNs, workerInfo: [], eventCount: sorted.length });
+    columns.push(toColumns(sorted));
+  }
+  view.showLive(runs, columns);
 }
 
 function onMessage(message: HostToWebview): void {
@@ -64,7 +68,7 @@ function onMessage(message: HostToWebview): void {
       liveTimer = 0;
       live.clear();
       const sameTrace = state.key === message.key;
-      view.showTrace(message.trace, sameTrace ? state.zoom : undefined);
+      view.showTrace(message.trace, message.columns, message.summaries, sameTrace ? state.zoom : undefined);
       state = { key: message.key, zoom: sameTrace ? state.zoom : undefined };
       vscode?.setState(state);
       break;
@@ -86,5 +90,8 @@ if (vscode) {
   vscode.postMessage({ type: 'ready' });
 } else {
   const embedded = document.getElementById('interleave-trace');
-  if (embedded?.textContent) view.showTrace(JSON.parse(embedded.textContent) as Trace);
+  if (embedded?.textContent) {
+    const message = traceMessage(JSON.parse(embedded.textContent) as Trace, 'report');
+    view.showTrace(message.trace, message.columns, message.summaries);
+  }
 }

@@ -3,6 +3,7 @@
  * reveals the line). Only the rows in view are in the DOM, so a million events cost nothing here.
  */
 import { formatNs } from '../../../src/shared/summary';
+import { eventAt } from '../../../src/shared/columns';
 import type { RunModel } from './model';
 import { el } from './header';
 
@@ -59,7 +60,7 @@ export class EventList {
     let total = 0;
     for (const r of runs) {
       this.offsets.push(total);
-      total += r.run.events.length;
+      total += r.cols.t.length;
     }
     this.total = total;
     this.active = -1;
@@ -114,7 +115,7 @@ export class EventList {
     for (let flat = first; flat < last; flat++) {
       const ref = this.refAt(flat);
       const run = this.runs[ref.run];
-      const e = run.run.events[ref.index];
+      const e = eventAt(run.cols, run.run.workerInfo, ref.index);
       const row = el('div', {
         class: 'event-row',
         role: 'row',

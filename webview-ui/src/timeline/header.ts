@@ -1,6 +1,7 @@
 /** A run's header: the figures that answer the user's question, the verdict, and failures. */
 import { formatNs, formatSpeedup, type RunSummary } from '../../../src/shared/summary';
-import type { Run, WorkerInfo } from '../../../src/shared/trace';
+import type { RunMeta } from '../../../src/shared/columns';
+import type { WorkerInfo } from '../../../src/shared/trace';
 import { laneLabel } from './model';
 
 export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
@@ -16,7 +17,7 @@ function figure(list: HTMLElement, name: string, value: string, title: string): 
   list.append(item);
 }
 
-export function renderHeader(run: Run, title: string, s: RunSummary, targetFile: string, onReveal: (line: number) => void, onZoomTo: () => void): HTMLElement {
+export function renderHeader(run: RunMeta, title: string, s: RunSummary, targetFile: string, onReveal: (line: number) => void, onZoomTo: () => void): HTMLElement {
   const header = el('header', { class: 'run-header' });
   if (run.unavailable) {
     header.append(el('div', { class: 'run-title' }), el('p', { class: 'verdict unavailable' }, s.verdict));
@@ -73,7 +74,7 @@ export function statusText(w: WorkerInfo): string {
   }
 }
 
-function failureItem(run: Run, w: WorkerInfo, targetFile: string, onReveal: (line: number) => void): HTMLElement {
+function failureItem(run: RunMeta, w: WorkerInfo, targetFile: string, onReveal: (line: number) => void): HTMLElement {
   const item = el('li', { class: `failure status-${w.status}` });
   item.append(el('span', {}, `${laneLabel(run.model, w)} ${statusText(w)}`));
   if (w.error?.traceback) {

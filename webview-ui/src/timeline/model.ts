@@ -2,7 +2,8 @@
  * The timeline's data: per run, the events as typed columns and, per worker lane, the indices of
  * its events in time order (the spatial index hover and click search in).
  */
-import type { Model, OutputEvent, Run, Trace, WorkerInfo } from '../../../src/shared/trace';
+import type { EventColumns, RunMeta } from '../../../src/shared/columns';
+import type { Model, Run, WorkerInfo } from '../../../src/shared/trace';
 
 export interface LaneModel {
   run: number;
@@ -17,11 +18,12 @@ export interface LaneModel {
 
 export interface RunModel {
   model: Model;
-  run: Run;
+  /** The run without its events. */
+  run: RunMeta;
+  /** Its events, as columns in global order. */
+  cols: EventColumns;
   title: string;
   lanes: LaneModel[];
-  /** Worker of each event, in global order (the interleaving strip). */
-  order: Int32Array;
   endNs: number;
 }
 
@@ -67,36 +69,36 @@ export function runTitle(run: Pick<Run, 'model' | 'workers' | 'startMethod'>): s
   return `${TITLES[run.model] ?? run.model} × ${run.workers}${method}`;
 }
 
-export function buildRunModel(run: Run, runIndex: number): RunModel {
+export function buildRunModel(run: RunMeta, cols: EventColumns, runIndex: number): RunModel {
+  const n = cols.t.length;
   let workers = run.unavailable ? 0 : run.workers; // a model this Python cannot run has no lanes
   for (const w of run.workerInfo) workers = Math.max(workers, w.worker + 1);
-  for (const e of run.events) if (e.worker >= workers) workers = e.worker + 1; // no spread: a million arguments overflow the stack
+  for (let i = 0; i < n; i++) if (cols.worker[i] >= workers) workers = cols.worker[i] + 1;
   const counts = new Int32Array(workers);
-  for (const e of run.events) counts[e.worker]++;
+  for (let i = 0; i < n; i++) counts[cols.worker[i]]++;
   const lanes: LaneModel[] = [];
   for (let w = 0; w < workers; w++) {
-    const info = run.workerInfo.find((i) => i.worker === w) ?? null;
+    const info = run.workerInfo.find((x) => x.worker === w) ?? null;
     lanes.push({
       run: runIndex,
       worker: w,
-      label: laneLabel(run.model, info ?? { worker: w, pid: run.events.find((e) => e.worker === w)?.pid ?? null }),
+      label: laneLabel(run.model, info ?? { worker: w, pid: null }),
       info,
       times: new Float64Array(counts[w]),
       index: new Int32Array(counts[w]),
     });
   }
   const fill = new Int32Array(workers);
-  const order = new Int32Array(run.events.length);
   let endNs = run.wallNs;
-  run.events.forEach((e: OutputEvent, i) => {
-    const lane = lanes[e.worker];
-    lane.times[fill[e.worker]] = e.t;
-    lane.index[fill[e.worker]++] = i;
-    order[i] = e.worker;
-    if (e.t > endNs) endNs = e.t;
-  });
+  for (let i = 0; i < n; i++) {
+    const w = cols.worker[i];
+    const lane = lanes[w];
+    lane.times[fill[w]] = cols.t[i];
+    lane.index[fill[w]++] = i;
+    if (cols.t[i] > endNs) endNs = cols.t[i];
+  }
   for (const lane of lanes) sortLane(lane);
-  return { model: run.model, run, title: runTitle(run), lanes, order, endNs };
+  return { model: run.model, run, cols, title: runTitle(run), lanes, endNs };
 }
 
 /** Events of one worker are in time order already; a pending line's time may not be (kept exact). */
@@ -113,7 +115,9 @@ function sortLane(lane: LaneModel): void {
   }
 }
 
-export function buildTimelineModel(trace: Trace): TimelineModel {
-  const runs = trace.runs.map(buildRunModel);
-  return { runs, endNs: Math.max(1, ...runs.map((r) => r.endNs)) };
+export function buildTimelineModel(runs: readonly RunMeta[], columns: readonly EventColumns[]): TimelineModel {
+  const models = runs.map((r, i) => buildRunModel(r, columns[i], i));
+  let endNs = 1;
+  for (const r of models) endNs = Math.max(endNs, r.endNs);
+  return { runs: models, endNs };
 }

@@ -4,6 +4,7 @@
  */
 import type { ScaleLinear } from 'd3-scale';
 import { bucketColumns, fittingLabels, layoutRun, lifeSegments, needsBuckets, visibleRange, type RunLayout } from './layout';
+import { textAt } from '../../../src/shared/columns';
 import type { RunModel } from './model';
 import { workerColor, type Theme } from './theme';
 
@@ -42,7 +43,7 @@ export function drawRun(ctx: CanvasRenderingContext2D, run: RunModel, o: DrawOpt
   ctx.font = theme.font;
   ctx.textBaseline = 'middle';
   const [t0, t1] = x.domain();
-  const events = run.run.events;
+  const cols = run.cols;
 
   run.lanes.forEach((lane, i) => {
     const { y, height } = layout.lanes[i];
@@ -97,9 +98,9 @@ export function drawRun(ctx: CanvasRenderingContext2D, run: RunModel, o: DrawOpt
     for (let j = lo; j < hi; j++) {
       const px = x(lane.times[j]);
       xs[j - lo] = px;
-      const e = events[lane.index[j]];
-      const emphasised = (o.highlightLine !== null && e.line === o.highlightLine) || lane.index[j] === o.selected;
-      ctx.fillStyle = e.stream === 'stderr' ? theme.error : color;
+      const k = lane.index[j];
+      const emphasised = (o.highlightLine !== null && cols.line[k] === o.highlightLine) || k === o.selected;
+      ctx.fillStyle = cols.stream[k] === 2 ? theme.error : color;
       ctx.fillRect(Math.round(px) - 1, y + MARK_TOP - (emphasised ? 3 : 0), emphasised ? 3 : 2, MARK_HEIGHT + (emphasised ? 6 : 0));
       if (emphasised) {
         ctx.strokeStyle = theme.focus;
@@ -108,27 +109,27 @@ export function drawRun(ctx: CanvasRenderingContext2D, run: RunModel, o: DrawOpt
       }
     }
     const widths = new Float64Array(hi - lo);
-    for (let j = lo; j < hi; j++) widths[j - lo] = measure(ctx, events[lane.index[j]].text);
+    for (let j = lo; j < hi; j++) widths[j - lo] = measure(ctx, textAt(cols, lane.index[j]));
     const shown = fittingLabels(xs, widths);
     ctx.fillStyle = theme.foreground;
     for (let j = 0; j < shown.length; j++) {
-      if (shown[j]) ctx.fillText(events[lane.index[lo + j]].text, xs[j] + 4, y + MARK_TOP + MARK_HEIGHT / 2);
+      if (shown[j]) ctx.fillText(textAt(cols, lane.index[lo + j]), xs[j] + 4, y + MARK_TOP + MARK_HEIGHT / 2);
     }
   });
 
   // The interleaving strip: events in global order, one cell each, coloured by worker.
-  const n = run.order.length;
+  const n = run.cols.worker.length;
   const { y: sy, height: sh } = layout.strip;
   if (n > 0) {
     if (n <= width) {
       const cell = width / n;
       for (let i = 0; i < n; i++) {
-        ctx.fillStyle = workerColor(theme, run.order[i]);
+        ctx.fillStyle = workerColor(theme, run.cols.worker[i]);
         ctx.fillRect(Math.floor(i * cell), sy, Math.max(1, Math.ceil(cell) - (cell > 4 ? 1 : 0)), sh);
       }
     } else {
       for (let c = 0; c < width; c++) {
-        ctx.fillStyle = workerColor(theme, run.order[Math.min(n - 1, Math.floor((c / width) * n))]);
+        ctx.fillStyle = workerColor(theme, run.cols.worker[Math.min(n - 1, Math.floor((c / width) * n))]);
         ctx.fillRect(c, sy, 1, sh);
       }
     }

@@ -6,12 +6,13 @@ import { axisTop } from 'd3-axis';
 import { scaleLinear, type ScaleLinear } from 'd3-scale';
 import { select, type Selection } from 'd3-selection';
 import { zoom as d3zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } from 'd3-zoom';
-import { formatNs, summarizeTrace, type RunSummary } from '../../../src/shared/summary';
-import type { Run, Trace } from '../../../src/shared/trace';
+import { eventAt, type EventColumns, type RunMeta } from '../../../src/shared/columns';
+import type { TraceMeta } from '../../../src/shared/protocol';
+import { formatNs, type RunSummary } from '../../../src/shared/summary';
 import { EventList, type EventRef } from './eventList';
 import { el, renderHeader, renderLiveHeader, statusText } from './header';
 import { layoutRun, nearestIndex, rowAt, stripIndexAt, type RunLayout } from './layout';
-import { buildRunModel, buildTimelineModel, type RunModel, type TimelineModel } from './model';
+import { buildTimelineModel, type RunModel, type TimelineModel } from './model';
 import { drawRun } from './render';
 import { readTheme, type Theme } from './theme';
 
@@ -42,7 +43,7 @@ export class TimelineView {
   private readonly titleEl: HTMLElement;
   private readonly pythonEl: HTMLElement;
   private model: TimelineModel | null = null;
-  private trace: Trace | null = null;
+  private trace: TraceMeta | null = null;
   private runViews: RunView[] = [];
   private theme: Theme;
   private base: ScaleLinear<number, number> = scaleLinear();
@@ -119,26 +120,26 @@ export class TimelineView {
     this.titleEl.textContent = text;
   }
 
-  showTrace(trace: Trace, zoom?: { k: number; x: number }): void {
+  /** The finished trace: runs without events, their events as columns, the header figures. */
+  showTrace(trace: TraceMeta, columns: readonly EventColumns[], summaries: RunSummary[], zoom?: { k: number; x: number }): void {
     document.body.dataset.state = 'done';
     this.trace = trace;
-    this.model = buildTimelineModel(trace);
+    this.model = buildTimelineModel(trace.runs, columns);
     const file = trace.target.file.split(/[\\/]/).pop();
     const what = trace.target.function ? `${trace.target.function}(${trace.target.args ?? ""})` : `lines ${trace.target.snippet?.startLine}–${trace.target.snippet?.endLine}`;
     this.setTitle(`${what} — ${file}`);
     const py = trace.python;
     this.pythonEl.textContent = `${py.implementation} ${py.version} · GIL ${py.gil ? 'on' : 'off'} · ${py.cpuCount ?? '?'} CPUs`;
     this.showStatus('');
-    this.renderRuns(summarizeTrace(trace), trace.target.file);
+    this.renderRuns(summaries, trace.target.file);
     if (zoom) this.zoomTarget.call(this.zoomBehavior.transform, zoomIdentity.translate(zoom.x, 0).scale(zoom.k));
   }
 
   /** While the run goes on: the events so far, on provisional runs (no figures yet). */
-  showLive(runs: Run[]): void {
+  showLive(runs: readonly RunMeta[], columns: readonly EventColumns[]): void {
     document.body.dataset.state = 'running';
     this.trace = null;
-    const models = runs.map(buildRunModel);
-    this.model = { runs: models, endNs: Math.max(1, ...models.map((r) => r.endNs)) };
+    this.model = buildTimelineModel(runs, columns);
     this.renderRuns(null, '');
   }
 
@@ -151,7 +152,7 @@ export class TimelineView {
       section.append(
         summaries
           ? renderHeader(run.run, run.title, summaries[i], targetFile, (line) => this.callbacks.onReveal(line), () => this.zoomTo(0, run.endNs))
-          : renderLiveHeader(run.title, run.run.events.length),
+          : renderLiveHeader(run.title, run.cols.t.length),
       );
       if (run.run.unavailable) {
         // nothing ran: no lanes to draw, but keep the index in step with this.runViews
@@ -254,7 +255,7 @@ export class TimelineView {
     const px = e.clientX - rect.left;
     const row = rowAt(rv.layout, e.clientY - rect.top);
     if (row === null) return -1;
-    if (row === 'strip') return stripIndexAt(px, rv.model.order.length, rect.width);
+    if (row === 'strip') return stripIndexAt(px, rv.model.cols.t.length, rect.width);
     const x = this.plotScale();
     const lane = rv.model.lanes[row];
     const j = nearestIndex(lane.times, x.invert(px), Math.abs(x.invert(px + HIT_PX) - x.invert(px)));
@@ -269,11 +270,11 @@ export class TimelineView {
       this.tooltip.hidden = true;
       return;
     }
-    const ev = rv.model.run.events[index];
+    const ev = eventAt(rv.model.cols, rv.model.run.workerInfo, index);
     this.tooltip.replaceChildren(
       el('div', { class: 'tooltip-text' }, ev.text || '(empty line)'),
       el('div', {}, `${rv.model.lanes[ev.worker]?.label ?? ev.worker} · ${rv.model.model}`),
-      el('div', {}, `t = ${formatNs(ev.t)} · ${ev.stream} · event ${index + 1} of ${rv.model.run.events.length}`),
+      el('div', {}, `t = ${formatNs(ev.t)} · ${ev.stream} · event ${index + 1} of ${rv.model.cols.t.length}`),
       el('div', {}, ev.line === null ? 'no line of the file on the stack' : `line ${ev.line} (click to show)`),
     );
     this.tooltip.hidden = false;
@@ -289,15 +290,15 @@ export class TimelineView {
     if (index < 0) return;
     this.selected = { run: runIndex, index };
     this.list.select(this.selected);
-    const line = this.runViews[runIndex].model.run.events[index].line;
-    if (line !== null) this.callbacks.onReveal(line);
+    const line = this.runViews[runIndex].model.cols.line[index];
+    if (line > 0) this.callbacks.onReveal(line);
     this.scheduleDraw();
   }
 
   private onListActivate(ref: EventRef, reveal: boolean): void {
     this.selected = ref;
-    const ev = this.model?.runs[ref.run].run.events[ref.index];
-    if (reveal && ev && ev.line !== null) this.callbacks.onReveal(ev.line);
+    const line = this.model?.runs[ref.run].cols.line[ref.index] ?? 0;
+    if (reveal && line > 0) this.callbacks.onReveal(line);
     this.scheduleDraw();
   }
 
@@ -327,7 +328,7 @@ export class TimelineView {
     e.preventDefault();
   }
 
-  get currentTrace(): Trace | null {
+  get currentTrace(): TraceMeta | null {
     return this.trace;
   }
 }

@@ -1,0 +1,32 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { eventAt, runMeta, textAt, toColumns } from '../../src/shared/columns';
+import { traceMessage } from '../../src/shared/protocol';
+import type { OutputEvent, Run } from '../../src/shared/trace';
+
+const events: OutputEvent[] = [
+  { t: 10, worker: 0, pid: 100, stream: 'stdout', text: 'Number: 0', line: 6 },
+  { t: 20, worker: 1, pid: 101, stream: 'stderr', text: '', line: null },
+  { t: 30, worker: 1, pid: 101, stream: 'stdout', text: 'héllo ✓ 日本', line: 7 },
+];
+const workerInfo = [0, 1].map((w) => ({ worker: w, pid: 100 + w, startNs: 0, endNs: 40, cpuNs: 1, status: 'ok' as const }));
+
+test('events survive the trip through columns exactly', () => {
+  const cols = toColumns(events);
+  assert.equal(cols.t.length, 3);
+  assert.deepEqual([0, 1, 2].map((i) => eventAt(cols, workerInfo, i)), events);
+  assert.equal(textAt(cols, 2), 'héllo ✓ 日本');
+  assert.equal(cols.text, 'Number: 0héllo ✓ 日本');
+});
+
+test('the trace message carries runs without events, their columns and the header figures', () => {
+  const run: Run = { model: 'thread', workers: 2, startMethod: null, wallNs: 50, workerInfo, events };
+  const trace = { schema: 'interleave.trace/1' as const, target: { file: 'f.py', function: 'f', line: 1 }, python: { version: '3.11.7', implementation: 'CPython', executable: 'py', gil: true, cpuCount: 2, platform: 'linux' }, runs: [run] };
+  const m = traceMessage(trace, 'k');
+  assert.equal(m.type, 'trace');
+  assert.deepEqual(m.trace.runs[0], runMeta(run));
+  assert.equal(m.trace.runs[0].eventCount, 3);
+  assert.ok(!('events' in m.trace.runs[0]));
+  assert.equal(m.columns[0].t.length, 3);
+  assert.equal(m.summaries[0].switches, 1);
+});
