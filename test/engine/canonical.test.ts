@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fixture, runCli, runCliShowingOutput, runOf } from './helpers';
+import { example, fixture, runCli, runCliShowingOutput, runOf } from './helpers';
 import type { Run } from '../../src/shared/trace';
 
 function assertCanonical(run: Run): void {
@@ -24,15 +24,15 @@ function assertCanonical(run: Run): void {
 }
 
 for (const [name, label] of [
-  ['print_numbers_toplevel_threads.py', 'threads started at top level'],
-  ['print_numbers_main_guard.py', '__main__ guard'],
+  ['threads_example.py', 'threads started at top level'],
+  ['processes_example.py', '__main__ guard'],
 ] as const) {
   test(`canonical print_numbers (${label}): 10 events per model, right workers, lines and pids`, () => {
-    const r = runCli(['run', fixture(name), '--function', 'print_numbers']);
+    const r = runCli(['run', example(name), '--function', 'print_numbers']);
     assert.equal(r.status, 0, r.stderr);
     const trace = r.trace!;
     assert.equal(trace.schema, 'interleave.trace/1');
-    assert.deepEqual(trace.target, { file: fixture(name), function: 'print_numbers', line: 4, skippedLines: trace.target.skippedLines });
+    assert.deepEqual(trace.target, { file: example(name), function: 'print_numbers', line: 4, skippedLines: trace.target.skippedLines });
     assert.deepEqual(trace.runs.map((x) => x.model), ['sequential', 'thread', 'process']);
     trace.runs.forEach(assertCanonical);
     const thread = runOf(trace, 'thread');
@@ -56,7 +56,7 @@ test('the script part of the file does not run: no top-level calls, no __main__ 
 
 test('every start method loads the module the same way', () => {
   for (const method of ['fork', 'spawn', 'forkserver']) {
-    const r = runCli(['run', fixture('print_numbers_toplevel_threads.py'), '--function', 'print_numbers', '--models', 'process', '--start-method', method]);
+    const r = runCli(['run', example('threads_example.py'), '--function', 'print_numbers', '--models', 'process', '--start-method', method]);
     assert.equal(r.status, 0, r.stderr);
     const run = runOf(r.trace!, 'process');
     assert.equal(run.startMethod, method);

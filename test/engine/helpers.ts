@@ -6,6 +6,8 @@ import type { Run, Trace } from '../../src/shared/trace';
 
 export const root = path.resolve(__dirname, '..', '..', '..');
 export const fixture = (name: string) => path.join(root, 'test', 'fixtures', name);
+/** The demo's examples double as the canonical fixtures: they must stay canonical. */
+export const example = (name: string) => path.join(root, 'examples', name);
 export const cli = path.join(root, 'dist', 'cli.js');
 export const python = process.env.INTERLEAVE_TEST_PYTHON ?? 'python3';
 

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fixture, runCli, runOf } from './helpers';
+import { example, fixture, runCli, runOf } from './helpers';
 
 const NUMBERS = ['Number: 0', 'Number: 1', 'Number: 2', 'Number: 3', 'Number: 4'];
 
 test('thread-pool and process-pool run the canonical example: 5 events per worker, in order', () => {
-  const r = runCli(['run', fixture('print_numbers_main_guard.py'), '--function', 'print_numbers', '--models', 'thread-pool,process-pool']);
+  const r = runCli(['run', example('processes_example.py'), '--function', 'print_numbers', '--models', 'thread-pool,process-pool']);
   assert.equal(r.status, 0, r.stderr);
   const pool = runOf(r.trace!, 'thread-pool');
   const procPool = runOf(r.trace!, 'process-pool');
@@ -35,14 +35,14 @@ test('asyncio: one task per worker on one thread; their sleeps interleave', () =
 });
 
 test('asyncio with a plain def is bad input, said plainly', () => {
-  const r = runCli(['run', fixture('print_numbers_main_guard.py'), '--function', 'print_numbers', '--models', 'asyncio']);
+  const r = runCli(['run', example('processes_example.py'), '--function', 'print_numbers', '--models', 'asyncio']);
   assert.equal(r.status, 2);
   assert.match(r.stderr, /the asyncio model runs coroutines: print_numbers is not an async def/);
   assert.equal(r.stderr.trim().split('\n').length, 1);
 });
 
 test('interpreter (subinterpreters) is feature-detected: a plain "not available", not an error', () => {
-  const r = runCli(['run', fixture('print_numbers_main_guard.py'), '--function', 'print_numbers', '--models', 'sequential,interpreter']);
+  const r = runCli(['run', example('processes_example.py'), '--function', 'print_numbers', '--models', 'sequential,interpreter']);
   assert.equal(r.status, 0, r.stderr);
   const run = runOf(r.trace!, 'interpreter');
   const version = r.trace!.python.version;
