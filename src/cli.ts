@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runTrace } from './runner/engine';
 import { UserError } from './runner/errors';
-import { findInterpreter } from './python/interpreter';
+import { findInterpreter, pathCandidates } from './python/interpreter';
 import { reportHtml } from './report/html';
 import { formatNs, formatSpeedup, summarizeTrace } from './shared/summary';
 import { ALL_MODELS, MODELS, type Model, type StartMethod } from './shared/trace';
@@ -68,8 +68,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     if (!fs.existsSync(opts.file)) throw new UserError('file', `${opts.file}: no such file`);
-    const candidates = opts.python ? [opts.python] : process.platform === 'win32' ? ['python', 'py'] : ['python3', 'python'];
-    const python = await findInterpreter(candidates);
+    const python = await findInterpreter(opts.python ? [opts.python] : pathCandidates());
     const controller = new AbortController();
     process.once('SIGINT', () => controller.abort());
     const trace = await runTrace({

@@ -38,6 +38,11 @@ export async function probeInterpreter(command: string, spawn: SpawnFn = childPr
   return found;
 }
 
+/** Commands to try when no interpreter is configured. */
+export function pathCandidates(): string[] {
+  return process.platform === 'win32' ? ['python', 'py'] : ['python3', 'python'];
+}
+
 /** The first of `candidates` that is a usable Python; the last error when none is. */
 export async function findInterpreter(candidates: string[], spawn?: SpawnFn): Promise<Interpreter> {
   const problems: UserError[] = [];

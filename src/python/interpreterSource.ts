@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { PythonExtension } from '@vscode/python-extension';
-import { findInterpreter, type Interpreter } from './interpreter';
+import { findInterpreter, pathCandidates, type Interpreter } from './interpreter';
 
 /** Where the interpreter came from, for messages. */
 export type InterpreterOrigin = 'setting' | 'python-extension' | 'path';
@@ -20,8 +20,7 @@ export async function interpreterFor(resource: vscode.Uri): Promise<Interpreter 
       // fall through to PATH: the Python extension may point at an environment that is gone
     }
   }
-  const candidates = process.platform === 'win32' ? ['python', 'py'] : ['python3', 'python'];
-  return { ...(await findInterpreter(candidates)), origin: 'path' };
+  return { ...(await findInterpreter(pathCandidates())), origin: 'path' };
 }
 
 async function pythonExtensionInterpreter(resource: vscode.Uri): Promise<string | undefined> {

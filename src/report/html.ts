@@ -1,17 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { findAbove } from '../extensionRoot';
 import type { Trace } from '../shared/trace';
 
 /** Finds the built webview bundle and stylesheet (dist/ and media/ at the extension's root). */
 export function webviewAssets(from: string = __dirname): { script: string; style: string } {
-  let dir = from;
-  for (;;) {
-    const script = path.join(dir, 'dist', 'webview.js');
-    if (fs.existsSync(script)) return { script, style: path.join(dir, 'media', 'timeline.css') };
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error('The webview bundle (dist/webview.js) is missing: run `npm run build` first.');
-    dir = parent;
-  }
+  const root = findAbove(path.join('dist', 'webview.js'), from);
+  if (!root) throw new Error('The webview bundle (dist/webview.js) is missing: run `npm run build` first.');
+  return { script: path.join(root, 'dist', 'webview.js'), style: path.join(root, 'media', 'timeline.css') };
 }
 
 /** `</script>` and friends cannot end the inline JSON early. */

@@ -1,20 +1,16 @@
 import * as childProcess from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { findAbove } from '../extensionRoot';
 
 /** The spawn function the runner uses; unit tests may replace it. */
 export type SpawnFn = typeof childProcess.spawn;
 
 /** The stdlib-only harness shipped with the extension (python/ beside dist/ or out/). */
 export function harnessScript(from: string = __dirname): string {
-  let dir = from;
-  for (;;) {
-    const candidate = path.join(dir, 'python', 'interleave_harness.py');
-    if (fs.existsSync(candidate)) return candidate;
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`Interleave's harness (python/interleave_harness.py) was not found above ${from}`);
-    dir = parent;
-  }
+  const relative = path.join('python', 'interleave_harness.py');
+  const root = findAbove(relative, from);
+  if (!root) throw new Error(`Interleave's harness (${relative}) was not found above ${from}`);
+  return path.join(root, relative);
 }
 
 /** The child's environment: UTF-8 I/O whatever the locale, no .pyc litter in the user's folder. */

@@ -10,6 +10,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
+export { makeWorkspace } from '../workspace';
+
 export const root = path.resolve(__dirname, '..', '..', '..');
 export const vsix = path.join(root, 'interleave.vsix');
 export const entry = path.join(root, '.vscode-test', 'code-server', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
@@ -130,16 +132,6 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }
 
-/** Copies the examples and fixtures into a fresh workspace folder. */
-export function makeWorkspace(): string {
-  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'interleave-ws-'));
-  for (const from of ['examples', path.join('test', 'fixtures')]) {
-    for (const name of fs.readdirSync(path.join(root, from))) {
-      if (name.endsWith('.py')) fs.copyFileSync(path.join(root, from, name), path.join(folder, name));
-    }
-  }
-  return folder;
-}
 
 export async function waitForWorkbench(page: Page): Promise<void> {
   await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import { after, afterEach, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { CodeServer, launchBrowser, makeWorkspace, prepare, waitForWorkbench } from './codeServer';
-import { closeAllEditors, cursorLine, editorLine, eventsPerModel, openFile, runCommandFromPalette, screenshot, waitForCursorLine, waitForInterleave, webview } from './workbench';
+import { closeAllEditors, cursorLine, editorLine, eventsPerModel, openFile, runCommandFromPalette, runFromPaletteAt, screenshot, waitForCursorLine, waitForInterleave, webview } from './workbench';
 
 const NUMBERS = ['Number: 0', 'Number: 1', 'Number: 2', 'Number: 3', 'Number: 4'];
 let server: CodeServer;
@@ -86,10 +86,7 @@ test('4a. the CodeLens runs the function under it', async () => {
 });
 
 test('4b. the Command Palette runs the function at the cursor', async () => {
-  await closeAllEditors(page);
-  await openFile(page, 'io_bound.py');
-  await editorLine(page, 'io_bound.py', 'time.sleep(0.05)').click();
-  await runCommandFromPalette(page, 'Interleave: Run Concurrently');
+  await runFromPaletteAt(page, 'io_bound.py', 'time.sleep(0.05)');
   await page.locator('.tab', { hasText: 'Interleave: wait_for_io' }).waitFor({ timeout: 30_000 });
   const frame = webview(page);
   await frame.locator('body[data-state="done"] .event-row').first().waitFor({ timeout: 60_000 }); // not the live preview
@@ -100,10 +97,7 @@ test('4b. the Command Palette runs the function at the cursor', async () => {
 });
 
 test('4c. a function with required parameters asks for its arguments once, then remembers them', async () => {
-  await closeAllEditors(page);
-  await openFile(page, 'needs_args.py');
-  await editorLine(page, 'needs_args.py', 'for i in range(times)').click();
-  await runCommandFromPalette(page, 'Interleave: Run Concurrently');
+  await runFromPaletteAt(page, 'needs_args.py', 'for i in range(times)');
   const input = page.locator('.quick-input-widget input');
   await page.locator('.quick-input-widget', { hasText: 'Arguments for greet(name, times)' }).waitFor({ timeout: 30_000 });
   await input.fill('"bob", times=2');
@@ -122,10 +116,7 @@ test('4c. a function with required parameters asks for its arguments once, then 
 });
 
 test('5. a syntax error gives an error notification naming the line, and no panel', async () => {
-  await closeAllEditors(page);
-  await openFile(page, 'syntax_error.py');
-  await editorLine(page, 'syntax_error.py', 'print("fine")').click();
-  await runCommandFromPalette(page, 'Interleave: Run Concurrently');
+  await runFromPaletteAt(page, 'syntax_error.py', 'print("fine")');
   const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'SyntaxError' });
   await toast.waitFor({ timeout: 30_000 });
   assert.match((await toast.textContent())!, /syntax_error\.py:5:\d+/);
@@ -160,10 +151,7 @@ async function poll<T>(what: string, probe: () => Promise<T>, ok: (v: T) => bool
 }
 
 test('6. with a light and a high-contrast theme the panel follows the theme', async () => {
-  await closeAllEditors(page);
-  await openFile(page, 'threads_example.py');
-  await editorLine(page, 'threads_example.py', 'for i in range(5)').click();
-  await runCommandFromPalette(page, 'Interleave: Run Concurrently');
+  await runFromPaletteAt(page, 'threads_example.py', 'for i in range(5)');
   await webview(page).locator('body[data-state="done"] .event-row').first().waitFor({ timeout: 60_000 });
   let previous = await panelColours();
   // code-server starts light: go dark first, then light, then high contrast — each must change the panel

@@ -55,6 +55,14 @@ export async function runCommandFromPalette(page: Page, title: string): Promise<
   await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().click();
 }
 
+/** A fresh editor on `file`, the cursor on the line holding `lineText`, then Run Concurrently from the palette. */
+export async function runFromPaletteAt(page: Page, file: string, lineText: string): Promise<void> {
+  await closeAllEditors(page);
+  await openFile(page, file);
+  await editorLine(page, file, lineText).click();
+  await runCommandFromPalette(page, 'Interleave: Run Concurrently');
+}
+
 export async function closeAllEditors(page: Page): Promise<void> {
   await runCommandFromPalette(page, 'View: Close All Editors');
   await page.locator('.tabs-container .tab').first().waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);

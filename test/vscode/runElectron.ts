@@ -4,16 +4,13 @@
  * the npm registry) the same suite runs in code-server instead: test/e2e/integration.test.ts.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { runTests } from '@vscode/test-electron';
+import { makeWorkspace } from '../workspace';
 
 async function main(): Promise<void> {
   const root = path.resolve(__dirname, '..', '..', '..');
-  const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'interleave-ws-'));
-  for (const from of ['examples', path.join('test', 'fixtures')]) {
-    for (const name of fs.readdirSync(path.join(root, from))) if (name.endsWith('.py')) fs.copyFileSync(path.join(root, from, name), path.join(workspace, name));
-  }
+  const workspace = makeWorkspace(root);
   let failed = 0;
   for (const suite of ['trusted', 'untrusted']) {
     try {
