@@ -1,11 +1,9 @@
 import * as childProcess from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { runTrace, type TraceRequest } from '../runner/engine';
+import { inspectText, runTrace, type TraceRequest } from '../runner/engine';
 import { isUserError, UserError } from '../runner/errors';
-import { functionAt, inspectFile, type FunctionInfo } from '../runner/inspect';
+import { functionAt, type FunctionInfo } from '../runner/inspect';
 import { interpreterFor } from '../python/interpreterSource';
 import { TimelinePanel } from '../panels/TimelinePanel';
 import type { TraceStore } from '../panels/traceStore';
@@ -73,7 +71,8 @@ async function run(ctx: CommandContext, target: RunTarget): Promise<Trace | unde
     request.snippet = { text: document.getText(range), startLine: startLine + 1, endLine: endLine + 1 };
     title = `Interleave: lines ${startLine + 1}–${endLine + 1}`;
   } else {
-    const fn = await chooseFunction(python.executable, file, text, target.functionName, selection.active.line + 1);
+    request.inspection = await inspectText(childProcess.spawn, python.executable, file, text);
+    const fn = await chooseFunction(request.inspection.functions, file, target.functionName, selection.active.line + 1);
     if (!fn) return undefined;
     request.function = fn.name;
     if (fn.required.length) {
@@ -149,16 +148,7 @@ function validModels(models: string[]): Model[] {
 }
 
 /** The function named by the CodeLens, at the cursor, or picked from a list. */
-async function chooseFunction(python: string, file: string, text: string, name: string | undefined, cursorLine: number): Promise<FunctionInfo | undefined> {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'interleave-inspect-'));
-  let functions: FunctionInfo[];
-  try {
-    const source = path.join(tmp, 'source.py');
-    fs.writeFileSync(source, text, 'utf8');
-    functions = (await inspectFile(childProcess.spawn, python, source, file)).functions;
-  } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
+async function chooseFunction(functions: FunctionInfo[], file: string, name: string | undefined, cursorLine: number): Promise<FunctionInfo | undefined> {
   if (name) {
     const named = functions.find((f) => f.name === name);
     if (named) return named;

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { UserError } from './errors';
 import type { SpawnFn } from './harness';
-import { inspectFile, type FunctionInfo } from './inspect';
+import { inspectFile, type FunctionInfo, type Inspection } from './inspect';
 import { runModel } from './runModel';
 import { TRACE_SCHEMA, type Model, type OutputEvent, type StartMethod, type Trace } from '../shared/trace';
 
@@ -17,6 +17,8 @@ export interface TraceRequest {
   /** A function name, or a snippet (a selection of statements, with its first line). */
   function?: string;
   snippet?: { text: string; startLine: number; endLine: number };
+  /** The caller's inspection of this same text (the command has one): not done again. */
+  inspection?: Inspection;
   args?: string;
   models: Model[];
   workers: number;
@@ -43,7 +45,7 @@ export async function runTrace(req: TraceRequest): Promise<Trace> {
       source = path.join(tmp, 'source.py');
       fs.writeFileSync(source, req.text, 'utf8');
     }
-    const inspection = await inspectFile(spawn, req.python, source, req.file);
+    const inspection = req.inspection ?? (await inspectFile(spawn, req.python, source, req.file));
     let target: FunctionInfo | undefined;
     if (!req.snippet) {
       target = inspection.functions.find((f) => f.name === req.function);
@@ -94,4 +96,16 @@ function noSuchFunction(file: string, name: string, functions: FunctionInfo[]): 
   const names = functions.map((f) => f.name);
   const list = names.length ? `Functions there: ${names.join(', ')}.` : 'It has no top-level functions.';
   return new UserError('function', `${path.basename(file)} has no top-level function "${name}". ${list}`, { file, functions: names });
+}
+
+/** Inspects `text` (the editor's, maybe unsaved) as the file `file`. */
+export async function inspectText(spawn: SpawnFn, python: string, file: string, text: string): Promise<Inspection> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'interleave-inspect-'));
+  try {
+    const source = path.join(tmp, 'source.py');
+    fs.writeFileSync(source, text, 'utf8');
+    return await inspectFile(spawn, python, source, file);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
 }
