@@ -144,7 +144,7 @@ function syntheticTrace(n, workers = 2) {
       const workerInfo = [0, 1].map((w) => ({ worker: w, pid: 4242, createdNs: 0, startNs: 10, endNs: count * 1000, joinedNs: count * 1000 + 10, cpuNs: count * 500, status: 'ok' }));
       const run = { model: 'thread', workers: 2, startMethod: null, wallNs: count * 1000 + 20, workerInfo, eventCount: count };
       const trace = { schema: 'interleave.trace/1', target: { file: '/b/f.py', function: 'flood', line: 1 }, python: { version: '3.11.7', implementation: 'CPython', executable: 'python3', gil: true, cpuCount: 2, platform: 'linux' }, runs: [run] };
-      const summaries = [{ model: 'thread', wallNs: run.wallNs, cpuNs: count * 1000, speedup: null, overlapNs: count * 1000, switches: count - 1, events: count, startupNs: 10, workNs: count * 1000, failed: 0, verdict: 'bench' }];
+      const summaries = [{ model: 'thread', wallNs: run.wallNs, cpuNs: count * 1000, speedup: null, overlapNs: count * 1000, busyNs: count * 1000, switches: count - 1, events: count, startupNs: 10, workNs: count * 1000, failed: 0, verdict: 'bench' }];
       const t0 = performance.now();
       // the columns are transferred (the host's postMessage moves ArrayBuffers, it does not copy objects)
       window.postMessage({ type: 'trace', trace, columns: [cols], summaries, key: 'bench' }, '*', [cols.t.buffer, cols.worker.buffer, cols.line.buffer, cols.stream.buffer, cols.textEnd.buffer]);

@@ -173,20 +173,17 @@ function runInDir(o: ModelRunOptions, dir: string): Promise<ModelRunResult> {
         cleanup();
       }
       if (state !== 'stopped') state = code === 0 ? 'finished' : 'failed';
-      const bad = control.find((r): r is Extract<ControlRecord, { type: 'badInput' }> => r.type === 'badInput');
+      const bad = findRecord(control, 'badInput');
       if (bad) {
         const kind = bad.kind === 'syntax' || bad.kind === 'args' || bad.kind === 'import' || bad.kind === 'function' || bad.kind === 'model' ? bad.kind : 'harness';
         reject(new UserError(kind, bad.message, { file: o.file, line: bad.line, col: bad.col, traceback: bad.traceback ?? undefined }));
         return;
       }
-      const unavailable = control.find((r): r is Extract<ControlRecord, { type: 'unavailable' }> => r.type === 'unavailable');
+      const unavailable = findRecord(control, 'unavailable');
       if (unavailable) {
-        const python = control.find((r) => r.type === 'python');
-        const { type: _type, ...info } = (python ?? { type: 'python' }) as ControlRecord;
         resolve({
           run: { model: o.model, workers: o.workers, startMethod: null, wallNs: 0, workerInfo: [], events: [], unavailable: unavailable.reason },
-          python: python ? (info as PythonInfo) : null,
-          skippedLines: control.find((r): r is Extract<ControlRecord, { type: 'loaded' }> => r.type === 'loaded')?.skippedLines ?? [],
+          ...runContext(control),
         });
         return;
       }
@@ -197,6 +194,18 @@ function runInDir(o: ModelRunOptions, dir: string): Promise<ModelRunResult> {
       resolve(assemble(o, control, workers, t0 ?? 0, { code, signal, stopReason }));
     });
   });
+}
+
+/** The first control record of `type` (for `worker`, when given). */
+function findRecord<T extends ControlRecord['type']>(control: ControlRecord[], type: T, worker?: number): Extract<ControlRecord, { type: T }> | undefined {
+  return control.find((r) => r.type === type && (worker === undefined || (r as { worker?: number }).worker === worker)) as Extract<ControlRecord, { type: T }> | undefined;
+}
+
+/** What a run's control records say about the Python and the module, whatever became of the run. */
+function runContext(control: ControlRecord[]): { python: PythonInfo | null; skippedLines: number[] } {
+  const python = findRecord(control, 'python');
+  const { type: _type, ...info } = python ?? { type: 'python' as const };
+  return { python: python ? (info as PythonInfo) : null, skippedLines: findRecord(control, 'loaded')?.skippedLines ?? [] };
 }
 
 /** Ends the harness and everything it started (same process group). */
@@ -217,10 +226,7 @@ function assemble(
   t0: number,
   exit: { code: number | null; signal: NodeJS.Signals | null; stopReason: 'timeout' | 'cancelled' | null },
 ): ModelRunResult {
-  const find = <T extends ControlRecord['type']>(type: T, worker?: number) =>
-    control.find((r) => r.type === type && (worker === undefined || (r as { worker?: number }).worker === worker)) as
-      | Extract<ControlRecord, { type: T }>
-      | undefined;
+  const find = <T extends ControlRecord['type']>(type: T, worker?: number) => findRecord(control, type, worker);
   const harnessPid = find('loaded')?.pid ?? null;
   const rel = (ns: number | undefined | null) => (ns === undefined || ns === null ? null : ns - t0);
   let lastNs = t0;
@@ -280,9 +286,7 @@ function assemble(
   };
   if (workers.some((w) => w.truncated)) run.truncated = true;
   if (exit.stopReason) run.stopped = exit.stopReason;
-  const python = find('python');
-  const { type: _type, ...pythonInfo } = python ?? { type: 'python' };
-  return { run, python: python ? (pythonInfo as PythonInfo) : null, skippedLines: find('loaded')?.skippedLines ?? [] };
+  return { run, ...runContext(control) };
 }
 
 /** A process worker that ended without its end record: exit code, or -signal. */

@@ -10,6 +10,8 @@ export interface RunSummary {
   speedup: number | null;
   /** Time during which two or more workers were running their bodies. */
   overlapNs: number;
+  /** Time during which at least one worker was running its body. */
+  busyNs: number;
   /** Consecutive events (in global order) from different workers. */
   switches: number;
   events: number;
@@ -34,8 +36,8 @@ export function workerInterval(w: WorkerInfo, wallNs: number): [number, number] 
   return [w.startNs, w.endNs ?? Math.max(w.startNs, wallNs)];
 }
 
-/** Total time covered by two or more of the intervals (a sweep over their ends). */
-export function overlapNs(intervals: Array<[number, number]>): number {
+/** Time covered by at least one, and by two or more, of the intervals (one sweep over their ends). */
+export function coverage(intervals: Array<[number, number]>): { busyNs: number; overlapNs: number } {
   const edges: Array<[number, number]> = [];
   for (const [a, b] of intervals) {
     if (b > a) edges.push([a, 1], [b, -1]);
@@ -43,13 +45,20 @@ export function overlapNs(intervals: Array<[number, number]>): number {
   edges.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
   let depth = 0;
   let since = 0;
-  let total = 0;
+  let busyNs = 0;
+  let overlapNs = 0;
   for (const [t, d] of edges) {
-    if (depth >= 2) total += t - since;
+    if (depth >= 1) busyNs += t - since;
+    if (depth >= 2) overlapNs += t - since;
     depth += d;
     since = t;
   }
-  return total;
+  return { busyNs, overlapNs };
+}
+
+/** Total time covered by two or more of the intervals. */
+export function overlapNs(intervals: Array<[number, number]>): number {
+  return coverage(intervals).overlapNs;
 }
 
 function median(xs: number[]): number | null {
@@ -66,12 +75,14 @@ export function summarizeRun(run: Run, baseline: Run | undefined, gil = true): R
   const startups = run.workerInfo
     .filter((w) => w.startNs !== null && w.createdNs !== null && w.createdNs !== undefined)
     .map((w) => w.startNs! - w.createdNs!);
+  const covered = coverage(intervals);
   const summary: RunSummary = {
     model: run.model,
     wallNs: run.wallNs,
     cpuNs,
     speedup: baseline && baseline !== run && run.wallNs > 0 ? baseline.wallNs / run.wallNs : null,
-    overlapNs: overlapNs(intervals),
+    overlapNs: covered.overlapNs,
+    busyNs: covered.busyNs,
     switches: switchCount(run),
     events: run.events.length,
     startupNs: run.model === 'sequential' ? null : median(startups),
@@ -100,7 +111,7 @@ export function verdict(run: Run, s: RunSummary, gil = true): string {
     parts.push(`Baseline: ${n} call${n === 1 ? '' : 's'} one after another took ${formatNs(run.wallNs)}.`);
   } else {
     const shareOverlap = run.wallNs > 0 ? s.overlapNs / run.wallNs : 0;
-    const parallelism = s.cpuNs !== null && s.overlapNs > 0 ? s.cpuNs / Math.max(1, unionNs(run)) : 0;
+    const parallelism = s.cpuNs !== null && s.overlapNs > 0 ? s.cpuNs / Math.max(1, s.busyNs) : 0;
     if (n < 2) {
       parts.push(`One worker: nothing to interleave${speed}.`);
     } else if (s.overlapNs === 0 || shareOverlap < 0.01) {
@@ -129,21 +140,6 @@ export function verdict(run: Run, s: RunSummary, gil = true): string {
 
 function gilNote(run: Run, gil: boolean): string {
   return (run.model === 'thread' || run.model === 'thread-pool') && gil ? ' (the GIL lets one thread run Python at a time)' : '';
-}
-
-/** Time during which at least one worker was running. */
-function unionNs(run: Run): number {
-  const intervals = run.workerInfo.map((w) => workerInterval(w, run.wallNs)).filter((x): x is [number, number] => x !== null);
-  intervals.sort((a, b) => a[0] - b[0]);
-  let total = 0;
-  let [curA, curB] = intervals[0] ?? [0, 0];
-  for (const [a, b] of intervals.slice(1)) {
-    if (a > curB) {
-      total += curB - curA;
-      [curA, curB] = [a, b];
-    } else curB = Math.max(curB, b);
-  }
-  return total + (curB - curA);
 }
 
 /** A speedup readable at any size: 1.96×, 0.61×, 0.0028× (not 0.00×). */

@@ -33,6 +33,7 @@ test('speedup is sequential wall ÷ run wall; CPU is the sum of workers', () => 
   assert.ok(Math.abs(s.speedup! - 1000 / 600) < 1e-9);
   assert.equal(s.cpuNs, 1000);
   assert.equal(s.overlapNs, 470);
+  assert.equal(s.busyNs, 530, 'one sweep also gives the time any worker ran');
   assert.equal(s.startupNs, 60);
   assert.match(s.verdict, /parallel/);
   assert.equal(summarizeRun(seq, seq).speedup, null);
