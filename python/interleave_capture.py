@@ -47,6 +47,16 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
+def _user_line(frame, user_file):
+    """The line of the innermost frame of the user's file from ``frame`` up; 0 when there is none
+    (our own frames never match it)."""
+    while frame is not None:
+        if frame.f_code.co_filename == user_file:
+            return frame.f_lineno
+        frame = frame.f_back
+    return 0
+
+
 class Recorder(object):
     """The event file of one worker."""
 
@@ -119,12 +129,12 @@ class Recorder(object):
         nl = s.find("\n")
         if nl < 0:
             if pending is None:
-                self._pending[stream] = [s, _now(), self._find_line_from_feed()]
+                self._pending[stream] = [s, _now(), _user_line(sys._getframe(1), self.user_file)]
             else:
                 pending[0] += s
             return
         if pending is None:
-            t, line, text = _now(), self._find_line_from_feed(), s[:nl]
+            t, line, text = _now(), _user_line(sys._getframe(1), self.user_file), s[:nl]
         else:
             t, line, text = pending[1], pending[2], pending[0] + s[:nl]
             self._pending[stream] = None
@@ -139,16 +149,6 @@ class Recorder(object):
             nl = s.find("\n", start)
         if start < len(s):
             self._pending[stream] = [s[start:], _now(), line]
-
-    def _find_line_from_feed(self):
-        # the innermost frame of the user's file above us (our own frames never match it)
-        f = sys._getframe(1)
-        user_file = self.user_file
-        while f is not None:
-            if f.f_code.co_filename == user_file:
-                return f.f_lineno
-            f = f.f_back
-        return 0
 
     def flush_pending(self):
         for stream in (1, 2):
@@ -188,11 +188,7 @@ class CapturedStream(io.TextIOBase):
         pending = rec._pending[stream]
         if pending is None:
             if "\n" not in s:
-                f = sys._getframe(1)
-                user_file = rec.user_file
-                while f is not None and f.f_code.co_filename != user_file:
-                    f = f.f_back
-                rec._pending[stream] = [s, _now(), f.f_lineno if f is not None else 0]
+                rec._pending[stream] = [s, _now(), _user_line(sys._getframe(1), rec.user_file)]
                 return n
         elif s == "\n":
             rec._pending[stream] = None
