@@ -15,14 +15,13 @@ import os
 import sys
 import threading
 import time
-import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import interleave_capture as capture  # noqa: E402
 import interleave_loader as loader  # noqa: E402
-
-BAD_INPUT = 3
+from interleave_worker import (BAD_INPUT, Target, task_worker, pool_task,  # noqa: E402
+                               process_main, recorder_for, run_worker)
 _now = time.perf_counter_ns
 
 
@@ -48,134 +47,6 @@ def python_info():
             "clock": "time.perf_counter_ns (system-wide monotonic clock)"}
 
 
-class Target(object):
-    """What a worker calls: the function with its arguments, or the snippet."""
-
-    def __init__(self, config):
-        self.config = config
-        self.module, self.skipped = loader.load_module(config["source"], config["file"])
-        snippet = config.get("snippet")
-        if snippet:
-            code = loader.compile_snippet(snippet["text"], snippet["line"], config["file"])
-            namespace = self.module.__dict__
-            self.call = lambda: exec(code, namespace)
-            self.is_async = False
-            return
-        name = config["function"]
-        function = self.module.__dict__.get(name)
-        if not callable(function):
-            raise loader.LoadError("function", "%s has no function %r" % (config["file"], name))
-        args, kwargs = loader.parse_args(config.get("args") or "", self.module.__dict__)
-
-        def call():
-            result = function(*args, **kwargs)
-            if hasattr(result, "__await__"):
-                import asyncio
-                asyncio.run(result)
-        self.call = call
-        self.call_async = lambda: function(*args, **kwargs)
-        self.is_async = asyncio_function(function)
-
-
-def asyncio_function(function):
-    import inspect
-    return inspect.iscoroutinefunction(function)
-
-
-def _status_of(exc):
-    if isinstance(exc, SystemExit):
-        code = exc.code
-        if code is None:
-            code = 0
-        elif not isinstance(code, int):
-            code = 1
-        return {"status": "exited", "exitCode": code}
-    return {"status": "error",
-            "error": {"type": type(exc).__name__, "message": str(exc), "traceback": _user_traceback(exc)}}
-
-
-def _user_traceback(exc):
-    """The traceback from the first frame that is not the harness's own."""
-    tb = exc.__traceback__
-    here = os.path.dirname(os.path.abspath(__file__))
-    while tb is not None and os.path.dirname(tb.tb_frame.f_code.co_filename) == here:
-        tb = tb.tb_next
-    return "".join(traceback.format_exception(type(exc), exc, tb))
-
-
-def run_worker(target, recorder, cpu_clock):
-    """One worker's body on the current thread: begin, call, end — never raises."""
-    capture.attach(recorder)
-    cpu0 = cpu_clock()
-    recorder.begin()
-    status = {"status": "ok"}
-    try:
-        target.call()
-    except BaseException as e:  # the worker's failure is data
-        status = _status_of(e)
-    finally:
-        try:
-            sys.stdout.flush()
-            sys.stderr.flush()
-        except Exception:
-            pass
-        recorder.end(cpu_clock() - cpu0, status)
-        capture.detach()
-    return status
-
-
-def _recorder(config, worker):
-    return capture.Recorder(os.path.join(config["dir"], "w%d.trc" % worker), config["file"],
-                            int(config.get("maxEvents") or 1000000))
-
-
-def _child_worker(config, worker, cpu_clock):
-    """A worker in a child process (Process or pool task): load the module there, run, record."""
-    capture.install()
-    recorder = _recorder(config, worker)
-    try:
-        target = Target(config)
-    except loader.LoadError as e:  # the module loads in the parent; this is a child's own failure
-        recorder.end(0, {"status": "error", "error": {"type": "LoadError", "message": e.message,
-                                                       "traceback": e.traceback_text or ""}})
-        recorder.close()
-        return None
-    status = run_worker(target, recorder, cpu_clock)
-    recorder.close()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    return status
-
-
-def process_main(config, worker):
-    """Entry point of a process worker (picklable for spawn/forkserver)."""
-    status = _child_worker(config, worker, time.process_time_ns)
-    if status is None:
-        os._exit(BAD_INPUT)
-    if status["status"] == "exited":
-        os._exit(status["exitCode"] if isinstance(status["exitCode"], int) else 1)
-
-
-def pool_task(config, worker):
-    """A task of the process pool: like process_main, but the pool's process lives on."""
-    _child_worker(config, worker, time.thread_time_ns)
-
-
-async def _task_worker(target, recorder):
-    """One asyncio task: its recorder travels in the task's context, not on the thread."""
-    capture.attach_task(recorder)
-    recorder.begin()
-    status = {"status": "ok"}
-    try:
-        result = target.call_async()
-        if hasattr(result, "__await__"):
-            await result
-    except BaseException as e:  # the worker's failure is data
-        status = _status_of(e)
-    finally:
-        recorder.end(-1, status)  # tasks share a thread: their own CPU time is not known
-
-
 def _run_asyncio(target, recorders, control):
     import asyncio
 
@@ -183,7 +54,7 @@ def _run_asyncio(target, recorders, control):
         tasks = []
         for i, recorder in enumerate(recorders):
             control.write({"type": "created", "worker": i, "t": _now()})
-            tasks.append(asyncio.ensure_future(_task_worker(target, recorder)))
+            tasks.append(asyncio.ensure_future(task_worker(target, recorder)))
         for i, task in enumerate(tasks):
             await task
             control.write({"type": "joined", "worker": i, "t": _now()})
@@ -211,7 +82,7 @@ def run_model(config, control):
         raise loader.LoadError("model", "the asyncio model runs coroutines: %s is not an async def"
                                % (config.get("function") or "the selection"))
     in_children = model in ("process", "process-pool")
-    recorders = [] if in_children else [_recorder(config, i) for i in range(workers)]
+    recorders = [] if in_children else [recorder_for(config, i) for i in range(workers)]
     if model == "sequential":
         t0 = _now()
         control.write({"type": "runStart", "t": t0})
