@@ -6,11 +6,13 @@ import { axisTop } from 'd3-axis';
 import { scaleLinear, type ScaleLinear } from 'd3-scale';
 import { select, type Selection } from 'd3-selection';
 import { zoom as d3zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } from 'd3-zoom';
-import { eventAt, type EventColumns, type RunMeta } from '../../../src/shared/columns';
+import type { EventColumns, RunMeta } from '../../../src/shared/columns';
 import type { TraceMeta } from '../../../src/shared/protocol';
 import { formatNs, type RunSummary } from '../../../src/shared/summary';
 import { EventList, type EventRef } from './eventList';
-import { el, renderHeader, renderLiveHeader, statusText } from './header';
+import { el } from './header';
+import { renderRunSection } from './runSection';
+import { showEventTooltip } from './tooltip';
 import { layoutRun, nearestIndex, rowAt, stripIndexAt, type RunLayout } from './layout';
 import { buildTimelineModel, type RunModel, type TimelineModel } from './model';
 import { drawRun } from './render';
@@ -148,32 +150,13 @@ export class TimelineView {
     this.runViews = [];
     this.runsHost.replaceChildren();
     model.runs.forEach((run, i) => {
-      const section = el('section', { class: 'run', 'data-model': run.model, 'aria-label': run.title });
-      section.append(
-        summaries
-          ? renderHeader(run.run, run.title, summaries[i], targetFile, (line) => this.callbacks.onReveal(line), () => this.zoomTo(0, run.endNs))
-          : renderLiveHeader(run.title, run.cols.t.length),
-      );
-      if (run.run.unavailable) {
-        // nothing ran: no lanes to draw, but keep the index in step with this.runViews
-        this.runsHost.append(section);
-        this.runViews.push({ model: run, canvas: el('canvas'), layout: null });
-        return;
-      }
-      const body = el('div', { class: 'run-body' });
-      const labels = el('div', { class: 'lane-labels' });
-      for (const lane of run.lanes) {
-        const label = el('div', { class: `lane-label worker-${lane.worker % 6}`, 'data-worker': String(lane.worker), title: lane.info ? statusText(lane.info) : '' }, lane.label);
-        if (lane.info && lane.info.status !== 'ok') label.append(el('span', { class: 'lane-status' }, ` · ${lane.info.status}`));
-        labels.append(label);
-      }
-      labels.append(el('div', { class: 'strip-label', title: 'Events in global order, coloured by worker' }, 'Order'));
-      const canvas = el('canvas', { class: 'lanes', 'aria-hidden': 'true' });
+      const { section, canvas } = renderRunSection(run, summaries ? summaries[i] : null, targetFile, {
+        onReveal: (line) => this.callbacks.onReveal(line),
+        onZoomToRun: () => this.zoomTo(0, run.endNs),
+      });
       canvas.addEventListener('mousemove', (e) => this.onHover(i, e));
       canvas.addEventListener('mouseleave', () => (this.tooltip.hidden = true));
       canvas.addEventListener('click', (e) => this.onClick(i, e));
-      body.append(labels, canvas);
-      section.append(body);
       this.runsHost.append(section);
       this.runViews.push({ model: run, canvas, layout: null });
     });
@@ -270,19 +253,7 @@ export class TimelineView {
       this.tooltip.hidden = true;
       return;
     }
-    const ev = eventAt(rv.model.cols, rv.model.run.workerInfo, index);
-    this.tooltip.replaceChildren(
-      el('div', { class: 'tooltip-text' }, ev.text || '(empty line)'),
-      el('div', {}, `${rv.model.lanes[ev.worker]?.label ?? ev.worker} · ${rv.model.model}`),
-      el('div', {}, `t = ${formatNs(ev.t)} · ${ev.stream} · event ${index + 1} of ${rv.model.cols.t.length}`),
-      el('div', {}, ev.line === null ? 'no line of the file on the stack' : `line ${ev.line} (click to show)`),
-    );
-    this.tooltip.hidden = false;
-    const pad = 12;
-    const w = this.tooltip.offsetWidth;
-    const left = e.clientX + pad + w > window.innerWidth ? e.clientX - pad - w : e.clientX + pad;
-    this.tooltip.style.left = `${Math.max(0, left)}px`;
-    this.tooltip.style.top = `${e.clientY + pad}px`;
+    showEventTooltip(this.tooltip, rv.model, index, e);
   }
 
   private onClick(runIndex: number, e: MouseEvent): void {

@@ -1,0 +1,28 @@
+/** The DOM of one run: its header, then lane labels beside the canvas the lanes are drawn on. */
+import type { RunSummary } from '../../../src/shared/summary';
+import { el, renderHeader, renderLiveHeader, statusText } from './header';
+import type { RunModel } from './model';
+
+export interface RunSectionHandlers {
+  onReveal(line: number): void;
+  onZoomToRun(): void;
+}
+
+/** `summary` null: the run is still going (a live header, no figures). */
+export function renderRunSection(run: RunModel, summary: RunSummary | null, targetFile: string, handlers: RunSectionHandlers): { section: HTMLElement; canvas: HTMLCanvasElement } {
+  const section = el('section', { class: 'run', 'data-model': run.model, 'aria-label': run.title });
+  section.append(summary ? renderHeader(run.run, run.title, summary, targetFile, handlers.onReveal, handlers.onZoomToRun) : renderLiveHeader(run.title, run.cols.t.length));
+  const canvas = el('canvas', { class: 'lanes', 'aria-hidden': 'true' });
+  if (run.run.unavailable) return { section, canvas }; // nothing ran: no lanes (the canvas stays detached)
+  const labels = el('div', { class: 'lane-labels' });
+  for (const lane of run.lanes) {
+    const label = el('div', { class: `lane-label worker-${lane.worker % 6}`, 'data-worker': String(lane.worker), title: lane.info ? statusText(lane.info) : '' }, lane.label);
+    if (lane.info && lane.info.status !== 'ok') label.append(el('span', { class: 'lane-status' }, ` · ${lane.info.status}`));
+    labels.append(label);
+  }
+  labels.append(el('div', { class: 'strip-label', title: 'Events in global order, coloured by worker' }, 'Order'));
+  const body = el('div', { class: 'run-body' });
+  body.append(labels, canvas);
+  section.append(body);
+  return { section, canvas };
+}
