@@ -72,3 +72,12 @@ test('formatSpeedup keeps small speedups readable', () => {
   assert.equal(formatSpeedup(0.61), '0.61×');
   assert.equal(formatSpeedup(0.00276), '0.0028×');
 });
+
+test('a CPU-bound thread run is told by its own CPU use, not by a noisy speedup', () => {
+  // the baseline happened to be slow (1250 vs 1000): the threads still computed all the time
+  const slowSeq = run('sequential', 1250, [worker(0, 0, 625, 500), worker(1, 625, 1250, 500)]);
+  const gil = run('thread', 1000, [worker(0, 0, 1000, 500), worker(1, 0, 1000, 500)]);
+  const v = summarizeRun(gil, slowSeq, true).verdict;
+  assert.match(v, /took turns on the CPU/);
+  assert.doesNotMatch(v, /waiting|no faster/);
+});
