@@ -3,15 +3,29 @@ import { test } from 'node:test';
 import { summarizeTrace } from '../../src/shared/summary';
 import { fixture, runCli } from './helpers';
 
-// Ratios measured within one run of the CLI, so a slow machine slows all models alike.
+/**
+ * Each model's best wall time over `runs` CLI runs: a transient stall of this VM (seen once:
+ * one sequential run 1.8× its usual time) slows one measurement, never the minimum of three.
+ */
+function bestOf(runs: number, args: string[]) {
+  const summaries = Array.from({ length: runs }, () => {
+    const r = runCli(args);
+    assert.equal(r.status, 0, r.stderr);
+    return summarizeTrace(r.trace!);
+  });
+  const best = (i: number) => summaries.map((s) => s[i]).reduce((a, b) => (b.wallNs < a.wallNs ? b : a));
+  return [best(0), best(1), best(2)];
+}
+
+// Ratios of wall times measured by the same CLI runs, so a slow machine slows all models alike.
 test('CPU-bound: processes beat threads (2 cores); threads are no faster than sequential', () => {
-  const r = runCli(['run', fixture('cpu_bound.py'), '--function', 'crunch']);
-  assert.equal(r.status, 0, r.stderr);
-  const [seq, thread, proc] = summarizeTrace(r.trace!);
-  console.log(`cpu-bound: sequential ${seq.wallNs / 1e6} ms, thread ${thread.wallNs / 1e6} ms (${thread.speedup!.toFixed(2)}×), process ${proc.wallNs / 1e6} ms (${proc.speedup!.toFixed(2)}×)`);
+  const [seq, thread, proc] = bestOf(3, ['run', fixture('cpu_bound.py'), '--function', 'crunch']);
+  const threadSpeedup = seq.wallNs / thread.wallNs;
+  const procSpeedup = seq.wallNs / proc.wallNs;
+  console.log(`cpu-bound (best of 3): sequential ${seq.wallNs / 1e6} ms, thread ${thread.wallNs / 1e6} ms (${threadSpeedup.toFixed(2)}×), process ${proc.wallNs / 1e6} ms (${procSpeedup.toFixed(2)}×)`);
   assert.ok(proc.wallNs < thread.wallNs, 'process run faster than thread run');
-  assert.ok(thread.speedup! < 1.2, 'threads no faster than sequential under the GIL');
-  assert.ok(proc.speedup! > 1.0, 'processes faster than sequential');
+  assert.ok(threadSpeedup < 1.2, 'threads no faster than sequential under the GIL');
+  assert.ok(procSpeedup > 1.0, 'processes faster than sequential');
   assert.match(thread.verdict, /took turns|did not overlap/);
 });
 
