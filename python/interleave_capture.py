@@ -10,8 +10,14 @@ UTF-8 records, one per line, tab-separated:
 
     B <ns> <pid> <thread ident>                 the worker's body starts
     O <ns> <stream 1|2> <line or 0> <text>      one line of output (text last: may hold tabs)
+    S <thread> <name>                           a thread the worker started (thread >= 1)
+    o <ns> <stream> <line> <thread> <text>      one line of output from such a thread
     E <ns> <cpu ns or -1> <status json>         the worker's body ended
     T <ns>                                      recording stopped at the event cap
+
+Output written below Python (a C extension's printf, a subprocess sharing our stdout) is read
+from a pipe that stands in for file descriptors 1 and 2 (see interleave_below) and recorded in
+a side file ``<worker file>.a`` with the same layout: its times are when it was read.
 """
 import contextvars
 import io
@@ -32,6 +38,12 @@ _get_ident = threading.get_ident
 
 # thread ident -> Recorder of the worker running on that thread
 _recorders = {}
+# thread ident -> sub-lane of a thread a worker started (absent: the worker's own thread)
+_threads = {}
+# Recorders whose body runs now (begun, not ended), and the last one that ended: output from
+# below Python is attributed to them.
+_active = []
+_ended = []
 # Bumped in a forked child: recorders inherited through a fork are not the child's to write to
 # (their mapping is shared with the parent, their write position is not).
 _generation = 0
@@ -41,10 +53,17 @@ def _after_fork_in_child():
     global _generation
     _generation += 1
     _recorders.clear()
+    _threads.clear()
+    del _active[:]
+    del _ended[:]
 
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def _one_line(text):
+    return str(text).replace("\t", " ").replace("\n", " ")
 
 
 def _user_line(frame, user_file):
@@ -61,6 +80,7 @@ class Recorder(object):
     """The event file of one worker."""
 
     def __init__(self, path, user_file, max_events):
+        self.path = path
         self.user_file = user_file
         self.max_events = max_events
         self.generation = _generation
@@ -77,6 +97,8 @@ class Recorder(object):
         self._pending = {1: None, 2: None}
         self._lock = threading.Lock()
         self.shared = False  # set once a thread the worker started writes through it
+        self.threads = 0  # threads the worker started: their output goes to sub-lanes 1, 2, …
+        self._side = None  # output from below Python, recorded by the pipe reader only
 
     def _commit(self):
         _pack_into("<Q", self._mm, 8, self._pos)
@@ -94,11 +116,31 @@ class Recorder(object):
         _pack_into("<Q", self._mm, 8, end)
 
     def begin(self):
+        _active.append(self)
         self._append(("B\t%d\t%d\t%d\n" % (_now(), os.getpid(), _get_ident())).encode())
 
     def end(self, cpu_ns, status):
-        self.flush_pending()
-        self._append(("E\t%d\t%d\t%s\n" % (_now(), cpu_ns, json.dumps(status))).encode())
+        with self._lock:
+            self.flush_pending()
+            self._append(("E\t%d\t%d\t%s\n" % (_now(), cpu_ns, json.dumps(status))).encode())
+        if self in _active:
+            _active.remove(self)
+        _ended.append(self)
+        del _ended[:-1]
+
+    def add_thread(self, name):
+        """A thread this worker started: its own sub-lane, numbered from 1."""
+        with self._lock:
+            self.shared = True
+            self.threads += 1
+            self._append(("S\t%d\t%s\n" % (self.threads, _one_line(name))).encode("utf-8", "backslashreplace"))
+            return self.threads
+
+    def side(self):
+        """The recorder of this worker's output from below Python (created when first needed)."""
+        if self._side is None:
+            self._side = Recorder(self.path + ".a", self.user_file, self.max_events)
+        return self._side
 
     def _event(self, t, stream, line, text):
         if self.count >= self.max_events:
@@ -116,20 +158,29 @@ class Recorder(object):
         self._pos = end
         _pack_into("<Q", self._mm, 8, end)
 
+    def _thread_event(self, t, stream, line, text, thread):
+        if self.count >= self.max_events:
+            self._event(t, stream, line, text)  # writes the truncation marker once
+            return
+        self.count += 1
+        self._append(("o\t%d\t%d\t%d\t%d\t%s\n" % (t, stream, line, thread, text))
+                     .encode("utf-8", "backslashreplace"))
+
     def feed(self, stream, s):
         """Text written by this worker to ``stream``; emits one event per completed line."""
-        if self.shared:  # the worker's own helper threads write too
+        if self.shared:  # the worker's own helper threads write too: each has its own lines
             with self._lock:
-                self._feed(stream, s)
+                self._feed(stream, s, _threads.get(_get_ident(), 0))
         else:
             self._feed(stream, s)
 
-    def _feed(self, stream, s):
-        pending = self._pending[stream]
+    def _feed(self, stream, s, thread=0):
+        key = stream if thread == 0 else (thread, stream)
+        pending = self._pending.get(key)
         nl = s.find("\n")
         if nl < 0:
             if pending is None:
-                self._pending[stream] = [s, _now(), _user_line(sys._getframe(1), self.user_file)]
+                self._pending[key] = [s, _now(), _user_line(sys._getframe(1), self.user_file)]
             else:
                 pending[0] += s
             return
@@ -137,25 +188,28 @@ class Recorder(object):
             t, line, text = _now(), _user_line(sys._getframe(1), self.user_file), s[:nl]
         else:
             t, line, text = pending[1], pending[2], pending[0] + s[:nl]
-            self._pending[stream] = None
-        self._event(t, stream, line, text)
+            self._pending[key] = None
+        emit = self._event if thread == 0 else lambda *a: self._thread_event(*a, thread)
+        emit(t, stream, line, text)
         start = nl + 1
         if start == len(s):
             return  # the common case: print()'s "\n"
         nl = s.find("\n", start)
         while nl >= 0:
-            self._event(_now(), stream, line, s[start:nl])
+            emit(_now(), stream, line, s[start:nl])
             start = nl + 1
             nl = s.find("\n", start)
         if start < len(s):
-            self._pending[stream] = [s[start:], _now(), line]
+            self._pending[key] = [s[start:], _now(), line]
 
     def flush_pending(self):
-        for stream in (1, 2):
-            pending = self._pending[stream]
+        for key, pending in list(self._pending.items()):
             if pending is not None:
-                self._pending[stream] = None
-                self._event(pending[1], stream, pending[2], pending[0])
+                self._pending[key] = None
+                if isinstance(key, tuple):
+                    self._thread_event(pending[1], key[1], pending[2], pending[0], key[0])
+                else:
+                    self._event(pending[1], key, pending[2], pending[0])
 
     def close(self):
         try:
@@ -225,17 +279,28 @@ class CapturedStream(io.TextIOBase):
         return getattr(self._original, name)
 
 
-_installed = False
+# The process that installed the capture (a forked child must start its own pipe reader), the
+# original stdout/stderr descriptors (fd -> a duplicate), and the pipe reader of this process.
+_installed_pid = None
+_real_fds = {}
+_below = None
+_os_write = os.write
 
 
 def install():
-    """Route sys.stdout/sys.stderr through the recorders; threads a worker starts inherit it."""
-    global _installed
-    if _installed:
+    """Route sys.stdout/sys.stderr through the recorders and fds 1/2 through a pipe reader;
+    threads a worker starts inherit its recorder. Once per process (again in a forked child)."""
+    global _installed_pid
+    first = _installed_pid is None
+    if _installed_pid == os.getpid():
         return
-    _installed = True
-    sys.stdout = CapturedStream(sys.stdout, 1)
-    sys.stderr = CapturedStream(sys.stderr, 2)
+    _installed_pid = os.getpid()
+    _start_below()
+    if not first:
+        return  # a forked child: streams and patches came along with the fork
+    sys.stdout = CapturedStream(_on_real_fd(sys.stdout, 1), 1)
+    sys.stderr = CapturedStream(_on_real_fd(sys.stderr, 2), 2)
+    os.write = _write
     original_init = threading.Thread.__init__
     original_bootstrap = threading.Thread._bootstrap_inner
 
@@ -246,16 +311,77 @@ def install():
     def bootstrap_inner(self):
         recorder = getattr(self, "_interleave_recorder", None)
         if recorder is not None:  # a thread the worker started: its output is the worker's
-            recorder.shared = True
+            _threads[_get_ident()] = recorder.add_thread(self.name)
             _recorders[_get_ident()] = recorder
         try:
             original_bootstrap(self)
         finally:
             if recorder is not None:
                 _recorders.pop(_get_ident(), None)
+                _threads.pop(_get_ident(), None)
 
     threading.Thread.__init__ = init
     threading.Thread._bootstrap_inner = bootstrap_inner
+
+
+def _start_below():
+    """Put a pipe under fds 1 and 2 whose reader records what arrives as approximate events."""
+    global _below
+    _below = None
+    if sys.platform == "win32":
+        return
+    try:
+        for fd in (1, 2):
+            if fd not in _real_fds:
+                _real_fds[fd] = os.dup(fd)
+    except OSError:  # no stdout/stderr at all: nothing to read below Python
+        return
+    import interleave_below
+    _below = interleave_below.Below(_real_fds, _below_recorder, _now)
+
+
+def stop_below():
+    """Give the pipes back their descriptors and wait (briefly) for what is still in them."""
+    global _below
+    if _below is not None and _installed_pid == os.getpid():
+        _below.stop()
+    _below = None
+
+
+def settle_below():
+    """Before a worker ends: what it wrote below Python and is in the pipes now is recorded."""
+    if _below is not None and _installed_pid == os.getpid():
+        _below.settle()
+
+
+def _below_recorder():
+    """Whose output arrived below Python: the worker running now (the first of several), else
+    the one that ended last."""
+    for recorder in list(_active) + list(_ended):
+        if recorder.generation == _generation:
+            return recorder.side()
+    return None
+
+
+def _on_real_fd(stream, fd):
+    """``stream`` again, writing to the original descriptor rather than to fd ``fd``."""
+    if fd not in _real_fds or not hasattr(stream, "buffer"):
+        return stream
+    stream.flush()
+    return io.TextIOWrapper(io.open(_real_fds[fd], "wb", closefd=False), encoding=stream.encoding,
+                            errors=stream.errors, line_buffering=stream.line_buffering,
+                            write_through=getattr(stream, "write_through", False))
+
+
+def _write(fd, data):
+    """os.write: to the original stdout/stderr, recorded exactly like a print."""
+    if fd != 1 and fd != 2:
+        return _os_write(fd, data)
+    n = _os_write(_real_fds.get(fd, fd), data)
+    rec = _recorders.get(_get_ident()) or _task_recorder.get()
+    if rec is not None and rec.generation == _generation and n > 0:
+        rec.feed(fd, memoryview(data)[:n].tobytes().decode("utf-8", "replace"))
+    return n
 
 
 # The recorder of the asyncio task running now (tasks share a thread, not a context).

@@ -156,6 +156,7 @@ def run_model(config, control):
         _run_asyncio(target, recorders, control)
     else:
         raise loader.LoadError("model", "unknown model %r" % model)
+    capture.stop_below()  # what is still in the pipes belongs to this run
     control.write({"type": "runEnd", "t": _now()})
     for recorder in recorders:
         recorder.close()

@@ -84,6 +84,7 @@ def run_worker(target, recorder, cpu_clock):
             sys.stderr.flush()
         except Exception:
             pass
+        capture.settle_below()
         recorder.end(cpu_clock() - cpu0, status)
         capture.detach()
     return status
@@ -95,8 +96,9 @@ def recorder_for(config, worker):
                             int(config.get("maxEvents") or 1000000))
 
 
-def _child_worker(config, worker, cpu_clock):
-    """A worker in a child process (Process or pool task): load the module there, run, record."""
+def _child_worker(config, worker, cpu_clock, last=True):
+    """A worker in a child process (Process or pool task): load the module there, run, record.
+    ``last``: the process ends after this worker (a pool's process lives on)."""
     capture.install()
     recorder = recorder_for(config, worker)
     try:
@@ -107,6 +109,8 @@ def _child_worker(config, worker, cpu_clock):
         recorder.close()
         return None
     status = run_worker(target, recorder, cpu_clock)
+    if last:
+        capture.stop_below()
     recorder.close()
     sys.stdout.flush()
     sys.stderr.flush()
@@ -124,7 +128,7 @@ def process_main(config, worker):
 
 def pool_task(config, worker):
     """A task of the process pool: like process_main, but the pool's process lives on."""
-    _child_worker(config, worker, time.thread_time_ns)
+    _child_worker(config, worker, time.thread_time_ns, last=False)
 
 
 async def task_worker(target, recorder):

@@ -53,10 +53,13 @@ type ControlRecord =
 /** Life of the harness process: starting → running → finished | failed | stopped. */
 type HarnessState = 'starting' | 'running' | 'finished' | 'failed' | 'stopped';
 
+type OutputRecord = Extract<WorkerRecord, { kind: 'output' }> & { approximate?: true };
+
 interface WorkerState {
   begin?: { ns: number; pid: number };
   end?: Extract<WorkerRecord, { kind: 'end' }>;
-  events: Array<{ ns: number; stream: 1 | 2; line: number | null; text: string }>;
+  events: OutputRecord[];
+  threads: Array<{ thread: number; name: string }>;
   truncated: boolean;
 }
 
@@ -81,8 +84,12 @@ function runInDir(o: ModelRunOptions, dir: string): Promise<ModelRunResult> {
   };
   const configPath = path.join(dir, 'config.json');
   fs.writeFileSync(configPath, JSON.stringify(config));
-  const readers = Array.from({ length: o.workers }, (_, i) => new WorkerFileReader(path.join(dir, `w${i}.trc`)));
-  const workers: WorkerState[] = readers.map(() => ({ events: [], truncated: false }));
+  // Per worker: its event file, and the side file of its output from below Python (approximate).
+  const readers = Array.from({ length: o.workers }, (_, i) => {
+    const file = path.join(dir, `w${i}.trc`);
+    return [new WorkerFileReader(file), new WorkerFileReader(`${file}.a`)] as const;
+  });
+  const workers: WorkerState[] = readers.map(() => ({ events: [], threads: [], truncated: false }));
   const control: ControlRecord[] = [];
   let controlOffset = 0;
   let t0: number | null = null;
@@ -107,16 +114,17 @@ function runInDir(o: ModelRunOptions, dir: string): Promise<ModelRunResult> {
   const poll = () => {
     readControl();
     const fresh: OutputEvent[] = [];
-    readers.forEach((reader, worker) => {
+    readers.forEach(([reader, side], worker) => {
       const state = workers[worker];
-      for (const r of reader.poll()) {
+      const records: Array<WorkerRecord & { approximate?: true }> = reader.poll();
+      for (const r of side.poll()) records.push(r.kind === 'output' ? { ...r, approximate: true } : r);
+      for (const r of records) {
         if (r.kind === 'output') {
           state.events.push(r);
-          if (t0 !== null) {
-            fresh.push({ t: r.ns - t0, worker, pid: state.begin?.pid ?? null, stream: r.stream === 2 ? 'stderr' : 'stdout', text: r.text, line: r.line });
-          }
+          if (t0 !== null) fresh.push(toEvent(r, t0, worker, state.begin?.pid ?? null));
         } else if (r.kind === 'begin') state.begin = r;
         else if (r.kind === 'end') state.end = r;
+        else if (r.kind === 'thread') state.threads.push({ thread: r.thread, name: r.name });
         else state.truncated = true;
       }
     });
@@ -156,7 +164,7 @@ function runInDir(o: ModelRunOptions, dir: string): Promise<ModelRunResult> {
       clearTimeout(timer);
       clearInterval(ticker);
       o.signal?.removeEventListener('abort', onAbort);
-      readers.forEach((r) => r.close());
+      readers.forEach((pair) => pair.forEach((r) => r.close()));
     };
 
     child.on('error', (e: NodeJS.ErrnoException) => {
@@ -246,6 +254,7 @@ function assemble(
       cpuNs: w.end && w.end.cpuNs >= 0 ? w.end.cpuNs : null,
       status: 'ok',
     };
+    if (w.threads.length) info.threads = w.threads;
     if (w.end) {
       info.status = w.end.status.status;
       if (w.end.status.error) info.error = w.end.status.error;
@@ -270,9 +279,7 @@ function assemble(
   const events: OutputEvent[] = [];
   workers.forEach((w, worker) => {
     const pid = workerInfo[worker].pid;
-    for (const e of w.events) {
-      events.push({ t: e.ns - t0, worker, pid, stream: e.stream === 2 ? 'stderr' : 'stdout', text: e.text, line: e.line });
-    }
+    for (const e of w.events) events.push(toEvent(e, t0, worker, pid));
   });
   events.sort((a, b) => a.t - b.t || a.worker - b.worker);
   const runEnd = find('runEnd');
@@ -287,6 +294,13 @@ function assemble(
   if (workers.some((w) => w.truncated)) run.truncated = true;
   if (exit.stopReason) run.stopped = exit.stopReason;
   return { run, ...runContext(control) };
+}
+
+function toEvent(r: OutputRecord, t0: number, worker: number, pid: number | null): OutputEvent {
+  const event: OutputEvent = { t: r.ns - t0, worker, pid, stream: r.stream === 2 ? 'stderr' : 'stdout', text: r.text, line: r.line };
+  if (r.thread) event.thread = r.thread;
+  if (r.approximate) event.approximate = true;
+  return event;
 }
 
 /** A process worker that ended without its end record: exit code, or -signal. */

@@ -6,7 +6,8 @@
 
 export type WorkerRecord =
   | { kind: 'begin'; ns: number; pid: number }
-  | { kind: 'output'; ns: number; stream: 1 | 2; line: number | null; text: string }
+  | { kind: 'output'; ns: number; stream: 1 | 2; line: number | null; text: string; thread?: number }
+  | { kind: 'thread'; thread: number; name: string }
   | { kind: 'end'; ns: number; cpuNs: number; status: EndStatus }
   | { kind: 'truncated'; ns: number };
 
@@ -61,22 +62,31 @@ export class WorkerLogParser {
 /** One record line without its newline; null for a line we do not understand. */
 export function parseRecord(line: string): WorkerRecord | null {
   const kind = line.charCodeAt(0);
-  if (kind === 0x4f /* O */) {
-    // O \t ns \t stream \t line \t text — text is last and may hold tabs
+  if (kind === 0x4f /* O */ || kind === 0x6f /* o: from a thread the worker started */) {
+    // O \t ns \t stream \t line \t text — text is last and may hold tabs; o has \t thread before it
     const a = line.indexOf('\t', 2);
     const b = line.indexOf('\t', a + 1);
-    const c = line.indexOf('\t', b + 1);
+    let c = line.indexOf('\t', b + 1);
     if (a < 0 || b < 0 || c < 0) return null;
     const lineNo = Number(line.slice(b + 1, c));
+    let thread = 0;
+    if (kind === 0x6f) {
+      const d = line.indexOf('\t', c + 1);
+      if (d < 0) return null;
+      thread = Number(line.slice(c + 1, d));
+      c = d;
+    }
     // "\r\n" ends a line too: the text is the line without its line ending
     const textEnd = line.charCodeAt(line.length - 1) === 0x0d ? line.length - 1 : line.length;
-    return {
+    const record: WorkerRecord = {
       kind: 'output',
       ns: Number(line.slice(2, a)),
       stream: line.charCodeAt(a + 1) === 0x32 ? 2 : 1,
       line: lineNo > 0 ? lineNo : null,
       text: line.slice(c + 1, Math.max(c + 1, textEnd)),
     };
+    if (thread > 0) record.thread = thread;
+    return record;
   }
   const fields = line.split('\t');
   switch (fields[0]) {
@@ -93,6 +103,8 @@ export function parseRecord(line: string): WorkerRecord | null {
     }
     case 'T':
       return { kind: 'truncated', ns: Number(fields[1]) };
+    case 'S':
+      return { kind: 'thread', thread: Number(fields[1]), name: fields.slice(2).join('\t') };
     default:
       return null;
   }

@@ -83,6 +83,8 @@ export interface WorkerInfo {
   error?: { type: string; message: string; traceback: string };
   exitCode?: number;
   signal?: string;
+  /** Threads the worker started itself, whose output is on sub-lanes (`OutputEvent.thread`). */
+  threads?: Array<{ thread: number; name: string }>;
 }
 
 export type Stream = 'stdout' | 'stderr';
@@ -95,4 +97,11 @@ export interface OutputEvent {
   stream: Stream;
   text: string;
   line: number | null;
+  /** Written by a thread the worker started (its number in `WorkerInfo.threads`); absent: the worker's own. */
+  thread?: number;
+  /**
+   * Written below Python (a C extension, a subprocess sharing stdout): `t` is when it was read,
+   * `line` is null, and in a thread model the worker is the one running then (a guess).
+   */
+  approximate?: true;
 }

@@ -122,16 +122,6 @@ test('a flood stops recording at the event cap: truncated, the trace still valid
   }
 });
 
-test('output of a thread that a worker starts itself is attributed to that worker', () => {
-  const r = runCli(['run', fixture('helper_thread.py'), '--function', 'with_helper']);
-  assert.equal(r.status, 0, r.stderr);
-  for (const run of r.trace!.runs) {
-    for (const w of [0, 1]) {
-      assert.deepEqual(run.events.filter((e) => e.worker === w).map((e) => e.text), ['worker says hi', 'helper says hi', 'worker done'], `${run.model} worker ${w}`);
-    }
-  }
-});
-
 test('a worker that forks: the fork child cannot corrupt the worker\'s events', () => {
   const r = runCli(['run', fixture('forks_itself.py'), '--function', 'fork_and_print']);
   assert.equal(r.status, 0, r.stderr);

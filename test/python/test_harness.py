@@ -155,6 +155,30 @@ class RecorderTest(TempDir):
         self.assertEqual(outputs, [("1", "ab"), ("1", "one"), ("1", "two"), ("2", "err"), ("1", "three")])
         self.assertEqual(json.loads(records[-1][3]), {"status": "ok"})
 
+    def test_a_helper_threads_pieces_do_not_mix_with_the_workers(self):
+        import threading
+        rec = self.recorder()
+        rec.feed(1, "a")  # the worker's own line, still pending
+        name = []
+
+        def helper():
+            capture._threads[threading.get_ident()] = rec.add_thread("helper-x")
+            rec.feed(1, "x")
+            rec.feed(1, "y\n")
+            name.append(capture._threads.pop(threading.get_ident()))
+        thread = threading.Thread(target=helper)
+        thread.start()
+        thread.join()
+        rec.feed(1, "b\n")
+        rec.end(0, {"status": "ok"})
+        rec.close()
+        records = read_records(os.path.join(self.dir, "w0.trc"))
+        self.assertEqual(records[0], ["S", "1", "helper-x"])
+        self.assertEqual([(r[0], r[4]) for r in records if r[0] == "o"], [("o", "1")])
+        self.assertEqual([r[5] for r in records if r[0] == "o"], ["xy"])
+        self.assertEqual([r[4] for r in records if r[0] == "O"], ["ab"])
+        self.assertEqual(name, [1])
+
     def test_grows_past_the_initial_mapping(self):
         rec = self.recorder()
         for i in range(20000):
@@ -199,15 +223,39 @@ class HarnessCommandTest(TempDir):
         self.assertEqual(reply["functions"][0]["required"], ["a"])
         self.assertIn(reply["python"]["gil"], (True, False))
 
-    def test_run_thread_model_records_both_workers(self):
-        path = self.write("p.py", "def p():\n    for i in range(3):\n        print('n', i)\n")
-        config = {"file": path, "source": path, "function": "p", "model": "thread", "workers": 2, "dir": self.dir}
+    def run_harness(self, path, function, model, workers):
+        config = {"file": path, "source": path, "function": function, "model": model,
+                  "workers": workers, "dir": self.dir}
         config_path = os.path.join(self.dir, "config.json")
         with open(config_path, "w") as f:
             json.dump(config, f)
         out = subprocess.run([sys.executable, HARNESS, "run", config_path], stdin=subprocess.DEVNULL,
                              capture_output=True, text=True)
         self.assertEqual(out.returncode, 0, out.stderr)
+        return out
+
+    def test_output_below_python_is_recorded_apart_and_still_passes_through(self):
+        path = self.write("low.py", """\
+            import os, sys, subprocess
+
+            def low():
+                os.write(1, b"os.write line\\n")
+                subprocess.run(["sh", "-c", "echo from a shell; echo shell err >&2"])
+                print("done")
+            """)
+        out = self.run_harness(path, "low", "sequential", 1)
+        self.assertEqual(out.stdout.count("os.write line\n"), 1)
+        self.assertEqual(out.stdout.count("from a shell\n"), 1)
+        self.assertEqual(out.stderr.count("shell err\n"), 1)
+        records = read_records(os.path.join(self.dir, "w0.trc"))
+        # os.write from Python is exact: the caller's line, in the worker's own file
+        self.assertEqual([(r[3], r[4]) for r in records if r[0] == "O"], [("4", "os.write line"), ("6", "done")])
+        side = read_records(os.path.join(self.dir, "w0.trc.a"))
+        self.assertEqual(sorted((r[2], r[3], r[4]) for r in side), [("1", "0", "from a shell"), ("2", "0", "shell err")])
+
+    def test_run_thread_model_records_both_workers(self):
+        path = self.write("p.py", "def p():\n    for i in range(3):\n        print('n', i)\n")
+        out = self.run_harness(path, "p", "thread", 2)
         # print("n", i) is four writes; the two threads' pieces may interleave on the raw stream
         self.assertEqual(out.stdout.count("n"), 6, "the user's output passes through")
         for w in (0, 1):

@@ -10,6 +10,8 @@ const records = [
   'O\t1800\t1\t7\t',
   'E\t2000\t900\t{"status": "error", "error": {"type": "ValueError", "message": "boom\\tx", "traceback": "T"}}',
   'T\t2100',
+  'S\t1\tmy-helper',
+  'o\t2200\t1\t9\t1\tfrom the helper\twith a tab',
 ];
 const bytes = new TextEncoder().encode(records.join('\n') + '\n');
 
@@ -23,7 +25,7 @@ function feed(chunks: Uint8Array[]): WorkerRecord[] {
 
 test('parses every record kind', () => {
   const out = feed([bytes]);
-  assert.equal(out.length, 7);
+  assert.equal(out.length, 9);
   assert.deepEqual(out[0], { kind: 'begin', ns: 1000, pid: 4242 });
   assert.deepEqual(out[1], { kind: 'output', ns: 1500, stream: 1, line: 5, text: 'Number: 0' });
   assert.deepEqual(out[2], { kind: 'output', ns: 1600, stream: 2, line: null, text: 'stderr line\twith a tab' });
@@ -31,6 +33,8 @@ test('parses every record kind', () => {
   assert.equal((out[4] as { text: string }).text, '');
   assert.deepEqual(out[5], { kind: 'end', ns: 2000, cpuNs: 900, status: { status: 'error', error: { type: 'ValueError', message: 'boom\tx', traceback: 'T' } } });
   assert.deepEqual(out[6], { kind: 'truncated', ns: 2100 });
+  assert.deepEqual(out[7], { kind: 'thread', thread: 1, name: 'my-helper' });
+  assert.deepEqual(out[8], { kind: 'output', ns: 2200, stream: 1, line: 9, thread: 1, text: 'from the helper\twith a tab' });
 });
 
 test('fed byte by byte, the result is the same (multi-byte UTF-8 split across pushes)', () => {

@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { OutputEvent, Run } from '../../src/shared/trace';
+import { fixture, runCli, runCliShowingOutput } from './helpers';
+
+const texts = (run: Run, worker: number) => run.events.filter((e) => e.worker === worker).map((e) => e.text);
+
+test('output of a thread that a worker starts itself: that worker\'s, on a sub-lane of its own', () => {
+  const r = runCli(['run', fixture('helper_thread.py'), '--function', 'with_helper']);
+  assert.equal(r.status, 0, r.stderr);
+  for (const run of r.trace!.runs) {
+    for (const w of [0, 1]) {
+      const mine = run.events.filter((e) => e.worker === w);
+      assert.deepEqual(mine.map((e) => e.text), ['worker says hi', 'helper says hi', 'worker done'], `${run.model} worker ${w}`);
+      assert.deepEqual(mine.map((e) => e.thread), [undefined, 1, undefined], `${run.model} worker ${w}: the helper's line is on sub-lane 1`);
+      assert.deepEqual(run.workerInfo[w].threads?.map((t) => t.thread), [1]);
+      assert.match(run.workerInfo[w].threads![0].name, /Thread-\d+/);
+    }
+  }
+});
+
+const BELOW = ['python print', 'os.write to stdout', 'os.write to stderr', 'from a subprocess', 'from C printf', 'python after'];
+const APPROXIMATE = new Set(['from a subprocess', 'from C printf']);
+
+function checkBelow(run: Run, exactWorkers: boolean): void {
+  const label = `${run.model}${run.startMethod ? ` (${run.startMethod})` : ''}`;
+  for (const e of run.events) {
+    if (APPROXIMATE.has(e.text)) {
+      assert.equal(e.approximate, true, `${label}: "${e.text}" came from below Python`);
+      assert.equal(e.line, null);
+    } else {
+      assert.equal(e.approximate, undefined, `${label}: "${e.text}" is exact`);
+      assert.ok(e.line! > 0, `${label}: "${e.text}" has its line`);
+    }
+  }
+  const osWrite = run.events.find((e) => e.text === 'os.write to stderr') as OutputEvent;
+  assert.equal(osWrite.stream, 'stderr');
+  assert.equal(osWrite.line, 9);
+  if (exactWorkers) {
+    for (const w of [0, 1]) assert.deepEqual([...texts(run, w)].sort(), [...BELOW].sort(), `${label} worker ${w}`);
+  } else {
+    // several threads at once: who wrote below Python is a guess, but nothing is lost
+    assert.deepEqual(run.events.map((e) => e.text).sort(), [...BELOW, ...BELOW].sort(), label);
+  }
+}
+
+test('output written below Python (os.write, a subprocess, C printf): recorded, the C-level lines marked approximate', () => {
+  const r = runCli(['run', fixture('below_python.py'), '--function', 'write_below', '--models', 'sequential,thread,process']);
+  assert.equal(r.status, 0, r.stderr);
+  for (const run of r.trace!.runs) checkBelow(run, run.model !== 'thread');
+});
+
+test('below Python in spawn children too', () => {
+  const r = runCli(['run', fixture('below_python.py'), '--function', 'write_below', '--models', 'process', '--start-method', 'spawn']);
+  assert.equal(r.status, 0, r.stderr);
+  checkBelow(r.trace!.runs[0], true);
+});
+
+test('output written below Python still reaches the user, once', () => {
+  const r = runCliShowingOutput(['run', fixture('below_python.py'), '--function', 'write_below', '--models', 'process', '--workers', '1']);
+  assert.equal(r.status, 0, r.stderr);
+  const all = r.stdout + r.stderr;
+  for (const text of BELOW) assert.equal(all.split(`${text}\n`).length - 1, 1, `"${text}" shown once`);
+});
