@@ -126,7 +126,7 @@ function syntheticTrace(n, workers = 2) {
       const heap0 = performance.memory?.usedJSHeapSize ?? 0; // before the columns: they count too
       // build the host's message inside the page (columns + text table, as TimelinePanel posts it):
       // we measure the webview, not the test harness's transfer
-      const cols = { t: new Float64Array(count), worker: new Uint16Array(count), line: new Int32Array(count), stream: new Uint8Array(count), textEnd: new Uint32Array(count), text: '' };
+      const cols = { t: new Float64Array(count), worker: new Uint16Array(count), line: new Int32Array(count), stream: new Uint8Array(count), thread: new Uint8Array(count), textEnd: new Uint32Array(count), text: '' };
       const texts = [];
       let end = 0;
       for (let i = 0; i < count; i++) {
@@ -147,7 +147,7 @@ function syntheticTrace(n, workers = 2) {
       const summaries = [{ model: 'thread', wallNs: run.wallNs, cpuNs: count * 1000, speedup: null, overlapNs: count * 1000, busyNs: count * 1000, switches: count - 1, events: count, startupNs: 10, workNs: count * 1000, failed: 0, verdict: 'bench' }];
       const t0 = performance.now();
       // the columns are transferred (the host's postMessage moves ArrayBuffers, it does not copy objects)
-      window.postMessage({ type: 'trace', trace, columns: [cols], summaries, key: 'bench' }, '*', [cols.t.buffer, cols.worker.buffer, cols.line.buffer, cols.stream.buffer, cols.textEnd.buffer]);
+      window.postMessage({ type: 'trace', trace, columns: [cols], summaries, key: 'bench' }, '*', [cols.t.buffer, cols.worker.buffer, cols.line.buffer, cols.stream.buffer, cols.thread.buffer, cols.textEnd.buffer]);
       await new Promise((resolve) => {
         const check = () => (document.querySelector('.event-row') ? requestAnimationFrame(() => resolve()) : setTimeout(check, 1));
         check();

@@ -10,12 +10,18 @@ export interface EventColumns {
   worker: Uint16Array;
   /** Source line; 0 when no frame of the user's file was on the stack. */
   line: Int32Array;
-  /** 1 stdout, 2 stderr. */
+  /** 1 stdout, 2 stderr; plus APPROXIMATE when the line was read below Python. */
   stream: Uint8Array;
+  /** 0: the worker's own thread; n: thread n that the worker started (a sub-lane). */
+  thread: Uint8Array;
   /** End offset in `text` of each event's text (its start is the previous end). */
   textEnd: Uint32Array;
   text: string;
 }
+
+export const APPROXIMATE = 4;
+/** Sub-lanes beyond this share the last one. */
+export const MAX_THREAD = 255;
 
 /** A run without its events (they are in the columns). */
 export type RunMeta = Omit<Run, 'events'> & { eventCount: number };
@@ -27,6 +33,7 @@ export function toColumns(events: readonly OutputEvent[]): EventColumns {
     worker: new Uint16Array(n),
     line: new Int32Array(n),
     stream: new Uint8Array(n),
+    thread: new Uint8Array(n),
     textEnd: new Uint32Array(n),
     text: '',
   };
@@ -37,7 +44,8 @@ export function toColumns(events: readonly OutputEvent[]): EventColumns {
     cols.t[i] = e.t;
     cols.worker[i] = e.worker;
     cols.line[i] = e.line ?? 0;
-    cols.stream[i] = e.stream === 'stderr' ? 2 : 1;
+    cols.stream[i] = (e.stream === 'stderr' ? 2 : 1) | (e.approximate ? APPROXIMATE : 0);
+    cols.thread[i] = Math.min(e.thread ?? 0, MAX_THREAD);
     texts[i] = e.text;
     end += e.text.length;
     cols.textEnd[i] = end;
@@ -58,12 +66,16 @@ export function textAt(cols: EventColumns, i: number): string {
 /** Event `i` as an object, built on demand (hover, the visible rows of the list). */
 export function eventAt(cols: EventColumns, workerInfo: readonly WorkerInfo[], i: number): OutputEvent {
   const worker = cols.worker[i];
-  return {
+  const event: OutputEvent = {
     t: cols.t[i],
     worker,
     pid: workerInfo.find((w) => w.worker === worker)?.pid ?? null,
-    stream: cols.stream[i] === 2 ? 'stderr' : 'stdout',
+    stream: (cols.stream[i] & 3) === 2 ? 'stderr' : 'stdout',
     text: textAt(cols, i),
     line: cols.line[i] || null,
   };
+  if (cols.thread[i]) event.thread = cols.thread[i];
+  if (cols.stream[i] & APPROXIMATE) event.approximate = true;
+  return event;
 }
+

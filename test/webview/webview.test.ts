@@ -17,13 +17,13 @@ export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-backgr
  * Posts the host's trace message into the page. Typed arrays go across as plain arrays and are
  * rebuilt in the page: the webview receives exactly what TimelinePanel posts.
  */
-async function postTrace(target: Page, key: string): Promise<void> {
-  const message = traceMessage(trace, key);
-  const plain = { ...message, columns: message.columns.map((c) => ({ t: [...c.t], worker: [...c.worker], line: [...c.line], stream: [...c.stream], textEnd: [...c.textEnd], text: c.text })) };
+async function postTrace(target: Page, key: string, shown: Trace = trace): Promise<void> {
+  const message = traceMessage(shown, key);
+  const plain = { ...message, columns: message.columns.map((c) => ({ t: [...c.t], worker: [...c.worker], line: [...c.line], stream: [...c.stream], thread: [...c.thread], textEnd: [...c.textEnd], text: c.text })) };
   await target.evaluate((m) => {
     const columns = m.columns.map((c) => ({
       t: Float64Array.from(c.t), worker: Uint16Array.from(c.worker), line: Int32Array.from(c.line),
-      stream: Uint8Array.from(c.stream), textEnd: Uint32Array.from(c.textEnd), text: c.text,
+      stream: Uint8Array.from(c.stream), thread: Uint8Array.from(c.thread), textEnd: Uint32Array.from(c.textEnd), text: c.text,
     }));
     window.postMessage({ ...m, columns }, '*');
   }, plain);
@@ -200,4 +200,28 @@ test('the CLI report is one self-contained HTML file that renders offline', asyn
   assert.deepEqual(errors, []);
   await report.screenshot({ path: path.join(results, 'report.png'), fullPage: true });
   await report.close();
+});
+
+test("a worker's own threads get sub-lanes; output read below Python is marked approximate", async () => {
+  const thread = structuredClone(trace.runs[1]);
+  const last = thread.events.at(-1)!;
+  thread.workerInfo[0].threads = [{ thread: 1, name: 'downloader' }];
+  thread.events.push(
+    { ...last, t: last.t + 1000, worker: 0, thread: 1, text: 'from the helper', line: 9 },
+    { ...last, t: last.t + 2000, worker: 1, text: 'from C printf', line: null, approximate: true },
+  );
+  const shown: Trace = { ...trace, runs: [thread] };
+  const sub = await browser.newPage({ viewport: { width: 1000, height: 600 } });
+  await sub.goto(`file://${path.join(dir, 'webview.html')}`);
+  await sub.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length > 0);
+  await postTrace(sub, 'k3', shown);
+  await sub.locator('body[data-state="done"] .event-row').first().waitFor();
+  assert.deepEqual(await sub.locator('.lane-label').allTextContents(), ['Thread 1', '↳ downloader', 'Thread 2']);
+  const helperRow = sub.locator('.event-row', { hasText: 'from the helper' });
+  assert.match((await helperRow.textContent())!, /Thread 1 ↳ downloader/);
+  const approximate = sub.locator('.event-row.approximate');
+  assert.equal(await approximate.count(), 1);
+  assert.match((await approximate.textContent())!, /≈ .*from C printf/);
+  await sub.screenshot({ path: path.join(results, 'webview-sublanes.png'), fullPage: true });
+  await sub.close();
 });

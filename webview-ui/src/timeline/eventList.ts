@@ -4,7 +4,7 @@
  */
 import { formatNs } from '../../../src/shared/summary';
 import { eventAt } from '../../../src/shared/columns';
-import type { RunModel } from './model';
+import { writerOf, type RunModel } from './model';
 import { el } from './header';
 
 export const ROW_HEIGHT = 22;
@@ -130,10 +130,11 @@ export class EventList {
       if (flat === this.active) row.setAttribute('aria-selected', 'true');
       if (this.highlightLine !== null && e.line === this.highlightLine) row.classList.add('highlighted');
       if (e.stream === 'stderr') row.classList.add('stderr');
+      if (e.approximate) row.classList.add('approximate');
       row.append(
         el('span', { role: 'gridcell' }, run.model),
-        el('span', { role: 'gridcell', class: `worker-${e.worker % 6}` }, run.lanes[e.worker]?.label ?? String(e.worker + 1)),
-        el('span', { role: 'gridcell', class: 'num' }, formatNs(e.t)),
+        el('span', { role: 'gridcell', class: `worker-${e.worker % 6}` }, writerOf(run, ref.index)),
+        el('span', { role: 'gridcell', class: 'num' }, `${e.approximate ? '≈ ' : ''}${formatNs(e.t)}`),
         el('span', { role: 'gridcell', class: 'num' }, e.line === null ? '—' : String(e.line)),
         el('span', { role: 'gridcell', class: 'text' }, e.text),
       );

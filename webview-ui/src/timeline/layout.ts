@@ -33,40 +33,46 @@ export function rowAt(layout: RunLayout, y: number): number | 'strip' | null {
   return null;
 }
 
+/** Sorted times, read by position (a typed array, or a lane's view through its index). */
+export interface Times {
+  readonly length: number;
+  at(i: number): number | undefined;
+}
+
 /** First index whose value is ≥ x (binary search). */
-export function lowerBound(sorted: ArrayLike<number>, x: number): number {
+export function lowerBound(sorted: Times, x: number): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < x) lo = mid + 1;
+    if (sorted.at(mid)! < x) lo = mid + 1;
     else hi = mid;
   }
   return lo;
 }
 
 /** First index whose value is > x. */
-export function upperBound(sorted: ArrayLike<number>, x: number): number {
+export function upperBound(sorted: Times, x: number): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (sorted[mid] <= x) lo = mid + 1;
+    if (sorted.at(mid)! <= x) lo = mid + 1;
     else hi = mid;
   }
   return lo;
 }
 
 /** Index range [lo, hi) of the times inside [t0, t1]. */
-export function visibleRange(times: ArrayLike<number>, t0: number, t1: number): [number, number] {
+export function visibleRange(times: Times, t0: number, t1: number): [number, number] {
   return [lowerBound(times, t0), upperBound(times, t1)];
 }
 
 /** Level of detail: how many of times[lo..hi) fall in each pixel column of [0, width). */
-export function bucketColumns(times: ArrayLike<number>, lo: number, hi: number, xOf: (t: number) => number, width: number): Uint32Array {
+export function bucketColumns(times: Times, lo: number, hi: number, xOf: (t: number) => number, width: number): Uint32Array {
   const columns = new Uint32Array(Math.max(0, Math.ceil(width)));
   for (let i = lo; i < hi; i++) {
-    const x = Math.floor(xOf(times[i]));
+    const x = Math.floor(xOf(times.at(i)!));
     if (x >= 0 && x < columns.length) columns[x]++;
   }
   return columns;
@@ -97,13 +103,13 @@ export function fittingLabels(xs: ArrayLike<number>, widths: ArrayLike<number>, 
 }
 
 /** The index of the time nearest `t`, if within `maxDistance`; else -1. */
-export function nearestIndex(times: ArrayLike<number>, t: number, maxDistance: number): number {
+export function nearestIndex(times: Times, t: number, maxDistance: number): number {
   const i = lowerBound(times, t);
   let best = -1;
   let bestDistance = maxDistance;
   for (const j of [i - 1, i]) {
     if (j >= 0 && j < times.length) {
-      const d = Math.abs(times[j] - t);
+      const d = Math.abs(times.at(j)! - t);
       if (d <= bestDistance) {
         best = j;
         bestDistance = d;

@@ -1,19 +1,24 @@
 /**
- * The timeline's data: per run, the events as typed columns and, per worker lane, the indices of
- * its events in time order (the spatial index hover and click search in).
+ * The timeline's data: per run, the events as typed columns and, per lane, the indices of its
+ * events in time order (the spatial index hover and click search in). A worker has one lane, and
+ * one sub-lane under it for each thread it started that wrote something.
  */
 import type { EventColumns, RunMeta } from '../../../src/shared/columns';
 import type { Model, Run, WorkerInfo } from '../../../src/shared/trace';
+import type { Times } from './layout';
 
 export interface LaneModel {
   run: number;
   worker: number;
+  /** 0: the worker's own thread; n: thread n that it started (a sub-lane). */
+  thread: number;
   label: string;
+  /** The worker's life (its own lane only). */
   info: WorkerInfo | null;
-  /** Times (ns since the run's start) of this lane's events, ascending. */
-  times: Float64Array;
-  /** Index into the run's events of each entry of `times`. */
+  /** Index into the run's events of this lane's events, in time order. */
   index: Int32Array;
+  /** Their times (ns since the run's start), ascending: read through `index`, not copied. */
+  times: Times;
 }
 
 export interface RunModel {
@@ -25,6 +30,17 @@ export interface RunModel {
   title: string;
   lanes: LaneModel[];
   endNs: number;
+}
+
+const laneKey = (worker: number, thread: number) => worker * 256 + thread;
+
+/** Who wrote event `i` of the run, for people: "Thread 1", or "Thread 1 ↳ its-helper". */
+export function writerOf(run: RunModel, i: number): string {
+  const worker = run.cols.worker[i];
+  const thread = run.cols.thread[i];
+  const own = run.lanes.find((l) => l.worker === worker && l.thread === 0)?.label ?? `Worker ${worker + 1}`;
+  const sub = thread ? run.lanes.find((l) => l.worker === worker && l.thread === thread) : undefined;
+  return sub ? `${own} ${sub.label}` : own;
 }
 
 export interface TimelineModel {
@@ -73,43 +89,47 @@ export function buildRunModel(run: RunMeta, cols: EventColumns, runIndex: number
   const n = cols.t.length;
   let workers = run.unavailable ? 0 : run.workers; // a model this Python cannot run has no lanes
   for (const w of run.workerInfo) workers = Math.max(workers, w.worker + 1);
-  for (let i = 0; i < n; i++) if (cols.worker[i] >= workers) workers = cols.worker[i] + 1;
-  const counts = new Int32Array(workers);
-  for (let i = 0; i < n; i++) counts[cols.worker[i]]++;
-  const lanes: LaneModel[] = [];
-  for (let w = 0; w < workers; w++) {
-    const info = run.workerInfo.find((x) => x.worker === w) ?? null;
-    lanes.push({
-      run: runIndex,
-      worker: w,
-      label: laneLabel(run.model, info ?? { worker: w, pid: null }),
-      info,
-      times: new Float64Array(counts[w]),
-      index: new Int32Array(counts[w]),
-    });
+  const counts = new Map<number, number>();
+  for (let w = 0; w < workers; w++) counts.set(laneKey(w, 0), 0);
+  for (let i = 0; i < n; i++) {
+    const key = laneKey(cols.worker[i], cols.thread[i]);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
   }
-  const fill = new Int32Array(workers);
+  const keys = [...counts.keys()].sort((a, b) => a - b);
+  const lanes: LaneModel[] = keys.map((key) => {
+    const worker = Math.floor(key / 256);
+    const thread = key % 256;
+    const info = run.workerInfo.find((x) => x.worker === worker) ?? null;
+    const index = new Int32Array(counts.get(key)!);
+    const name = info?.threads?.find((x) => x.thread === thread)?.name ?? `thread ${thread}`;
+    return {
+      run: runIndex,
+      worker,
+      thread,
+      label: thread ? `↳ ${name}` : laneLabel(run.model, info ?? { worker, pid: null }),
+      info: thread ? null : info,
+      index,
+      times: { length: index.length, at: (j: number) => cols.t[index[j]] },
+    };
+  });
+  const laneOf = new Map(keys.map((key, i) => [key, i]));
+  const fill = new Int32Array(lanes.length);
   let endNs = run.wallNs;
   for (let i = 0; i < n; i++) {
-    const w = cols.worker[i];
-    const lane = lanes[w];
-    lane.times[fill[w]] = cols.t[i];
-    lane.index[fill[w]++] = i;
+    const l = laneOf.get(laneKey(cols.worker[i], cols.thread[i]))!;
+    lanes[l].index[fill[l]++] = i;
     if (cols.t[i] > endNs) endNs = cols.t[i];
   }
-  for (const lane of lanes) sortLane(lane);
+  for (const lane of lanes) sortLane(lane, cols.t);
   return { model: run.model, run, cols, title: runTitle(run), lanes, endNs };
 }
 
 /** Events of one worker are in time order already; a pending line's time may not be (kept exact). */
-function sortLane(lane: LaneModel): void {
-  for (let i = 1; i < lane.times.length; i++) {
-    if (lane.times[i] < lane.times[i - 1]) {
-      const pairs = Array.from(lane.times, (t, j) => [t, lane.index[j]] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-      pairs.forEach(([t, j], k) => {
-        lane.times[k] = t;
-        lane.index[k] = j;
-      });
+function sortLane(lane: LaneModel, t: Float64Array): void {
+  const index = lane.index;
+  for (let i = 1; i < index.length; i++) {
+    if (t[index[i]] < t[index[i - 1]]) {
+      index.set(Array.from(index).sort((a, b) => t[a] - t[b] || a - b));
       return;
     }
   }

@@ -4,7 +4,7 @@
  */
 import type { ScaleLinear } from 'd3-scale';
 import { bucketColumns, fittingLabels, layoutRun, lifeSegments, needsBuckets, visibleRange, type RunLayout } from './layout';
-import { textAt } from '../../../src/shared/columns';
+import { APPROXIMATE, textAt } from '../../../src/shared/columns';
 import type { RunModel } from './model';
 import { workerColor, type Theme } from './theme';
 
@@ -96,12 +96,19 @@ export function drawRun(ctx: CanvasRenderingContext2D, run: RunModel, o: DrawOpt
     }
     const xs = new Float64Array(hi - lo);
     for (let j = lo; j < hi; j++) {
-      const px = x(lane.times[j]);
+      const px = x(cols.t[lane.index[j]]);
       xs[j - lo] = px;
       const k = lane.index[j];
       const emphasised = (o.highlightLine !== null && cols.line[k] === o.highlightLine) || k === o.selected;
-      ctx.fillStyle = cols.stream[k] === 2 ? theme.error : color;
-      ctx.fillRect(Math.round(px) - 1, y + MARK_TOP - (emphasised ? 3 : 0), emphasised ? 3 : 2, MARK_HEIGHT + (emphasised ? 6 : 0));
+      ctx.fillStyle = (cols.stream[k] & 3) === 2 ? theme.error : color;
+      if (cols.stream[k] & APPROXIMATE) {
+        // read below Python: its time is when it was read — a hollow mark
+        ctx.strokeStyle = ctx.fillStyle;
+        ctx.lineWidth = 1;
+        ctx.strokeRect(Math.round(px) - 1.5, y + MARK_TOP + 0.5, 3, MARK_HEIGHT - 1);
+      } else {
+        ctx.fillRect(Math.round(px) - 1, y + MARK_TOP - (emphasised ? 3 : 0), emphasised ? 3 : 2, MARK_HEIGHT + (emphasised ? 6 : 0));
+      }
       if (emphasised) {
         ctx.strokeStyle = theme.focus;
         ctx.lineWidth = 1;

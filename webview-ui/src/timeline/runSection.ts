@@ -16,7 +16,8 @@ export function renderRunSection(run: RunModel, summary: RunSummary | null, targ
   if (run.run.unavailable) return { section, canvas }; // nothing ran: no lanes (the canvas stays detached)
   const labels = el('div', { class: 'lane-labels' });
   for (const lane of run.lanes) {
-    const label = el('div', { class: `lane-label worker-${lane.worker % 6}`, 'data-worker': String(lane.worker), title: lane.info ? statusText(lane.info) : '' }, lane.label);
+    const title = lane.info ? statusText(lane.info) : `Output of a thread that ${lane.label.replace('↳ ', '')} was started by worker ${lane.worker + 1}`;
+    const label = el('div', { class: `lane-label worker-${lane.worker % 6}${lane.thread ? ' sub-lane' : ''}`, 'data-worker': String(lane.worker), title }, lane.label);
     if (lane.info && lane.info.status !== 'ok') label.append(el('span', { class: 'lane-status' }, ` · ${lane.info.status}`));
     labels.append(label);
   }
