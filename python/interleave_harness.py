@@ -105,6 +105,7 @@ def run_model(config, control):
         method = config.get("startMethod") or None
         context = multiprocessing.get_context(method)
         control.write({"type": "startMethod", "startMethod": context.get_start_method()})
+        config = dict(config, startMethod=context.get_start_method())  # what the children run under
         sys.stdout.flush()
         sys.stderr.flush()
         t0 = _now()
@@ -135,6 +136,7 @@ def run_model(config, control):
         from concurrent.futures import ProcessPoolExecutor
         context = multiprocessing.get_context(config.get("startMethod") or None)
         control.write({"type": "startMethod", "startMethod": context.get_start_method()})
+        config = dict(config, startMethod=context.get_start_method())  # what the children run under
         sys.stdout.flush()
         sys.stderr.flush()
         t0 = _now()

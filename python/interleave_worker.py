@@ -104,8 +104,7 @@ def _child_worker(config, worker, cpu_clock, last=True):
     try:
         target = Target(config)
     except loader.LoadError as e:  # the module loads in the parent; this is a child's own failure
-        recorder.end(0, {"status": "error", "error": {"type": "LoadError", "message": e.message,
-                                                       "traceback": e.traceback_text or ""}})
+        recorder.end(0, {"status": "error", "error": _child_load_error(e, config)})
         recorder.close()
         return None
     status = run_worker(target, recorder, cpu_clock)
@@ -115,6 +114,22 @@ def _child_worker(config, worker, cpu_clock, last=True):
     sys.stdout.flush()
     sys.stderr.flush()
     return status
+
+
+def _child_load_error(e, config):
+    """The module loaded in the harness but not in this child: say why that can happen."""
+    method = config.get("startMethod") or "spawn"
+    if method == "fork" or e.kind != "import":
+        return {"type": "LoadError", "message": e.message, "traceback": e.traceback_text or ""}
+    where = " (line %d)" % e.line if e.line else ""
+    name = os.path.basename(config["file"])
+    message = ("%s could not be imported again in this %s child%s: %s. It loaded in the first "
+               "process, but under %s every process imports the file anew and runs its top-level "
+               "code again. Fix: move that code into the function or under "
+               "if __name__ == \"__main__\":, or use the fork start method (--start-method fork, "
+               "setting interleave.startMethod)."
+               % (name, method, where, e.message.split(": ", 1)[-1], method))
+    return {"type": "NotReimportable", "message": message, "traceback": e.traceback_text or ""}
 
 
 def process_main(config, worker):

@@ -107,6 +107,11 @@ export function verdict(run: Run, s: RunSummary, gil = true): string {
   const speed = s.speedup === null ? '' : ` — ${formatSpeedup(s.speedup)} the sequential speed`;
   if (run.unavailable) return `Not run: ${run.unavailable}.`;
   if (run.stopped) parts.push(run.stopped === 'timeout' ? 'Stopped at the time limit.' : 'Cancelled.');
+  const why = failureReason(run);
+  if (n > 0 && run.workerInfo.every((w) => w.startNs === null)) {
+    parts.push(`None of the ${name} got to run the function${why ? `: ${why}` : ''}.`);
+    return parts.join(' ');
+  }
   if (run.model === 'sequential') {
     parts.push(`Baseline: ${n} call${n === 1 ? '' : 's'} one after another took ${formatNs(run.wallNs)}.`);
   } else {
@@ -135,9 +140,19 @@ export function verdict(run: Run, s: RunSummary, gil = true): string {
       parts.push(`Starting the ${name} cost more than the work they did.`);
     }
   }
-  if (s.failed) parts.push(`${s.failed} of ${n} worker${n === 1 ? '' : 's'} did not finish normally.`);
+  if (s.failed) parts.push(`${s.failed} of ${n} worker${n === 1 ? '' : 's'} did not finish normally${why ? ` (first: ${why})` : ''}.`);
   if (run.truncated) parts.push('Recording stopped at the event cap.');
   return parts.join(' ');
+}
+
+/** The first failed worker's reason in a few words. */
+function failureReason(run: Run): string {
+  const w = run.workerInfo.find((x) => x.status !== 'ok');
+  if (!w) return '';
+  if (w.error) return `${w.error.type}: ${w.error.message.split('\n')[0].replace(/\.$/, '')}`;
+  if (w.status === 'exited') return `exit ${w.exitCode ?? '?'}`;
+  if (w.status === 'killed') return `killed by ${w.signal ?? 'a signal'}`;
+  return w.status;
 }
 
 function gilNote(run: Run, gil: boolean): string {

@@ -129,3 +129,21 @@ test('a worker that forks: the fork child cannot corrupt the worker\'s events', 
     for (const w of [0, 1]) assert.deepEqual(run.events.filter((e) => e.worker === w).map((e) => e.text), ['parent before', 'parent after'], `${run.model} worker ${w}`);
   }
 });
+
+test('a module that cannot be imported again in spawn children: explained, with the fix; fork runs it', () => {
+  const spawn = runCli(['run', fixture('not_reimportable.py'), '--function', 'serve', '--models', 'process,process-pool', '--start-method', 'spawn']);
+  assert.equal(spawn.status, 0, spawn.stderr);
+  for (const run of spawn.trace!.runs) {
+    assert.equal(run.events.length, 0);
+    for (const w of run.workerInfo) {
+      assert.equal(w.status, 'error');
+      assert.equal(w.error!.type, 'NotReimportable');
+      assert.match(w.error!.message, /imported again in this spawn child \(line 5\): OSError: \[Errno 98\] Address already in use/);
+      assert.match(w.error!.message, /under spawn every process imports the file anew.*Fix: move that code into the function.*--start-method fork/);
+    }
+  }
+  assert.match(spawn.stdout, /None of the processes got to run the function: NotReimportable/);
+  const fork = runCli(['run', fixture('not_reimportable.py'), '--function', 'serve', '--models', 'process', '--start-method', 'fork']);
+  assert.equal(fork.status, 0, fork.stderr);
+  assert.deepEqual(fork.trace!.runs[0].events.map((e) => e.text), ['serving on 47361', 'serving on 47361']);
+});
