@@ -287,15 +287,17 @@ _below = None
 _os_write = os.write
 
 
-def install():
-    """Route sys.stdout/sys.stderr through the recorders and fds 1/2 through a pipe reader;
-    threads a worker starts inherit its recorder. Once per process (again in a forked child)."""
+def install(below=True):
+    """Route sys.stdout/sys.stderr through the recorders and (``below``) fds 1/2 through a pipe
+    reader; threads a worker starts inherit its recorder. Once per process (again in a forked
+    child)."""
     global _installed_pid
     first = _installed_pid is None
     if _installed_pid == os.getpid():
         return
     _installed_pid = os.getpid()
-    _start_below()
+    if below:
+        _start_below()
     if not first:
         return  # a forked child: streams and patches came along with the fork
     sys.stdout = CapturedStream(_on_real_fd(sys.stdout, 1), 1)

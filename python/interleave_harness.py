@@ -68,15 +68,9 @@ def run_model(config, control):
     target = Target(config)
     control.write({"type": "loaded", "skippedLines": target.skipped, "pid": os.getpid()})
     if model == "interpreter":
-        # Feature-detected: concurrent.interpreters arrived in Python 3.14.
-        try:
-            import concurrent.interpreters  # noqa: F401
-            reason = ("Interleave cannot run the interpreter model yet (Python %s has "
-                      "concurrent.interpreters; support is planned)" % python_info()["version"])
-        except ImportError:
-            reason = ("subinterpreters are not available on Python %s: the interpreter model needs "
-                      "Python 3.14+ (concurrent.interpreters)" % python_info()["version"])
-        control.write({"type": "unavailable", "reason": reason})
+        from interleave_interpreters import run_interpreters
+        if run_interpreters(config, workers, control, _now):
+            control.write({"type": "runEnd", "t": _now()})
         return
     if model == "asyncio" and not target.is_async:
         raise loader.LoadError("model", "the asyncio model runs coroutines: %s is not an async def"

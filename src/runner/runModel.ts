@@ -45,7 +45,7 @@ type ControlRecord =
   | { type: 'runStart'; t: number }
   | { type: 'created'; worker: number; t: number }
   | { type: 'pid'; worker: number; pid: number }
-  | { type: 'joined'; worker: number; t: number; exitCode?: number | null; lost?: string }
+  | { type: 'joined'; worker: number; t: number; exitCode?: number | null; lost?: string; failed?: string }
   | { type: 'runEnd'; t: number }
   | { type: 'unavailable'; reason: string }
   | { type: 'badInput'; kind: string; message: string; line: number | null; col: number | null; traceback: string | null };
@@ -263,6 +263,9 @@ function assemble(
       info.status = 'timeout';
     } else if (o.model === 'process' && joined && typeof joined.exitCode === 'number') {
       setExit(info, joined.exitCode);
+    } else if (joined?.failed) {
+      info.status = 'error'; // the subinterpreter itself failed before the worker could say so
+      info.error = { type: 'InterpreterError', message: joined.failed, traceback: '' };
     } else if (joined?.lost) {
       info.status = 'killed'; // the pool's process died under this task (BrokenProcessPool)
       info.signal = 'unknown (the pool process ended abruptly)';

@@ -103,7 +103,7 @@ export function summarizeTrace(trace: Trace): RunSummary[] {
 export function verdict(run: Run, s: RunSummary, gil = true): string {
   const parts: string[] = [];
   const n = run.workerInfo.length;
-  const name = ({ thread: 'threads', process: 'processes', 'thread-pool': 'pool threads', 'process-pool': 'pool processes', asyncio: 'tasks' } as Record<string, string>)[run.model] ?? 'calls';
+  const name = ({ thread: 'threads', process: 'processes', 'thread-pool': 'pool threads', 'process-pool': 'pool processes', asyncio: 'tasks', interpreter: 'subinterpreters' } as Record<string, string>)[run.model] ?? 'calls';
   const speed = s.speedup === null ? '' : ` — ${formatSpeedup(s.speedup)} the sequential speed`;
   if (run.unavailable) return `Not run: ${run.unavailable}.`;
   if (run.stopped) parts.push(run.stopped === 'timeout' ? 'Stopped at the time limit.' : 'Cancelled.');

@@ -115,6 +115,24 @@ test('4c. a function with required parameters asks for its arguments once, then 
   await page.keyboard.press('Escape');
 });
 
+test('4d. a worker that raises: its traceback is in the panel, and its frames are links to the line', async () => {
+  await runFromPaletteAt(page, 'raises.py', 'print("step 1")');
+  await page.locator('.tab', { hasText: 'Interleave: fail_after_two' }).waitFor({ timeout: 30_000 });
+  const frame = webview(page);
+  await frame.locator('body[data-state="done"] .event-row').first().waitFor({ timeout: 60_000 });
+  const failures = frame.locator('section.run[data-model="thread"] .failure');
+  assert.equal(await failures.count(), 2);
+  assert.match((await failures.first().textContent())!, /Thread 1 raised ValueError: boom/);
+  await failures.first().locator('summary', { hasText: 'Traceback' }).click();
+  const link = failures.first().locator('.traceback a[data-line="4"]');
+  assert.match((await link.textContent())!, /raises\.py", line 4, in fail_after_two/);
+  await editorLine(page, 'raises.py', 'def fail_after_two').click();
+  await waitForCursorLine(page, 1);
+  await link.click();
+  await waitForCursorLine(page, 4);
+  await screenshot(page, '05c-traceback');
+});
+
 test('5. a syntax error gives an error notification naming the line, and no panel', async () => {
   await runFromPaletteAt(page, 'syntax_error.py', 'print("fine")');
   const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'SyntaxError' });

@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { test } from 'node:test';
 import { example, fixture, runCli, runOf } from './helpers';
 
@@ -46,7 +50,39 @@ test('interpreter (subinterpreters) is feature-detected: a plain "not available"
   assert.equal(r.status, 0, r.stderr);
   const run = runOf(r.trace!, 'interpreter');
   const version = r.trace!.python.version;
-  if (Number(version.split('.')[1]) < 14) assert.match(run.unavailable!, new RegExp(`not available on Python ${version.replace(/\./g, '\\.')}`));
-  else assert.ok(run.unavailable || run.events.length === 10);
+  if (Number(version.split('.')[1]) < 13) assert.match(run.unavailable!, new RegExp(`not available on Python ${version.split('.').slice(0, 2).join('\\.')}: the interpreter model needs Python 3\\.13\\+`));
+  else assert.equal(run.events.length, 10);
   assert.equal(runOf(r.trace!, 'sequential').events.length, 10, 'the other models still run');
+});
+
+/** A Python that has subinterpreters (3.13+), if this machine has one. */
+function pythonWithSubinterpreters(): string | null {
+  const candidates = [process.env.INTERLEAVE_TEST_PYTHON_313, 'python3.14', 'python3.13'];
+  const pyenv = path.join(os.homedir(), '.pyenv', 'versions');
+  if (fs.existsSync(pyenv)) for (const v of fs.readdirSync(pyenv).filter((v) => /^3\.1[3-9]\./.test(v) && !v.endsWith('t')).reverse()) candidates.push(path.join(pyenv, v, 'bin', 'python3'));
+  for (const c of candidates) {
+    if (!c) continue;
+    const r = spawnSync(c, ['-c', 'import sys; sys.exit(0 if sys.version_info >= (3, 13) else 1)']);
+    if (r.status === 0) return c;
+  }
+  return null;
+}
+
+test('interpreter on Python 3.13+: one subinterpreter per worker, each loads the module, events in its lane', (t) => {
+  const py = pythonWithSubinterpreters();
+  if (!py) return t.skip('no Python 3.13+ on this machine');
+  const r = runCli(['run', example('processes_example.py'), '--function', 'print_numbers', '--models', 'interpreter', '--python', py]);
+  assert.equal(r.status, 0, r.stderr);
+  const run = runOf(r.trace!, 'interpreter');
+  assert.equal(run.unavailable, undefined);
+  for (const w of [0, 1]) {
+    assert.deepEqual(run.events.filter((e) => e.worker === w).map((e) => e.text), ['Number: 0', 'Number: 1', 'Number: 2', 'Number: 3', 'Number: 4']);
+    assert.equal(run.workerInfo[w].status, 'ok');
+    assert.equal(run.workerInfo[w].pid, run.workerInfo[0].pid, 'one process');
+    assert.ok(run.workerInfo[w].cpuNs! > 0);
+  }
+  const raised = runCli(['run', fixture('raises.py'), '--function', 'fail_after_two', '--models', 'interpreter', '--python', py]);
+  const failed = runOf(raised.trace!, 'interpreter');
+  assert.deepEqual(failed.workerInfo.map((w) => w.error?.type), ['ValueError', 'ValueError']);
+  assert.equal(failed.events.length, 4);
 });

@@ -18,7 +18,10 @@ export function renderRunSection(run: RunModel, summary: RunSummary | null, targ
   for (const lane of run.lanes) {
     const title = lane.info ? statusText(lane.info) : `Output of a thread that ${lane.label.replace('↳ ', '')} was started by worker ${lane.worker + 1}`;
     const label = el('div', { class: `lane-label worker-${lane.worker % 6}${lane.thread ? ' sub-lane' : ''}`, 'data-worker': String(lane.worker), title }, lane.label);
-    if (lane.info && lane.info.status !== 'ok') label.append(el('span', { class: 'lane-status' }, ` · ${lane.info.status}`));
+    if (lane.info && lane.info.status !== 'ok') {
+      const never = lane.info.startNs === null && lane.info.status === 'exited'; // the run ended before it
+      label.append(el('span', { class: 'lane-status' }, ` · ${never ? 'never started' : lane.info.status}`));
+    }
     labels.append(label);
   }
   labels.append(el('div', { class: 'strip-label', title: 'Events in global order, coloured by worker' }, 'Order'));
