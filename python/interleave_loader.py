@@ -51,10 +51,41 @@ def _is_docstring(node):
             and isinstance(node.value.value, str))
 
 
+# Top-level calls that set things up rather than do the script's work: kept, so that a module
+# configured with them behaves as it does when run (logging handlers, the import path, seeds).
+_SETUP_MODULES = {"logging", "warnings"}
+_SETUP_CALLS = {("sys", "path"), ("sys", "setrecursionlimit"), ("random", "seed"),
+                ("os", "environ")}
+_SETUP_METHODS = {"addHandler", "setLevel", "setFormatter", "addFilter", "basicConfig",
+                  "dictConfig", "fileConfig", "captureWarnings"}
+
+
+def _dotted(node):
+    """["sys", "path", "insert"] for sys.path.insert; None when it is not a plain dotted name."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return parts[::-1]
+
+
+def _is_setup_call(node):
+    if not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)):
+        return False
+    name = _dotted(node.value.func)
+    if not name or len(name) < 2:
+        return False
+    return (name[0] in _SETUP_MODULES or tuple(name[:2]) in _SETUP_CALLS
+            or name[-1] in _SETUP_METHODS)
+
+
 def _filter_body(body, skipped):
     kept = []
     for node in body:
-        if isinstance(node, _KEEP) or _is_docstring(node):
+        if isinstance(node, _KEEP) or _is_docstring(node) or _is_setup_call(node):
             kept.append(node)
         elif isinstance(node, ast.If):
             if _is_main_guard(node.test):

@@ -62,3 +62,20 @@ test('output written below Python still reaches the user, once', () => {
   const all = r.stdout + r.stderr;
   for (const text of BELOW) assert.equal(all.split(`${text}\n`).length - 1, 1, `"${text}" shown once`);
 });
+
+test('a logging handler writing to a stream: its lines are events, with the logging call\'s line; set-up calls at top level still run', () => {
+  const r = runCli(['run', fixture('logs.py'), '--function', 'log_lines', '--models', 'sequential,thread,process', '--start-method', 'spawn']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(r.trace!.target.skippedLines, [9], 'basicConfig and addHandler are set-up: kept; the print is the script part');
+  for (const run of r.trace!.runs) {
+    for (const w of [0, 1]) {
+      const mine = run.events.filter((e) => e.worker === w).map((e) => [e.stream, e.text.replace(/^\[[^\]]+\] /, '[…] '), e.line]);
+      assert.deepEqual(mine, [
+        ['stdout', '[…] starting', 13],
+        ['stderr', 'INFO fixture: starting', 13],
+        ['stdout', '[…] careful', 14],
+        ['stderr', 'WARNING fixture: careful', 14],
+      ], `${run.model} worker ${w}`);
+    }
+  }
+});

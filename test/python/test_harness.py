@@ -77,6 +77,23 @@ class LoaderTest(TempDir):
         finally:
             sys.modules.pop("scripty", None)
 
+    def test_set_up_calls_at_top_level_are_kept(self):
+        path = self.write("setup.py", """\
+            import logging, random, sys
+            logging.basicConfig(level=logging.INFO)
+            log = logging.getLogger("x")
+            log.setLevel(logging.DEBUG)
+            sys.path.insert(0, "/nowhere")
+            random.seed(4)
+            main()
+            print("script")
+            """)
+        module, skipped = loader.load_module(path, path)
+        self.assertEqual(skipped, [7, 8])
+        self.assertEqual(module.log.level, 10)
+        self.assertIn("/nowhere", sys.path)
+        sys.path.remove("/nowhere")
+
     def test_reversed_main_guard_is_recognised(self):
         path = self.write("rev.py", """
             hits = []
