@@ -1,24 +1,29 @@
 """Record every line a worker writes, cheaply and so that nothing is lost if it dies.
 
-Each worker owns one memory-mapped event file. Records are appended to the mapping and a
-committed length in the header is updated after each one: no syscall per event, and because the
-pages belong to the file, every committed record survives ``os._exit``, a crash or SIGKILL. The
-runner reads the files while the run goes on and after it ends.
+Each worker owns one memory-mapped event file. Records are appended to the mapping: no syscall
+per event, and because the pages belong to the file, every complete record survives
+``os._exit``, a crash or SIGKILL. The runner reads the files while the run goes on and after it
+ends.
 
-File layout: 8 bytes magic ``ILVTRC1\\n``, 8 bytes little-endian committed end offset, then
-UTF-8 records, one per line, tab-separated:
+File layout: 8 bytes magic ``ILVTRC2\\n``, 8 bytes reserved, then records, each a 21-byte head
+``<IqiiB`` — payload length, time (ns), a, b, kind — and the UTF-8 payload. The payload is
+written first and the head last, its kind byte last of all: a record whose kind byte is not yet
+set (0, as the file was zero-filled) is not there, and nothing after it is.
 
-    B <ns> <pid> <thread ident>                 the worker's body starts
-    O <ns> <stream 1|2> <line or 0> <text>      one line of output (text last: may hold tabs)
-    S <thread> <name>                           a thread the worker started (thread >= 1)
-    o <ns> <stream> <line> <thread> <text>      one line of output from such a thread
-    E <ns> <cpu ns or -1> <status json>         the worker's body ended
-    T <ns>                                      recording stopped at the event cap
+    kind  a          b                          payload
+    B     pid        0                          —               the worker's body starts
+    O     line or 0  stream (1|2) | thread << 2 text            one line of output; thread 0 is
+                                                                the worker's own, n a thread it
+                                                                started (a sub-lane)
+    S     thread     0                          thread name     a thread the worker started
+    E     0          0                          {"cpuNs", "status"} JSON   the body ended
+    T     0          0                          —               recording stopped at the cap
 
 Output written below Python (a C extension's printf, a subprocess sharing our stdout) is read
 from a pipe that stands in for file descriptors 1 and 2 (see interleave_below) and recorded in
 a side file ``<worker file>.a`` with the same layout: its times are when it was read.
 """
+import builtins
 import contextvars
 import io
 import json
@@ -29,11 +34,14 @@ import sys
 import threading
 import time
 
-MAGIC = b"ILVTRC1\n"
+MAGIC = b"ILVTRC2\n"
 HEADER = 16
+HEAD = struct.Struct("<IqiiB")
+HEAD_SIZE = HEAD.size  # 21
+KIND_OUTPUT, KIND_BEGIN, KIND_END, KIND_TRUNCATED, KIND_THREAD = 79, 66, 69, 84, 83  # O B E T S
 _INITIAL = 1 << 18
 _now = time.perf_counter_ns
-_pack_into = struct.pack_into
+_pack_head = HEAD.pack_into
 _get_ident = threading.get_ident
 
 # thread ident -> Recorder of the worker running on that thread
@@ -62,8 +70,11 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
-def _one_line(text):
-    return str(text).replace("\t", " ").replace("\n", " ")
+def _utf8(text):
+    try:
+        return text.encode()
+    except UnicodeEncodeError:  # lone surrogates
+        return text.encode("utf-8", "backslashreplace")
 
 
 def _user_line(frame, user_file):
@@ -92,37 +103,34 @@ class Recorder(object):
         self._mm[0:8] = MAGIC
         self._pos = HEADER
         self._cap = _INITIAL
-        self._commit()
-        # per stream: [text so far, time of first piece, line of first piece]
+        # per stream (or (thread, stream)): [text so far, time of first piece, line of first piece]
         self._pending = {1: None, 2: None}
         self._lock = threading.Lock()
         self.shared = False  # set once a thread the worker started writes through it
         self.threads = 0  # threads the worker started: their output goes to sub-lanes 1, 2, …
         self._side = None  # output from below Python, recorded by the pipe reader only
 
-    def _commit(self):
-        _pack_into("<Q", self._mm, 8, self._pos)
-
-    def _append(self, data):
-        end = self._pos + len(data)
+    def _record(self, kind, t, a, b, payload):
+        start = self._pos + HEAD_SIZE
+        end = start + len(payload)
         if end > self._cap:
             cap = self._cap
             while cap < end:
                 cap *= 2
             self._mm.resize(cap)
             self._cap = cap
-        self._mm[self._pos:end] = data
+        self._mm[start:end] = payload
+        _pack_head(self._mm, self._pos, len(payload), t, a, b, kind)  # the kind byte goes last
         self._pos = end
-        _pack_into("<Q", self._mm, 8, end)
 
     def begin(self):
         _active.append(self)
-        self._append(("B\t%d\t%d\t%d\n" % (_now(), os.getpid(), _get_ident())).encode())
+        self._record(KIND_BEGIN, _now(), os.getpid(), 0, b"")
 
     def end(self, cpu_ns, status):
         with self._lock:
             self.flush_pending()
-            self._append(("E\t%d\t%d\t%s\n" % (_now(), cpu_ns, json.dumps(status))).encode())
+            self._record(KIND_END, _now(), 0, 0, json.dumps({"cpuNs": cpu_ns, "status": status}).encode())
         if self in _active:
             _active.remove(self)
         _ended.append(self)
@@ -133,7 +141,7 @@ class Recorder(object):
         with self._lock:
             self.shared = True
             self.threads += 1
-            self._append(("S\t%d\t%s\n" % (self.threads, _one_line(name))).encode("utf-8", "backslashreplace"))
+            self._record(KIND_THREAD, _now(), self.threads, 0, _utf8(str(name)))
             return self.threads
 
     def side(self):
@@ -142,29 +150,14 @@ class Recorder(object):
             self._side = Recorder(self.path + ".a", self.user_file, self.max_events)
         return self._side
 
-    def _event(self, t, stream, line, text):
+    def _event(self, t, stream, line, text, thread=0):
         if self.count >= self.max_events:
             if not self.truncated:
                 self.truncated = True
-                self._append(("T\t%d\n" % t).encode())
+                self._record(KIND_TRUNCATED, t, 0, 0, b"")
             return
         self.count += 1
-        data = ("O\t%d\t%d\t%d\t%s\n" % (t, stream, line, text)).encode("utf-8", "backslashreplace")
-        end = self._pos + len(data)
-        if end > self._cap:
-            self._append(data)
-            return
-        self._mm[self._pos:end] = data  # the hot path of _append, inlined
-        self._pos = end
-        _pack_into("<Q", self._mm, 8, end)
-
-    def _thread_event(self, t, stream, line, text, thread):
-        if self.count >= self.max_events:
-            self._event(t, stream, line, text)  # writes the truncation marker once
-            return
-        self.count += 1
-        self._append(("o\t%d\t%d\t%d\t%d\t%s\n" % (t, stream, line, thread, text))
-                     .encode("utf-8", "backslashreplace"))
+        self._record(KIND_OUTPUT, t, line, stream | thread << 2, _utf8(text))
 
     def feed(self, stream, s):
         """Text written by this worker to ``stream``; emits one event per completed line."""
@@ -189,14 +182,13 @@ class Recorder(object):
         else:
             t, line, text = pending[1], pending[2], pending[0] + s[:nl]
             self._pending[key] = None
-        emit = self._event if thread == 0 else lambda *a: self._thread_event(*a, thread)
-        emit(t, stream, line, text)
+        self._event(t, stream, line, text, thread)
         start = nl + 1
         if start == len(s):
             return  # the common case: print()'s "\n"
         nl = s.find("\n", start)
         while nl >= 0:
-            emit(_now(), stream, line, s[start:nl])
+            self._event(_now(), stream, line, s[start:nl], thread)
             start = nl + 1
             nl = s.find("\n", start)
         if start < len(s):
@@ -206,10 +198,8 @@ class Recorder(object):
         for key, pending in list(self._pending.items()):
             if pending is not None:
                 self._pending[key] = None
-                if isinstance(key, tuple):
-                    self._thread_event(pending[1], key[1], pending[2], pending[0], key[0])
-                else:
-                    self._event(pending[1], key, pending[2], pending[0])
+                thread, stream = key if isinstance(key, tuple) else (0, key)
+                self._event(pending[1], stream, pending[2], pending[0], thread)
 
     def close(self):
         try:
@@ -279,6 +269,58 @@ class CapturedStream(io.TextIOBase):
         return getattr(self._original, name)
 
 
+_builtin_print = builtins.print
+
+
+def _print(*args, sep=None, end=None, file=None, flush=False):
+    """print(), recorded in one step: one Python call per line instead of one per write()
+    (text, separators, "\\n"). Anything unusual takes the builtin print through the streams."""
+    if file is None:
+        file = sys.stdout
+    if file.__class__ is not CapturedStream or sep is not None or end is not None:
+        return _builtin_print(*args, sep=sep, end=end, file=file, flush=flush)
+    rec = _recorders.get(_get_ident()) or _task_recorder.get()
+    if rec is None or rec.shared or rec.generation != _generation:
+        return _builtin_print(*args, file=file, flush=flush)
+    stream = file._stream_id
+    n = len(args)
+    if n == 1:
+        text = args[0]
+        if text.__class__ is not str:
+            text = str(text)
+    elif n == 2:
+        text = "%s %s" % args  # str() of each, as print does
+    else:
+        text = " ".join(map(str, args))
+    file._write(text + "\n")
+    if "\n" in text or rec._pending[stream] is not None:
+        rec._feed(stream, text + "\n")  # several lines, or the end of a pending one
+    else:
+        frame = sys._getframe(1)
+        line = frame.f_lineno if frame.f_code.co_filename == rec.user_file else _user_line(frame, rec.user_file)
+        # Recorder._event and _record, inlined: this is the cost of every traced line
+        if rec.count >= rec.max_events:
+            rec._event(_now(), stream, line, text)
+        else:
+            try:
+                data = text.encode()
+            except UnicodeEncodeError:
+                data = _utf8(text)
+            pos = rec._pos
+            start = pos + HEAD_SIZE
+            end = start + len(data)
+            if end > rec._cap:
+                rec._event(_now(), stream, line, text)
+            else:
+                rec.count += 1
+                mm = rec._mm
+                mm[start:end] = data
+                _pack_head(mm, pos, len(data), _now(), line, stream, KIND_OUTPUT)
+                rec._pos = end
+    if flush:
+        file.flush()
+
+
 # The process that installed the capture (a forked child must start its own pipe reader), the
 # original stdout/stderr descriptors (fd -> a duplicate), and the pipe reader of this process.
 _installed_pid = None
@@ -303,6 +345,7 @@ def install(below=True):
     sys.stdout = CapturedStream(_on_real_fd(sys.stdout, 1), 1)
     sys.stderr = CapturedStream(_on_real_fd(sys.stderr, 2), 2)
     os.write = _write
+    builtins.print = _print
     original_init = threading.Thread.__init__
     original_bootstrap = threading.Thread._bootstrap_inner
 

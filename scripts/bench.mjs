@@ -62,12 +62,13 @@ if (!fs.existsSync(path.join(root, 'dist', 'cli.js')) || !fs.existsSync(path.joi
 {
   const n = smoke ? 20_000 : 1_000_000;
   const { WorkerFileReader } = require(path.join(root, 'out', 'src', 'runner', 'workerFile.js'));
-  const body = Buffer.from(Array.from({ length: n }, (_, i) => `O\t${1_000_000 + i * 100}\t1\t6\tNumber: ${i}\n`).join(''));
-  const header = Buffer.alloc(16);
-  header.write('ILVTRC1\n', 0, 'latin1');
-  header.writeBigUInt64LE(BigInt(16 + body.length), 8);
   const file = path.join(tmp, 'w0.trc');
-  fs.writeFileSync(file, Buffer.concat([header, body]));
+  // written by the real recorder, as a worker would
+  const write = `import sys; sys.path.insert(0, ${JSON.stringify(path.join(root, 'python'))}); import interleave_capture as c
+r = c.Recorder(${JSON.stringify(file)}, "x", ${n + 1})
+for i in range(${n}): r._event(1000000 + i * 100, 1, 6, "Number: %d" % i)
+r.close()`;
+  execFileSync(python, ['-c', write]);
   const t0 = process.hrtime.bigint();
   const reader = new WorkerFileReader(file);
   const records = reader.poll();

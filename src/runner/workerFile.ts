@@ -1,18 +1,17 @@
 import * as fs from 'node:fs';
-import { WorkerLogParser, type WorkerRecord } from './workerLog';
+import { FILE_HEADER, MAGIC, parseRecords, type WorkerRecord } from './workerLog';
 
-const HEADER = 16;
-const MAGIC = 'ILVTRC1\n';
+const CHUNK = 1 << 20;
 
 /**
- * Follows one worker's memory-mapped event file: each `poll` returns the records committed since
+ * Follows one worker's memory-mapped event file: each `poll` returns the records written since
  * the last one. Works while the writer runs and after it died (the pages belong to the file).
  */
 export class WorkerFileReader {
   private fd: number | null = null;
-  private offset = HEADER;
-  private readonly parser = new WorkerLogParser();
-  private readonly header = Buffer.alloc(HEADER);
+  private offset = FILE_HEADER;
+  private buf = Buffer.allocUnsafe(CHUNK);
+  private checked = false;
 
   constructor(readonly path: string) {}
 
@@ -24,19 +23,24 @@ export class WorkerFileReader {
         return []; // not created yet (a process worker still starting), or never
       }
     }
-    if (fs.readSync(this.fd, this.header, 0, HEADER, 0) < HEADER) return [];
-    if (this.header.toString('latin1', 0, 8) !== MAGIC) return [];
-    const committed = Number(this.header.readBigUInt64LE(8));
-    if (committed <= this.offset) return [];
-    const chunk = Buffer.allocUnsafe(committed - this.offset);
-    const n = fs.readSync(this.fd, chunk, 0, chunk.length, this.offset);
-    this.offset += n;
-    return this.parser.push(chunk.subarray(0, n));
+    if (!this.checked) {
+      const magic = Buffer.alloc(8);
+      if (fs.readSync(this.fd, magic, 0, 8, 0) < 8 || magic.toString('latin1') !== MAGIC) return [];
+      this.checked = true;
+    }
+    const out: WorkerRecord[] = [];
+    for (;;) {
+      const got = fs.readSync(this.fd, this.buf, 0, this.buf.length, this.offset);
+      const { records, consumed, need } = parseRecords(this.buf.subarray(0, got));
+      for (const r of records) out.push(r);
+      this.offset += consumed;
+      if (need !== undefined && need > this.buf.length) this.buf = Buffer.allocUnsafe(need); // one record longer than the buffer
+      else if (consumed === 0 || got < this.buf.length) return out; // all there is for now
+    }
   }
 
   close(): void {
     if (this.fd !== null) fs.closeSync(this.fd);
     this.fd = null;
-    this.parser.finish();
   }
 }

@@ -1,7 +1,8 @@
 /**
- * Streaming parser for a worker's event file (written by python/interleave_capture.py).
- * Bytes arrive in arbitrary pieces — `push` keeps an incomplete record (or an incomplete UTF-8
- * sequence) until the rest comes; `finish` reports what is left over.
+ * Parser for a worker's event file (written by python/interleave_capture.py). Each record is a
+ * 21-byte head — payload length u32, time i64 (ns), a i32, b i32, kind u8 — then the UTF-8
+ * payload. The writer sets the kind byte last: a kind of 0 means "not written yet", and nothing
+ * after it is either.
  */
 
 export type WorkerRecord =
@@ -17,95 +18,62 @@ export interface EndStatus {
   error?: { type: string; message: string; traceback: string };
 }
 
-const NEWLINE = 0x0a;
+export const MAGIC = 'ILVTRC2\n';
+export const FILE_HEADER = 16;
+export const HEAD = 21;
+export const KIND = { output: 79, begin: 66, end: 69, truncated: 84, thread: 83 } as const;
 
-export class WorkerLogParser {
-  private carry: Uint8Array = new Uint8Array(0);
-  private readonly decoder = new TextDecoder('utf-8');
-
-  /** Feeds bytes; returns the records completed by them. */
-  push(chunk: Uint8Array): WorkerRecord[] {
-    let bytes = chunk;
-    if (this.carry.length > 0) {
-      bytes = new Uint8Array(this.carry.length + chunk.length);
-      bytes.set(this.carry, 0);
-      bytes.set(chunk, this.carry.length);
-    }
-    const last = bytes.lastIndexOf(NEWLINE);
-    if (last < 0) {
-      this.carry = bytes.slice();
-      return [];
-    }
-    this.carry = bytes.slice(last + 1);
-    // A newline byte never occurs inside a UTF-8 sequence, so the cut is always clean.
-    const text = this.decoder.decode(bytes.subarray(0, last));
-    const out: WorkerRecord[] = [];
-    let start = 0;
-    while (start <= text.length) {
-      let end = text.indexOf('\n', start);
-      if (end < 0) end = text.length;
-      const record = parseRecord(text.slice(start, end));
-      if (record) out.push(record);
-      start = end + 1;
-    }
-    return out;
-  }
-
-  /** Number of bytes of an incomplete record still held back (a writer died mid-record). */
-  finish(): number {
-    const left = this.carry.length;
-    this.carry = new Uint8Array(0);
-    return left;
-  }
+export interface Parsed {
+  records: WorkerRecord[];
+  /** Bytes of whole records: where the next parse starts. */
+  consumed: number;
+  /** When the next record is written but longer than what was given: the bytes it needs. */
+  need?: number;
 }
 
-/** One record line without its newline; null for a line we do not understand. */
-export function parseRecord(line: string): WorkerRecord | null {
-  const kind = line.charCodeAt(0);
-  if (kind === 0x4f /* O */ || kind === 0x6f /* o: from a thread the worker started */) {
-    // O \t ns \t stream \t line \t text — text is last and may hold tabs; o has \t thread before it
-    const a = line.indexOf('\t', 2);
-    const b = line.indexOf('\t', a + 1);
-    let c = line.indexOf('\t', b + 1);
-    if (a < 0 || b < 0 || c < 0) return null;
-    const lineNo = Number(line.slice(b + 1, c));
-    let thread = 0;
-    if (kind === 0x6f) {
-      const d = line.indexOf('\t', c + 1);
-      if (d < 0) return null;
-      thread = Number(line.slice(c + 1, d));
-      c = d;
-    }
-    // "\r\n" ends a line too: the text is the line without its line ending
-    const textEnd = line.charCodeAt(line.length - 1) === 0x0d ? line.length - 1 : line.length;
-    const record: WorkerRecord = {
-      kind: 'output',
-      ns: Number(line.slice(2, a)),
-      stream: line.charCodeAt(a + 1) === 0x32 ? 2 : 1,
-      line: lineNo > 0 ? lineNo : null,
-      text: line.slice(c + 1, Math.max(c + 1, textEnd)),
-    };
-    if (thread > 0) record.thread = thread;
-    return record;
+/** The whole records at the start of `buf` (stopping at the first one not written yet). */
+export function parseRecords(buf: Buffer): Parsed {
+  const records: WorkerRecord[] = [];
+  let p = 0;
+  while (p + HEAD <= buf.length) {
+    const kind = buf[p + 20];
+    if (kind === 0) break;
+    const n = buf.readUInt32LE(p);
+    const end = p + HEAD + n;
+    if (end > buf.length) return { records, consumed: p, need: HEAD + n };
+    const ns = buf.readInt32LE(p + 8) * 4294967296 + buf.readUInt32LE(p + 4);
+    const a = buf.readInt32LE(p + 12);
+    const b = buf.readInt32LE(p + 16);
+    const record = toRecord(kind, ns, a, b, buf, p + HEAD, end);
+    if (record) records.push(record);
+    p = end;
   }
-  const fields = line.split('\t');
-  switch (fields[0]) {
-    case 'B':
-      return { kind: 'begin', ns: Number(fields[1]), pid: Number(fields[2]) };
-    case 'E': {
-      let status: EndStatus;
+  return { records, consumed: p };
+}
+
+function toRecord(kind: number, ns: number, a: number, b: number, buf: Buffer, start: number, end: number): WorkerRecord | null {
+  switch (kind) {
+    case KIND.output: {
+      // "\r\n" ends a line too: the text is the line without its line ending
+      const textEnd = end > start && buf[end - 1] === 0x0d ? end - 1 : end;
+      const record: WorkerRecord = { kind: 'output', ns, stream: (b & 3) === 2 ? 2 : 1, line: a > 0 ? a : null, text: buf.toString('utf8', start, textEnd) };
+      if (b >> 2) record.thread = b >> 2;
+      return record;
+    }
+    case KIND.begin:
+      return { kind: 'begin', ns, pid: a };
+    case KIND.end:
       try {
-        status = JSON.parse(fields.slice(3).join('\t')) as EndStatus;
+        const { cpuNs, status } = JSON.parse(buf.toString('utf8', start, end)) as { cpuNs: number; status: EndStatus };
+        return { kind: 'end', ns, cpuNs, status };
       } catch {
         return null;
       }
-      return { kind: 'end', ns: Number(fields[1]), cpuNs: Number(fields[2]), status };
-    }
-    case 'T':
-      return { kind: 'truncated', ns: Number(fields[1]) };
-    case 'S':
-      return { kind: 'thread', thread: Number(fields[1]), name: fields.slice(2).join('\t') };
+    case KIND.truncated:
+      return { kind: 'truncated', ns };
+    case KIND.thread:
+      return { kind: 'thread', thread: a, name: buf.toString('utf8', start, end) };
     default:
-      return null;
+      return null; // a kind we do not know: skipped, not fatal
   }
 }

@@ -20,11 +20,32 @@ HARNESS = os.path.join(ROOT, "python", "interleave_harness.py")
 
 
 def read_records(path):
+    """The records of an event file as lists of strings, in the fields the tests compare:
+    B [kind, t, pid]; O [kind, t, stream, line, text, thread]; S [kind, thread, name];
+    E [kind, t, cpuNs, status json]; T [kind, t]."""
     with open(path, "rb") as f:
         data = f.read()
     assert data[:8] == capture.MAGIC
-    end = struct.unpack_from("<Q", data, 8)[0]
-    return [line.split("\t") for line in data[capture.HEADER:end].decode("utf-8").split("\n") if line]
+    out, pos = [], capture.HEADER
+    while pos + capture.HEAD_SIZE <= len(data):
+        n, t, a, b, kind = capture.HEAD.unpack_from(data, pos)
+        if kind == 0:
+            break
+        payload = data[pos + capture.HEAD_SIZE:pos + capture.HEAD_SIZE + n].decode("utf-8")
+        pos += capture.HEAD_SIZE + n
+        k = chr(kind)
+        if k == "O":
+            out.append(["O", str(t), str(b & 3), str(a), payload, str(b >> 2)])
+        elif k == "B":
+            out.append(["B", str(t), str(a)])
+        elif k == "S":
+            out.append(["S", str(a), payload])
+        elif k == "E":
+            end = json.loads(payload)
+            out.append(["E", str(t), str(end["cpuNs"]), json.dumps(end["status"])])
+        else:
+            out.append([k, str(t)])
+    return out
 
 
 class TempDir(unittest.TestCase):
@@ -191,9 +212,7 @@ class RecorderTest(TempDir):
         rec.close()
         records = read_records(os.path.join(self.dir, "w0.trc"))
         self.assertEqual(records[0], ["S", "1", "helper-x"])
-        self.assertEqual([(r[0], r[4]) for r in records if r[0] == "o"], [("o", "1")])
-        self.assertEqual([r[5] for r in records if r[0] == "o"], ["xy"])
-        self.assertEqual([r[4] for r in records if r[0] == "O"], ["ab"])
+        self.assertEqual([(r[4], r[5]) for r in records if r[0] == "O"], [("xy", "1"), ("ab", "0")])
         self.assertEqual(name, [1])
 
     def test_grows_past_the_initial_mapping(self):

@@ -1,72 +1,92 @@
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { test } from 'node:test';
-import { WorkerLogParser, parseRecord, type WorkerRecord } from '../../src/runner/workerLog';
+import { WorkerFileReader } from '../../src/runner/workerFile';
+import { FILE_HEADER, HEAD, KIND, MAGIC, parseRecords } from '../../src/runner/workerLog';
 
-const records = [
-  'B\t1000\t4242\t140000',
-  'O\t1500\t1\t5\tNumber: 0',
-  'O\t1600\t2\t0\tstderr line\twith a tab',
-  'O\t1700\t1\t7\théllo wörld ✓ 日本 🧵',
-  'O\t1800\t1\t7\t',
-  'E\t2000\t900\t{"status": "error", "error": {"type": "ValueError", "message": "boom\\tx", "traceback": "T"}}',
-  'T\t2100',
-  'S\t1\tmy-helper',
-  'o\t2200\t1\t9\t1\tfrom the helper\twith a tab',
-];
-const bytes = new TextEncoder().encode(records.join('\n') + '\n');
-
-function feed(chunks: Uint8Array[]): WorkerRecord[] {
-  const parser = new WorkerLogParser();
-  const out: WorkerRecord[] = [];
-  for (const c of chunks) out.push(...parser.push(c));
-  assert.equal(parser.finish(), 0);
-  return out;
+/** One record as python/interleave_capture.py writes it. */
+function record(kind: number, ns: number, a: number, b: number, payload = ''): Buffer {
+  const body = Buffer.from(payload, 'utf8');
+  const head = Buffer.alloc(HEAD);
+  head.writeUInt32LE(body.length, 0);
+  head.writeBigInt64LE(BigInt(ns), 4);
+  head.writeInt32LE(a, 12);
+  head.writeInt32LE(b, 16);
+  head[20] = kind;
+  return Buffer.concat([head, body]);
 }
 
-test('parses every record kind', () => {
-  const out = feed([bytes]);
+const T = 1_732_000_000_123_456; // a perf_counter_ns-sized time: more than 32 bits
+const records = Buffer.concat([
+  record(KIND.begin, T, 4242, 0),
+  record(KIND.output, T + 500, 5, 1, 'Number: 0'),
+  record(KIND.output, T + 600, 0, 2, 'stderr line\twith a tab\nand a newline'),
+  record(KIND.output, T + 700, 7, 1, 'héllo wörld ✓ 日本 🧵'),
+  record(KIND.output, T + 800, 7, 1, ''),
+  record(KIND.end, T + 1000, 0, 0, JSON.stringify({ cpuNs: 5_000_000_000, status: { status: 'error', error: { type: 'ValueError', message: 'boom', traceback: 'T' } } })),
+  record(KIND.truncated, T + 1100, 0, 0),
+  record(KIND.thread, T + 1150, 1, 0, 'my-helper'),
+  record(KIND.output, T + 1200, 9, 1 | (1 << 2), 'from the helper'),
+]);
+
+test('parses every record kind, with times beyond 32 bits', () => {
+  const { records: out, consumed } = parseRecords(records);
+  assert.equal(consumed, records.length);
   assert.equal(out.length, 9);
-  assert.deepEqual(out[0], { kind: 'begin', ns: 1000, pid: 4242 });
-  assert.deepEqual(out[1], { kind: 'output', ns: 1500, stream: 1, line: 5, text: 'Number: 0' });
-  assert.deepEqual(out[2], { kind: 'output', ns: 1600, stream: 2, line: null, text: 'stderr line\twith a tab' });
+  assert.deepEqual(out[0], { kind: 'begin', ns: T, pid: 4242 });
+  assert.deepEqual(out[1], { kind: 'output', ns: T + 500, stream: 1, line: 5, text: 'Number: 0' });
+  assert.deepEqual(out[2], { kind: 'output', ns: T + 600, stream: 2, line: null, text: 'stderr line\twith a tab\nand a newline' });
   assert.equal((out[3] as { text: string }).text, 'héllo wörld ✓ 日本 🧵');
   assert.equal((out[4] as { text: string }).text, '');
-  assert.deepEqual(out[5], { kind: 'end', ns: 2000, cpuNs: 900, status: { status: 'error', error: { type: 'ValueError', message: 'boom\tx', traceback: 'T' } } });
-  assert.deepEqual(out[6], { kind: 'truncated', ns: 2100 });
+  assert.deepEqual(out[5], { kind: 'end', ns: T + 1000, cpuNs: 5_000_000_000, status: { status: 'error', error: { type: 'ValueError', message: 'boom', traceback: 'T' } } });
+  assert.deepEqual(out[6], { kind: 'truncated', ns: T + 1100 });
   assert.deepEqual(out[7], { kind: 'thread', thread: 1, name: 'my-helper' });
-  assert.deepEqual(out[8], { kind: 'output', ns: 2200, stream: 1, line: 9, thread: 1, text: 'from the helper\twith a tab' });
+  assert.deepEqual(out[8], { kind: 'output', ns: T + 1200, stream: 1, line: 9, thread: 1, text: 'from the helper' });
 });
 
-test('fed byte by byte, the result is the same (multi-byte UTF-8 split across pushes)', () => {
-  const whole = feed([bytes]);
-  const single = feed(Array.from(bytes, (b) => Uint8Array.of(b)));
-  assert.deepEqual(single, whole);
+test('a record whose kind byte is not written yet stops the parse there, as does the zero-filled rest', () => {
+  const unwritten = record(KIND.output, T, 1, 1, 'not yet');
+  unwritten[20] = 0;
+  const buf = Buffer.concat([record(KIND.output, T, 1, 1, 'done'), unwritten, record(KIND.output, T, 1, 1, 'after'), Buffer.alloc(64)]);
+  const { records: out, consumed } = parseRecords(buf);
+  assert.deepEqual(out.map((r) => (r as { text: string }).text), ['done']);
+  assert.equal(consumed, HEAD + 4);
 });
 
-test('fed in uneven chunks, the result is the same', () => {
-  const whole = feed([bytes]);
-  for (const size of [2, 3, 7, 13, 64]) {
-    const chunks: Uint8Array[] = [];
-    for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
-    assert.deepEqual(feed(chunks), whole, `chunk size ${size}`);
+test('cut anywhere, the whole records before the cut are returned and the rest is asked for again', () => {
+  const whole = parseRecords(records).records;
+  for (let cut = 0; cut <= records.length; cut++) {
+    const first = parseRecords(records.subarray(0, cut));
+    const second = parseRecords(records.subarray(first.consumed));
+    assert.deepEqual([...first.records, ...second.records], whole, `cut at ${cut}`);
+    if (first.need !== undefined) assert.ok(first.consumed + first.need > cut);
   }
 });
 
-test('an incomplete last record is held back and reported by finish()', () => {
-  const parser = new WorkerLogParser();
-  const out = parser.push(new TextEncoder().encode('O\t1\t1\t1\tcomplete\nO\t2\t1\t1\tcut off mid'));
-  assert.equal(out.length, 1);
-  assert.equal(parser.finish(), 'O\t2\t1\t1\tcut off mid'.length);
-});
-
-test('unknown or malformed records are skipped, not fatal', () => {
-  assert.equal(parseRecord('X\t1'), null);
-  assert.equal(parseRecord('O\t1'), null);
-  assert.equal(parseRecord('E\t1\t2\t{not json'), null);
+test('unknown kinds and malformed end records are skipped, not fatal', () => {
+  const buf = Buffer.concat([record(0x58, T, 1, 1, 'X'), record(KIND.end, T, 0, 0, '{not json'), record(KIND.output, T, 1, 1, 'kept')]);
+  assert.deepEqual(parseRecords(buf).records.map((r) => r.kind), ['output']);
 });
 
 test('a line ended by \\r\\n loses its \\r; a lone \\r inside the text stays', () => {
-  assert.equal((parseRecord('O\t1\t1\t1\tWindows line\r') as { text: string }).text, 'Windows line');
-  assert.equal((parseRecord('O\t1\t1\t1\tprogress\r50%') as { text: string }).text, 'progress\r50%');
-  assert.equal((parseRecord('O\t1\t1\t1\t\r') as { text: string }).text, '');
+  const texts = parseRecords(Buffer.concat(['Windows line\r', 'progress\r50%', '\r'].map((t) => record(KIND.output, T, 1, 1, t)))).records.map((r) => (r as { text: string }).text);
+  assert.deepEqual(texts, ['Windows line', 'progress\r50%', '']);
+});
+
+test('the file reader follows a growing file and a record longer than its buffer', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'interleave-reader-'));
+  const file = path.join(dir, 'w0.trc');
+  const header = Buffer.alloc(FILE_HEADER);
+  header.write(MAGIC, 'latin1');
+  const big = 'x'.repeat(3 << 20);
+  fs.writeFileSync(file, Buffer.concat([header, record(KIND.output, T, 1, 1, 'one'), Buffer.alloc(4096)]));
+  const reader = new WorkerFileReader(file);
+  assert.deepEqual(reader.poll().map((r) => (r as { text: string }).text), ['one']);
+  assert.deepEqual(reader.poll(), []);
+  fs.writeFileSync(file, Buffer.concat([header, record(KIND.output, T, 1, 1, 'one'), record(KIND.output, T, 1, 1, big), record(KIND.output, T, 1, 1, 'three'), Buffer.alloc(4096)]));
+  assert.deepEqual(reader.poll().map((r) => (r as { text: string }).text.length), [big.length, 5]);
+  reader.close();
+  fs.rmSync(dir, { recursive: true, force: true });
 });
