@@ -90,6 +90,10 @@ def _user_line(frame, user_file):
 class Recorder(object):
     """The event file of one worker."""
 
+    # slots: the hot path reads and writes several of these per line
+    __slots__ = ("path", "user_file", "max_events", "generation", "count", "truncated", "_fd", "_mm",
+                 "_pos", "_cap", "_pending", "_lock", "shared", "threads", "_side")
+
     def __init__(self, path, user_file, max_events):
         self.path = path
         self.user_file = user_file
@@ -173,12 +177,12 @@ class Recorder(object):
         nl = s.find("\n")
         if nl < 0:
             if pending is None:
-                self._pending[key] = [s, _now(), _user_line(sys._getframe(1), self.user_file)]
+                self._pending[key] = [s, _now(), _user_line(sys._getframe().f_back, self.user_file)]
             else:
                 pending[0] += s
             return
         if pending is None:
-            t, line, text = _now(), _user_line(sys._getframe(1), self.user_file), s[:nl]
+            t, line, text = _now(), _user_line(sys._getframe().f_back, self.user_file), s[:nl]
         else:
             t, line, text = pending[1], pending[2], pending[0] + s[:nl]
             self._pending[key] = None
@@ -232,7 +236,7 @@ class CapturedStream(io.TextIOBase):
         pending = rec._pending[stream]
         if pending is None:
             if "\n" not in s:
-                rec._pending[stream] = [s, _now(), _user_line(sys._getframe(1), rec.user_file)]
+                rec._pending[stream] = [s, _now(), _user_line(sys._getframe().f_back, rec.user_file)]
                 return n
         elif s == "\n":
             rec._pending[stream] = None
@@ -279,8 +283,12 @@ def _print(*args, sep=None, end=None, file=None, flush=False):
         file = sys.stdout
     if file.__class__ is not CapturedStream or sep is not None or end is not None:
         return _builtin_print(*args, sep=sep, end=end, file=file, flush=flush)
-    rec = _recorders.get(_get_ident()) or _task_recorder.get()
-    if rec is None or rec.shared or rec.generation != _generation:
+    rec = _recorders.get(_get_ident())  # cleared in a forked child: never an inherited one
+    if rec is None:
+        rec = _task_recorder.get()
+        if rec is None or rec.generation != _generation:
+            return _builtin_print(*args, file=file, flush=flush)
+    if rec.shared:
         return _builtin_print(*args, file=file, flush=flush)
     stream = file._stream_id
     n = len(args)
@@ -296,8 +304,9 @@ def _print(*args, sep=None, end=None, file=None, flush=False):
     if "\n" in text or rec._pending[stream] is not None:
         rec._feed(stream, text + "\n")  # several lines, or the end of a pending one
     else:
-        frame = sys._getframe(1)
-        line = frame.f_lineno if frame.f_code.co_filename == rec.user_file else _user_line(frame, rec.user_file)
+        frame = sys._getframe().f_back  # None when called from C with no Python frame above
+        line = frame.f_lineno if frame is not None and frame.f_code.co_filename == rec.user_file \
+            else _user_line(frame, rec.user_file)
         # Recorder._event and _record, inlined: this is the cost of every traced line
         if rec.count >= rec.max_events:
             rec._event(_now(), stream, line, text)
@@ -307,15 +316,16 @@ def _print(*args, sep=None, end=None, file=None, flush=False):
             except UnicodeEncodeError:
                 data = _utf8(text)
             pos = rec._pos
+            size = len(data)
             start = pos + HEAD_SIZE
-            end = start + len(data)
+            end = start + size
             if end > rec._cap:
                 rec._event(_now(), stream, line, text)
             else:
                 rec.count += 1
                 mm = rec._mm
                 mm[start:end] = data
-                _pack_head(mm, pos, len(data), _now(), line, stream, KIND_OUTPUT)
+                _pack_head(mm, pos, size, _now(), line, stream, KIND_OUTPUT)
                 rec._pos = end
     if flush:
         file.flush()
@@ -381,8 +391,10 @@ def _start_below():
                 _real_fds[fd] = os.dup(fd)
     except OSError:  # no stdout/stderr at all: nothing to read below Python
         return
+    import atexit
     import interleave_below
     _below = interleave_below.Below(_real_fds, _below_recorder, _now)
+    atexit.register(stop_below)  # what C code writes late still reaches the user
 
 
 def stop_below():

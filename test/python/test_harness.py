@@ -250,6 +250,21 @@ class RecorderTest(TempDir):
         self.assertEqual([r[4] for r in records if r[0] == "O"], ["before exit %d" % i for i in range(5)])
 
 
+    def test_writes_from_c_with_no_python_frame_still_reach_the_user(self):
+        # an uncaught exception's traceback is written by C code: no Python frame is above write()
+        script = textwrap.dedent("""
+            import os, sys
+            sys.path.insert(0, %r)
+            import interleave_capture as c
+            c.install()
+            c.attach(c.Recorder(%r, "x", 100))
+            raise ValueError("shown to the user")
+            """ % (os.path.join(ROOT, "python"), os.path.join(self.dir, "w.trc")))
+        out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+        self.assertEqual(out.returncode, 1)
+        self.assertIn("ValueError: shown to the user", out.stderr)
+
+
 class HarnessCommandTest(TempDir):
     def test_inspect_reports_functions_and_python(self):
         path = self.write("m.py", "def f(a):\n    pass\n")
