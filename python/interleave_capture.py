@@ -6,9 +6,11 @@ per event, and because the pages belong to the file, every complete record survi
 ends.
 
 File layout: 8 bytes magic ``ILVTRC2\\n``, 8 bytes reserved, then records, each a 21-byte head
-``<IqiiB`` — payload length, time (ns), a, b, kind — and the UTF-8 payload. The payload is
-written first and the head last, its kind byte last of all: a record whose kind byte is not yet
-set (0, as the file was zero-filled) is not there, and nothing after it is.
+— kind u8, payload length u32, time i64 (ns), a i32, b i32, little-endian — and the UTF-8
+payload. The payload and the rest of the head are written first and the kind byte last: a
+record whose kind byte is still 0 (the file is zero-filled) is not there yet, nor is anything
+after it. The reader reads the kind byte before the rest, so what it sees after a set kind byte
+is complete.
 
     kind  a          b                          payload
     B     pid        0                          —               the worker's body starts
@@ -36,8 +38,8 @@ import time
 
 MAGIC = b"ILVTRC2\n"
 HEADER = 16
-HEAD = struct.Struct("<IqiiB")
-HEAD_SIZE = HEAD.size  # 21
+HEAD = struct.Struct("<Iqii")  # after the kind byte
+HEAD_SIZE = 1 + HEAD.size  # 21
 KIND_OUTPUT, KIND_BEGIN, KIND_END, KIND_TRUNCATED, KIND_THREAD = 79, 66, 69, 84, 83  # O B E T S
 _INITIAL = 1 << 18
 _now = time.perf_counter_ns
@@ -124,7 +126,8 @@ class Recorder(object):
             self._mm.resize(cap)
             self._cap = cap
         self._mm[start:end] = payload
-        _pack_head(self._mm, self._pos, len(payload), t, a, b, kind)  # the kind byte goes last
+        _pack_head(self._mm, self._pos + 1, len(payload), t, a, b)
+        self._mm[self._pos] = kind  # last: the record is there once this byte is
         self._pos = end
 
     def begin(self):
@@ -325,7 +328,8 @@ def _print(*args, sep=None, end=None, file=None, flush=False):
                 rec.count += 1
                 mm = rec._mm
                 mm[start:end] = data
-                _pack_head(mm, pos, size, _now(), line, stream, KIND_OUTPUT)
+                _pack_head(mm, pos + 1, size, _now(), line, stream)
+                mm[pos] = KIND_OUTPUT
                 rec._pos = end
     if flush:
         file.flush()

@@ -1,8 +1,8 @@
 /**
  * Parser for a worker's event file (written by python/interleave_capture.py). Each record is a
- * 21-byte head — payload length u32, time i64 (ns), a i32, b i32, kind u8 — then the UTF-8
+ * 21-byte head — kind u8, payload length u32, time i64 (ns), a i32, b i32 — then the UTF-8
  * payload. The writer sets the kind byte last: a kind of 0 means "not written yet", and nothing
- * after it is either.
+ * after it is either. It is also the first byte read, so what follows a set kind is complete.
  */
 
 export type WorkerRecord =
@@ -36,14 +36,14 @@ export function parseRecords(buf: Buffer): Parsed {
   const records: WorkerRecord[] = [];
   let p = 0;
   while (p + HEAD <= buf.length) {
-    const kind = buf[p + 20];
+    const kind = buf[p];
     if (kind === 0) break;
-    const n = buf.readUInt32LE(p);
+    const n = buf.readUInt32LE(p + 1);
     const end = p + HEAD + n;
     if (end > buf.length) return { records, consumed: p, need: HEAD + n };
-    const ns = buf.readInt32LE(p + 8) * 4294967296 + buf.readUInt32LE(p + 4);
-    const a = buf.readInt32LE(p + 12);
-    const b = buf.readInt32LE(p + 16);
+    const ns = buf.readInt32LE(p + 9) * 4294967296 + buf.readUInt32LE(p + 5);
+    const a = buf.readInt32LE(p + 13);
+    const b = buf.readInt32LE(p + 17);
     const record = toRecord(kind, ns, a, b, buf, p + HEAD, end);
     if (record) records.push(record);
     p = end;

@@ -79,3 +79,18 @@ test('a logging handler writing to a stream: its lines are events, with the logg
     }
   }
 });
+
+test('a flood read while it is being written: every line arrives, whole and in order (the reader never sees half a record)', () => {
+  const n = 300_000;
+  const r = runCli(['run', fixture('big_flood.py'), '--function', 'flood', '--args', String(n), '--models', 'thread,process']);
+  assert.equal(r.status, 0, r.stderr);
+  for (const run of r.trace!.runs) {
+    assert.deepEqual(run.workerInfo.map((w) => w.status), ['ok', 'ok'], run.model);
+    for (const w of [0, 1]) {
+      const texts = run.events.filter((e) => e.worker === w).map((e) => e.text);
+      assert.equal(texts.length, n, `${run.model} worker ${w}`);
+      const wrong = texts.findIndex((t, i) => t !== `line ${i}`);
+      assert.equal(wrong, -1, `${run.model} worker ${w}: line ${wrong} is ${JSON.stringify(texts[wrong])}`);
+    }
+  }
+});

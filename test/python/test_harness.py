@@ -28,9 +28,10 @@ def read_records(path):
     assert data[:8] == capture.MAGIC
     out, pos = [], capture.HEADER
     while pos + capture.HEAD_SIZE <= len(data):
-        n, t, a, b, kind = capture.HEAD.unpack_from(data, pos)
+        kind = data[pos]
         if kind == 0:
             break
+        n, t, a, b = capture.HEAD.unpack_from(data, pos + 1)
         payload = data[pos + capture.HEAD_SIZE:pos + capture.HEAD_SIZE + n].decode("utf-8")
         pos += capture.HEAD_SIZE + n
         k = chr(kind)

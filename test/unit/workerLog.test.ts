@@ -10,11 +10,11 @@ import { FILE_HEADER, HEAD, KIND, MAGIC, parseRecords } from '../../src/runner/w
 function record(kind: number, ns: number, a: number, b: number, payload = ''): Buffer {
   const body = Buffer.from(payload, 'utf8');
   const head = Buffer.alloc(HEAD);
-  head.writeUInt32LE(body.length, 0);
-  head.writeBigInt64LE(BigInt(ns), 4);
-  head.writeInt32LE(a, 12);
-  head.writeInt32LE(b, 16);
-  head[20] = kind;
+  head[0] = kind;
+  head.writeUInt32LE(body.length, 1);
+  head.writeBigInt64LE(BigInt(ns), 5);
+  head.writeInt32LE(a, 13);
+  head.writeInt32LE(b, 17);
   return Buffer.concat([head, body]);
 }
 
@@ -48,7 +48,7 @@ test('parses every record kind, with times beyond 32 bits', () => {
 
 test('a record whose kind byte is not written yet stops the parse there, as does the zero-filled rest', () => {
   const unwritten = record(KIND.output, T, 1, 1, 'not yet');
-  unwritten[20] = 0;
+  unwritten[0] = 0;
   const buf = Buffer.concat([record(KIND.output, T, 1, 1, 'done'), unwritten, record(KIND.output, T, 1, 1, 'after'), Buffer.alloc(64)]);
   const { records: out, consumed } = parseRecords(buf);
   assert.deepEqual(out.map((r) => (r as { text: string }).text), ['done']);
