@@ -6,6 +6,7 @@ import { isUserError, UserError } from '../runner/errors';
 import { functionAt, type FunctionInfo } from '../runner/inspect';
 import { interpreterFor } from '../python/interpreterSource';
 import { TimelinePanel } from '../panels/TimelinePanel';
+import { toColumns } from '../shared/columns';
 import type { TraceStore } from '../panels/traceStore';
 import { ALL_MODELS, MODELS, type Model, type OutputEvent, type StartMethod, type Trace } from '../shared/trace';
 
@@ -94,10 +95,11 @@ async function run(ctx: CommandContext, target: RunTarget): Promise<Trace | unde
       token.onCancellationRequested(() => controller.abort());
       const pending = new Map<Model, OutputEvent[]>();
       const flush = () => {
-        for (const [model, events] of pending) if (events.length) panel.post({ type: 'events', model, events });
+        // typed columns + one text table per chunk: VS Code transfers them, no object graph
+        for (const [model, events] of pending) if (events.length) panel.post({ type: 'events', model, columns: toColumns(events) });
         pending.clear();
       };
-      const ticker = setInterval(flush, 100);
+      const ticker = setInterval(flush, 50);
       try {
         return await runTrace({
           ...request,

@@ -79,3 +79,44 @@ export function eventAt(cols: EventColumns, workerInfo: readonly WorkerInfo[], i
   return event;
 }
 
+
+/** Several runs of columns as one, in the order given. */
+export function concatColumns(chunks: readonly EventColumns[]): EventColumns {
+  const n = chunks.reduce((sum, c) => sum + c.t.length, 0);
+  const out: EventColumns = { t: new Float64Array(n), worker: new Uint16Array(n), line: new Int32Array(n), stream: new Uint8Array(n), thread: new Uint8Array(n), textEnd: new Uint32Array(n), text: '' };
+  let at = 0;
+  let textBase = 0;
+  for (const c of chunks) {
+    out.t.set(c.t, at);
+    out.worker.set(c.worker, at);
+    out.line.set(c.line, at);
+    out.stream.set(c.stream, at);
+    out.thread.set(c.thread, at);
+    for (let i = 0; i < c.t.length; i++) out.textEnd[at + i] = c.textEnd[i] + textBase;
+    at += c.t.length;
+    textBase += c.text.length;
+  }
+  out.text = chunks.map((c) => c.text).join('');
+  return out;
+}
+
+/** The columns in global order: by time, ties by worker (a stable sort). */
+export function sortColumns(cols: EventColumns): EventColumns {
+  const n = cols.t.length;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => cols.t[a] - cols.t[b] || cols.worker[a] - cols.worker[b] || a - b);
+  const out: EventColumns = { t: new Float64Array(n), worker: new Uint16Array(n), line: new Int32Array(n), stream: new Uint8Array(n), thread: new Uint8Array(n), textEnd: new Uint32Array(n), text: '' };
+  const texts: string[] = new Array(n);
+  let end = 0;
+  order.forEach((from, i) => {
+    out.t[i] = cols.t[from];
+    out.worker[i] = cols.worker[from];
+    out.line[i] = cols.line[from];
+    out.stream[i] = cols.stream[from];
+    out.thread[i] = cols.thread[from];
+    texts[i] = textAt(cols, from);
+    end += texts[i].length;
+    out.textEnd[i] = end;
+  });
+  out.text = texts.join('');
+  return out;
+}

@@ -4,7 +4,7 @@
  */
 import { runMeta, toColumns, type EventColumns, type RunMeta } from './columns';
 import { summarizeTrace, type RunSummary } from './summary';
-import type { Model, OutputEvent, Trace } from './trace';
+import type { Model, Trace } from './trace';
 
 /** A trace without its events: they travel as columns beside it. */
 export type TraceMeta = Omit<Trace, 'runs'> & { runs: RunMeta[] };
@@ -12,8 +12,8 @@ export type TraceMeta = Omit<Trace, 'runs'> & { runs: RunMeta[] };
 export type HostToWebview =
   /** A run is under way: show the target and live events as they come. */
   | { type: 'running'; title: string; models: Model[]; workers: number }
-  /** Events recorded so far for one model (times relative to that run's start). */
-  | { type: 'events'; model: Model; events: OutputEvent[] }
+  /** Events recorded since the last chunk for one model, as columns (times relative to that run's start; not sorted). */
+  | { type: 'events'; model: Model; columns: EventColumns }
   /**
    * The finished trace, its events as typed columns (one per run) and the header figures;
    * `key` identifies it for restoring the panel after a reload.

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { eventAt, runMeta, textAt, toColumns } from '../../src/shared/columns';
+import { concatColumns, eventAt, runMeta, sortColumns, textAt, toColumns } from '../../src/shared/columns';
 import { traceMessage } from '../../src/shared/protocol';
 import type { OutputEvent, Run } from '../../src/shared/trace';
 
 const events: OutputEvent[] = [
   { t: 10, worker: 0, pid: 100, stream: 'stdout', text: 'Number: 0', line: 6 },
-  { t: 20, worker: 1, pid: 101, stream: 'stderr', text: '', line: null },
-  { t: 30, worker: 1, pid: 101, stream: 'stdout', text: 'héllo ✓ 日本', line: 7 },
+  { t: 20, worker: 1, pid: 101, stream: 'stderr', text: '', line: null, approximate: true },
+  { t: 30, worker: 1, pid: 101, stream: 'stdout', text: 'héllo ✓ 日本', line: 7, thread: 2 },
 ];
 const workerInfo = [0, 1].map((w) => ({ worker: w, pid: 100 + w, startNs: 0, endNs: 40, cpuNs: 1, status: 'ok' as const }));
 
@@ -29,4 +29,12 @@ test('the trace message carries runs without events, their columns and the heade
   assert.ok(!('events' in m.trace.runs[0]));
   assert.equal(m.columns[0].t.length, 3);
   assert.equal(m.summaries[0].switches, 1);
+});
+
+test('live chunks: concatenated and put in global order (time, then worker), nothing lost', () => {
+  const late = toColumns([events[2], events[0]]);
+  const early = toColumns([{ ...events[1], t: 10 }]);
+  const merged = sortColumns(concatColumns([late, early]));
+  assert.deepEqual([0, 1, 2].map((i) => eventAt(merged, workerInfo, i)), [events[0], { ...events[1], t: 10 }, events[2]]);
+  assert.equal(sortColumns(concatColumns([])).t.length, 0);
 });

@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { reportHtml } from '../../src/report/html';
-import { traceMessage } from '../../src/shared/protocol';
+import { toColumns, type EventColumns } from '../../src/shared/columns';
+import { traceMessage, type HostToWebview } from '../../src/shared/protocol';
 import type { Trace } from '../../src/shared/trace';
 
 const root = path.resolve(__dirname, '..', '..', '..');
@@ -18,13 +19,23 @@ export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-backgr
  * rebuilt in the page: the webview receives exactly what TimelinePanel posts.
  */
 async function postTrace(target: Page, key: string, shown: Trace = trace): Promise<void> {
-  const message = traceMessage(shown, key);
-  const plain = { ...message, columns: message.columns.map((c) => ({ t: [...c.t], worker: [...c.worker], line: [...c.line], stream: [...c.stream], thread: [...c.thread], textEnd: [...c.textEnd], text: c.text })) };
+  await postWithColumns(target, traceMessage(shown, key));
+}
+
+/**
+ * Posts a host message whose `columns` (one or a list) are typed arrays: they go across as plain
+ * arrays and are rebuilt in the page, so the webview receives exactly what the host posts.
+ */
+async function postWithColumns(target: Page, message: Extract<HostToWebview, { columns: unknown }>): Promise<void> {
+  const plainOf = (c: EventColumns) => ({ t: [...c.t], worker: [...c.worker], line: [...c.line], stream: [...c.stream], thread: [...c.thread], textEnd: [...c.textEnd], text: c.text });
+  const plain = { ...message, columns: Array.isArray(message.columns) ? message.columns.map(plainOf) : plainOf(message.columns) };
   await target.evaluate((m) => {
-    const columns = m.columns.map((c) => ({
+    type Plain = { t: number[]; worker: number[]; line: number[]; stream: number[]; thread: number[]; textEnd: number[]; text: string };
+    const typed = (c: Plain) => ({
       t: Float64Array.from(c.t), worker: Uint16Array.from(c.worker), line: Int32Array.from(c.line),
       stream: Uint8Array.from(c.stream), thread: Uint8Array.from(c.thread), textEnd: Uint32Array.from(c.textEnd), text: c.text,
-    }));
+    });
+    const columns = Array.isArray(m.columns) ? (m.columns as Plain[]).map(typed) : typed(m.columns as Plain);
     window.postMessage({ ...m, columns }, '*');
   }, plain);
 }
@@ -170,13 +181,12 @@ test('while a run goes on, events streamed in are drawn on provisional lanes; th
   await live.goto(`file://${path.join(dir, 'webview.html')}`);
   await live.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length > 0);
   const thread = trace.runs[1];
-  await live.evaluate((events) => {
-    window.postMessage({ type: 'running', title: 'Interleave: print_numbers', models: ['thread'], workers: 2 }, '*');
-    window.postMessage({ type: 'events', model: 'thread', events: events.slice(0, 6) }, '*');
-  }, thread.events);
-  await live.locator('body[data-state="running"] .run-header.live').waitFor();
-  assert.match((await live.locator('.run-header.live .verdict').textContent())!, /Running… 6 events so far/);
-  assert.equal(await live.locator('.event-row').count(), 6);
+  await live.evaluate(() => window.postMessage({ type: 'running', title: 'Interleave: print_numbers', models: ['thread'], workers: 2 }, '*'));
+  // two chunks, the later one holding an earlier event: the live view sorts them
+  await postWithColumns(live, { type: 'events', model: 'thread', columns: toColumns(thread.events.slice(2, 6)) });
+  await postWithColumns(live, { type: 'events', model: 'thread', columns: toColumns(thread.events.slice(0, 2)) });
+  await live.locator('body[data-state="running"] .run-header.live .verdict', { hasText: 'Running… 6 events so far' }).waitFor();
+  assert.deepEqual(await live.locator('.event-row .text').allTextContents(), thread.events.slice(0, 6).map((e) => e.text), 'in time order');
   assert.deepEqual(await live.locator('.lane-label').allTextContents(), ['Thread 1', 'Thread 2']);
   await postTrace(live, 'k2');
   await live.locator('body[data-state="done"] .run-header:not(.live)').first().waitFor();

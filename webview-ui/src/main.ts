@@ -2,9 +2,9 @@
  * Webview boot. In VS Code: acquire the API, restore state, send `ready`, then render what the
  * host sends. In a standalone HTML report: render the trace embedded in the page.
  */
-import { toColumns, type EventColumns, type RunMeta } from '../../src/shared/columns';
+import { concatColumns, sortColumns, textAt, type EventColumns, type RunMeta } from '../../src/shared/columns';
 import { traceMessage, type HostToWebview, type TimelineState, type WebviewToHost } from '../../src/shared/protocol';
-import type { Model, OutputEvent, Trace } from '../../src/shared/trace';
+import type { Model, Trace } from '../../src/shared/trace';
 import { TimelineView } from './timeline/view';
 
 interface VsCodeApi {
@@ -26,21 +26,24 @@ const view = new TimelineView(app, {
   },
 });
 
-/** Events received while a run goes on, per model, drawn on provisional runs. */
-const live = new Map<Model, OutputEvent[]>();
+/** Events received while a run goes on, per model (chunks of columns), drawn on provisional runs. */
+const live = new Map<Model, { chunks: EventColumns[]; count: number }>();
 let liveWorkers = 2;
 let liveTimer = 0;
+let liveDrawn = false;
 const LIVE_CAP = 50_000;
 
 function drawLive(): void {
   liveTimer = 0;
+  liveDrawn = true;
   const runs: RunMeta[] = [];
   const columns: EventColumns[] = [];
-  for (const [model, events] of live) {
-    const sorted = [...events].sort((a, b) => a.t - b.t || a.worker - b.worker);
-    const wallNs = sorted.length ? sorted[sorted.length - 1].t : 0;
-    runs.push({ model, workers: liveWorkers, startMethod: null, wallNs, workerInfo: [], eventCount: sorted.length });
-    columns.push(toColumns(sorted));
+  for (const [model, { chunks }] of live) {
+    const sorted = sortColumns(concatColumns(chunks));
+    live.set(model, { chunks: [sorted], count: sorted.t.length }); // merged once, not again
+    const n = sorted.t.length;
+    runs.push({ model, workers: liveWorkers, startMethod: null, wallNs: n ? sorted.t[n - 1] : 0, workerInfo: [], eventCount: n });
+    columns.push(sorted);
   }
   view.showLive(runs, columns);
 }
@@ -49,18 +52,24 @@ function onMessage(message: HostToWebview): void {
   switch (message.type) {
     case 'running':
       live.clear();
+      liveDrawn = false;
       liveWorkers = message.workers;
       view.setTitle(message.title);
       view.showStatus(`Running ${message.models.join(', ')} with ${message.workers} workers each…`);
       document.body.dataset.state = 'running';
       break;
     case 'events': {
-      const list = live.get(message.model) ?? [];
-      list.push(...message.events.slice(0, Math.max(0, LIVE_CAP - list.length)));
-      live.set(message.model, list);
-      const last = message.events[message.events.length - 1];
-      view.showStatus(`Running… ${[...live].map(([m, n]) => `${m}: ${n.length} events`).join(' · ')}${last ? ` — latest: ${last.text}` : ''}`);
-      if (!liveTimer) liveTimer = window.setTimeout(drawLive, 250); // at most 4 redraws a second
+      const entry = live.get(message.model) ?? { chunks: [], count: 0 };
+      const chunk = message.columns;
+      const n = chunk.t.length;
+      if (entry.count < LIVE_CAP && n > 0) {
+        entry.chunks.push(chunk);
+        entry.count += n;
+      }
+      live.set(message.model, entry);
+      view.showStatus(`Running… ${[...live].map(([m, e]) => `${m}: ${e.count} events`).join(' · ')}${n ? ` — latest: ${textAt(chunk, n - 1)}` : ''}`);
+      // the first events at once; then at most 4 redraws a second
+      if (!liveTimer) liveTimer = window.setTimeout(drawLive, liveDrawn ? 250 : 0);
       break;
     }
     case 'trace': {
