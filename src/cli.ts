@@ -3,10 +3,11 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runTrace } from './runner/engine';
 import { UserError } from './runner/errors';
-import { findInterpreter, pathCandidates } from './python/interpreter';
+import { findInterpreter, firstExecutable, pathCandidates } from './python/interpreter';
 import { reportHtml } from './report/html';
 import { formatNs, formatSpeedup, summarizeTrace } from './shared/summary';
-import { ALL_MODELS, MODELS, type Model, type StartMethod } from './shared/trace';
+import { traceJsonChunks } from './shared/traceJson';
+import { ALL_MODELS, MODELS, type Model, type StartMethod, type Trace } from './shared/trace';
 
 const USAGE = `usage: interleave run FILE --function NAME [--models sequential,thread,process] [--workers 2]
                       (models: sequential, thread, process, thread-pool, process-pool, asyncio, interpreter)
@@ -68,16 +69,23 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     if (!fs.existsSync(opts.file)) throw new UserError('file', `${opts.file}: no such file`);
-    const python = await findInterpreter(opts.python ? [opts.python] : pathCandidates());
+    // The first candidate that exists inspects the file straight away, and its answer names the
+    // real binary for the runs: one interpreter start-up less than probing first. When it cannot,
+    // the probe says why (not found, too old, not Python).
+    const candidates = opts.python ? [opts.python] : pathCandidates();
     const controller = new AbortController();
     process.once('SIGINT', () => controller.abort());
     const trace = await runTrace({
-      python: python.executable, file: opts.file, function: opts.function, args: opts.args, models: opts.models, workers: opts.workers,
+      python: firstExecutable(candidates) ?? candidates[0], file: opts.file, function: opts.function, args: opts.args, models: opts.models, workers: opts.workers,
       timeoutSeconds: opts.timeout, startMethod: opts.startMethod, maxEvents: opts.maxEvents, signal: controller.signal,
       // The user's output, unchanged, on our stderr: stdout carries the summary.
       onOutput: opts.quiet ? undefined : (_model, _stream, text) => process.stderr.write(text),
+    }).catch(async (e: unknown) => {
+      if (e instanceof UserError && e.kind !== 'harness') throw e;
+      await findInterpreter(candidates); // throws what is wrong with the interpreter, if anything
+      throw e;
     });
-    if (opts.json) fs.writeFileSync(opts.json, JSON.stringify(trace));
+    if (opts.json) writeTraceFile(opts.json, trace);
     if (opts.html) fs.writeFileSync(opts.html, reportHtml(trace));
     const summaries = summarizeTrace(trace);
     summaries.forEach((s, i) => {
@@ -104,4 +112,14 @@ export async function main(argv: string[]): Promise<number> {
 
 if (require.main === module) {
   main(process.argv.slice(2)).then((code) => (process.exitCode = code));
+}
+
+/** The trace as JSON, written a slice at a time. */
+function writeTraceFile(file: string, trace: Trace): void {
+  const fd = fs.openSync(file, 'w');
+  try {
+    for (const chunk of traceJsonChunks(trace)) fs.writeSync(fd, chunk);
+  } finally {
+    fs.closeSync(fd);
+  }
 }

@@ -1,4 +1,6 @@
 import * as childProcess from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { UserError } from '../runner/errors';
 import { runToCompletion, type SpawnFn } from '../runner/harness';
 
@@ -29,13 +31,35 @@ export async function probeInterpreter(command: string, spawn: SpawnFn = childPr
   } catch {
     throw new UserError('python', `"${command}" did not answer as Python 3 does (exit ${reply.code}): ${(reply.stderr || reply.stdout).trim().slice(0, 300)}. Set "interleave.pythonPath" to a Python 3.9+ interpreter.`);
   }
+  requireSupported(found);
+  if (!found.executable) found.executable = command;
+  cache.set(command, found);
+  return found;
+}
+
+/** Throws the "too old" UserError for a Python before MIN_PYTHON. */
+export function requireSupported(found: Interpreter): void {
   const [major, minor] = found.version.split('.').map(Number);
   if (major < MIN_PYTHON[0] || (major === MIN_PYTHON[0] && minor < MIN_PYTHON[1])) {
     throw new UserError('python', `Python ${found.version} at "${found.executable}" is too old: Interleave needs Python ${MIN_PYTHON.join('.')}+. Set "interleave.pythonPath" to a newer interpreter.`);
   }
-  if (!found.executable) found.executable = command;
-  cache.set(command, found);
-  return found;
+}
+
+/** The first of `candidates` that is an executable file (a path, or a name on PATH); no process is started. */
+export function firstExecutable(candidates: string[]): string | undefined {
+  const dirs = (process.env.PATH ?? '').split(path.delimiter).filter(Boolean);
+  const exts = process.platform === 'win32' ? ['.exe', ''] : [''];
+  return candidates.find((c) => {
+    const paths = c.includes('/') || c.includes('\\') ? [c] : dirs.flatMap((d) => exts.map((e) => path.join(d, c + e)));
+    return paths.some((p) => {
+      try {
+        fs.accessSync(p, fs.constants.X_OK);
+        return fs.statSync(p).isFile();
+      } catch {
+        return false;
+      }
+    });
+  });
 }
 
 /** Commands to try when no interpreter is configured. */

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { UserError } from './errors';
 import type { SpawnFn } from './harness';
 import { inspectFile, type FunctionInfo, type Inspection } from './inspect';
+import { requireSupported } from '../python/interpreter';
 import { runModel } from './runModel';
 import { TRACE_SCHEMA, type Model, type OutputEvent, type StartMethod, type Trace } from '../shared/trace';
 
@@ -46,6 +47,9 @@ export async function runTrace(req: TraceRequest): Promise<Trace> {
       fs.writeFileSync(source, req.text, 'utf8');
     }
     const inspection = req.inspection ?? (await inspectFile(spawn, req.python, source, req.file));
+    requireSupported({ executable: inspection.python.executable, version: inspection.python.version });
+    // the real binary, as the inspecting Python reported it: a shim (pyenv) would cost every run its start-up
+    const python = inspection.python.executable || req.python;
     let target: FunctionInfo | undefined;
     if (!req.snippet) {
       target = inspection.functions.find((f) => f.name === req.function);
@@ -66,7 +70,7 @@ export async function runTrace(req: TraceRequest): Promise<Trace> {
       if (req.signal?.aborted) break;
       req.onRunStart?.(model);
       const result = await runModel({
-        python: req.python,
+        python,
         file: req.file,
         source,
         function: req.snippet ? null : target!.name,

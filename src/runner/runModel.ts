@@ -58,7 +58,8 @@ type OutputRecord = Extract<WorkerRecord, { kind: 'output' }> & { approximate?: 
 interface WorkerState {
   begin?: { ns: number; pid: number };
   end?: Extract<WorkerRecord, { kind: 'end' }>;
-  events: OutputRecord[];
+  /** Its events as they will be in the trace, but `t` still absolute (made relative at the end). */
+  events: OutputEvent[];
   threads: Array<{ thread: number; name: string }>;
   truncated: boolean;
 }
@@ -120,8 +121,10 @@ function runInDir(o: ModelRunOptions, dir: string): Promise<ModelRunResult> {
       for (const r of side.poll()) records.push(r.kind === 'output' ? { ...r, approximate: true } : r);
       for (const r of records) {
         if (r.kind === 'output') {
-          state.events.push(r);
-          if (t0 !== null && o.onEvents) fresh.push(toEvent(r, t0, worker, state.begin?.pid ?? null));
+          // the trace's own object, made now: the record dies young, only this one is kept
+          const event = toEvent(r, 0, worker, state.begin?.pid ?? null);
+          state.events.push(event);
+          if (t0 !== null && o.onEvents) fresh.push({ ...event, t: event.t - t0 });
         } else if (r.kind === 'begin') state.begin = r;
         else if (r.kind === 'end') state.end = r;
         else if (r.kind === 'thread') state.threads.push({ thread: r.thread, name: r.name });
@@ -243,7 +246,7 @@ function assemble(
     const pid = w.begin?.pid ?? find('pid', worker)?.pid ?? (inChildProcesses(o.model) ? null : harnessPid);
     const joined = find('joined', worker);
     const created = find('created', worker);
-    for (const ns of [w.begin?.ns, w.end?.ns, joined?.t, w.events.at(-1)?.ns]) if (ns && ns > lastNs) lastNs = ns;
+    for (const ns of [w.begin?.ns, w.end?.ns, joined?.t, w.events.at(-1)?.t]) if (ns && ns > lastNs) lastNs = ns;
     const info: WorkerInfo = {
       worker,
       pid,
@@ -279,7 +282,14 @@ function assemble(
     return info;
   });
 
-  const events = mergeByTime(workers.map((w, worker) => w.events.map((e) => toEvent(e, t0, worker, workerInfo[worker].pid))));
+  for (const [worker, w] of workers.entries()) {
+    const pid = workerInfo[worker].pid;
+    for (const e of w.events) {
+      e.t -= t0;
+      e.pid = pid;
+    }
+  }
+  const events = mergeByTime(workers.map((w) => w.events));
   const runEnd = find('runEnd');
   const run: Run = {
     model: o.model,

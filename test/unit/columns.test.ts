@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { concatColumns, eventAt, runMeta, sortColumns, textAt, toColumns } from '../../src/shared/columns';
 import { traceMessage } from '../../src/shared/protocol';
-import type { OutputEvent, Run } from '../../src/shared/trace';
+import { traceJsonChunks } from '../../src/shared/traceJson';
+import type { OutputEvent, Run, Trace } from '../../src/shared/trace';
 
 const events: OutputEvent[] = [
   { t: 10, worker: 0, pid: 100, stream: 'stdout', text: 'Number: 0', line: 6 },
@@ -37,4 +38,11 @@ test('live chunks: concatenated and put in global order (time, then worker), not
   const merged = sortColumns(concatColumns([late, early]));
   assert.deepEqual([0, 1, 2].map((i) => eventAt(merged, workerInfo, i)), [events[0], { ...events[1], t: 10 }, events[2]]);
   assert.equal(sortColumns(concatColumns([])).t.length, 0);
+});
+
+test('the trace written in pieces is the same document as JSON.stringify of it', () => {
+  const run = (model: Run['model'], n: number): Run => ({ model, workers: 2, startMethod: null, wallNs: 50, workerInfo, events: Array.from({ length: n }, (_, i) => ({ ...events[i % 3], t: i })), ...(n === 0 ? { truncated: true } : {}) });
+  const trace: Trace = { schema: 'interleave.trace/1', target: { file: '/f.py', function: 'f', line: 1 }, python: { version: '3.11.7', implementation: 'CPython', executable: 'p', gil: true, cpuCount: 2, platform: 'linux' }, runs: [run('thread', 45_001), run('process', 0), run('sequential', 3)] };
+  assert.deepEqual(JSON.parse([...traceJsonChunks(trace)].join('')), JSON.parse(JSON.stringify(trace)));
+  assert.deepEqual(JSON.parse([...traceJsonChunks({ ...trace, runs: [] })].join('')), { ...trace, runs: [] });
 });

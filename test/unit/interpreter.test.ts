@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
 import type { SpawnFn } from '../../src/runner/harness';
-import { clearInterpreterCache, findInterpreter, probeInterpreter } from '../../src/python/interpreter';
+import { clearInterpreterCache, findInterpreter, firstExecutable, probeInterpreter } from '../../src/python/interpreter';
 
 /** A fake spawn: each command answers the probe with a version, or fails to start. */
 function fakeSpawn(answers: Record<string, string | 'ENOENT'>): SpawnFn {
@@ -44,4 +47,21 @@ test('candidates are tried in order; "too old" wins over "not found" in the mess
   await assert.rejects(findInterpreter(['python3', 'python'], fakeSpawn({ python3: '3.7.0', python: 'ENOENT' })), /too old/);
   clearInterpreterCache();
   await assert.rejects(findInterpreter(['python3', 'python'], fakeSpawn({})), /No Python 3\.9\+ found \(tried python3, python\)/);
+});
+
+test('firstExecutable finds a candidate on PATH or by path, without starting it', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'interleave-path-'));
+  const exe = path.join(dir, 'mypython');
+  fs.writeFileSync(exe, '#!/bin/sh\n', { mode: 0o755 });
+  fs.writeFileSync(path.join(dir, 'notexec'), '', { mode: 0o644 });
+  const saved = process.env.PATH;
+  process.env.PATH = `${dir}${path.delimiter}${saved ?? ''}`;
+  try {
+    assert.equal(firstExecutable(['nosuchpython', 'notexec', 'mypython']), 'mypython');
+    assert.equal(firstExecutable([exe]), exe);
+    assert.equal(firstExecutable(['nosuchpython', path.join(dir, 'notexec')]), undefined);
+  } finally {
+    process.env.PATH = saved;
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
