@@ -12,14 +12,14 @@ record whose kind byte is still 0 (the file is zero-filled) is not there yet, no
 after it. The reader reads the kind byte before the rest, so what it sees after a set kind byte
 is complete.
 
-    kind  a          b                          payload
-    B     pid        0                          —               the worker's body starts
-    O     line or 0  stream (1|2) | thread << 2 text            one line of output; thread 0 is
-                                                                the worker's own, n a thread it
-                                                                started (a sub-lane)
-    S     thread     0                          thread name     a thread the worker started
-    E     0          0                          {"cpuNs", "status"} JSON   the body ended
-    T     0          0                          —               recording stopped at the cap
+    B  the worker's body starts              a: pid
+    O  one line of output                    a: line (0: none), b: stream (1|2) | thread << 2
+                                             (thread 0: the worker's own, n: a thread it
+                                             started), payload: the text; a final "\\n" (or
+                                             "\\r\\n") is not part of it
+    S  a thread the worker started           a: its number, payload: its name
+    E  the worker's body ended               payload: {"cpuNs": …, "status": …} JSON
+    T  recording stopped at the event cap
 
 Output written below Python (a C extension's printf, a subprocess sharing our stdout) is read
 from a pipe that stands in for file descriptors 1 and 2 (see interleave_below) and recorded in
@@ -110,7 +110,7 @@ class Recorder(object):
         self._pos = HEADER
         self._cap = _INITIAL
         # per stream (or (thread, stream)): [text so far, time of first piece, line of first piece]
-        self._pending = {1: None, 2: None}
+        self._pending = {}  # only lines still open are in it: empty is the common case
         self._lock = threading.Lock()
         self.shared = False  # set once a thread the worker started writes through it
         self.threads = 0  # threads the worker started: their output goes to sub-lanes 1, 2, …
@@ -188,7 +188,7 @@ class Recorder(object):
             t, line, text = _now(), _user_line(sys._getframe().f_back, self.user_file), s[:nl]
         else:
             t, line, text = pending[1], pending[2], pending[0] + s[:nl]
-            self._pending[key] = None
+            del self._pending[key]
         self._event(t, stream, line, text, thread)
         start = nl + 1
         if start == len(s):
@@ -204,7 +204,7 @@ class Recorder(object):
     def flush_pending(self):
         for key, pending in list(self._pending.items()):
             if pending is not None:
-                self._pending[key] = None
+                del self._pending[key]
                 thread, stream = key if isinstance(key, tuple) else (0, key)
                 self._event(pending[1], stream, pending[2], pending[0], thread)
 
@@ -236,13 +236,13 @@ class CapturedStream(io.TextIOBase):
         # Fast paths for what print() does — write(text), then write("\n") — inlined: a
         # Python call costs about as much as everything else an event needs.
         stream = self._stream_id
-        pending = rec._pending[stream]
+        pending = rec._pending.get(stream)
         if pending is None:
             if "\n" not in s:
                 rec._pending[stream] = [s, _now(), _user_line(sys._getframe().f_back, rec.user_file)]
                 return n
         elif s == "\n":
-            rec._pending[stream] = None
+            del rec._pending[stream]
             rec._event(pending[1], stream, pending[2], pending[0])
             return n
         rec._feed(stream, s)
@@ -277,6 +277,8 @@ class CapturedStream(io.TextIOBase):
 
 
 _builtin_print = builtins.print
+_getframe = sys._getframe
+_recorder_of = _recorders.get
 
 
 def _print(*args, sep=None, end=None, file=None, flush=False):
@@ -286,7 +288,7 @@ def _print(*args, sep=None, end=None, file=None, flush=False):
         file = sys.stdout
     if file.__class__ is not CapturedStream or sep is not None or end is not None:
         return _builtin_print(*args, sep=sep, end=end, file=file, flush=flush)
-    rec = _recorders.get(_get_ident())  # cleared in a forked child: never an inherited one
+    rec = _recorder_of(_get_ident())  # cleared in a forked child: never an inherited one
     if rec is None:
         rec = _task_recorder.get()
         if rec is None or rec.generation != _generation:
@@ -297,40 +299,39 @@ def _print(*args, sep=None, end=None, file=None, flush=False):
     n = len(args)
     if n == 1:
         text = args[0]
-        if text.__class__ is not str:
-            text = str(text)
+        out = (text if text.__class__ is str else str(text)) + "\n"
     elif n == 2:
-        text = "%s %s" % args  # str() of each, as print does
+        out = "%s %s\n" % args  # str() of each, as print does
     else:
-        text = " ".join(map(str, args))
-    file._write(text + "\n")
-    if "\n" in text or rec._pending[stream] is not None:
-        rec._feed(stream, text + "\n")  # several lines, or the end of a pending one
+        out = " ".join(map(str, args)) + "\n"
+    file._write(out)
+    if rec._pending or out.count("\n") != 1:
+        rec._feed(stream, out)  # several lines, or the end of a pending one
     else:
-        frame = sys._getframe().f_back  # None when called from C with no Python frame above
-        line = frame.f_lineno if frame is not None and frame.f_code.co_filename == rec.user_file \
-            else _user_line(frame, rec.user_file)
-        # Recorder._event and _record, inlined: this is the cost of every traced line
-        if rec.count >= rec.max_events:
-            rec._event(_now(), stream, line, text)
+        try:
+            frame = _getframe(1)
+            line = frame.f_lineno if frame.f_code.co_filename == rec.user_file else _user_line(frame, rec.user_file)
+        except ValueError:  # called from C with no Python frame above
+            line = 0
+        # Recorder._event and _record, inlined: this is the cost of every traced line. The
+        # payload keeps the line's "\n" (the reader drops it): one string less to make.
+        try:
+            data = out.encode()
+        except UnicodeEncodeError:
+            data = _utf8(out)
+        pos = rec._pos
+        size = len(data)
+        start = pos + HEAD_SIZE
+        end = start + size
+        if end > rec._cap or rec.count >= rec.max_events:
+            rec._event(_now(), stream, line, out[:-1])
         else:
-            try:
-                data = text.encode()
-            except UnicodeEncodeError:
-                data = _utf8(text)
-            pos = rec._pos
-            size = len(data)
-            start = pos + HEAD_SIZE
-            end = start + size
-            if end > rec._cap:
-                rec._event(_now(), stream, line, text)
-            else:
-                rec.count += 1
-                mm = rec._mm
-                mm[start:end] = data
-                _pack_head(mm, pos + 1, size, _now(), line, stream)
-                mm[pos] = KIND_OUTPUT
-                rec._pos = end
+            rec.count += 1
+            mm = rec._mm
+            mm[start:end] = data
+            _pack_head(mm, pos + 1, size, _now(), line, stream)
+            mm[pos] = KIND_OUTPUT
+            rec._pos = end
     if flush:
         file.flush()
 

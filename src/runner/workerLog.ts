@@ -54,8 +54,9 @@ export function parseRecords(buf: Buffer): Parsed {
 function toRecord(kind: number, ns: number, a: number, b: number, buf: Buffer, start: number, end: number): WorkerRecord | null {
   switch (kind) {
     case KIND.output: {
-      // "\r\n" ends a line too: the text is the line without its line ending
-      const textEnd = end > start && buf[end - 1] === 0x0d ? end - 1 : end;
+      // the text without its line ending: "\n" (print()'s, kept by the writer), "\r\n" too
+      let textEnd = end > start && buf[end - 1] === 0x0a ? end - 1 : end;
+      if (textEnd > start && buf[textEnd - 1] === 0x0d) textEnd--;
       const record: WorkerRecord = { kind: 'output', ns, stream: (b & 3) === 2 ? 2 : 1, line: a > 0 ? a : null, text: buf.toString('utf8', start, textEnd) };
       if (b >> 2) record.thread = b >> 2;
       return record;

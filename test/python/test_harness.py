@@ -36,7 +36,8 @@ def read_records(path):
         pos += capture.HEAD_SIZE + n
         k = chr(kind)
         if k == "O":
-            out.append(["O", str(t), str(b & 3), str(a), payload, str(b >> 2)])
+            text = payload[:-1] if payload.endswith("\n") else payload
+            out.append(["O", str(t), str(b & 3), str(a), text, str(b >> 2)])
         elif k == "B":
             out.append(["B", str(t), str(a)])
         elif k == "S":
