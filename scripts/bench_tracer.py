@@ -27,24 +27,30 @@ def main():
     n = int(sys.argv[1])
     rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 3
     folder = tempfile.mkdtemp()
-    bare, traced = [], []
     capture.install()
+    proxy = sys.stdout
+    raw, bare, traced = [], [], []
+    # Interleaved rounds, so that a machine that speeds up or slows down weighs on all three alike.
     for r in range(rounds):
+        # the builtin print to the real stdout: what the user's program costs without us
+        sys.stdout = proxy._original
+        builtins.print = capture._builtin_print
+        raw.append(timed(n))
+        sys.stdout = proxy
+        builtins.print = capture._print
         bare.append(timed(n))  # no recorder attached: pass-through only
-        rec = capture.Recorder(os.path.join(folder, "w%d.trc" % r), __file__, n + 10)
+        path = os.path.join(folder, "w%d.trc" % r)
+        rec = capture.Recorder(path, __file__, n + 10)
         capture.attach(rec)
         traced.append(timed(n))
         capture.detach()
         rec.close()
-    # the builtin print to the real stdout: what the user's program costs without us
-    proxy = sys.stdout
-    sys.stdout = proxy._original
-    builtins.print = capture._builtin_print
-    raw = [timed(n) for _ in range(rounds)]
-    builtins.print = capture._print
-    sys.stdout = proxy
+        os.unlink(path)
     med = lambda xs: sorted(xs)[len(xs) // 2]
-    result = {"lines": n, "rawNsPerLine": med(raw) / n, "proxyNsPerLine": med(bare) / n, "tracedNsPerLine": med(traced) / n}
+    result = {"lines": n, "rounds": rounds, "rawNsPerLine": med(raw) / n, "proxyNsPerLine": med(bare) / n,
+              "tracedNsPerLine": med(traced) / n,
+              "addedNsPerLine": med([t - b for t, b in zip(traced, raw)]) / n,
+              "ratio": med([t / b for t, b in zip(traced, raw)])}
     sys.stderr.write(json.dumps(result) + "\n")
 
 
