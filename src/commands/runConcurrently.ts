@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { inspectText, runTrace, type TraceRequest } from '../runner/engine';
 import { isUserError, UserError } from '../runner/errors';
 import { functionAt, type FunctionInfo } from '../runner/inspect';
+import { functionContaining } from '../python/functions';
 import { interpreterFor } from '../python/interpreterSource';
 import { TimelinePanel } from '../panels/TimelinePanel';
 import { toColumns } from '../shared/columns';
@@ -49,6 +50,20 @@ async function run(ctx: CommandContext, target: RunTarget): Promise<Trace | unde
   if (document.languageId !== 'python') throw new UserError('file', `Run Concurrently works on Python files; ${path.basename(document.fileName)} is ${document.languageId}.`);
   if (document.isUntitled) throw new UserError('file', 'Save this Python file first: Interleave loads it as a module, with its folder on the import path.');
   const file = document.uri.fsPath;
+  // The webview takes a second or more to start: when the run will most likely go ahead without
+  // a question, open the panel now so that it starts while Python looks at the file. If the run
+  // does not happen after all (bad input, a prompt cancelled), it closes again.
+  const guess = target.functionName ?? (editor.selection.isEmpty ? functionContaining(document.getText(), editor.selection.active.line) : 'selection');
+  const early = !TimelinePanel.current && guess ? TimelinePanel.createOrShow(ctx.extensionUri, ctx.store, `Interleave: ${guess}`) : undefined;
+  try {
+    return await prepareAndRun(ctx, target, editor, file, early);
+  } finally {
+    if (early && !early.started) early.dispose(); // nothing ran in it
+  }
+}
+
+async function prepareAndRun(ctx: CommandContext, target: RunTarget, editor: vscode.TextEditor, file: string, early: TimelinePanel | undefined): Promise<Trace | undefined> {
+  const document = editor.document;
   const config = vscode.workspace.getConfiguration('interleave', document.uri);
   const python = await interpreterFor(document.uri);
   const text = document.getText();
@@ -84,7 +99,7 @@ async function run(ctx: CommandContext, target: RunTarget): Promise<Trace | unde
     title = `Interleave: ${fn.name}`;
   }
 
-  const panel = TimelinePanel.createOrShow(ctx.extensionUri, ctx.store, title);
+  const panel = early && TimelinePanel.current === early ? early : TimelinePanel.createOrShow(ctx.extensionUri, ctx.store, title);
   panel.showRunning(file, { type: 'running', title, models: request.models, workers: request.workers });
   ctx.output.appendLine(`── ${title.replace('Interleave: ', '')} · ${path.basename(file)} · Python ${python.version} (${python.executable}) ──`);
 

@@ -75,6 +75,11 @@ export class TimelinePanel {
     else this.queue.push(message);
   }
 
+  /** Whether a run was ever shown here (a panel opened ahead of a run that did not happen has none). */
+  get started(): boolean {
+    return this.pendingFile !== undefined || this.trace !== undefined;
+  }
+
   /** A new run of `file` started: the panel shows progress until its trace arrives. */
   showRunning(file: string, message: Extract<HostToWebview, { type: 'running' }>): void {
     this.panel.title = message.title;

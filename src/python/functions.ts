@@ -16,3 +16,18 @@ export function topLevelFunctions(text: string): Array<{ name: string; line: num
   });
   return out;
 }
+
+/**
+ * The top-level function whose body holds 0-based `line`, by the same cheap scan: the last `def`
+ * at or above it, with nothing at column 0 in between (a top-level statement ends a body).
+ */
+export function functionContaining(text: string, line: number): string | undefined {
+  const def = topLevelFunctions(text).filter((d) => d.line <= line).at(-1);
+  if (!def) return undefined;
+  const lines = text.split(/\r?\n/);
+  for (let i = def.line + 1; i <= line && i < lines.length; i++) {
+    const l = lines[i];
+    if (l.trim() && !/^[ \t)\]#]/.test(l)) return undefined;
+  }
+  return def.name;
+}
