@@ -1,0 +1,237 @@
+"""Record every line a worker writes, cheaply and so that nothing is lost if it dies.
+
+Each worker owns one memory-mapped event file. Records are appended to the mapping: no syscall
+per event, and because the pages belong to the file, every complete record survives
+``os._exit``, a crash or SIGKILL. The runner reads the files while the run goes on and after it
+ends.
+
+File layout: 8 bytes magic ``ILVTRC2\\n``, 8 bytes reserved, then records, each a 21-byte head
+— kind u8, payload length u32, time i64 (ns), a i32, b i32, little-endian — and the UTF-8
+payload. The payload and the rest of the head are written first and the kind byte last: a
+record whose kind byte is still 0 (the file is zero-filled) is not there yet, nor is anything
+after it. The reader reads the kind byte before the rest, so what it sees after a set kind byte
+is complete.
+
+    B  the worker's body starts              a: pid
+    O  one line of output                    a: line (0: none), b: stream (1|2) | thread << 2
+                                             (thread 0: the worker's own, n: a thread it
+                                             started), payload: the text; a final "\\n" (or
+                                             "\\r\\n") is not part of it
+    S  a thread the worker started           a: its number, payload: its name
+    E  the worker's body ended               payload: {"cpuNs": …, "status": …} JSON
+    T  recording stopped at the event cap
+
+Output written below Python (a C extension's printf, a subprocess sharing our stdout) is read
+from a pipe that stands in for file descriptors 1 and 2 (see interleave_below) and recorded in
+a side file ``<worker file>.a`` with the same layout: its times are when it was read.
+"""
+import json
+import mmap
+import os
+import struct
+import sys
+import threading
+import time
+
+MAGIC = b"ILVTRC2\n"
+HEADER = 16
+HEAD = struct.Struct("<Iqii")  # after the kind byte
+HEAD_SIZE = 1 + HEAD.size  # 21
+KIND_OUTPUT, KIND_BEGIN, KIND_END, KIND_TRUNCATED, KIND_THREAD = 79, 66, 69, 84, 83  # O B E T S
+_INITIAL = 1 << 20  # mapped at first; the file grows by doubling
+_REGION = 1 << 18  # prepared ahead of the writer at a time (see Recorder._grow)
+_zeros = None
+_now = time.perf_counter_ns
+_pack_head = HEAD.pack_into
+_get_ident = threading.get_ident
+
+# thread ident -> Recorder of the worker running on that thread
+_recorders = {}
+# thread ident -> sub-lane of a thread a worker started (absent: the worker's own thread)
+_threads = {}
+# Recorders whose body runs now (begun, not ended), and the last one that ended: output from
+# below Python is attributed to them.
+_active = []
+_ended = []
+# Bumped in a forked child: recorders inherited through a fork are not the child's to write to
+# (their mapping is shared with the parent, their write position is not).
+_generation = 0
+
+
+def _after_fork_in_child():
+    global _generation
+    _generation += 1
+    _recorders.clear()
+    _threads.clear()
+    del _active[:]
+    del _ended[:]
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def _utf8(text):
+    try:
+        return text.encode()
+    except UnicodeEncodeError:  # lone surrogates
+        return text.encode("utf-8", "backslashreplace")
+
+
+def _user_line(frame, user_file):
+    """The line of the innermost frame of the user's file from ``frame`` up; 0 when there is none
+    (our own frames never match it)."""
+    while frame is not None:
+        if frame.f_code.co_filename == user_file:
+            return frame.f_lineno
+        frame = frame.f_back
+    return 0
+
+
+class Recorder(object):
+    """The event file of one worker."""
+
+    # slots: the hot path reads and writes several of these per line
+    __slots__ = ("path", "user_file", "max_events", "generation", "count", "truncated", "_fd", "_mm",
+                 "_pos", "_cap", "_size", "_pending", "_lock", "shared", "threads", "_side")
+
+    def __init__(self, path, user_file, max_events):
+        self.path = path
+        self.user_file = user_file
+        self.max_events = max_events
+        self.generation = _generation
+        self.count = 0
+        self.truncated = False
+        self._fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.ftruncate(self._fd, _INITIAL)
+        self._mm = mmap.mmap(self._fd, _INITIAL)
+        self._mm[0:8] = MAGIC
+        self._pos = HEADER
+        self._size = _INITIAL
+        self._cap = HEADER  # the first record prepares the first region
+        # per stream (or (thread, stream)): [text so far, time of first piece, line of first piece]
+        self._pending = {}  # only lines still open are in it: empty is the common case
+        self._lock = threading.Lock()
+        self.shared = False  # set once a thread the worker started writes through it
+        self.threads = 0  # threads the worker started: their output goes to sub-lanes 1, 2, …
+        self._side = None  # output from below Python, recorded by the pipe reader only
+
+    def _grow(self, end):
+        """Before writing past ``_cap``: map more if needed, and write zeros over the next region
+        with pwrite. That allocates the file's pages for a fraction of what the first store to a
+        fresh page of the mapping costs (a page fault: ≈ 100 ns a line on these machines), and
+        pwrite lets go of the GIL while it works."""
+        global _zeros
+        cap = self._cap
+        new_cap = cap + _REGION
+        while new_cap < end:
+            new_cap += _REGION
+        if new_cap > self._size:
+            size = self._size
+            while size < new_cap:
+                size *= 2
+            self._mm.resize(size)  # grows the file too
+            self._size = size
+        if _zeros is None:
+            _zeros = bytes(_REGION)
+        try:
+            for offset in range(cap, new_cap, _REGION):  # nothing is written past cap yet
+                os.pwrite(self._fd, _zeros, offset)
+        except OSError:
+            pass  # the pages fault in as they are written instead
+        self._cap = new_cap
+
+    def _record(self, kind, t, a, b, payload):
+        start = self._pos + HEAD_SIZE
+        end = start + len(payload)
+        if end > self._cap:
+            self._grow(end)
+        self._mm[start:end] = payload
+        _pack_head(self._mm, self._pos + 1, len(payload), t, a, b)
+        self._mm[self._pos] = kind  # last: the record is there once this byte is
+        self._pos = end
+
+    def begin(self):
+        _active.append(self)
+        self._record(KIND_BEGIN, _now(), os.getpid(), 0, b"")
+
+    def end(self, cpu_ns, status):
+        with self._lock:
+            self.flush_pending()
+            self._record(KIND_END, _now(), 0, 0, json.dumps({"cpuNs": cpu_ns, "status": status}).encode())
+        if self in _active:
+            _active.remove(self)
+        _ended.append(self)
+        del _ended[:-1]
+
+    def add_thread(self, name):
+        """A thread this worker started: its own sub-lane, numbered from 1."""
+        with self._lock:
+            self.shared = True
+            self.threads += 1
+            self._record(KIND_THREAD, _now(), self.threads, 0, _utf8(str(name)))
+            return self.threads
+
+    def side(self):
+        """The recorder of this worker's output from below Python (created when first needed)."""
+        if self._side is None:
+            self._side = Recorder(self.path + ".a", self.user_file, self.max_events)
+        return self._side
+
+    def _event(self, t, stream, line, text, thread=0):
+        if self.count >= self.max_events:
+            if not self.truncated:
+                self.truncated = True
+                self._record(KIND_TRUNCATED, t, 0, 0, b"")
+            return
+        self.count += 1
+        self._record(KIND_OUTPUT, t, line, stream | thread << 2, _utf8(text))
+
+    def feed(self, stream, s):
+        """Text written by this worker to ``stream``; emits one event per completed line."""
+        if self.shared:  # the worker's own helper threads write too: each has its own lines
+            with self._lock:
+                self._feed(stream, s, _threads.get(_get_ident(), 0))
+        else:
+            self._feed(stream, s)
+
+    def _feed(self, stream, s, thread=0):
+        key = stream if thread == 0 else (thread, stream)
+        pending = self._pending.get(key)
+        nl = s.find("\n")
+        if nl < 0:
+            if pending is None:
+                self._pending[key] = [s, _now(), _user_line(sys._getframe().f_back, self.user_file)]
+            else:
+                pending[0] += s
+            return
+        if pending is None:
+            t, line, text = _now(), _user_line(sys._getframe().f_back, self.user_file), s[:nl]
+        else:
+            t, line, text = pending[1], pending[2], pending[0] + s[:nl]
+            del self._pending[key]
+        self._event(t, stream, line, text, thread)
+        start = nl + 1
+        if start == len(s):
+            return  # the common case: print()'s "\n"
+        nl = s.find("\n", start)
+        while nl >= 0:
+            self._event(_now(), stream, line, s[start:nl], thread)
+            start = nl + 1
+            nl = s.find("\n", start)
+        if start < len(s):
+            self._pending[key] = [s[start:], _now(), line]
+
+    def flush_pending(self):
+        for key, pending in list(self._pending.items()):
+            if pending is not None:
+                del self._pending[key]
+                thread, stream = key if isinstance(key, tuple) else (0, key)
+                self._event(pending[1], stream, pending[2], pending[0], thread)
+
+    def close(self):
+        try:
+            self._mm.flush()
+            self._mm.close()
+        finally:
+            os.close(self._fd)
