@@ -75,10 +75,17 @@ r.close()`;
   execFileSync(python, ['-c', write]);
   const t0 = process.hrtime.bigint();
   const reader = new WorkerFileReader(file);
-  const records = reader.poll();
+  // as the runner does: the trace's own event object made for each line as it is parsed
+  const events = [];
+  reader.poll((t, stream, line, text, thread) => {
+    const event = { t, worker: 0, pid: 4242, stream: stream === 2 ? 'stderr' : 'stdout', text, line };
+    if (thread) event.thread = thread;
+    events.push(event);
+  });
   reader.close();
+  const records = events;
   const ns = Number(process.hrtime.bigint() - t0) / records.length;
-  row(`ingest: worker file → records (${records.length.toLocaleString('en')})`, ns, 'ns/event', '—', null);
+  row(`ingest: worker file → trace events (${records.length.toLocaleString('en')})`, ns, 'ns/event', '—', null);
 }
 
 // 4. Trace file (format v1) for N events: write and read back.

@@ -21,8 +21,6 @@ export type ControlRecord =
   | { type: 'unavailable'; reason: string }
   | { type: 'badInput'; kind: string; message: string; line: number | null; col: number | null; traceback: string | null };
 
-export type OutputRecord = Extract<WorkerRecord, { kind: 'output' }> & { approximate?: true };
-
 export interface WorkerState {
   begin?: { ns: number; pid: number };
   end?: Extract<WorkerRecord, { kind: 'end' }>;
@@ -147,13 +145,6 @@ export function mergeByTime(lists: OutputEvent[][]): OutputEvent[] {
     out[k] = lists[best][at[best]++];
   }
   return out;
-}
-
-export function toEvent(r: OutputRecord, t0: number, worker: number, pid: number | null): OutputEvent {
-  const event: OutputEvent = { t: r.ns - t0, worker, pid, stream: r.stream === 2 ? 'stderr' : 'stdout', text: r.text, line: r.line };
-  if (r.thread) event.thread = r.thread;
-  if (r.approximate) event.approximate = true;
-  return event;
 }
 
 /** A process worker that ended without its end record: exit code, or -signal. */

@@ -4,8 +4,7 @@ import * as path from 'node:path';
 import { UserError } from './errors';
 import { harnessEnv, harnessScript, type SpawnFn } from './harness';
 import { WorkerFileReader } from './workerFile';
-import type { WorkerRecord } from './workerLog';
-import { assemble, findRecord, runContext, toEvent, type ControlRecord, type WorkerState } from './assemble';
+import { assemble, findRecord, runContext, type ControlRecord, type WorkerState } from './assemble';
 import type { Model, OutputEvent, PythonInfo, Run, StartMethod } from '../shared/trace';
 
 /** What one model run needs. */
@@ -90,18 +89,19 @@ function runInDir(o: ModelRunOptions, dir: string): Promise<ModelRunResult> {
     const fresh: OutputEvent[] = [];
     readers.forEach(([reader, side], worker) => {
       const state = workers[worker];
-      const records: Array<WorkerRecord & { approximate?: true }> = reader.poll();
-      for (const r of side.poll()) records.push(r.kind === 'output' ? { ...r, approximate: true } : r);
-      for (const r of records) {
-        if (r.kind === 'output') {
-          // the trace's own object, made now: the record dies young, only this one is kept
-          const event = toEvent(r, 0, worker, state.begin?.pid ?? null);
-          state.events.push(event);
-          if (t0 !== null && o.onEvents) fresh.push({ ...event, t: event.t - t0 });
-        } else if (r.kind === 'begin') state.begin = r;
+      // the trace's own object for each line, made as it is parsed (t absolute until assemble)
+      const sink = (approximate: boolean) => (ns: number, stream: 1 | 2, line: number | null, text: string, thread: number) => {
+        const event: OutputEvent = { t: ns, worker, pid: state.begin?.pid ?? null, stream: stream === 2 ? 'stderr' : 'stdout', text, line };
+        if (thread) event.thread = thread;
+        if (approximate) event.approximate = true;
+        state.events.push(event);
+        if (t0 !== null && o.onEvents) fresh.push({ ...event, t: ns - t0 });
+      };
+      for (const r of [...reader.poll(sink(false)), ...side.poll(sink(true))]) {
+        if (r.kind === 'begin') state.begin = r;
         else if (r.kind === 'end') state.end = r;
         else if (r.kind === 'thread') state.threads.push({ thread: r.thread, name: r.name });
-        else state.truncated = true;
+        else if (r.kind === 'truncated') state.truncated = true;
       }
     });
     if (fresh.length && o.onEvents) o.onEvents(fresh);

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { FILE_HEADER, MAGIC, parseRecords, type WorkerRecord } from './workerLog';
+import { FILE_HEADER, MAGIC, parseRecords, type OutputSink, type WorkerRecord } from './workerLog';
 
 const CHUNK = 1 << 20;
 
@@ -15,7 +15,8 @@ export class WorkerFileReader {
 
   constructor(readonly path: string) {}
 
-  poll(): WorkerRecord[] {
+  /** The records written since the last poll; output lines go to `sink` when one is given. */
+  poll(sink?: OutputSink): WorkerRecord[] {
     if (this.fd === null) {
       try {
         this.fd = fs.openSync(this.path, 'r');
@@ -31,7 +32,7 @@ export class WorkerFileReader {
     const out: WorkerRecord[] = [];
     for (;;) {
       const got = fs.readSync(this.fd, this.buf, 0, this.buf.length, this.offset);
-      const { records, consumed, need } = parseRecords(this.buf.subarray(0, got));
+      const { records, consumed, need } = parseRecords(this.buf.subarray(0, got), sink);
       for (const r of records) out.push(r);
       this.offset += consumed;
       if (need !== undefined && need > this.buf.length) this.buf = Buffer.allocUnsafe(need); // one record longer than the buffer

@@ -31,8 +31,14 @@ export interface Parsed {
   need?: number;
 }
 
-/** The whole records at the start of `buf` (stopping at the first one not written yet). */
-export function parseRecords(buf: Buffer): Parsed {
+/** Takes output lines as they are parsed (the caller builds its own object: one per line, not two). */
+export type OutputSink = (ns: number, stream: 1 | 2, line: number | null, text: string, thread: number) => void;
+
+/**
+ * The whole records at the start of `buf` (stopping at the first one not written yet). With a
+ * `sink`, output lines go to it instead of into `records`.
+ */
+export function parseRecords(buf: Buffer, sink?: OutputSink): Parsed {
   const records: WorkerRecord[] = [];
   let p = 0;
   while (p + HEAD <= buf.length) {
@@ -44,6 +50,11 @@ export function parseRecords(buf: Buffer): Parsed {
     const ns = buf.readInt32LE(p + 9) * 4294967296 + buf.readUInt32LE(p + 5);
     const a = buf.readInt32LE(p + 13);
     const b = buf.readInt32LE(p + 17);
+    if (kind === KIND.output && sink) {
+      sink(ns, (b & 3) === 2 ? 2 : 1, a > 0 ? a : null, outputText(buf, p + HEAD, end), b >> 2);
+      p = end;
+      continue;
+    }
     const record = toRecord(kind, ns, a, b, buf, p + HEAD, end);
     if (record) records.push(record);
     p = end;
@@ -51,13 +62,17 @@ export function parseRecords(buf: Buffer): Parsed {
   return { records, consumed: p };
 }
 
+/** An output record's text, without its line ending ("\n", kept by the writer for print(); "\r\n"). */
+function outputText(buf: Buffer, start: number, end: number): string {
+  let textEnd = end > start && buf[end - 1] === 0x0a ? end - 1 : end;
+  if (textEnd > start && buf[textEnd - 1] === 0x0d) textEnd--;
+  return buf.toString('utf8', start, textEnd);
+}
+
 function toRecord(kind: number, ns: number, a: number, b: number, buf: Buffer, start: number, end: number): WorkerRecord | null {
   switch (kind) {
     case KIND.output: {
-      // the text without its line ending: "\n" (print()'s, kept by the writer), "\r\n" too
-      let textEnd = end > start && buf[end - 1] === 0x0a ? end - 1 : end;
-      if (textEnd > start && buf[textEnd - 1] === 0x0d) textEnd--;
-      const record: WorkerRecord = { kind: 'output', ns, stream: (b & 3) === 2 ? 2 : 1, line: a > 0 ? a : null, text: buf.toString('utf8', start, textEnd) };
+      const record: WorkerRecord = { kind: 'output', ns, stream: (b & 3) === 2 ? 2 : 1, line: a > 0 ? a : null, text: outputText(buf, start, end) };
       if (b >> 2) record.thread = b >> 2;
       return record;
     }

@@ -90,3 +90,12 @@ test('the file reader follows a growing file and a record longer than its buffer
   reader.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('with a sink, output lines go to it (same fields) and the other records are returned', () => {
+  const seen: Array<[number, number, number | null, string, number]> = [];
+  const { records: rest, consumed } = parseRecords(records, (ns, stream, line, text, thread) => seen.push([ns, stream, line, text, thread]));
+  assert.equal(consumed, records.length);
+  assert.deepEqual(rest.map((r) => r.kind), ['begin', 'end', 'truncated', 'thread']);
+  const outputs = parseRecords(records).records.filter((r) => r.kind === 'output') as Array<{ ns: number; stream: number; line: number | null; text: string; thread?: number }>;
+  assert.deepEqual(seen, outputs.map((r) => [r.ns, r.stream, r.line, r.text, r.thread ?? 0]));
+});
