@@ -166,7 +166,13 @@ def install(below=True):
 
     def init(self, *args, **kwargs):
         original_init(self, *args, **kwargs)
-        self._interleave_recorder = _recorders.get(_get_ident()) or _task_recorder.get()
+        recorder = _recorders.get(_get_ident()) or _task_recorder.get()
+        self._interleave_recorder = recorder
+        if recorder is not None:
+            # Switched here, on the worker's own thread: from now on its writes take the lock
+            # too. Switched by the new thread instead, it could land while one of the worker's
+            # unlocked writes is half done.
+            recorder.shared = True
 
     def bootstrap_inner(self):
         recorder = getattr(self, "_interleave_recorder", None)
