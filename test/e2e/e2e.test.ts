@@ -96,6 +96,24 @@ test('4b. the Command Palette runs the function at the cursor', async () => {
   await screenshot(page, '05-palette');
 });
 
+test('4b+. run again with the panel open: events are drawn while the run goes on, then the finished timeline replaces them', async () => {
+  const frame = webview(page);
+  // every state the panel goes through, with the time (a poll could miss a short one)
+  await frame.locator('body').evaluate(() => {
+    const marks: string[] = ((window as unknown as { __marks: string[] }).__marks = []);
+    new MutationObserver(() => {
+      const key = `${document.body.dataset.state}${document.querySelector('.run-header.live') ? '+live' : ''}`;
+      if (marks.at(-1) !== key) marks.push(key);
+    }).observe(document.body, { attributes: true, childList: true, subtree: true });
+  });
+  await page.locator('.contentWidgets .codelens-decoration a', { hasText: 'Run concurrently' }).first().click();
+  const marks = await poll('the run to start and finish', () => frame.locator('body').evaluate(() => [...(window as unknown as { __marks: string[] }).__marks]), (m) => m.some((k) => k.startsWith('running')) && m.at(-1) === 'done', 60_000);
+  const live = marks.indexOf('running+live');
+  assert.ok(live >= 0, `live events were drawn during the run: ${marks.join(' → ')}`);
+  assert.ok(marks.lastIndexOf('done') > live, `then the finished trace: ${marks.join(' → ')}`);
+  assert.equal((await eventsPerModel(frame)).thread.length, 8);
+});
+
 test('4c. a function with required parameters asks for its arguments once, then remembers them', async () => {
   await runFromPaletteAt(page, 'needs_args.py', 'for i in range(times)');
   const input = page.locator('.quick-input-widget input');
