@@ -68,8 +68,9 @@ function onMessage(message: HostToWebview): void {
       }
       live.set(message.model, entry);
       view.showStatus(`Running… ${[...live].map(([m, e]) => `${m}: ${e.count} events`).join(' · ')}${n ? ` — latest: ${textAt(chunk, n - 1)}` : ''}`);
-      // the first events at once; then at most 4 redraws a second
-      if (!liveTimer) liveTimer = window.setTimeout(drawLive, liveDrawn ? 250 : 0);
+      // the first events at once; then up to 10 redraws a second while there are few, 4 beyond
+      const total = [...live.values()].reduce((sum, e) => sum + e.count, 0);
+      if (!liveTimer) liveTimer = window.setTimeout(drawLive, !liveDrawn ? 0 : total < 20_000 ? 100 : 250);
       break;
     }
     case 'trace': {
