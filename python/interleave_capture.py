@@ -39,11 +39,11 @@ class CapturedStream(io.TextIOBase):
         pending = rec._pending.get(stream)
         if pending is None:
             if "\n" not in s:
-                rec._pending[stream] = [s, _now(), _user_line(sys._getframe().f_back, rec.user_file)]
+                rec._pending[stream] = [s, _now(), _user_line(sys._getframe().f_back, rec.user_file), 0]
                 return n
         elif s == "\n":
             del rec._pending[stream]
-            rec._event(pending[1], stream, pending[2], pending[0])
+            rec._event(pending[1], stream, pending[2], pending[0], 0, pending[3])
             return n
         rec._feed(stream, s)
         return n
@@ -242,13 +242,15 @@ def _on_real_fd(stream, fd):
 
 
 def _write(fd, data):
-    """os.write: to the original stdout/stderr, recorded exactly like a print."""
+    """os.write: to the original stdout/stderr, recorded like a print (time and line exact),
+    marked as written below sys.stdout/sys.stderr."""
     if fd != 1 and fd != 2:
         return _os_write(fd, data)
     n = _os_write(_real_fds.get(fd, fd), data)
     rec = _recorders.get(_get_ident()) or _task_recorder.get()
     if rec is not None and rec.generation == _rec._generation and n > 0:
-        rec.feed(fd, memoryview(data)[:n].tobytes().decode("utf-8", "replace"))
+        # marked approximate (it bypassed sys.stdout/stderr), though its time and line are exact
+        rec.feed(fd, memoryview(data)[:n].tobytes().decode("utf-8", "replace"), below=1)
     return n
 
 

@@ -13,10 +13,11 @@ after it. The reader reads the kind byte before the rest, so what it sees after 
 is complete.
 
     B  the worker's body starts              a: pid
-    O  one line of output                    a: line (0: none), b: stream (1|2) | thread << 2
-                                             (thread 0: the worker's own, n: a thread it
-                                             started), payload: the text; a final "\\n" (or
-                                             "\\r\\n") is not part of it
+    O  one line of output                    a: line (0: none), b: stream (1|2) | below << 2 |
+                                             thread << 3 (below: written with os.write, not
+                                             through sys.stdout/stderr; thread 0: the worker's
+                                             own, n: a thread it started), payload: the text; a
+                                             final "\\n" (or "\\r\\n") is not part of it
     S  a thread the worker started           a: its number, payload: its name
     E  the worker's body ended               payload: {"cpuNs": …, "status": …} JSON
     T  recording stopped at the event cap
@@ -178,56 +179,58 @@ class Recorder(object):
             self._side = Recorder(self.path + ".a", self.user_file, self.max_events)
         return self._side
 
-    def _event(self, t, stream, line, text, thread=0):
+    def _event(self, t, stream, line, text, thread=0, below=0):
         if self.count >= self.max_events:
             if not self.truncated:
                 self.truncated = True
                 self._record(KIND_TRUNCATED, t, 0, 0, b"")
             return
         self.count += 1
-        self._record(KIND_OUTPUT, t, line, stream | thread << 2, _utf8(text))
+        self._record(KIND_OUTPUT, t, line, stream | below << 2 | thread << 3, _utf8(text))
 
-    def feed(self, stream, s):
-        """Text written by this worker to ``stream``; emits one event per completed line."""
+    def feed(self, stream, s, below=0):
+        """Text written by this worker to ``stream`` (``below``: with os.write); emits one event
+        per completed line."""
         if self.shared:  # the worker's own helper threads write too: each has its own lines
             with self._lock:
-                self._feed(stream, s, _threads.get(_get_ident(), 0))
+                self._feed(stream, s, _threads.get(_get_ident(), 0), below)
         else:
-            self._feed(stream, s)
+            self._feed(stream, s, 0, below)
 
-    def _feed(self, stream, s, thread=0):
+    def _feed(self, stream, s, thread=0, below=0):
+        # a pending line: [text so far, time, line and how (below) of its first piece]
         key = stream if thread == 0 else (thread, stream)
         pending = self._pending.get(key)
         nl = s.find("\n")
         if nl < 0:
             if pending is None:
-                self._pending[key] = [s, _now(), _user_line(sys._getframe().f_back, self.user_file)]
+                self._pending[key] = [s, _now(), _user_line(sys._getframe().f_back, self.user_file), below]
             else:
                 pending[0] += s
             return
         if pending is None:
             t, line, text = _now(), _user_line(sys._getframe().f_back, self.user_file), s[:nl]
         else:
-            t, line, text = pending[1], pending[2], pending[0] + s[:nl]
+            t, line, text, below = pending[1], pending[2], pending[0] + s[:nl], pending[3]
             del self._pending[key]
-        self._event(t, stream, line, text, thread)
+        self._event(t, stream, line, text, thread, below)
         start = nl + 1
         if start == len(s):
             return  # the common case: print()'s "\n"
         nl = s.find("\n", start)
         while nl >= 0:
-            self._event(_now(), stream, line, s[start:nl], thread)
+            self._event(_now(), stream, line, s[start:nl], thread, below)
             start = nl + 1
             nl = s.find("\n", start)
         if start < len(s):
-            self._pending[key] = [s[start:], _now(), line]
+            self._pending[key] = [s[start:], _now(), line, below]
 
     def flush_pending(self):
         for key, pending in list(self._pending.items()):
             if pending is not None:
                 del self._pending[key]
                 thread, stream = key if isinstance(key, tuple) else (0, key)
-                self._event(pending[1], stream, pending[2], pending[0], thread)
+                self._event(pending[1], stream, pending[2], pending[0], thread, pending[3])
 
     def close(self):
         try:

@@ -90,10 +90,10 @@ function runInDir(o: ModelRunOptions, dir: string): Promise<ModelRunResult> {
     readers.forEach(([reader, side], worker) => {
       const state = workers[worker];
       // the trace's own object for each line, made as it is parsed (t absolute until assemble)
-      const sink = (approximate: boolean) => (ns: number, stream: 1 | 2, line: number | null, text: string, thread: number) => {
+      const sink = (side: boolean) => (ns: number, stream: 1 | 2, line: number | null, text: string, thread: number, below: boolean) => {
         const event: OutputEvent = { t: ns, worker, pid: state.begin?.pid ?? null, stream: stream === 2 ? 'stderr' : 'stdout', text, line };
         if (thread) event.thread = thread;
-        if (approximate) event.approximate = true;
+        if (side || below) event.approximate = true; // read from the pipe, or written with os.write
         state.events.push(event);
         if (t0 !== null && o.onEvents) fresh.push({ ...event, t: ns - t0 });
       };

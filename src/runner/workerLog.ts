@@ -7,7 +7,8 @@
 
 export type WorkerRecord =
   | { kind: 'begin'; ns: number; pid: number }
-  | { kind: 'output'; ns: number; stream: 1 | 2; line: number | null; text: string; thread?: number }
+  /** `below`: written with os.write, not through sys.stdout/sys.stderr. */
+  | { kind: 'output'; ns: number; stream: 1 | 2; line: number | null; text: string; thread?: number; below?: true }
   | { kind: 'thread'; thread: number; name: string }
   | { kind: 'end'; ns: number; cpuNs: number; status: EndStatus }
   | { kind: 'truncated'; ns: number };
@@ -32,7 +33,7 @@ export interface Parsed {
 }
 
 /** Takes output lines as they are parsed (the caller builds its own object: one per line, not two). */
-export type OutputSink = (ns: number, stream: 1 | 2, line: number | null, text: string, thread: number) => void;
+export type OutputSink = (ns: number, stream: 1 | 2, line: number | null, text: string, thread: number, below: boolean) => void;
 
 /**
  * The whole records at the start of `buf` (stopping at the first one not written yet). With a
@@ -51,7 +52,7 @@ export function parseRecords(buf: Buffer, sink?: OutputSink): Parsed {
     const a = buf.readInt32LE(p + 13);
     const b = buf.readInt32LE(p + 17);
     if (kind === KIND.output && sink) {
-      sink(ns, (b & 3) === 2 ? 2 : 1, a > 0 ? a : null, outputText(buf, p + HEAD, end), b >> 2);
+      sink(ns, (b & 3) === 2 ? 2 : 1, a > 0 ? a : null, outputText(buf, p + HEAD, end), b >> 3, (b & 4) !== 0);
       p = end;
       continue;
     }
@@ -73,7 +74,8 @@ function toRecord(kind: number, ns: number, a: number, b: number, buf: Buffer, s
   switch (kind) {
     case KIND.output: {
       const record: WorkerRecord = { kind: 'output', ns, stream: (b & 3) === 2 ? 2 : 1, line: a > 0 ? a : null, text: outputText(buf, start, end) };
-      if (b >> 2) record.thread = b >> 2;
+      if (b >> 3) record.thread = b >> 3;
+      if (b & 4) record.below = true;
       return record;
     }
     case KIND.begin:

@@ -100,8 +100,9 @@ export interface OutputEvent {
   /** Written by a thread the worker started (its number in `WorkerInfo.threads`); absent: the worker's own. */
   thread?: number;
   /**
-   * Written below Python (a C extension, a subprocess sharing stdout): `t` is when it was read,
-   * `line` is null, and in a thread model the worker is the one running then (a guess).
+   * Did not go through sys.stdout/sys.stderr: read from the pipe under fds 1/2 (a C extension, a
+   * subprocess: `t` is when it was read, `line` null, in a thread model the worker a guess), or
+   * written with os.write (time and line exact).
    */
   approximate?: true;
 }

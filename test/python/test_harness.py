@@ -21,7 +21,7 @@ HARNESS = os.path.join(ROOT, "python", "interleave_harness.py")
 
 def read_records(path):
     """The records of an event file as lists of strings, in the fields the tests compare:
-    B [kind, t, pid]; O [kind, t, stream, line, text, thread]; S [kind, thread, name];
+    B [kind, t, pid]; O [kind, t, stream, line, text, thread, below]; S [kind, thread, name];
     E [kind, t, cpuNs, status json]; T [kind, t]."""
     with open(path, "rb") as f:
         data = f.read()
@@ -37,7 +37,7 @@ def read_records(path):
         k = chr(kind)
         if k == "O":
             text = payload[:-1] if payload.endswith("\n") else payload
-            out.append(["O", str(t), str(b & 3), str(a), text, str(b >> 2)])
+            out.append(["O", str(t), str(b & 3), str(a), text, str(b >> 3), str((b >> 2) & 1)])
         elif k == "B":
             out.append(["B", str(t), str(a)])
         elif k == "S":
@@ -301,8 +301,10 @@ class HarnessCommandTest(TempDir):
         self.assertEqual(out.stdout.count("from a shell\n"), 1)
         self.assertEqual(out.stderr.count("shell err\n"), 1)
         records = read_records(os.path.join(self.dir, "w0.trc"))
-        # os.write from Python is exact: the caller's line, in the worker's own file
-        self.assertEqual([(r[3], r[4]) for r in records if r[0] == "O"], [("4", "os.write line"), ("6", "done")])
+        # os.write from Python: the caller's line and time, in the worker's own file, marked as
+        # written below sys.stdout
+        self.assertEqual([(r[3], r[4], r[6]) for r in records if r[0] == "O"],
+                         [("4", "os.write line", "1"), ("6", "done", "0")])
         side = read_records(os.path.join(self.dir, "w0.trc.a"))
         self.assertEqual(sorted((r[2], r[3], r[4]) for r in side), [("1", "0", "from a shell"), ("2", "0", "shell err")])
 

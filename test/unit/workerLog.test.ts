@@ -28,13 +28,14 @@ const records = Buffer.concat([
   record(KIND.end, T + 1000, 0, 0, JSON.stringify({ cpuNs: 5_000_000_000, status: { status: 'error', error: { type: 'ValueError', message: 'boom', traceback: 'T' } } })),
   record(KIND.truncated, T + 1100, 0, 0),
   record(KIND.thread, T + 1150, 1, 0, 'my-helper'),
-  record(KIND.output, T + 1200, 9, 1 | (1 << 2), 'from the helper'),
+  record(KIND.output, T + 1200, 9, 1 | (1 << 3), 'from the helper'),
+  record(KIND.output, T + 1300, 4, 2 | (1 << 2), 'with os.write'),
 ]);
 
 test('parses every record kind, with times beyond 32 bits', () => {
   const { records: out, consumed } = parseRecords(records);
   assert.equal(consumed, records.length);
-  assert.equal(out.length, 9);
+  assert.equal(out.length, 10);
   assert.deepEqual(out[0], { kind: 'begin', ns: T, pid: 4242 });
   assert.deepEqual(out[1], { kind: 'output', ns: T + 500, stream: 1, line: 5, text: 'Number: 0' });
   assert.deepEqual(out[2], { kind: 'output', ns: T + 600, stream: 2, line: null, text: 'stderr line\twith a tab\nand a newline' });
@@ -44,6 +45,7 @@ test('parses every record kind, with times beyond 32 bits', () => {
   assert.deepEqual(out[6], { kind: 'truncated', ns: T + 1100 });
   assert.deepEqual(out[7], { kind: 'thread', thread: 1, name: 'my-helper' });
   assert.deepEqual(out[8], { kind: 'output', ns: T + 1200, stream: 1, line: 9, thread: 1, text: 'from the helper' });
+  assert.deepEqual(out[9], { kind: 'output', ns: T + 1300, stream: 2, line: 4, below: true, text: 'with os.write' });
 });
 
 test('a record whose kind byte is not written yet stops the parse there, as does the zero-filled rest', () => {
@@ -92,10 +94,10 @@ test('the file reader follows a growing file and a record longer than its buffer
 });
 
 test('with a sink, output lines go to it (same fields) and the other records are returned', () => {
-  const seen: Array<[number, number, number | null, string, number]> = [];
-  const { records: rest, consumed } = parseRecords(records, (ns, stream, line, text, thread) => seen.push([ns, stream, line, text, thread]));
+  const seen: Array<[number, number, number | null, string, number, boolean]> = [];
+  const { records: rest, consumed } = parseRecords(records, (ns, stream, line, text, thread, below) => seen.push([ns, stream, line, text, thread, below]));
   assert.equal(consumed, records.length);
   assert.deepEqual(rest.map((r) => r.kind), ['begin', 'end', 'truncated', 'thread']);
-  const outputs = parseRecords(records).records.filter((r) => r.kind === 'output') as Array<{ ns: number; stream: number; line: number | null; text: string; thread?: number }>;
-  assert.deepEqual(seen, outputs.map((r) => [r.ns, r.stream, r.line, r.text, r.thread ?? 0]));
+  const outputs = parseRecords(records).records.filter((r) => r.kind === 'output') as Array<{ ns: number; stream: number; line: number | null; text: string; thread?: number; below?: true }>;
+  assert.deepEqual(seen, outputs.map((r) => [r.ns, r.stream, r.line, r.text, r.thread ?? 0, r.below === true]));
 });
