@@ -62,6 +62,18 @@ def _run_asyncio(target, recorders, control):
     asyncio.run(gather())
 
 
+def _child_context(config, control):
+    """The multiprocessing context of a process model (the configured start method, else the
+    platform's), recorded; the config the children get names it; our buffers are emptied first
+    so that a forked child does not write them again."""
+    import multiprocessing
+    context = multiprocessing.get_context(config.get("startMethod") or None)
+    control.write({"type": "startMethod", "startMethod": context.get_start_method()})
+    sys.stdout.flush()
+    sys.stderr.flush()
+    return context, dict(config, startMethod=context.get_start_method())
+
+
 def run_model(config, control):
     model = config["model"]
     workers = int(config["workers"])
@@ -95,13 +107,7 @@ def run_model(config, control):
             thread.join()
             control.write({"type": "joined", "worker": i, "t": _now()})
     elif model == "process":
-        import multiprocessing
-        method = config.get("startMethod") or None
-        context = multiprocessing.get_context(method)
-        control.write({"type": "startMethod", "startMethod": context.get_start_method()})
-        config = dict(config, startMethod=context.get_start_method())  # what the children run under
-        sys.stdout.flush()
-        sys.stderr.flush()
+        context, config = _child_context(config, control)
         t0 = _now()
         control.write({"type": "runStart", "t": t0})
         processes = [context.Process(target=process_main, args=(config, i), name="Process-%d" % (i + 1))
@@ -126,13 +132,8 @@ def run_model(config, control):
                 future.result()
                 control.write({"type": "joined", "worker": i, "t": _now()})
     elif model == "process-pool":
-        import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
-        context = multiprocessing.get_context(config.get("startMethod") or None)
-        control.write({"type": "startMethod", "startMethod": context.get_start_method()})
-        config = dict(config, startMethod=context.get_start_method())  # what the children run under
-        sys.stdout.flush()
-        sys.stderr.flush()
+        context, config = _child_context(config, control)
         t0 = _now()
         control.write({"type": "runStart", "t": t0})
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
