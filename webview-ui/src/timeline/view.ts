@@ -13,6 +13,7 @@ import { EventList, type EventRef } from './eventList';
 import { el } from './header';
 import { renderRunSection } from './runSection';
 import { showEventTooltip } from './tooltip';
+import { renderToolbar, type ZoomAction } from './toolbar';
 import { layoutRun, nearestIndex, rowAt, stripIndexAt, type RunLayout } from './layout';
 import { buildTimelineModel, type RunModel, type TimelineModel } from './model';
 import { drawRun } from './render';
@@ -59,20 +60,9 @@ export class TimelineView {
   constructor(root: HTMLElement, private readonly callbacks: ViewCallbacks) {
     this.root = root;
     this.theme = readTheme();
-    const toolbar = el('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Timeline' });
-    this.titleEl = el('h1', { class: 'title' }, 'Interleave');
-    this.pythonEl = el('span', { class: 'python' });
-    const buttons = el('div', { class: 'buttons' });
-    for (const [action, label, title] of [
-      ['zoom-in', '+', 'Zoom in (+)'],
-      ['zoom-out', '−', 'Zoom out (−)'],
-      ['fit', 'Fit', 'Show the whole run (0)'],
-    ]) {
-      const b = el('button', { type: 'button', 'data-action': action, title, 'aria-label': title }, label);
-      b.addEventListener('click', () => this.command(action));
-      buttons.append(b);
-    }
-    toolbar.append(this.titleEl, this.pythonEl, buttons);
+    const { toolbar, title, python } = renderToolbar((action) => this.command(action));
+    this.titleEl = title;
+    this.pythonEl = python;
     this.statusLine = el('div', { class: 'status', role: 'status', 'aria-live': 'polite' });
     this.timeline = el('div', {
       class: 'timeline',
@@ -280,7 +270,7 @@ export class TimelineView {
     this.zoomTarget.call(this.zoomBehavior.transform, zoomIdentity.translate(a - k * this.base(t0), 0).scale(k));
   }
 
-  private command(action: string): void {
+  private command(action: ZoomAction): void {
     const [a, b] = this.base.range();
     const center: [number, number] = [(a + b) / 2, 0];
     if (action === 'zoom-in') this.zoomTarget.call(this.zoomBehavior.scaleBy, 1.6, center);
