@@ -78,21 +78,5 @@ def run_interpreters(config, workers, control, now):
 
 def worker_main(config_json, worker):
     """Runs inside a subinterpreter: load the module here, run the worker, record."""
-    import interleave_capture as capture
-    import interleave_loader as loader
-    from interleave_worker import Target, recorder_for, run_worker
-    config = json.loads(config_json)
-    capture.install(below=False)  # fds are the process's: the main interpreter reads them
-    recorder = recorder_for(config, worker)
-    try:
-        target = Target(config)
-    except loader.LoadError as e:
-        message = e.message
-        if "subinterpreter" in message:
-            message += (". Subinterpreters can only load extension modules built for them; "
-                        "use the thread or process model for this code")
-        recorder.end(0, {"status": "error", "error": {"type": "LoadError", "message": message,
-                                                       "traceback": e.traceback_text or ""}})
-    else:
-        run_worker(target, recorder, time.thread_time_ns)
-    recorder.close()
+    from interleave_worker import child_worker
+    child_worker(json.loads(config_json), worker, time.thread_time_ns)

@@ -96,10 +96,11 @@ def recorder_for(config, worker):
                             int(config.get("maxEvents") or 1000000))
 
 
-def _child_worker(config, worker, cpu_clock, last=True):
-    """A worker in a child process (Process or pool task): load the module there, run, record.
-    ``last``: the process ends after this worker (a pool's process lives on)."""
-    capture.install()
+def child_worker(config, worker, cpu_clock, last=True):
+    """A worker in a child process (Process or pool task) or a subinterpreter: load the module
+    there, run, record. ``last``: the process ends after this worker (a pool's process lives on)."""
+    # a subinterpreter shares the process's fds: the main interpreter reads them
+    capture.install(below=config["model"] != "interpreter")
     recorder = recorder_for(config, worker)
     try:
         target = Target(config)
@@ -117,7 +118,14 @@ def _child_worker(config, worker, cpu_clock, last=True):
 
 
 def _child_load_error(e, config):
-    """The module loaded in the harness but not in this child: say why that can happen."""
+    """The module loaded in the harness but not in this child (or subinterpreter): say why that
+    can happen."""
+    if config["model"] == "interpreter":
+        message = e.message
+        if "subinterpreter" in message:
+            message += (". Subinterpreters can only load extension modules built for them; "
+                        "use the thread or process model for this code")
+        return {"type": "LoadError", "message": message, "traceback": e.traceback_text or ""}
     method = config.get("startMethod") or "spawn"
     if method == "fork" or e.kind != "import":
         return {"type": "LoadError", "message": e.message, "traceback": e.traceback_text or ""}
@@ -134,7 +142,7 @@ def _child_load_error(e, config):
 
 def process_main(config, worker):
     """Entry point of a process worker (picklable for spawn/forkserver)."""
-    status = _child_worker(config, worker, time.process_time_ns)
+    status = child_worker(config, worker, time.process_time_ns)
     if status is None:
         os._exit(BAD_INPUT)
     if status["status"] == "exited":
@@ -143,7 +151,7 @@ def process_main(config, worker):
 
 def pool_task(config, worker):
     """A task of the process pool: like process_main, but the pool's process lives on."""
-    _child_worker(config, worker, time.thread_time_ns, last=False)
+    child_worker(config, worker, time.thread_time_ns, last=False)
 
 
 async def task_worker(target, recorder):
