@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { runTrace } from './runner/engine';
 import { UserError } from './runner/errors';
 import { findInterpreter, firstExecutable, pathCandidates } from './python/interpreter';
+import { resolvePyenvShim } from './python/pyenv';
 import { reportHtml } from './report/html';
 import { formatNs, formatSpeedup, summarizeTrace } from './shared/summary';
 import { traceJsonChunks } from './shared/traceJson';
@@ -73,10 +74,12 @@ export async function main(argv: string[]): Promise<number> {
     // real binary for the runs: one interpreter start-up less than probing first. When it cannot,
     // the probe says why (not found, too old, not Python).
     const candidates = opts.python ? [opts.python] : pathCandidates();
+    // A pyenv shim is read, not run: its ≈ 0.3 s start-up would be the CLI's largest fixed cost.
+    const found = firstExecutable(candidates);
     const controller = new AbortController();
     process.once('SIGINT', () => controller.abort());
     const trace = await runTrace({
-      python: firstExecutable(candidates) ?? candidates[0], file: opts.file, function: opts.function, args: opts.args, models: opts.models, workers: opts.workers,
+      python: found ? resolvePyenvShim(found.path) : candidates[0], file: opts.file, function: opts.function, args: opts.args, models: opts.models, workers: opts.workers,
       timeoutSeconds: opts.timeout, startMethod: opts.startMethod, maxEvents: opts.maxEvents, signal: controller.signal,
       // The user's output, unchanged, on our stderr: stdout carries the summary.
       onOutput: opts.quiet ? undefined : (_model, _stream, text) => process.stderr.write(text),

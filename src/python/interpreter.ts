@@ -45,21 +45,25 @@ export function requireSupported(found: Interpreter): void {
   }
 }
 
-/** The first of `candidates` that is an executable file (a path, or a name on PATH); no process is started. */
-export function firstExecutable(candidates: string[]): string | undefined {
+/** The first of `candidates` that is an executable file (a path, or a name on PATH), with its path; no process is started. */
+export function firstExecutable(candidates: string[]): { candidate: string; path: string } | undefined {
   const dirs = (process.env.PATH ?? '').split(path.delimiter).filter(Boolean);
   const exts = process.platform === 'win32' ? ['.exe', ''] : [''];
-  return candidates.find((c) => {
+  for (const c of candidates) {
     const paths = c.includes('/') || c.includes('\\') ? [c] : dirs.flatMap((d) => exts.map((e) => path.join(d, c + e)));
-    return paths.some((p) => {
-      try {
-        fs.accessSync(p, fs.constants.X_OK);
-        return fs.statSync(p).isFile();
-      } catch {
-        return false;
-      }
-    });
-  });
+    const found = paths.find(isExecutableFile);
+    if (found) return { candidate: c, path: found };
+  }
+  return undefined;
+}
+
+export function isExecutableFile(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** Commands to try when no interpreter is configured. */

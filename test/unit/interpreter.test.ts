@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
 import type { SpawnFn } from '../../src/runner/harness';
+import { resolvePyenvShim } from '../../src/python/pyenv';
 import { clearInterpreterCache, findInterpreter, firstExecutable, probeInterpreter } from '../../src/python/interpreter';
 
 /** A fake spawn: each command answers the probe with a version, or fails to start. */
@@ -57,11 +58,53 @@ test('firstExecutable finds a candidate on PATH or by path, without starting it'
   const saved = process.env.PATH;
   process.env.PATH = `${dir}${path.delimiter}${saved ?? ''}`;
   try {
-    assert.equal(firstExecutable(['nosuchpython', 'notexec', 'mypython']), 'mypython');
-    assert.equal(firstExecutable([exe]), exe);
+    assert.deepEqual(firstExecutable(['nosuchpython', 'notexec', 'mypython']), { candidate: 'mypython', path: exe });
+    assert.deepEqual(firstExecutable([exe]), { candidate: exe, path: exe });
     assert.equal(firstExecutable(['nosuchpython', path.join(dir, 'notexec')]), undefined);
   } finally {
     process.env.PATH = saved;
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** A pyenv root with a python3 shim and the given installed versions; returns [root, shim]. */
+function fakePyenv(versions: string[]): [string, string] {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'interleave-pyenv-'));
+  fs.mkdirSync(path.join(root, 'shims'));
+  const shim = path.join(root, 'shims', 'python3');
+  fs.writeFileSync(shim, '#!/usr/bin/env bash\nset -e\nexport PYENV_ROOT="/x"\nexec "/x/libexec/pyenv" exec "$program" "$@"\n', { mode: 0o755 });
+  for (const v of versions) {
+    fs.mkdirSync(path.join(root, 'versions', v, 'bin'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'versions', v, 'bin', 'python3'), '', { mode: 0o755 });
+  }
+  return [root, shim];
+}
+
+test('a pyenv shim resolves to the binary pyenv would run, by pyenv\'s own order', () => {
+  const [root, shim] = fakePyenv(['3.11.7', '3.12.1', 'myenv']);
+  const bin = (v: string) => path.join(root, 'versions', v, 'bin', 'python3');
+  const project = path.join(root, 'project', 'sub');
+  fs.mkdirSync(project, { recursive: true });
+  const env = { PYENV_ROOT: root, PATH: '/usr/bin' };
+  try {
+    // nothing selected: "system", i.e. the first python3 on PATH outside the shims (or the shim)
+    const system = resolvePyenvShim(shim, project, env);
+    assert.ok(system === shim || (system.startsWith('/usr/bin/') && !system.includes('shims')), system);
+    fs.writeFileSync(path.join(root, 'version'), '3.11.7\n');
+    assert.equal(resolvePyenvShim(shim, project, env), bin('3.11.7'));
+    // .python-version in a parent directory wins over the global version; comments and several versions
+    fs.writeFileSync(path.join(root, 'project', '.python-version'), '# pinned\n3.10.0\n3.12.1\n');
+    assert.equal(resolvePyenvShim(shim, project, env), bin('3.12.1'), 'the first installed of the listed versions');
+    // PYENV_VERSION wins over both
+    assert.equal(resolvePyenvShim(shim, project, { ...env, PYENV_VERSION: 'myenv' }), bin('myenv'));
+    // a version that is not installed, or one we cannot read for sure: the shim, and pyenv decides
+    assert.equal(resolvePyenvShim(shim, project, { ...env, PYENV_VERSION: '3.9.9' }), shim);
+    fs.writeFileSync(path.join(root, 'project', '.python-version'), '../../etc\n');
+    assert.equal(resolvePyenvShim(shim, project, env), shim);
+    // not a pyenv shim at all: unchanged
+    const plain = path.join(root, 'versions', '3.11.7', 'bin', 'python3');
+    assert.equal(resolvePyenvShim(plain, project, env), plain);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
   }
 });
