@@ -81,7 +81,9 @@ export async function main(argv: string[]): Promise<number> {
     const trace = await runTrace({
       python: found ? resolvePyenvShim(found.path) : candidates[0], file: opts.file, function: opts.function, args: opts.args, models: opts.models, workers: opts.workers,
       timeoutSeconds: opts.timeout, startMethod: opts.startMethod, maxEvents: opts.maxEvents, signal: controller.signal,
-      // The user's output, unchanged, on our stderr: stdout carries the summary.
+      // The user's output, unchanged, on our stderr (stdout carries the summary): their stdout
+      // straight to our fd 2, their stderr through us (we keep its tail for error messages).
+      stdout: opts.quiet ? 'ignore' : 2,
       onOutput: opts.quiet ? undefined : (_model, _stream, text) => process.stderr.write(text),
     }).catch(async (e: unknown) => {
       if (e instanceof UserError && e.kind !== 'harness') throw e;

@@ -29,6 +29,8 @@ export interface TraceRequest {
   signal?: AbortSignal;
   spawn?: SpawnFn;
   onOutput?: (model: Model, stream: 'stdout' | 'stderr', text: string) => void;
+  /** Where the user's stdout goes instead of `onOutput` (see ModelRunOptions.stdout). */
+  stdout?: number | 'ignore';
   onRunStart?: (model: Model) => void;
   onEvents?: (model: Model, events: OutputEvent[]) => void;
 }
@@ -84,6 +86,7 @@ export async function runTrace(req: TraceRequest): Promise<Trace> {
         signal: req.signal,
         spawn,
         onOutput: req.onOutput && ((stream, text) => req.onOutput!(model, stream, text)),
+        stdout: req.stdout,
         onEvents: req.onEvents && ((events) => req.onEvents!(model, events)),
       });
       if (result.python) trace.python = result.python;

@@ -26,6 +26,11 @@ export interface ModelRunOptions {
   spawn: SpawnFn;
   /** The user's own output, unchanged, as it arrives. */
   onOutput?: (stream: 'stdout' | 'stderr', text: string) => void;
+  /**
+   * The user's stdout straight to this file descriptor, or nowhere, instead of through onOutput:
+   * a flood of prints then never waits on our event loop to drain a 64 KiB pipe.
+   */
+  stdout?: number | 'ignore';
   /** Events as they are recorded (unsorted across workers; times relative to the run's start). */
   onEvents?: (events: OutputEvent[]) => void;
   pollMs?: number;
@@ -112,12 +117,12 @@ function runInDir(o: ModelRunOptions, dir: string): Promise<ModelRunResult> {
     let stopReason: 'timeout' | 'cancelled' | null = null;
     let stderrTail = '';
     const child = o.spawn(o.python, [harnessScript(), 'run', configPath], {
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', o.stdout ?? 'pipe', 'pipe'],
       env: harnessEnv(),
       cwd: path.dirname(o.file),
       detached: process.platform !== 'win32', // its own process group: one kill ends the whole tree
     });
-    child.stdout!.setEncoding('utf8').on('data', (s: string) => o.onOutput?.('stdout', s));
+    child.stdout?.setEncoding('utf8').on('data', (s: string) => o.onOutput?.('stdout', s));
     child.stderr!.setEncoding('utf8').on('data', (s: string) => {
       stderrTail = (stderrTail + s).slice(-8000);
       o.onOutput?.('stderr', s);
