@@ -6,7 +6,8 @@
 import * as os from 'node:os';
 import type { WorkerRecord } from './workerLog';
 import type { ModelRunOptions, ModelRunResult } from './runModel';
-import { inChildProcesses, type OutputEvent, type PythonInfo, type Run, type StartMethod, type WorkerInfo } from '../shared/trace';
+import { RunEvents, type EventSource } from './eventStore';
+import { inChildProcesses, type PythonInfo, type Run, type StartMethod, type WorkerInfo } from '../shared/trace';
 
 /** Run-level records the harness writes to control.jsonl. */
 export type ControlRecord =
@@ -24,8 +25,8 @@ export type ControlRecord =
 export interface WorkerState {
   begin?: { ns: number; pid: number };
   end?: Extract<WorkerRecord, { kind: 'end' }>;
-  /** Its events as they will be in the trace, but `t` still absolute (made relative at the end). */
-  events: OutputEvent[];
+  /** Its events: from its event file, and from its side file (read below Python). */
+  sources: EventSource[];
   threads: Array<{ thread: number; name: string }>;
   truncated: boolean;
 }
@@ -62,7 +63,8 @@ export function assemble(
     const pid = w.begin?.pid ?? find('pid', worker)?.pid ?? (inChildProcesses(o.model) ? null : harnessPid);
     const joined = find('joined', worker);
     const created = find('created', worker);
-    for (const ns of [w.begin?.ns, w.end?.ns, joined?.t, w.events.at(-1)?.t]) if (ns && ns > lastNs) lastNs = ns;
+    const last = w.sources.map((s) => (s.count ? s.t[s.count - 1] : undefined));
+    for (const ns of [w.begin?.ns, w.end?.ns, joined?.t, ...last]) if (ns && ns > lastNs) lastNs = ns;
     const info: WorkerInfo = {
       worker,
       pid,
@@ -98,14 +100,7 @@ export function assemble(
     return info;
   });
 
-  for (const [worker, w] of workers.entries()) {
-    const pid = workerInfo[worker].pid;
-    for (const e of w.events) {
-      e.t -= t0;
-      e.pid = pid;
-    }
-  }
-  const events = mergeByTime(workers.map((w) => w.events));
+  const events = new RunEvents(workers.flatMap((w) => w.sources), t0, workerInfo.map((w) => w.pid));
   const runEnd = find('runEnd');
   const run: Run = {
     model: o.model,
@@ -113,38 +108,11 @@ export function assemble(
     startMethod: inChildProcesses(o.model) ? (find('startMethod')?.startMethod ?? o.startMethod ?? null) : null,
     wallNs: (runEnd?.t ?? lastNs) - t0,
     workerInfo,
-    events,
+    events: [],
   };
   if (workers.some((w) => w.truncated)) run.truncated = true;
   if (exit.stopReason) run.stopped = exit.stopReason;
-  return { run, ...runContext(control) };
-}
-
-/**
- * One list in global order (time, ties by worker) from per-worker lists that are nearly sorted
- * already (a line written in pieces keeps the time of its first piece): each is sorted if need
- * be, then they are merged — far cheaper than sorting a million events as one.
- */
-export function mergeByTime(lists: OutputEvent[][]): OutputEvent[] {
-  const byTime = (a: OutputEvent, b: OutputEvent) => a.t - b.t || a.worker - b.worker;
-  for (const list of lists) {
-    for (let i = 1; i < list.length; i++) {
-      if (list[i].t < list[i - 1].t) {
-        list.sort(byTime);
-        break;
-      }
-    }
-  }
-  const out: OutputEvent[] = new Array(lists.reduce((n, l) => n + l.length, 0));
-  const at = lists.map(() => 0);
-  for (let k = 0; k < out.length; k++) {
-    let best = -1;
-    for (let w = 0; w < lists.length; w++) {
-      if (at[w] < lists[w].length && (best < 0 || byTime(lists[w][at[w]], lists[best][at[best]]) < 0)) best = w;
-    }
-    out[k] = lists[best][at[best]++];
-  }
-  return out;
+  return { run, events, ...runContext(control) };
 }
 
 /** A process worker that ended without its end record: exit code, or -signal. */

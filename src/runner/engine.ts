@@ -7,6 +7,7 @@ import type { SpawnFn } from './harness';
 import { inspectFile, type FunctionInfo, type Inspection } from './inspect';
 import { requireSupported } from '../python/interpreter';
 import { runModel } from './runModel';
+import type { RunEvents } from './eventStore';
 import { TRACE_SCHEMA, type Model, type OutputEvent, type StartMethod, type Trace } from '../shared/trace';
 
 /** Everything needed to run one target under several models. */
@@ -37,6 +38,16 @@ export interface TraceRequest {
 
 /** Runs the request's models one after another and returns the trace (format v1). */
 export async function runTrace(req: TraceRequest): Promise<Trace> {
+  const { trace, events } = await runTraceEvents(req);
+  trace.runs.forEach((run, i) => (run.events = events[i].toEvents()));
+  return trace;
+}
+
+/**
+ * runTrace, but each run's events stay in the runner's columns (`events[i]` for `trace.runs[i]`,
+ * whose own `events` is empty): a million events never become a million objects unless asked.
+ */
+export async function runTraceEvents(req: TraceRequest): Promise<{ trace: Trace; events: RunEvents[] }> {
   const spawn = req.spawn ?? childProcess.spawn;
   if (!fs.existsSync(req.file) && req.text === undefined) {
     throw new UserError('file', `No such file: ${req.file}`, { file: req.file });
@@ -68,6 +79,7 @@ export async function runTrace(req: TraceRequest): Promise<Trace> {
       python: inspection.python,
       runs: [],
     };
+    const events: RunEvents[] = [];
     for (const model of req.models) {
       if (req.signal?.aborted) break;
       req.onRunStart?.(model);
@@ -92,8 +104,9 @@ export async function runTrace(req: TraceRequest): Promise<Trace> {
       if (result.python) trace.python = result.python;
       trace.target.skippedLines = result.skippedLines;
       trace.runs.push(result.run);
+      events.push(result.events);
     }
-    return trace;
+    return { trace, events };
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }

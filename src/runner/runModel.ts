@@ -4,6 +4,8 @@ import * as path from 'node:path';
 import { UserError } from './errors';
 import { harnessEnv, harnessScript, type SpawnFn } from './harness';
 import { WorkerFileReader } from './workerFile';
+import { EventSource, RunEvents } from './eventStore';
+import type { OutputSink } from './workerLog';
 import { assemble, findRecord, runContext, type ControlRecord, type WorkerState } from './assemble';
 import type { Model, OutputEvent, PythonInfo, Run, StartMethod } from '../shared/trace';
 
@@ -37,7 +39,9 @@ export interface ModelRunOptions {
 }
 
 export interface ModelRunResult {
+  /** The run with its `events` still empty: they are in `events`, in global order. */
   run: Run;
+  events: RunEvents;
   python: PythonInfo | null;
   skippedLines: number[];
 }
@@ -67,7 +71,11 @@ function runInDir(o: ModelRunOptions, dir: string): Promise<ModelRunResult> {
     const file = path.join(dir, `w${i}.trc`);
     return [new WorkerFileReader(file), new WorkerFileReader(`${file}.a`)] as const;
   });
-  const workers: WorkerState[] = readers.map(() => ({ events: [], threads: [], truncated: false }));
+  // Each worker's events: from its event file, and (approximate) from its side file.
+  const workers: WorkerState[] = readers.map((_, worker) => ({ sources: [new EventSource(worker, false), new EventSource(worker, true)], threads: [], truncated: false }));
+  const sinks: OutputSink[][] = workers.map((w) => w.sources.map((source) => source.push.bind(source)));
+  /** Per source: how many of its events went out live already. */
+  const sent = workers.map(() => [0, 0]);
   const control: ControlRecord[] = [];
   let controlOffset = 0;
   let t0: number | null = null;
@@ -91,25 +99,26 @@ function runInDir(o: ModelRunOptions, dir: string): Promise<ModelRunResult> {
 
   const poll = () => {
     readControl();
-    const fresh: OutputEvent[] = [];
-    readers.forEach(([reader, side], worker) => {
+    readers.forEach((pair, worker) => {
       const state = workers[worker];
-      // the trace's own object for each line, made as it is parsed (t absolute until assemble)
-      const sink = (side: boolean) => (ns: number, stream: 1 | 2, line: number | null, text: string, thread: number, below: boolean) => {
-        const event: OutputEvent = { t: ns, worker, pid: state.begin?.pid ?? null, stream: stream === 2 ? 'stderr' : 'stdout', text, line };
-        if (thread) event.thread = thread;
-        if (side || below) event.approximate = true; // read from the pipe, or written with os.write
-        state.events.push(event);
-        if (t0 !== null && o.onEvents) fresh.push({ ...event, t: ns - t0 });
-      };
-      for (const r of [...reader.poll(sink(false)), ...side.poll(sink(true))]) {
-        if (r.kind === 'begin') state.begin = r;
-        else if (r.kind === 'end') state.end = r;
-        else if (r.kind === 'thread') state.threads.push({ thread: r.thread, name: r.name });
-        else if (r.kind === 'truncated') state.truncated = true;
-      }
+      pair.forEach((reader, which) => {
+        for (const r of reader.poll(sinks[worker][which])) {
+          if (r.kind === 'begin') state.begin = r;
+          else if (r.kind === 'end') state.end = r;
+          else if (r.kind === 'thread') state.threads.push({ thread: r.thread, name: r.name });
+          else if (r.kind === 'truncated') state.truncated = true;
+        }
+      });
     });
-    if (fresh.length && o.onEvents) o.onEvents(fresh);
+    if (t0 === null || !o.onEvents) return;
+    const fresh: OutputEvent[] = [];
+    workers.forEach((state, worker) => {
+      state.sources.forEach((source, which) => {
+        for (let i = sent[worker][which]; i < source.count; i++) fresh.push(source.event(i, t0!, state.begin?.pid ?? null));
+        sent[worker][which] = source.count;
+      });
+    });
+    if (fresh.length) o.onEvents(fresh);
   };
 
   return new Promise<ModelRunResult>((resolve, reject) => {
@@ -172,6 +181,7 @@ function runInDir(o: ModelRunOptions, dir: string): Promise<ModelRunResult> {
       if (unavailable) {
         resolve({
           run: { model: o.model, workers: o.workers, startMethod: null, wallNs: 0, workerInfo: [], events: [], unavailable: unavailable.reason },
+          events: new RunEvents([], 0, []),
           ...runContext(control),
         });
         return;

@@ -32,8 +32,11 @@ export interface Parsed {
   need?: number;
 }
 
-/** Takes output lines as they are parsed (the caller builds its own object: one per line, not two). */
-export type OutputSink = (ns: number, stream: 1 | 2, line: number | null, text: string, thread: number, below: boolean) => void;
+/**
+ * Takes output lines as they are parsed: the text is `buf` from `start` to `end` (UTF-8, line
+ * ending dropped), valid only during the call — the caller copies what it keeps.
+ */
+export type OutputSink = (ns: number, stream: 1 | 2, line: number | null, buf: Buffer, start: number, end: number, thread: number, below: boolean) => void;
 
 /**
  * The whole records at the start of `buf` (stopping at the first one not written yet). With a
@@ -52,7 +55,7 @@ export function parseRecords(buf: Buffer, sink?: OutputSink): Parsed {
     const a = buf.readInt32LE(p + 13);
     const b = buf.readInt32LE(p + 17);
     if (kind === KIND.output && sink) {
-      sink(ns, (b & 3) === 2 ? 2 : 1, a > 0 ? a : null, outputText(buf, p + HEAD, end), b >> 3, (b & 4) !== 0);
+      sink(ns, (b & 3) === 2 ? 2 : 1, a > 0 ? a : null, buf, p + HEAD, textEnd(buf, p + HEAD, end), b >> 3, (b & 4) !== 0);
       p = end;
       continue;
     }
@@ -63,17 +66,17 @@ export function parseRecords(buf: Buffer, sink?: OutputSink): Parsed {
   return { records, consumed: p };
 }
 
-/** An output record's text, without its line ending ("\n", kept by the writer for print(); "\r\n"). */
-function outputText(buf: Buffer, start: number, end: number): string {
-  let textEnd = end > start && buf[end - 1] === 0x0a ? end - 1 : end;
-  if (textEnd > start && buf[textEnd - 1] === 0x0d) textEnd--;
-  return buf.toString('utf8', start, textEnd);
+/** Where an output record's text ends: before its line ending ("\n", kept by the writer for print(); "\r\n"). */
+function textEnd(buf: Buffer, start: number, end: number): number {
+  let e = end > start && buf[end - 1] === 0x0a ? end - 1 : end;
+  if (e > start && buf[e - 1] === 0x0d) e--;
+  return e;
 }
 
 function toRecord(kind: number, ns: number, a: number, b: number, buf: Buffer, start: number, end: number): WorkerRecord | null {
   switch (kind) {
     case KIND.output: {
-      const record: WorkerRecord = { kind: 'output', ns, stream: (b & 3) === 2 ? 2 : 1, line: a > 0 ? a : null, text: outputText(buf, start, end) };
+      const record: WorkerRecord = { kind: 'output', ns, stream: (b & 3) === 2 ? 2 : 1, line: a > 0 ? a : null, text: buf.toString('utf8', start, textEnd(buf, start, end)) };
       if (b >> 3) record.thread = b >> 3;
       if (b & 4) record.below = true;
       return record;

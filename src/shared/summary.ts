@@ -68,7 +68,14 @@ function median(xs: number[]): number | null {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-export function summarizeRun(run: Run, baseline: Run | undefined, gil = true): RunSummary {
+/** How many events a run has and how often consecutive ones change worker. */
+export interface EventCounts {
+  events: number;
+  switches: number;
+}
+
+/** `counts`: when the run's events are kept elsewhere than `run.events` (the CLI's columns). */
+export function summarizeRun(run: Run, baseline: Run | undefined, gil = true, counts?: EventCounts): RunSummary {
   const cpus = run.workerInfo.map((w) => w.cpuNs).filter((c): c is number => c !== null);
   const cpuNs = cpus.length ? cpus.reduce((a, b) => a + b, 0) : null;
   const intervals = run.workerInfo.map((w) => workerInterval(w, run.wallNs)).filter((x): x is [number, number] => x !== null);
@@ -83,8 +90,8 @@ export function summarizeRun(run: Run, baseline: Run | undefined, gil = true): R
     speedup: baseline && baseline !== run && run.wallNs > 0 ? baseline.wallNs / run.wallNs : null,
     overlapNs: covered.overlapNs,
     busyNs: covered.busyNs,
-    switches: switchCount(run),
-    events: run.events.length,
+    switches: counts ? counts.switches : switchCount(run),
+    events: counts ? counts.events : run.events.length,
     startupNs: run.model === 'sequential' ? null : median(startups),
     workNs: median(intervals.map(([a, b]) => b - a)),
     failed: run.workerInfo.filter((w) => w.status !== 'ok').length,
@@ -94,9 +101,9 @@ export function summarizeRun(run: Run, baseline: Run | undefined, gil = true): R
   return summary;
 }
 
-export function summarizeTrace(trace: Trace): RunSummary[] {
+export function summarizeTrace(trace: Trace, counts?: readonly EventCounts[]): RunSummary[] {
   const baseline = trace.runs.find((r) => r.model === 'sequential');
-  return trace.runs.map((r) => summarizeRun(r, baseline, trace.python.gil));
+  return trace.runs.map((r, i) => summarizeRun(r, baseline, trace.python.gil, counts?.[i]));
 }
 
 /** One sentence in plain words about what the figures mean. */

@@ -6,7 +6,11 @@ import type { Trace } from './trace';
 
 const SLICE = 20_000;
 
-export function* traceJsonChunks(trace: Trace): Generator<string> {
+/**
+ * `eventsOf(r)` may give run r's events as JSON chunks (without brackets) from elsewhere than
+ * `run.events` (the runner's columns: see runner/eventsJson).
+ */
+export function* traceJsonChunks(trace: Trace, eventsOf?: (run: number) => Iterable<string | Uint8Array> | undefined): Generator<string | Uint8Array> {
   const { runs, ...head } = trace;
   const top = JSON.stringify(head);
   yield `${top.slice(0, -1)}${top.length > 2 ? ',' : ''}"runs":[`;
@@ -14,6 +18,12 @@ export function* traceJsonChunks(trace: Trace): Generator<string> {
     const { events, ...rest } = runs[r];
     const run = JSON.stringify(rest);
     yield `${r ? ',' : ''}${run.slice(0, -1)}${run.length > 2 ? ',' : ''}"events":[`;
+    const given = eventsOf?.(r);
+    if (given) {
+      yield* given;
+      yield ']}';
+      continue;
+    }
     for (let i = 0; i < events.length; i += SLICE) {
       const part = JSON.stringify(events.slice(i, i + SLICE));
       yield `${i ? ',' : ''}${part.slice(1, -1)}`;

@@ -95,7 +95,7 @@ test('the file reader follows a growing file and a record longer than its buffer
 
 test('with a sink, output lines go to it (same fields) and the other records are returned', () => {
   const seen: Array<[number, number, number | null, string, number, boolean]> = [];
-  const { records: rest, consumed } = parseRecords(records, (ns, stream, line, text, thread, below) => seen.push([ns, stream, line, text, thread, below]));
+  const { records: rest, consumed } = parseRecords(records, (ns, stream, line, buf, start, end, thread, below) => seen.push([ns, stream, line, buf.toString('utf8', start, end), thread, below]));
   assert.equal(consumed, records.length);
   assert.deepEqual(rest.map((r) => r.kind), ['begin', 'end', 'truncated', 'thread']);
   const outputs = parseRecords(records).records.filter((r) => r.kind === 'output') as Array<{ ns: number; stream: number; line: number | null; text: string; thread?: number; below?: true }>;

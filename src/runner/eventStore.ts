@@ -1,0 +1,155 @@
+/**
+ * A run's output events as the runner keeps them: per source (a worker's event file, or its side
+ * file of output read below Python) growable typed columns and one pool of UTF-8 text bytes,
+ * filled straight from the records (no object, no string per event), then put in global order
+ * once. Event objects are made only when someone asks (live batches, `toEvents`); the trace
+ * file is written from the bytes (traceJson's `eventsJson`).
+ */
+import type { OutputEvent } from '../shared/trace';
+
+const STDERR = 2;
+const APPROXIMATE = 4;
+
+/** The events of one source, in the order they were recorded (times absolute, ns). */
+export class EventSource {
+  count = 0;
+  t = new Float64Array(1024);
+  line = new Int32Array(1024);
+  /** 1 stdout | 2 stderr, + APPROXIMATE (read below Python, or written with os.write). */
+  flags = new Uint8Array(1024);
+  thread = new Uint32Array(1024);
+  /** End of each event's text in `pool` (it starts where the previous one ends). */
+  textEnd = new Float64Array(1024);
+  pool = Buffer.allocUnsafe(1 << 16);
+  poolUsed = 0;
+  /** False once an event was earlier than the one before (a line written in pieces keeps its first piece's time). */
+  inOrder = true;
+
+  constructor(readonly worker: number, readonly approximate: boolean) {}
+
+  push(ns: number, stream: 1 | 2, line: number | null, buf: Buffer, start: number, end: number, thread: number, below: boolean): void {
+    const i = this.count;
+    if (i === this.t.length) this.growColumns();
+    const size = end - start;
+    if (this.poolUsed + size > this.pool.length) this.growPool(size);
+    if (size < 48) {
+      const pool = this.pool; // a byte loop beats Buffer.copy's call for short lines
+      for (let k = 0, at = this.poolUsed; k < size; k++) pool[at + k] = buf[start + k];
+    } else {
+      buf.copy(this.pool, this.poolUsed, start, end);
+    }
+    this.poolUsed += size;
+    if (i > 0 && ns < this.t[i - 1]) this.inOrder = false;
+    this.t[i] = ns;
+    this.line[i] = line ?? 0;
+    this.flags[i] = stream | (below || this.approximate ? APPROXIMATE : 0);
+    this.thread[i] = thread;
+    this.textEnd[i] = this.poolUsed;
+    this.count = i + 1;
+  }
+
+  textStart(i: number): number {
+    return i === 0 ? 0 : this.textEnd[i - 1];
+  }
+
+  /** Event `i` as the trace has it (`t` relative to `t0`). */
+  event(i: number, t0: number, pid: number | null): OutputEvent {
+    const flags = this.flags[i];
+    const event: OutputEvent = {
+      t: this.t[i] - t0,
+      worker: this.worker,
+      pid,
+      stream: (flags & 3) === STDERR ? 'stderr' : 'stdout',
+      text: this.pool.toString('utf8', this.textStart(i), this.textEnd[i]),
+      line: this.line[i] || null,
+    };
+    if (this.thread[i]) event.thread = this.thread[i];
+    if (flags & APPROXIMATE) event.approximate = true;
+    return event;
+  }
+
+  /** Its indexes by time (stable): itself unless something came out of order. */
+  order(): Uint32Array {
+    const order = new Uint32Array(this.count);
+    for (let i = 0; i < order.length; i++) order[i] = i;
+    if (!this.inOrder) order.sort((a, b) => this.t[a] - this.t[b] || a - b);
+    return order;
+  }
+
+  private growColumns(): void {
+    const n = this.t.length * 2;
+    const grow = <A extends Float64Array | Int32Array | Uint8Array | Uint32Array>(a: A, make: new (n: number) => A): A => {
+      const b = new make(n);
+      b.set(a);
+      return b;
+    };
+    this.t = grow(this.t, Float64Array);
+    this.line = grow(this.line, Int32Array);
+    this.flags = grow(this.flags, Uint8Array);
+    this.thread = grow(this.thread, Uint32Array);
+    this.textEnd = grow(this.textEnd, Float64Array);
+  }
+
+  private growPool(need: number): void {
+    let size = this.pool.length * 2;
+    while (size < this.poolUsed + need) size *= 2;
+    const pool = Buffer.allocUnsafe(size);
+    this.pool.copy(pool, 0, 0, this.poolUsed);
+    this.pool = pool;
+  }
+}
+
+/** A run's events in global order: by time, ties by worker, then source order. */
+export class RunEvents {
+  /** Event k of the run is sources[source[k]]'s event index[k]. */
+  readonly source: Uint16Array;
+  readonly index: Uint32Array;
+
+  constructor(readonly sources: readonly EventSource[], readonly t0: number, readonly pids: ReadonlyArray<number | null>) {
+    const orders = sources.map((s) => s.order());
+    const n = orders.reduce((sum, o) => sum + o.length, 0);
+    this.source = new Uint16Array(n);
+    this.index = new Uint32Array(n);
+    const at = new Array<number>(sources.length).fill(0);
+    for (let k = 0; k < n; k++) {
+      let best = -1;
+      let bestT = 0;
+      for (let s = 0; s < sources.length; s++) {
+        if (at[s] >= orders[s].length) continue;
+        const t = sources[s].t[orders[s][at[s]]];
+        if (best < 0 || t < bestT || (t === bestT && sources[s].worker < sources[best].worker)) {
+          best = s;
+          bestT = t;
+        }
+      }
+      this.source[k] = best;
+      this.index[k] = orders[best][at[best]++];
+    }
+  }
+
+  get length(): number {
+    return this.index.length;
+  }
+
+  worker(k: number): number {
+    return this.sources[this.source[k]].worker;
+  }
+
+  event(k: number): OutputEvent {
+    const s = this.sources[this.source[k]];
+    return s.event(this.index[k], this.t0, this.pids[s.worker] ?? null);
+  }
+
+  toEvents(): OutputEvent[] {
+    const out = new Array<OutputEvent>(this.length);
+    for (let k = 0; k < out.length; k++) out[k] = this.event(k);
+    return out;
+  }
+
+  /** Consecutive events from different workers. */
+  switches(): number {
+    let n = 0;
+    for (let k = 1; k < this.length; k++) if (this.worker(k) !== this.worker(k - 1)) n++;
+    return n;
+  }
+}

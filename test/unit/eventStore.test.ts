@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { EventSource, RunEvents } from '../../src/runner/eventStore';
+import { eventsJson } from '../../src/runner/eventsJson';
+import { traceJsonChunks } from '../../src/shared/traceJson';
+import type { Trace } from '../../src/shared/trace';
+
+/** A source holding `events` as [t, text] (stdout, line 1), pushed from a larger buffer as the parser does. */
+function source(worker: number, events: Array<[number, string]>, approximate = false): EventSource {
+  const s = new EventSource(worker, approximate);
+  for (const [t, text] of events) {
+    const buf = Buffer.from(`xx${text}\nyy`);
+    s.push(t, 1, 1, buf, 2, 2 + Buffer.byteLength(text), 0, false);
+  }
+  return s;
+}
+
+test('RunEvents: per-worker sources into global order, ties by worker, nothing lost', () => {
+  // worker 1's second line was written in pieces: its time (of the first piece) is earlier than the line before it
+  const sources = [source(0, [[10, 'a'], [20, 'b'], [30, 'c']]), source(1, [[5, 'd'], [25, 'e'], [15, 'f']]), source(2, []), source(3, [[20, 'g']])];
+  const run = new RunEvents(sources, 0, [1, 1, 1, 1]);
+  assert.deepEqual(run.toEvents().map((e) => `${e.worker}@${e.t}:${e.text}`), ['1@5:d', '0@10:a', '1@15:f', '0@20:b', '3@20:g', '1@25:e', '0@30:c']);
+  assert.equal(run.switches(), 6);
+  assert.equal(new RunEvents([], 0, []).length, 0);
+});
+
+test('an EventSource grows past its first columns and text pool, and keeps every text', () => {
+  const long = 'ü'.repeat(40_000); // longer than the first pool, and not ASCII
+  const texts = Array.from({ length: 5000 }, (_, i) => (i === 2500 ? long : `line ${i}`));
+  const run = new RunEvents([source(0, texts.map((text, i) => [i, text]))], 0, [7]);
+  assert.deepEqual(run.toEvents().map((e) => e.text), texts);
+});
+
+test('eventsJson writes exactly what JSON.stringify writes for the same events', () => {
+  const odd = ['', 'plain', 'quote " and \\ backslash', 'tab\there', 'ctl \u0001\u001f', 'déjà vu ✓ 🎉', '\u2028 sep', '<\/script>', 'x'.repeat(3000)];
+  const a = new EventSource(0, false);
+  const b = new EventSource(1, true);
+  odd.forEach((text, i) => {
+    const buf = Buffer.from(text);
+    a.push(1_000_000_000_000 + i * 1000, i % 2 ? 2 : 1, i % 3 ? i : null, buf, 0, buf.length, i % 4, i === 3);
+    b.push(1_000_000_000_500 + i * 1000, 1, 42, buf, 0, buf.length, 0, false);
+  });
+  // more events than one 1 MB chunk holds, so chunks join mid-way
+  for (let i = 0; i < 20_000; i++) a.push(1_000_000_100_000 + i, 1, 3, Buffer.from(`Number: ${i} "${'y'.repeat(i % 90)}"`), 0, 10 + String(i).length + (i % 90), 0, false);
+  for (const pids of [[4242, null], [null, 0]]) {
+    const run = new RunEvents([a, b], 1_000_000_000_000 - 7, pids);
+    const chunks = [...eventsJson(run)];
+    assert.ok(chunks.length > 1, 'several chunks');
+    assert.equal(Buffer.concat(chunks).toString('utf8'), JSON.stringify(run.toEvents()).slice(1, -1));
+  }
+});
+
+test('traceJsonChunks with the events from columns is the same document as JSON.stringify(trace)', () => {
+  const run = new RunEvents([source(0, [[5, 'one'], [9, 'two "2"']]), source(1, [[7, 'three']])], 1, [10, 11]);
+  const trace: Trace = {
+    schema: 'interleave.trace/1',
+    target: { file: '/x/f.py', function: 'f', line: 1 },
+    python: { version: '3.11.7', implementation: 'CPython', executable: '/usr/bin/python3', gil: true, cpuCount: 2, platform: 'linux' },
+    runs: [
+      { model: 'thread', workers: 2, startMethod: null, wallNs: 20, workerInfo: [], events: [] },
+      { model: 'sequential', workers: 2, startMethod: null, wallNs: 20, workerInfo: [], events: [] },
+    ],
+  };
+  const text = Buffer.concat([...traceJsonChunks(trace, (r) => (r === 0 ? eventsJson(run) : undefined))].map((c) => Buffer.from(c))).toString();
+  trace.runs[0].events = run.toEvents();
+  assert.equal(text, JSON.stringify(trace));
+});
