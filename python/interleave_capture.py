@@ -7,13 +7,13 @@ import builtins
 import contextvars
 import io
 import os
+import struct
 import sys
 import threading
 
 import interleave_recorder as _rec
 from interleave_recorder import (HEAD, HEAD_SIZE, HEADER, KIND_OUTPUT, MAGIC, Recorder,  # noqa: F401
-                                 _active, _ended, _get_ident, _now, _pack_head, _recorders,
-                                 _threads, _user_line, _utf8)
+                                 _active, _current, _ended, _now, _pack_head, _user_line, _utf8)
 
 
 class CapturedStream(io.TextIOBase):
@@ -27,7 +27,7 @@ class CapturedStream(io.TextIOBase):
 
     def write(self, s):
         n = self._write(s)  # the original stream rejects what is not str, as it always did
-        rec = _recorders.get(_get_ident()) or _task_recorder.get()
+        rec = _current.recorder or _task_recorder.get()
         if rec is None or rec.generation != _rec._generation:
             return n
         if rec.shared:
@@ -78,7 +78,15 @@ class CapturedStream(io.TextIOBase):
 
 _builtin_print = builtins.print
 _getframe = sys._getframe
-_recorder_of = _recorders.get
+# payload size -> pack_into of a record's head (its kind byte left out) and payload
+_pack_record = {}
+
+
+def _record_packer(size):
+    if len(_pack_record) > 4096:  # lines of ever new lengths: keep the table small
+        _pack_record.clear()
+    pack = _pack_record[size] = struct.Struct("<x" + HEAD.format.lstrip("<") + "%ds" % size).pack_into
+    return pack
 
 
 def _print(*args, sep=None, end=None, file=None, flush=False):
@@ -88,25 +96,27 @@ def _print(*args, sep=None, end=None, file=None, flush=False):
         file = sys.stdout
     if file.__class__ is not CapturedStream or sep is not None or end is not None:
         return _builtin_print(*args, sep=sep, end=end, file=file, flush=flush)
-    rec = _recorder_of(_get_ident())  # cleared in a forked child: never an inherited one
+    rec = _current.recorder  # cleared in a forked child: never an inherited one
     if rec is None:
         rec = _task_recorder.get()
-        if rec is None or rec.generation != _rec._generation:
-            return _builtin_print(*args, file=file, flush=flush)
+        if rec is None or rec.generation != _rec._generation:  # not a worker's: nothing to record
+            return _builtin_print(*args, file=file._original, flush=flush)
     if rec.shared:
         return _builtin_print(*args, file=file, flush=flush)
-    stream = file._stream_id
     n = len(args)
     if n == 1:
         text = args[0]
-        out = (text if text.__class__ is str else str(text)) + "\n"
-    elif n == 2:
-        out = "%s %s\n" % args  # str() of each, as print does
+        if text.__class__ is not str:
+            text = str(text)
+        out = text + "\n"
+        one_line = "\n" not in text
     else:
-        out = " ".join(map(str, args)) + "\n"
+        text = "%s %s" % args if n == 2 else " ".join(map(str, args))  # str() of each, as print does
+        out = text + "\n"
+        one_line = "\n" not in text  # an operator, not a method call: half the cost
     file._write(out)
-    if rec._pending or out.count("\n") != 1:
-        rec._feed(stream, out)  # several lines, or the end of a pending one
+    if rec._pending or not one_line:
+        rec._feed(file._stream_id, out)  # several lines, or the end of a pending one
     else:
         try:
             frame = _getframe(1)
@@ -121,15 +131,15 @@ def _print(*args, sep=None, end=None, file=None, flush=False):
             data = _utf8(out)
         pos = rec._pos
         size = len(data)
-        start = pos + HEAD_SIZE
-        end = start + size
+        end = pos + HEAD_SIZE + size
         if end > rec._cap or rec.count >= rec.max_events:
-            rec._event(_now(), stream, line, out[:-1])
+            rec._event(_now(), file._stream_id, line, out[:-1])
         else:
             rec.count += 1
             mm = rec._mm
-            mm[start:end] = data
-            _pack_head(mm, pos + 1, size, _now(), line, stream)
+            # head and payload in one call (the kind byte skipped), then the kind byte: last
+            pack = _pack_record.get(size) or _record_packer(size)
+            pack(mm, pos, size, _now(), line, file._stream_id, data)
             mm[pos] = KIND_OUTPUT
             rec._pos = end
     if flush:
@@ -166,7 +176,7 @@ def install(below=True):
 
     def init(self, *args, **kwargs):
         original_init(self, *args, **kwargs)
-        recorder = _recorders.get(_get_ident()) or _task_recorder.get()
+        recorder = _current.recorder or _task_recorder.get()
         self._interleave_recorder = recorder
         if recorder is not None:
             # Switched here, on the worker's own thread: from now on its writes take the lock
@@ -177,14 +187,14 @@ def install(below=True):
     def bootstrap_inner(self):
         recorder = getattr(self, "_interleave_recorder", None)
         if recorder is not None:  # a thread the worker started: its output is the worker's
-            _threads[_get_ident()] = recorder.add_thread(self.name)
-            _recorders[_get_ident()] = recorder
+            _current.thread = recorder.add_thread(self.name)
+            _current.recorder = recorder
         try:
             original_bootstrap(self)
         finally:
             if recorder is not None:
-                _recorders.pop(_get_ident(), None)
-                _threads.pop(_get_ident(), None)
+                _current.recorder = None
+                _current.thread = 0
 
     threading.Thread.__init__ = init
     threading.Thread._bootstrap_inner = bootstrap_inner
@@ -247,7 +257,7 @@ def _write(fd, data):
     if fd != 1 and fd != 2:
         return _os_write(fd, data)
     n = _os_write(_real_fds.get(fd, fd), data)
-    rec = _recorders.get(_get_ident()) or _task_recorder.get()
+    rec = _current.recorder or _task_recorder.get()
     if rec is not None and rec.generation == _rec._generation and n > 0:
         # marked approximate (it bypassed sys.stdout/stderr), though its time and line are exact
         rec.feed(fd, memoryview(data)[:n].tobytes().decode("utf-8", "replace"), below=1)
@@ -265,8 +275,8 @@ def attach_task(recorder):
 
 def attach(recorder):
     """The current thread now runs ``recorder``'s worker."""
-    _recorders[_get_ident()] = recorder
+    _current.recorder = recorder
 
 
 def detach():
-    _recorders.pop(_get_ident(), None)
+    _current.recorder = None

@@ -44,12 +44,17 @@ _REGION = 1 << 18  # prepared ahead of the writer at a time (see Recorder._grow)
 _zeros = None
 _now = time.perf_counter_ns
 _pack_head = HEAD.pack_into
-_get_ident = threading.get_ident
 
-# thread ident -> Recorder of the worker running on that thread
-_recorders = {}
-# thread ident -> sub-lane of a thread a worker started (absent: the worker's own thread)
-_threads = {}
+
+
+class _Current(threading.local):
+    """Per thread: whose worker runs on it. A thread-local attribute is the cheapest lookup
+    there is (the hot path does one per line)."""
+    recorder = None  # the Recorder of the worker running on this thread
+    thread = 0  # the sub-lane of a thread a worker started (0: the worker's own thread)
+
+
+_current = _Current()
 # Recorders whose body runs now (begun, not ended), and the last one that ended: output from
 # below Python is attributed to them.
 _active = []
@@ -62,8 +67,9 @@ _generation = 0
 def _after_fork_in_child():
     global _generation
     _generation += 1
-    _recorders.clear()
-    _threads.clear()
+    # the one thread a forked child has: whatever it ran, the recorder is the parent's
+    _current.recorder = None
+    _current.thread = 0
     del _active[:]
     del _ended[:]
 
@@ -193,7 +199,7 @@ class Recorder(object):
         per completed line."""
         if self.shared:  # the worker's own helper threads write too: each has its own lines
             with self._lock:
-                self._feed(stream, s, _threads.get(_get_ident(), 0), below)
+                self._feed(stream, s, _current.thread, below)
         else:
             self._feed(stream, s, 0, below)
 

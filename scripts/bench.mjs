@@ -73,19 +73,20 @@ r = c.Recorder(${JSON.stringify(file)}, "x", ${n + 1})
 for i in range(${n}): r._event(1000000 + i * 100, 1, 6, "Number: %d" % i)
 r.close()`;
   execFileSync(python, ['-c', write]);
-  const t0 = process.hrtime.bigint();
+  const { EventSource, RunEvents } = require(path.join(root, 'out', 'src', 'runner', 'eventStore.js'));
+  let t0 = process.hrtime.bigint();
   const reader = new WorkerFileReader(file);
-  // as the runner does: the trace's own event object made for each line as it is parsed
-  const events = [];
-  reader.poll((t, stream, line, text, thread) => {
-    const event = { t, worker: 0, pid: 4242, stream: stream === 2 ? 'stderr' : 'stdout', text, line };
-    if (thread) event.thread = thread;
-    events.push(event);
-  });
+  // as the runner does: into typed columns and a text pool, then in global order
+  const source = new EventSource(0, false);
+  reader.poll(source.push.bind(source));
   reader.close();
-  const records = events;
-  const ns = Number(process.hrtime.bigint() - t0) / records.length;
-  row(`ingest: worker file → trace events (${records.length.toLocaleString('en')})`, ns, 'ns/event', '—', null);
+  const events = new RunEvents([source], 0, [4242]);
+  const columnsNs = Number(process.hrtime.bigint() - t0) / events.length;
+  t0 = process.hrtime.bigint();
+  const objects = events.toEvents(); // what the extension's panel and stored trace take
+  const objectsNs = Number(process.hrtime.bigint() - t0) / objects.length;
+  row(`ingest: worker file → columns in order (${events.length.toLocaleString('en')})`, columnsNs, 'ns/event', '—', null);
+  row(`ingest: columns → trace event objects`, objectsNs, 'ns/event', '—', null);
 }
 
 // 4. Trace file (format v1) for N events: write and read back.
@@ -105,9 +106,19 @@ if (want('file')) {
   const trace = syntheticTrace(n);
   const file = path.join(tmp, 'trace.json');
   const { traceJsonChunks } = require(path.join(root, 'out', 'src', 'shared', 'traceJson.js'));
+  const { EventSource, RunEvents } = require(path.join(root, 'out', 'src', 'runner', 'eventStore.js'));
+  const { eventsJson } = require(path.join(root, 'out', 'src', 'runner', 'eventsJson.js'));
+  // the events as the runner holds them (columns + UTF-8 pool per worker), written as the CLI writes them
+  const sources = [new EventSource(0, false), new EventSource(1, false)];
+  for (const e of trace.runs[0].events) {
+    const text = Buffer.from(e.text);
+    sources[e.worker].push(e.t, 1, e.line, text, 0, text.length, 0, false);
+  }
+  const columns = new RunEvents(sources, 0, [4242, 4242]);
+  trace.runs[0].events = [];
   let t0 = process.hrtime.bigint();
-  const fd = fs.openSync(file, 'w'); // as the CLI writes it: a slice of events at a time
-  for (const chunk of traceJsonChunks(trace)) fs.writeSync(fd, chunk);
+  const fd = fs.openSync(file, 'w');
+  for (const chunk of traceJsonChunks(trace, () => eventsJson(columns))) fs.writeSync(fd, chunk);
   fs.closeSync(fd);
   const writeMs = Number(process.hrtime.bigint() - t0) / 1e6;
   t0 = process.hrtime.bigint();

@@ -202,10 +202,10 @@ class RecorderTest(TempDir):
         name = []
 
         def helper():
-            capture._threads[threading.get_ident()] = rec.add_thread("helper-x")
+            capture._current.thread = rec.add_thread("helper-x")
             rec.feed(1, "x")
             rec.feed(1, "y\n")
-            name.append(capture._threads.pop(threading.get_ident()))
+            name.append(capture._current.thread)
         thread = threading.Thread(target=helper)
         thread.start()
         thread.join()
