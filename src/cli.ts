@@ -94,7 +94,7 @@ export async function main(argv: string[]): Promise<number> {
     });
     // The events stay columns (a million objects cost seconds): the trace file is written from
     // them, and only the HTML report, which embeds the trace, makes the objects.
-    if (opts.json) writeTraceFile(opts.json, trace, events);
+    if (opts.json) await writeTraceFile(opts.json, trace, events);
     if (opts.html) fs.writeFileSync(opts.html, reportHtml({ ...trace, runs: trace.runs.map((r, i) => ({ ...r, events: events[i].toEvents() })) }));
     const summaries = summarizeTrace(trace, events.map((e) => ({ events: e.length, switches: e.switches() })));
     summaries.forEach((s, i) => {
@@ -123,15 +123,24 @@ if (require.main === module) {
   main(process.argv.slice(2)).then((code) => (process.exitCode = code));
 }
 
-/** The trace as JSON, written a chunk at a time; each run's events straight from its columns. */
-function writeTraceFile(file: string, trace: Trace, events: RunEvents[]): void {
-  const fd = fs.openSync(file, 'w');
+/**
+ * The trace as JSON, written a chunk at a time, each run's events straight from its columns;
+ * the disk writes one chunk while the next is encoded.
+ */
+async function writeTraceFile(file: string, trace: Trace, events: RunEvents[]): Promise<void> {
+  const out = await fs.promises.open(file, 'w');
   try {
+    let writing: Promise<unknown> = Promise.resolve();
     for (const chunk of traceJsonChunks(trace, (r) => eventsJson(events[r]))) {
-      if (typeof chunk === 'string') fs.writeSync(fd, chunk);
-      else fs.writeSync(fd, chunk);
+      await writing;
+      writing = writeAll(out, typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
     }
+    await writing;
   } finally {
-    fs.closeSync(fd);
+    await out.close();
   }
+}
+
+async function writeAll(out: fs.promises.FileHandle, bytes: Uint8Array): Promise<void> {
+  for (let done = 0; done < bytes.length; ) done += (await out.write(bytes, done)).bytesWritten;
 }
