@@ -1,7 +1,7 @@
 import * as childProcess from 'node:child_process';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { inspectText, runTrace, type TraceRequest } from '../runner/engine';
+import { inspectText, runTraceEvents, type TraceRequest } from '../runner/engine';
 import { isUserError, UserError } from '../runner/errors';
 import { functionAt, type FunctionInfo } from '../runner/inspect';
 import { functionContaining } from '../python/functions';
@@ -103,7 +103,7 @@ async function prepareAndRun(ctx: CommandContext, target: RunTarget, editor: vsc
   panel.showRunning(file, { type: 'running', title, models: request.models, workers: request.workers });
   ctx.output.appendLine(`── ${title.replace('Interleave: ', '')} · ${path.basename(file)} · Python ${python.version} (${python.executable}) ──`);
 
-  const trace = await vscode.window.withProgress(
+  const { trace, events } = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title, cancellable: true },
     async (progress, token) => {
       const controller = new AbortController();
@@ -116,7 +116,7 @@ async function prepareAndRun(ctx: CommandContext, target: RunTarget, editor: vsc
       };
       const ticker = setInterval(flush, 50);
       try {
-        return await runTrace({
+        return await runTraceEvents({
           ...request,
           signal: controller.signal,
           onRunStart: (model) => {
@@ -139,8 +139,11 @@ async function prepareAndRun(ctx: CommandContext, target: RunTarget, editor: vsc
     panel.post({ type: 'failed', message: e instanceof Error ? e.message.split('\n')[0] : String(e) });
     throw e;
   });
-  const key = await ctx.store.save(trace);
-  panel.showTrace(trace, key);
+  // The panel and the store take the events as the runner keeps them (columns, JSON bytes);
+  // event objects are made only afterwards, for the trace this command returns.
+  const key = await ctx.store.save(trace, events);
+  panel.showTrace(trace, key, events);
+  trace.runs.forEach((run, i) => (run.events = events[i].toEvents()));
   return trace;
 }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { traceMessage, type HostToWebview, type TimelineState, type WebviewToHost } from '../shared/protocol';
+import type { RunEvents } from '../runner/eventStore';
 import type { Trace } from '../shared/trace';
 import type { TraceStore } from './traceStore';
 
@@ -88,11 +89,12 @@ export class TimelinePanel {
     this.post(message);
   }
 
-  showTrace(trace: Trace, key: string): void {
+  /** `events`: the runs' events when they are in the runner's columns (sent as they are) rather than in `trace`. */
+  showTrace(trace: Trace, key: string, events?: readonly RunEvents[]): void {
     this.trace = trace;
     this.received.push(trace);
     this.panel.title = `Interleave: ${trace.target.function ?? 'selection'}`;
-    this.post(traceMessage(trace, key));
+    this.post(traceMessage(trace, key, events && { columns: events.map((e) => e.toColumns()), counts: events.map((e) => ({ events: e.length, switches: e.switches() })) }));
   }
 
   private onMessage(message: WebviewToHost): void {

@@ -1,4 +1,7 @@
 import * as vscode from 'vscode';
+import type { RunEvents } from '../runner/eventStore';
+import { eventsJson } from '../runner/eventsJson';
+import { traceJsonChunks } from '../shared/traceJson';
 import type { Trace } from '../shared/trace';
 
 const KEEP = 20;
@@ -7,10 +10,12 @@ const KEEP = 20;
 export class TraceStore {
   constructor(private readonly folder: vscode.Uri) {}
 
-  async save(trace: Trace): Promise<string> {
+  /** `events`: the runs' events when they are in the runner's columns rather than in `trace`. */
+  async save(trace: Trace, events?: readonly RunEvents[]): Promise<string> {
     const key = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
     await vscode.workspace.fs.createDirectory(this.folder);
-    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(this.folder, `${key}.json`), Buffer.from(JSON.stringify(trace)));
+    const chunks = [...traceJsonChunks(trace, events && ((r) => eventsJson(events[r])))].map((c) => (typeof c === 'string' ? Buffer.from(c) : c));
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(this.folder, `${key}.json`), Buffer.concat(chunks));
     void this.prune();
     return key;
   }

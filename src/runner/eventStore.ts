@@ -5,10 +5,10 @@
  * once. Event objects are made only when someone asks (live batches, `toEvents`); the trace
  * file is written from the bytes (traceJson's `eventsJson`).
  */
+import { APPROXIMATE, MAX_THREAD, type EventColumns } from '../shared/columns';
 import type { OutputEvent } from '../shared/trace';
 
 const STDERR = 2;
-const APPROXIMATE = 4;
 
 /** The events of one source, in the order they were recorded (times absolute, ns). */
 export class EventSource {
@@ -144,6 +144,52 @@ export class RunEvents {
     const out = new Array<OutputEvent>(this.length);
     for (let k = 0; k < out.length; k++) out[k] = this.event(k);
     return out;
+  }
+
+  /**
+   * The columns the webview takes, straight from these (no event objects): the texts' bytes
+   * gathered in order and decoded once when they are all ASCII, else one text at a time.
+   */
+  toColumns(): EventColumns {
+    const n = this.length;
+    const cols: EventColumns = { t: new Float64Array(n), worker: new Uint16Array(n), line: new Int32Array(n), stream: new Uint8Array(n), thread: new Uint8Array(n), textEnd: new Uint32Array(n), text: '' };
+    let bytes = 0;
+    for (const s of this.sources) bytes += s.poolUsed;
+    const all = Buffer.allocUnsafe(bytes);
+    let at = 0;
+    let ascii = true;
+    for (let k = 0; k < n; k++) {
+      const s = this.sources[this.source[k]];
+      const i = this.index[k];
+      cols.t[k] = s.t[i] - this.t0;
+      cols.worker[k] = s.worker;
+      cols.line[k] = s.line[i];
+      cols.stream[k] = s.flags[i];
+      cols.thread[k] = Math.min(s.thread[i], MAX_THREAD);
+      const pool = s.pool;
+      for (let p = s.textStart(i), end = s.textEnd[i]; p < end; p++) {
+        const b = pool[p];
+        if (b > 0x7f) ascii = false;
+        all[at++] = b;
+      }
+      cols.textEnd[k] = at;
+    }
+    if (ascii) {
+      cols.text = all.toString('latin1', 0, at);
+      return cols;
+    }
+    // UTF-16 offsets differ from byte offsets: decode each text on its own (as event() does)
+    const texts = new Array<string>(n);
+    let end = 0;
+    for (let k = 0, from = 0; k < n; k++) {
+      const to = cols.textEnd[k];
+      texts[k] = all.toString('utf8', from, to);
+      from = to;
+      end += texts[k].length;
+      cols.textEnd[k] = end;
+    }
+    cols.text = texts.join('');
+    return cols;
   }
 
   /** Consecutive events from different workers. */

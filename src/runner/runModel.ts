@@ -33,7 +33,11 @@ export interface ModelRunOptions {
    * a flood of prints then never waits on our event loop to drain a 64 KiB pipe.
    */
   stdout?: number | 'ignore';
-  /** Events as they are recorded (unsorted across workers; times relative to the run's start). */
+  /**
+   * Events as they are recorded (unsorted across workers; times relative to the run's start): a
+   * preview of at most LIVE_PER_POLL a poll — a flood does not become a million objects; the
+   * finished run has every event.
+   */
   onEvents?: (events: OutputEvent[]) => void;
   pollMs?: number;
 }
@@ -45,6 +49,8 @@ export interface ModelRunResult {
   python: PythonInfo | null;
   skippedLines: number[];
 }
+
+export const LIVE_PER_POLL = 5000;
 
 /** Life of the harness process: starting → running → finished | failed | stopped. */
 type HarnessState = 'starting' | 'running' | 'finished' | 'failed' | 'stopped';
@@ -112,10 +118,13 @@ function runInDir(o: ModelRunOptions, dir: string): Promise<ModelRunResult> {
     });
     if (t0 === null || !o.onEvents) return;
     const fresh: OutputEvent[] = [];
+    const share = Math.ceil(LIVE_PER_POLL / workers.length); // each worker its part of the preview
     workers.forEach((state, worker) => {
+      const before = fresh.length;
       state.sources.forEach((source, which) => {
-        for (let i = sent[worker][which]; i < source.count; i++) fresh.push(source.event(i, t0!, state.begin?.pid ?? null));
-        sent[worker][which] = source.count;
+        const until = Math.min(source.count, sent[worker][which] + Math.max(0, share - (fresh.length - before)));
+        for (let i = sent[worker][which]; i < until; i++) fresh.push(source.event(i, t0!, state.begin?.pid ?? null));
+        sent[worker][which] = source.count; // beyond the preview's share: only in the finished run
       });
     });
     if (fresh.length) o.onEvents(fresh);

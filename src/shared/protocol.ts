@@ -3,7 +3,7 @@
  * The webview sends `ready` first; the host answers with what it has.
  */
 import { runMeta, toColumns, type EventColumns, type RunMeta } from './columns';
-import { summarizeTrace, type RunSummary } from './summary';
+import { summarizeTrace, type EventCounts, type RunSummary } from './summary';
 import type { Model, Trace } from './trace';
 
 /** A trace without its events: they travel as columns beside it. */
@@ -35,13 +35,16 @@ export interface TimelineState {
   zoom?: { k: number; x: number };
 }
 
-/** The message that shows a finished trace (the host's and the standalone report's). */
-export function traceMessage(trace: Trace, key: string): Extract<HostToWebview, { type: 'trace' }> {
+/**
+ * The message that shows a finished trace (the host's and the standalone report's). `given`:
+ * the runs' columns and counts when the events are not in `trace` (the runner's columns).
+ */
+export function traceMessage(trace: Trace, key: string, given?: { columns: EventColumns[]; counts: EventCounts[] }): Extract<HostToWebview, { type: 'trace' }> {
   return {
     type: 'trace',
     key,
-    trace: { ...trace, runs: trace.runs.map(runMeta) },
-    columns: trace.runs.map((r) => toColumns(r.events)),
-    summaries: summarizeTrace(trace),
+    trace: { ...trace, runs: trace.runs.map((r, i) => (given ? { ...runMeta(r), eventCount: given.counts[i].events } : runMeta(r))) },
+    columns: given?.columns ?? trace.runs.map((r) => toColumns(r.events)),
+    summaries: summarizeTrace(trace, given?.counts),
   };
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EventSource, RunEvents } from '../../src/runner/eventStore';
 import { eventsJson } from '../../src/runner/eventsJson';
+import { toColumns } from '../../src/shared/columns';
 import { traceJsonChunks } from '../../src/shared/traceJson';
 import type { Trace } from '../../src/shared/trace';
 
@@ -64,4 +65,18 @@ test('traceJsonChunks with the events from columns is the same document as JSON.
   const text = Buffer.concat([...traceJsonChunks(trace, (r) => (r === 0 ? eventsJson(run) : undefined))].map((c) => Buffer.from(c))).toString();
   trace.runs[0].events = run.toEvents();
   assert.equal(text, JSON.stringify(trace));
+});
+
+test('RunEvents.toColumns gives the columns toColumns makes from the event objects (ASCII or not)', () => {
+  for (const texts of [['a', 'bb', '', 'Number: 3'], ['a', 'déjà', '🎉 x', '', 'plain']]) {
+    const a = new EventSource(0, false);
+    const b = new EventSource(1, true);
+    texts.forEach((text, i) => {
+      const buf = Buffer.from(text);
+      a.push(100 + i * 10, i % 2 ? 2 : 1, i || null, buf, 0, buf.length, i === 2 ? 300 : i, false);
+      b.push(105 + i * 10, 1, 7, buf, 0, buf.length, 0, false);
+    });
+    const run = new RunEvents([a, b], 90, [1, 2]);
+    assert.deepEqual(run.toColumns(), toColumns(run.toEvents()));
+  }
 });
