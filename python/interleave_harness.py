@@ -153,8 +153,11 @@ def run_model(config, control):
         _run_asyncio(target, recorders, control)
     else:
         raise loader.LoadError("model", "unknown model %r" % model)
-    capture.stop_below()  # what is still in the pipes belongs to this run
+    # The run's work is over: its end is now, not after our pipe reader has stopped (≈ 1 ms here,
+    # which would be most of a small run's wall time). What that reader still finds in the pipes
+    # belongs to this run, timed when it was read.
     control.write({"type": "runEnd", "t": _now()})
+    capture.stop_below()
     for recorder in recorders:
         recorder.close()
 
