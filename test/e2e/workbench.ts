@@ -37,8 +37,15 @@ export async function cursorLine(page: Page): Promise<number> {
   return Number((/Ln (\d+)/.exec(text) ?? [])[1] ?? NaN);
 }
 
+/**
+ * The text editor's cursor is on `line`: the status bar says so, or — when the focus stayed in
+ * the webview that was clicked (the status bar then shows no editor items) — the editor's
+ * gutter marks that line as the cursor's.
+ */
 export async function waitForCursorLine(page: Page, line: number): Promise<void> {
-  await page.locator('.statusbar-item[id="status.editor.selection"]', { hasText: new RegExp(`Ln ${line},`) }).waitFor({ timeout: 20_000 });
+  const status = page.locator('.statusbar-item[id="status.editor.selection"]', { hasText: new RegExp(`Ln ${line},`) });
+  const gutter = page.locator('.monaco-editor .margin .line-numbers.active-line-number', { hasText: new RegExp(`^\\s*${line}\\s*$`) });
+  await status.or(gutter).first().waitFor({ timeout: 20_000 });
 }
 
 /** The timeline webview's document (iframe .webview → #active-frame). */
