@@ -89,6 +89,21 @@ def _record_packer(size):
     return pack
 
 
+def _line_of(rec, frame):
+    """The line of the user's file that ``frame`` (the caller of print) is at, remembered for
+    its instruction offset when the frame is the user's."""
+    if frame is None:
+        return 0
+    code = frame.f_code
+    if code.co_filename != rec.user_file:
+        return _user_line(frame, rec.user_file)
+    if code is not rec.line_code:
+        rec.line_code = code
+        rec.lines = {}
+    line = rec.lines[frame.f_lasti] = frame.f_lineno
+    return line
+
+
 def _print(*args, sep=None, end=None, file=None, flush=False):
     """print(), recorded in one step: one Python call per line instead of one per write()
     (text, separators, "\\n"). Anything unusual takes the builtin print through the streams."""
@@ -120,9 +135,14 @@ def _print(*args, sep=None, end=None, file=None, flush=False):
     else:
         try:
             frame = _getframe(1)
-            line = frame.f_lineno if frame.f_code.co_filename == rec.user_file else _user_line(frame, rec.user_file)
         except ValueError:  # called from C with no Python frame above
-            line = 0
+            frame = None
+        # The caller's line: f_lineno decodes the code's line table each time; the line of an
+        # instruction offset never changes, so the last code printed from keeps a table of them.
+        if frame is not None and frame.f_code is rec.line_code:
+            line = rec.lines.get(frame.f_lasti) or _line_of(rec, frame)
+        else:
+            line = _line_of(rec, frame)
         # Recorder._event and _record, inlined: this is the cost of every traced line. The
         # payload keeps the line's "\n" (the reader drops it): one string less to make.
         try:

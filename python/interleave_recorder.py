@@ -100,7 +100,8 @@ class Recorder(object):
 
     # slots: the hot path reads and writes several of these per line
     __slots__ = ("path", "user_file", "max_events", "generation", "count", "truncated", "_fd", "_mm",
-                 "_pos", "_cap", "_size", "_pending", "_lock", "shared", "threads", "_side")
+                 "_pos", "_cap", "_size", "_pending", "_lock", "shared", "threads", "_side",
+                 "line_code", "lines")
 
     def __init__(self, path, user_file, max_events):
         self.path = path
@@ -125,6 +126,9 @@ class Recorder(object):
         self.shared = False  # set once a thread the worker started writes through it
         self.threads = 0  # threads the worker started: their output goes to sub-lanes 1, 2, …
         self._side = None  # output from below Python, recorded by the pipe reader only
+        # the code object print() was last called from (the user's) and its lines by offset
+        self.line_code = None
+        self.lines = {}
 
     def _grow(self, end):
         """Before writing past ``_cap``: map more if needed, and write zeros over the next region

@@ -333,6 +333,23 @@ class HarnessCommandTest(TempDir):
         self.assertIn("runStart", types)
         self.assertEqual(types[-1], "runEnd")
 
+    def test_each_line_is_its_print_call_s_line_across_functions(self):
+        # the caller's line is remembered per instruction offset of the last code printed from:
+        # alternating functions and several print() calls in one must still get their own lines
+        path = self.write("lines.py", """\
+            def helper(i):
+                print("helper", i)
+
+            def p():
+                for i in range(3):
+                    print("a", i)
+                    helper(i)
+                    print("b", i); print("c")
+            """)
+        self.run_harness(path, "p", "sequential", 1)
+        records = [r for r in read_records(os.path.join(self.dir, "w0.trc")) if r[0] == "O"]
+        self.assertEqual([(r[4].split()[0], r[3]) for r in records], [("a", "6"), ("helper", "2"), ("b", "8"), ("c", "8")] * 3)
+
 
 if __name__ == "__main__":
     unittest.main()
