@@ -7,13 +7,13 @@ import builtins
 import contextvars
 import io
 import os
-import struct
 import sys
 import threading
 
 import interleave_recorder as _rec
 from interleave_recorder import (HEAD, HEAD_SIZE, HEADER, KIND_OUTPUT, MAGIC, Recorder,  # noqa: F401
-                                 _active, _current, _ended, _now, _pack_head, _user_line, _utf8)
+                                 _active, _current, _ended, _line_of, _now, _pack_head, _pack_record,
+                                 _record_packer, _user_line, _utf8)
 
 
 class CapturedStream(io.TextIOBase):
@@ -78,30 +78,6 @@ class CapturedStream(io.TextIOBase):
 
 _builtin_print = builtins.print
 _getframe = sys._getframe
-# payload size -> pack_into of a record's head (its kind byte left out) and payload
-_pack_record = {}
-
-
-def _record_packer(size):
-    if len(_pack_record) > 4096:  # lines of ever new lengths: keep the table small
-        _pack_record.clear()
-    pack = _pack_record[size] = struct.Struct("<x" + HEAD.format.lstrip("<") + "%ds" % size).pack_into
-    return pack
-
-
-def _line_of(rec, frame):
-    """The line of the user's file that ``frame`` (the caller of print) is at, remembered for
-    its instruction offset when the frame is the user's."""
-    if frame is None:
-        return 0
-    code = frame.f_code
-    if code.co_filename != rec.user_file:
-        return _user_line(frame, rec.user_file)
-    if code is not rec.line_code:
-        rec.line_code = code
-        rec.lines = {}
-    line = rec.lines[frame.f_lasti] = frame.f_lineno
-    return line
 
 
 def _print(*args, sep=None, end=None, file=None, flush=False):

@@ -46,7 +46,6 @@ _now = time.perf_counter_ns
 _pack_head = HEAD.pack_into
 
 
-
 class _Current(threading.local):
     """Per thread: whose worker runs on it. A thread-local attribute is the cheapest lookup
     there is (the hot path does one per line)."""
@@ -93,6 +92,32 @@ def _user_line(frame, user_file):
             return frame.f_lineno
         frame = frame.f_back
     return 0
+
+
+# payload size -> pack_into of a record's head (its kind byte left out) and payload
+_pack_record = {}
+
+
+def _record_packer(size):
+    if len(_pack_record) > 4096:  # lines of ever new lengths: keep the table small
+        _pack_record.clear()
+    pack = _pack_record[size] = struct.Struct("<x" + HEAD.format.lstrip("<") + "%ds" % size).pack_into
+    return pack
+
+
+def _line_of(rec, frame):
+    """The line of the user's file that ``frame`` (the caller of print) is at, remembered for
+    its instruction offset when the frame is the user's."""
+    if frame is None:
+        return 0
+    code = frame.f_code
+    if code.co_filename != rec.user_file:
+        return _user_line(frame, rec.user_file)
+    if code is not rec.line_code:
+        rec.line_code = code
+        rec.lines = {}
+    line = rec.lines[frame.f_lasti] = frame.f_lineno
+    return line
 
 
 class Recorder(object):
