@@ -6,9 +6,10 @@ Standard library only, Python 3.9+. Started by the runner, once per model:
     python interleave_harness.py run CONFIG.json
 
 ``run`` writes worker events to memory-mapped files (see interleave_capture) and run-level
-records to ``control.jsonl`` in the config's folder. The user's own output passes through to our
-stdout/stderr unchanged. Exit status 3 means the user's input was at fault (the reason is the
-last control record).
+records to ``control.jsonl`` in the config's folder. With ``"inspect": true`` in the config it
+first inspects the file as ``inspect`` does, into the control file, and runs only when the
+runner's checks will pass. The user's own output passes through to our stdout/stderr unchanged.
+Exit status 3 means the user's input was at fault (the reason is the last control record).
 """
 import json
 import os
@@ -162,14 +163,29 @@ def run_model(config, control):
         recorder.close()
 
 
+def inspect(source, display_file):
+    """The file's top-level functions as Python's parser sees them (no code of the user's runs)."""
+    try:
+        tree = loader.parse(loader.read_source(source), display_file)
+        return {"ok": True, "functions": loader.list_functions(tree), "python": python_info()}
+    except loader.LoadError as e:
+        return {"ok": False, "error": e.to_json(), "python": python_info()}
+
+
+def fit_to_run(inspection, config):
+    """Whether the runner's checks of this inspection will pass (the file parses, the function is
+    there and has its arguments, the Python is new enough): else nothing of the user's runs."""
+    if not inspection["ok"] or sys.version_info < (3, 9):
+        return False
+    if config.get("snippet"):
+        return True
+    found = [f for f in inspection["functions"] if f["name"] == config.get("function")]
+    return bool(found) and (not found[0]["required"] or bool((config.get("args") or "").strip()))
+
+
 def main(argv):
     if len(argv) >= 3 and argv[1] == "inspect":
-        try:
-            tree = loader.parse(loader.read_source(argv[2]), argv[3] if len(argv) > 3 else argv[2])
-            result = {"ok": True, "functions": loader.list_functions(tree), "python": python_info()}
-        except loader.LoadError as e:
-            result = {"ok": False, "error": e.to_json(), "python": python_info()}
-        sys.stdout.write(json.dumps(result) + "\n")
+        sys.stdout.write(json.dumps(inspect(argv[2], argv[3] if len(argv) > 3 else argv[2])) + "\n")
         return 0
     if len(argv) != 3 or argv[1] != "run":
         sys.stderr.write("usage: interleave_harness.py inspect SOURCE [FILE] | run CONFIG.json\n")
@@ -177,6 +193,12 @@ def main(argv):
     with open(argv[2], encoding="utf-8") as f:
         config = json.load(f)
     control = Control(config["dir"])
+    if config.get("inspect"):
+        # the runner's first model: inspecting here saves it starting Python once more
+        inspection = inspect(config["source"], config["file"])
+        control.write(dict(type="inspection", **inspection))
+        if not fit_to_run(inspection, config):
+            return 0
     control.write(dict(type="python", **python_info()))
     capture.install()
     try:

@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import type { WorkerRecord } from './workerLog';
 import type { ModelRunOptions, ModelRunResult } from './runModel';
 import { RunEvents, type EventSource } from './eventStore';
+import type { InspectReply } from './inspect';
 import { inChildProcesses, type PythonInfo, type Run, type StartMethod, type WorkerInfo } from '../shared/trace';
 
 /** Run-level records the harness writes to control.jsonl. */
@@ -20,6 +21,7 @@ export type ControlRecord =
   | { type: 'joined'; worker: number; t: number; exitCode?: number | null; lost?: string; failed?: string }
   | { type: 'runEnd'; t: number }
   | { type: 'unavailable'; reason: string }
+  | ({ type: 'inspection' } & InspectReply)
   | { type: 'badInput'; kind: string; message: string; line: number | null; col: number | null; traceback: string | null };
 
 export interface WorkerState {

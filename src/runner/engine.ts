@@ -4,9 +4,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { UserError } from './errors';
 import type { SpawnFn } from './harness';
-import { inspectFile, type FunctionInfo, type Inspection } from './inspect';
+import { inspectFile, inspectionOf, type FunctionInfo, type Inspection } from './inspect';
 import { requireSupported } from '../python/interpreter';
-import { runModel } from './runModel';
+import { runModel, type ModelRunOptions, type ModelRunResult } from './runModel';
 import type { RunEvents } from './eventStore';
 import { TRACE_SCHEMA, type Model, type OutputEvent, type StartMethod, type Trace } from '../shared/trace';
 
@@ -59,7 +59,40 @@ export async function runTraceEvents(req: TraceRequest): Promise<{ trace: Trace;
       source = path.join(tmp, 'source.py');
       fs.writeFileSync(source, req.text, 'utf8');
     }
-    const inspection = req.inspection ?? (await inspectFile(spawn, req.python, source, req.file));
+    const options = (model: Model, python: string): ModelRunOptions => ({
+      python,
+      file: req.file,
+      source,
+      function: req.snippet ? null : (req.function ?? null),
+      snippet: req.snippet ? { text: req.snippet.text, line: req.snippet.startLine } : undefined,
+      args: req.args,
+      model,
+      workers: req.workers,
+      startMethod: req.startMethod,
+      timeoutMs: req.timeoutSeconds * 1000,
+      maxEvents: req.maxEvents,
+      signal: req.signal,
+      spawn,
+      onOutput: req.onOutput && ((stream, text) => req.onOutput!(model, stream, text)),
+      stdout: req.stdout,
+      onEvents: req.onEvents && ((events) => req.onEvents!(model, events)),
+    });
+    // Without the caller's inspection, the first model's harness inspects the file before it runs
+    // (and runs only if the checks below will pass): one Python start-up less. When it cannot
+    // say (it failed before inspecting), a separate inspection says what is wrong.
+    let first: ModelRunResult | undefined;
+    let inspection = req.inspection;
+    if (!inspection && req.models.length && !req.signal?.aborted) {
+      req.onRunStart?.(req.models[0]);
+      first = await runModel({ ...options(req.models[0], req.python), inspect: true }).catch((e: unknown) => {
+        // the user's input at fault (it ran: the inspection passed); else find out what is wrong below
+        if (e instanceof UserError && e.kind !== 'harness' && e.kind !== 'python') throw e;
+        return undefined;
+      });
+      if (first?.inspection) inspection = inspectionOf(first.inspection, req.file);
+      else first = undefined;
+    }
+    inspection ??= await inspectFile(spawn, req.python, source, req.file);
     requireSupported({ executable: inspection.python.executable, version: inspection.python.version });
     // the real binary, as the inspecting Python reported it: a shim (pyenv) would cost every run its start-up
     const python = inspection.python.executable || req.python;
@@ -80,27 +113,13 @@ export async function runTraceEvents(req: TraceRequest): Promise<{ trace: Trace;
       runs: [],
     };
     const events: RunEvents[] = [];
-    for (const model of req.models) {
-      if (req.signal?.aborted) break;
-      req.onRunStart?.(model);
-      const result = await runModel({
-        python,
-        file: req.file,
-        source,
-        function: req.snippet ? null : target!.name,
-        snippet: req.snippet ? { text: req.snippet.text, line: req.snippet.startLine } : undefined,
-        args: req.args,
-        model,
-        workers: req.workers,
-        startMethod: req.startMethod,
-        timeoutMs: req.timeoutSeconds * 1000,
-        maxEvents: req.maxEvents,
-        signal: req.signal,
-        spawn,
-        onOutput: req.onOutput && ((stream, text) => req.onOutput!(model, stream, text)),
-        stdout: req.stdout,
-        onEvents: req.onEvents && ((events) => req.onEvents!(model, events)),
-      });
+    for (const [i, model] of req.models.entries()) {
+      let result = i === 0 && first && !first.notRun ? first : undefined; // ran (or was cancelled) already
+      if (!result) {
+        if (req.signal?.aborted) break;
+        if (i > 0 || !first) req.onRunStart?.(model);
+        result = await runModel(options(model, python));
+      }
       if (result.python) trace.python = result.python;
       trace.target.skippedLines = result.skippedLines;
       trace.runs.push(result.run);

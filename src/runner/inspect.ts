@@ -21,7 +21,8 @@ export interface Inspection {
   python: PythonInfo;
 }
 
-interface InspectReply {
+/** What the harness answers to `inspect` (also a control record of a run that inspected first). */
+export interface InspectReply {
   ok: boolean;
   functions?: FunctionInfo[];
   python: PythonInfo;
@@ -38,6 +39,11 @@ export async function inspectFile(spawn: SpawnFn, python: string, sourcePath: st
   } catch {
     throw new UserError('harness', `Interleave could not inspect ${displayFile} (exit ${code}): ${stderr.trim() || stdout.trim()}`);
   }
+  return inspectionOf(reply, displayFile);
+}
+
+/** The inspection a reply gives, or the UserError (syntax, encoding) it stands for. */
+export function inspectionOf(reply: InspectReply, displayFile: string): Inspection {
   if (!reply.ok || !reply.functions) {
     const e = reply.error!;
     throw new UserError(e.kind === 'syntax' ? 'syntax' : 'encoding', e.message, { file: displayFile, line: e.line, col: e.col });

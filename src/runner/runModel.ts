@@ -6,6 +6,7 @@ import { harnessEnv, harnessScript, type SpawnFn } from './harness';
 import { WorkerFileReader } from './workerFile';
 import { EventSource, RunEvents } from './eventStore';
 import type { OutputSink } from './workerLog';
+import type { InspectReply } from './inspect';
 import { assemble, findRecord, runContext, type ControlRecord, type WorkerState } from './assemble';
 import type { Model, OutputEvent, PythonInfo, Run, StartMethod } from '../shared/trace';
 
@@ -40,12 +41,21 @@ export interface ModelRunOptions {
    */
   onEvents?: (events: OutputEvent[]) => void;
   pollMs?: number;
+  /**
+   * The harness inspects the file first (one Python start-up instead of two) and runs only when
+   * the runner's checks will pass; the result then has `inspection`, and `notRun` when it stopped.
+   */
+  inspect?: boolean;
 }
 
 export interface ModelRunResult {
   /** The run with its `events` still empty: they are in `events`, in global order. */
   run: Run;
   events: RunEvents;
+  /** With `inspect`: what the harness found, as `inspect` answers. */
+  inspection?: InspectReply;
+  /** With `inspect`: the harness stopped after inspecting (the checks will not pass); `run` is empty. */
+  notRun?: true;
   python: PythonInfo | null;
   skippedLines: number[];
 }
@@ -68,7 +78,7 @@ export async function runModel(options: ModelRunOptions): Promise<ModelRunResult
 function runInDir(o: ModelRunOptions, dir: string): Promise<ModelRunResult> {
   const config = {
     file: o.file, source: o.source, function: o.function, snippet: o.snippet ?? null, args: o.args ?? '',
-    model: o.model, workers: o.workers, startMethod: o.startMethod ?? null, dir, maxEvents: o.maxEvents ?? 1_000_000,
+    model: o.model, workers: o.workers, startMethod: o.startMethod ?? null, dir, maxEvents: o.maxEvents ?? 1_000_000, inspect: o.inspect === true,
   };
   const configPath = path.join(dir, 'config.json');
   fs.writeFileSync(configPath, JSON.stringify(config));
@@ -186,12 +196,17 @@ function runInDir(o: ModelRunOptions, dir: string): Promise<ModelRunResult> {
         reject(new UserError(kind, bad.message, { file: o.file, line: bad.line, col: bad.col, traceback: bad.traceback ?? undefined }));
         return;
       }
+      const inspected = findRecord(control, 'inspection');
+      const { type: _type, ...inspection } = inspected ?? { type: 'inspection' as const };
+      const found = inspected ? { inspection: inspection as InspectReply } : {};
       const unavailable = findRecord(control, 'unavailable');
-      if (unavailable) {
+      if (unavailable || (inspected && t0 === null && stopReason === null && code === 0)) {
         resolve({
-          run: { model: o.model, workers: o.workers, startMethod: null, wallNs: 0, workerInfo: [], events: [], unavailable: unavailable.reason },
+          run: { model: o.model, workers: o.workers, startMethod: null, wallNs: 0, workerInfo: [], events: [], ...(unavailable ? { unavailable: unavailable.reason } : {}) },
           events: new RunEvents([], 0, []),
           ...runContext(control),
+          ...found,
+          ...(unavailable ? {} : { notRun: true as const }),
         });
         return;
       }
@@ -199,7 +214,7 @@ function runInDir(o: ModelRunOptions, dir: string): Promise<ModelRunResult> {
         reject(new UserError('harness', `The ${o.model} run ended before it started (exit ${code ?? signal}).\n${stderrTail.trim()}`));
         return;
       }
-      resolve(assemble(o, control, workers, t0 ?? 0, { code, signal, stopReason }));
+      resolve({ ...assemble(o, control, workers, t0 ?? 0, { code, signal, stopReason }), ...found });
     });
   });
 }
