@@ -64,6 +64,8 @@ export function* eventsJson(events: RunEvents): Generator<Buffer> {
   let out = Buffer.allocUnsafe(CHUNK);
   let at = 0;
   const { sources, source, index, t0, pids } = events;
+  // what stays the same for a source's events: `,"worker":…,"pid":…,"stream":"…","text":`
+  const middle = sources.map((s) => [STDOUT, STDERR].map((stream) => Buffer.concat([WORKER, ascii(String(s.worker)), PID, ascii(JSON.stringify(pids[s.worker] ?? null)), stream])));
   for (let k = 0; k < index.length; k++) {
     const s = sources[source[k]];
     const i = index[k];
@@ -78,12 +80,8 @@ export function* eventsJson(events: RunEvents): Generator<Buffer> {
     if (k > 0) out[at++] = 0x2c;
     at = put(out, at, T);
     at = putInt(out, at, s.t[i] - t0);
-    at = put(out, at, WORKER);
-    at = putInt(out, at, s.worker);
-    at = put(out, at, PID);
-    at = putInt(out, at, pids[s.worker] ?? null);
     const flags = s.flags[i];
-    at = put(out, at, (flags & 3) === 2 ? STDERR : STDOUT);
+    at = put(out, at, middle[source[k]][(flags & 3) === 2 ? 1 : 0]);
     if (plain < 0) {
       at += out.write(json, at, 'utf8');
     } else {
