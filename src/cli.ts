@@ -86,6 +86,7 @@ export async function main(argv: string[]): Promise<number> {
       // The user's output, unchanged, on our stderr (stdout carries the summary): their stdout
       // straight to our fd 2, their stderr through us (we keep its tail for error messages).
       stdout: opts.quiet ? 'ignore' : 2,
+      encodeJson: opts.json !== undefined, // on the core Python leaves idle, not after the run
       onOutput: opts.quiet ? undefined : (_model, _stream, text) => process.stderr.write(text),
     }).catch(async (e: unknown) => {
       if (e instanceof UserError && e.kind !== 'harness') throw e;

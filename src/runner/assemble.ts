@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import type { WorkerRecord } from './workerLog';
 import type { ModelRunOptions, ModelRunResult } from './runModel';
 import { RunEvents, type EventSource } from './eventStore';
+import type { EncodedEvents } from './eventsJson';
 import type { InspectReply } from './inspect';
 import { inChildProcesses, type PythonInfo, type Run, type StartMethod, type WorkerInfo } from '../shared/trace';
 
@@ -29,6 +30,8 @@ export interface WorkerState {
   end?: Extract<WorkerRecord, { kind: 'end' }>;
   /** Its events: from its event file, and from its side file (read below Python). */
   sources: EventSource[];
+  /** The same as JSON, encoded while the run went on (when asked for). */
+  encoded?: Array<EncodedEvents | undefined>;
   threads: Array<{ thread: number; name: string }>;
   truncated: boolean;
 }
@@ -102,7 +105,12 @@ export function assemble(
     return info;
   });
 
-  const events = new RunEvents(workers.flatMap((w) => w.sources), t0, workerInfo.map((w) => w.pid));
+  const events = new RunEvents(
+    workers.flatMap((w) => w.sources),
+    t0,
+    workerInfo.map((w) => w.pid),
+    workers.flatMap((w) => w.sources.map((_, n) => w.encoded?.[n])),
+  );
   const runEnd = find('runEnd');
   const run: Run = {
     model: o.model,

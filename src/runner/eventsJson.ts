@@ -4,6 +4,10 @@
  * Texts that need no escaping (printable ASCII without `"` or `\`) are copied as they are; any
  * other is JSON.stringify'd alone. Helpers take and return the write position: closures over a
  * changing position cost twice as much.
+ *
+ * The runner may encode each source's events while the run goes on (`encodeNew`, on the core
+ * Python leaves idle); the writer then copies whole stretches of them instead of encoding after
+ * the run.
  */
 import type { EventSource, RunEvents } from './eventStore';
 
@@ -59,45 +63,153 @@ function plainSize(s: EventSource, i: number): number {
   return end - start + 2;
 }
 
-/** Chunks of about 1 MB (each a new Buffer: the caller may keep them). */
+/** `,"worker":…,"pid":…,"stream":"…","text":` for stdout [0] and stderr [1]. */
+function middles(worker: number, pid: number | null): Buffer[] {
+  return [STDOUT, STDERR].map((stream) => Buffer.concat([WORKER, ascii(String(worker)), PID, ascii(JSON.stringify(pid)), stream]));
+}
+
+/** Event `i`'s text as JSON, for a text that needs escaping (plainSize < 0). */
+function textJson(s: EventSource, i: number): string {
+  return JSON.stringify(s.pool.toString('utf8', s.textStart(i), s.textEnd[i]));
+}
+
+/** Writes event `i` of `s` and a comma after it (`json`: its text when that needs escaping). */
+function encodeEvent(out: Buffer, at: number, s: EventSource, i: number, t0: number, middle: Buffer[], json: string): number {
+  at = put(out, at, T);
+  at = putInt(out, at, s.t[i] - t0);
+  const flags = s.flags[i];
+  at = put(out, at, middle[(flags & 3) === 2 ? 1 : 0]);
+  if (json) {
+    at += out.write(json, at, 'utf8');
+  } else {
+    const pool = s.pool;
+    out[at++] = QUOTE;
+    for (let p = s.textStart(i), end = s.textEnd[i]; p < end; p++) out[at++] = pool[p];
+    out[at++] = QUOTE;
+  }
+  at = put(out, at, LINE);
+  at = putInt(out, at, s.line[i] || null);
+  if (s.thread[i]) {
+    at = put(out, at, THREAD);
+    at = putInt(out, at, s.thread[i]);
+  }
+  if (flags & 4) at = put(out, at, APPROXIMATE);
+  else out[at++] = 0x7d;
+  out[at++] = 0x2c;
+  return at;
+}
+
+/**
+ * A source's events already encoded (each with its comma), for the `t0` and pid they were
+ * encoded with: in blocks of about 1 MB that are never copied to grow (fresh memory is slow to
+ * touch on these VMs, and a doubling buffer touches it twice); an event never spans two blocks.
+ */
+export class EncodedEvents {
+  count = 0;
+  readonly blocks: Buffer[] = [];
+  /** Event i is in blocks[block[i]], ending at end[i] (it starts where event i - 1 ends, or at 0). */
+  block = new Uint32Array(1024);
+  end = new Uint32Array(1024);
+  private used = 0;
+  private readonly middle: Buffer[];
+
+  constructor(readonly worker: number, readonly t0: number, readonly pid: number | null) {
+    this.middle = middles(worker, pid);
+  }
+
+  start(i: number): number {
+    return i === 0 || this.block[i - 1] !== this.block[i] ? 0 : this.end[i - 1];
+  }
+
+  /** Encodes the source's events it has not yet. */
+  encodeNew(s: EventSource): void {
+    let out = this.blocks.at(-1);
+    for (let i = this.count; i < s.count; i++) {
+      const plain = plainSize(s, i);
+      const json = plain < 0 ? textJson(s, i) : '';
+      const room = EVENT_ROOM + (plain < 0 ? Buffer.byteLength(json) : plain);
+      if (!out || this.used + room > out.length) {
+        out = Buffer.allocUnsafe(Math.max(CHUNK, room));
+        this.blocks.push(out);
+        this.used = 0;
+      }
+      this.used = encodeEvent(out, this.used, s, i, this.t0, this.middle, json);
+      if (i === this.end.length) {
+        for (const key of ['block', 'end'] as const) {
+          const bigger = new Uint32Array(this.end.length * 2);
+          bigger.set(this[key]);
+          this[key] = bigger;
+        }
+      }
+      this.block[i] = this.blocks.length - 1;
+      this.end[i] = this.used;
+    }
+    this.count = s.count;
+  }
+}
+
+/** Stretches of encoded events at least this long go out as they are, shorter ones are copied. */
+const AS_IS = 1 << 14;
+
+/**
+ * Chunks of about 1 MB or whole encoded stretches (each chunk a new Buffer or a view of an
+ * `EncodedEvents`: the caller may keep them while the events live).
+ */
 export function* eventsJson(events: RunEvents): Generator<Buffer> {
-  let out = Buffer.allocUnsafe(CHUNK);
+  const { sources, source, index, t0, pids, encoded } = events;
+  const middle = sources.map((s) => middles(s.worker, pids[s.worker] ?? null));
+  // what was encoded during the run, where it was encoded for these times and pids
+  const ready = sources.map((s, n) => {
+    const e = encoded[n];
+    return e && e.t0 === t0 && e.pid === (pids[s.worker] ?? null) && e.worker === s.worker ? e : undefined;
+  });
+  let out: Buffer = Buffer.allocUnsafe(CHUNK);
   let at = 0;
-  const { sources, source, index, t0, pids } = events;
-  // what stays the same for a source's events: `,"worker":…,"pid":…,"stream":"…","text":`
-  const middle = sources.map((s) => [STDOUT, STDERR].map((stream) => Buffer.concat([WORKER, ascii(String(s.worker)), PID, ascii(JSON.stringify(pids[s.worker] ?? null)), stream])));
-  for (let k = 0; k < index.length; k++) {
-    const s = sources[source[k]];
+  let held: Buffer | undefined; // the last chunk, held back: its final comma goes
+  const emit = function* (chunk: Buffer) {
+    if (held) yield held;
+    held = chunk;
+  };
+  for (let k = 0; k < index.length; ) {
+    const n = source[k];
+    const s = sources[n];
     const i = index[k];
+    const e = ready[n];
+    if (e && i < e.count) {
+      // a stretch of this source's events in their own order, in one block: one copy (or none)
+      let last = k;
+      while (last + 1 < index.length && source[last + 1] === n && index[last + 1] === index[last] + 1 && index[last + 1] < e.count && e.block[index[last + 1]] === e.block[i]) last++;
+      const bytes = e.blocks[e.block[i]].subarray(e.start(i), e.end[index[last]]);
+      if (bytes.length >= AS_IS) {
+        if (at) {
+          yield* emit(out.subarray(0, at));
+          out = Buffer.allocUnsafe(CHUNK);
+          at = 0;
+        }
+        yield* emit(bytes);
+      } else {
+        if (at + bytes.length > out.length) {
+          yield* emit(out.subarray(0, at));
+          out = Buffer.allocUnsafe(CHUNK);
+          at = 0;
+        }
+        bytes.copy(out, at);
+        at += bytes.length;
+      }
+      k = last + 1;
+      continue;
+    }
     const plain = plainSize(s, i);
-    const json = plain < 0 ? JSON.stringify(s.pool.toString('utf8', s.textStart(i), s.textEnd[i])) : '';
+    const json = plain < 0 ? textJson(s, i) : '';
     const room = EVENT_ROOM + (plain < 0 ? Buffer.byteLength(json) : plain);
     if (at + room > out.length) {
-      yield out.subarray(0, at);
+      yield* emit(out.subarray(0, at));
       out = Buffer.allocUnsafe(Math.max(CHUNK, room));
       at = 0;
     }
-    if (k > 0) out[at++] = 0x2c;
-    at = put(out, at, T);
-    at = putInt(out, at, s.t[i] - t0);
-    const flags = s.flags[i];
-    at = put(out, at, middle[source[k]][(flags & 3) === 2 ? 1 : 0]);
-    if (plain < 0) {
-      at += out.write(json, at, 'utf8');
-    } else {
-      const pool = s.pool;
-      out[at++] = QUOTE;
-      for (let p = s.textStart(i), end = s.textEnd[i]; p < end; p++) out[at++] = pool[p];
-      out[at++] = QUOTE;
-    }
-    at = put(out, at, LINE);
-    at = putInt(out, at, s.line[i] || null);
-    if (s.thread[i]) {
-      at = put(out, at, THREAD);
-      at = putInt(out, at, s.thread[i]);
-    }
-    if (flags & 4) at = put(out, at, APPROXIMATE);
-    else out[at++] = 0x7d;
+    at = encodeEvent(out, at, s, i, t0, middle[n], json);
+    k++;
   }
-  if (at) yield out.subarray(0, at);
+  if (at) yield* emit(out.subarray(0, at));
+  if (held) yield held.subarray(0, held.length - 1); // no comma after the last event
 }

@@ -5,6 +5,7 @@ import { UserError } from './errors';
 import { harnessEnv, harnessScript, type SpawnFn } from './harness';
 import { WorkerFileReader } from './workerFile';
 import { EventSource, RunEvents } from './eventStore';
+import { EncodedEvents } from './eventsJson';
 import type { OutputSink } from './workerLog';
 import type { InspectReply } from './inspect';
 import { assemble, findRecord, runContext, type ControlRecord, type WorkerState } from './assemble';
@@ -46,6 +47,8 @@ export interface ModelRunOptions {
    * the runner's checks will pass; the result then has `inspection`, and `notRun` when it stopped.
    */
   inspect?: boolean;
+  /** Encode the events as trace JSON while the run goes on (the CLI's --json: see eventsJson). */
+  encodeJson?: boolean;
 }
 
 export interface ModelRunResult {
@@ -126,6 +129,13 @@ function runInDir(o: ModelRunOptions, dir: string): Promise<ModelRunResult> {
         }
       });
     });
+    if (t0 !== null && o.encodeJson) {
+      workers.forEach((state, worker) => {
+        if (!state.begin) return; // its pid, which every event carries, is not known yet
+        state.encoded ??= state.sources.map(() => new EncodedEvents(worker, t0!, state.begin!.pid));
+        state.sources.forEach((source, n) => state.encoded![n]!.encodeNew(source));
+      });
+    }
     if (t0 === null || !o.onEvents) return;
     const fresh: OutputEvent[] = [];
     const share = Math.ceil(LIVE_PER_POLL / workers.length); // each worker its part of the preview

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EventSource, RunEvents } from '../../src/runner/eventStore';
-import { eventsJson } from '../../src/runner/eventsJson';
+import { EncodedEvents, eventsJson } from '../../src/runner/eventsJson';
 import { toColumns } from '../../src/shared/columns';
 import { traceJsonChunks } from '../../src/shared/traceJson';
 import type { Trace } from '../../src/shared/trace';
@@ -79,4 +79,44 @@ test('RunEvents.toColumns gives the columns toColumns makes from the event objec
     const run = new RunEvents([a, b], 90, [1, 2]);
     assert.deepEqual(run.toColumns(), toColumns(run.toEvents()));
   }
+});
+
+test('events encoded while the run went on give the same JSON, whole, in part, or for another pid', () => {
+  const a = new EventSource(0, false);
+  const b = new EventSource(1, false);
+  const push = (s: EventSource, t: number, text: string) => {
+    const buf = Buffer.from(text);
+    s.push(t, 1, 3, buf, 0, buf.length, 0, false);
+  };
+  // long stretches of one worker (copied as they are), then single events alternating (copied in pieces)
+  // (worker 0's stretch is longer than one 1 MB block of encoded events)
+  for (let i = 0; i < 16000; i++) push(a, 1000 + i, `Number: ${i}`);
+  for (let i = 0; i < 3000; i++) push(b, 20000 + i, `Number: ${i} "quoted" déjà`);
+  for (let i = 0; i < 500; i++) push(i % 2 ? a : b, 30000 + i, `x${i}`);
+  const t0 = 900;
+  const whole = [new EncodedEvents(0, t0, 11), new EncodedEvents(1, t0, 12)];
+  whole[0].encodeNew(a);
+  whole[1].encodeNew(b);
+  assert.ok(whole[0].blocks.length > 1, 'several blocks');
+  const partial = new EncodedEvents(0, t0, 11);
+  const some = new EventSource(0, false); // encoded up to a point, then more events came
+  for (let i = 0; i < a.count; i++) {
+    some.push(a.t[i], 1, 3, a.pool, a.textStart(i), a.textEnd[i], 0, false);
+    if (i === 1234) partial.encodeNew(some);
+  }
+  const cases: Array<[EventSource[], Array<EncodedEvents | undefined>, Array<number | null>]> = [
+    [[a, b], whole, [11, 12]],
+    [[some, b], [partial, undefined], [11, 12]],
+    [[a, b], whole, [99, 12]], // encoded for another pid: not used
+  ];
+  for (const [sources, encoded, pids] of cases) {
+    const run = new RunEvents(sources, t0, pids, encoded);
+    const chunks = [...eventsJson(run)];
+    assert.equal(Buffer.concat(chunks).toString('utf8'), JSON.stringify(run.toEvents()).slice(1, -1));
+  }
+  // and they are what gets written (not encoded again): a changed byte shows
+  whole[0].blocks[whole[0].block[10]][whole[0].start(10) + 6] = 0x39;
+  const changed = Buffer.concat([...eventsJson(new RunEvents([a, b], t0, [11, 12], whole))]).toString('utf8');
+  assert.notEqual(changed, JSON.stringify(new RunEvents([a, b], t0, [11, 12]).toEvents()).slice(1, -1));
+  assert.equal([...eventsJson(new RunEvents([], 0, [], []))].length, 0);
 });
