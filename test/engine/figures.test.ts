@@ -17,16 +17,19 @@ function bestOf(runs: number, args: string[]) {
   return [best(0), best(1), best(2)];
 }
 
-// Ratios of wall times measured by the same CLI runs, so a slow machine slows all models alike.
-test('CPU-bound: processes beat threads (2 cores); threads are no faster than sequential', () => {
+// Judged within each run (its CPU time against its own wall time), not by comparing runs taken
+// seconds apart: this VM's speed changes by up to 1.8× from one minute to the next, and once made
+// a sequential baseline slower than the threads. Wall times across runs only where the margin is wide.
+test('CPU-bound: processes beat threads (2 cores); threads take turns on one CPU, processes use both', () => {
   const [seq, thread, proc] = bestOf(3, ['run', fixture('cpu_bound.py'), '--function', 'crunch']);
-  const threadSpeedup = seq.wallNs / thread.wallNs;
-  const procSpeedup = seq.wallNs / proc.wallNs;
-  console.log(`cpu-bound (best of 3): sequential ${seq.wallNs / 1e6} ms, thread ${thread.wallNs / 1e6} ms (${threadSpeedup.toFixed(2)}×), process ${proc.wallNs / 1e6} ms (${procSpeedup.toFixed(2)}×)`);
+  const busy = (s: typeof seq) => s.cpuNs! / s.busyNs; // CPUs busy on average while any worker ran
+  console.log(`cpu-bound (best of 3): sequential ${seq.wallNs / 1e6} ms, thread ${thread.wallNs / 1e6} ms (${busy(thread).toFixed(2)} CPUs busy), process ${proc.wallNs / 1e6} ms (${busy(proc).toFixed(2)} CPUs busy)`);
   assert.ok(proc.wallNs < thread.wallNs, 'process run faster than thread run');
-  assert.ok(threadSpeedup < 1.2, 'threads no faster than sequential under the GIL');
-  assert.ok(procSpeedup > 1.0, 'processes faster than sequential');
+  assert.ok(busy(thread) < 1.2, 'threads no faster than one after another under the GIL: never much more than one CPU busy');
+  assert.ok(busy(proc) > 1.3, 'processes run on both cores at once');
+  assert.ok(busy(seq) < 1.1, 'the baseline is one CPU');
   assert.match(thread.verdict, /took turns|did not overlap/);
+  assert.match(proc.verdict, /in parallel/);
 });
 
 test('I/O-bound: threads overlap and beat sequential', () => {
