@@ -120,3 +120,24 @@ test('events encoded while the run went on give the same JSON, whole, in part, o
   assert.notEqual(changed, JSON.stringify(new RunEvents([a, b], t0, [11, 12]).toEvents()).slice(1, -1));
   assert.equal([...eventsJson(new RunEvents([], 0, [], []))].length, 0);
 });
+
+test('RunEvents merges like a stable sort by time, worker and source, whatever the stretches', () => {
+  let seed = 7;
+  const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
+  for (let round = 0; round < 50; round++) {
+    const sources = Array.from({ length: 1 + random(5) }, (_, n) => new EventSource(random(3), n % 2 === 1));
+    for (const s of sources) {
+      let t = random(50);
+      for (let i = 0, count = random(40); i < count; i++) {
+        t += random(4) === 0 ? -random(5) : random(random(2) ? 2 : 30); // ties, stretches, and now and then out of order
+        const text = Buffer.from(`${i}`);
+        s.push(t, 1, 1, text, 0, text.length, 0, false);
+      }
+    }
+    const expected = sources
+      .flatMap((s, n) => Array.from(s.order(), (i) => ({ t: s.t[i], worker: s.worker, n, i })))
+      .sort((a, b) => a.t - b.t || a.worker - b.worker || a.n - b.n);
+    const run = new RunEvents(sources, 0, [1, 2, 3]);
+    assert.deepEqual(Array.from(run.index, (i, k) => [run.source[k], i]), expected.map((e) => [e.n, e.i]), `round ${round}`);
+  }
+});
