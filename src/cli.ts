@@ -2,15 +2,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runTraceEvents } from './runner/engine';
-import type { RunEvents } from './runner/eventStore';
-import { eventsJson } from './runner/eventsJson';
+import { TraceFileWriter } from './runner/traceFile';
 import { UserError } from './runner/errors';
 import { findInterpreter, firstExecutable, pathCandidates } from './python/interpreter';
 import { resolvePyenvShim } from './python/pyenv';
 import { reportHtml } from './report/html';
 import { formatNs, formatSpeedup, summarizeTrace } from './shared/summary';
-import { traceJsonChunks } from './shared/traceJson';
-import { ALL_MODELS, MODELS, type Model, type StartMethod, type Trace } from './shared/trace';
+import { ALL_MODELS, MODELS, type Model, type StartMethod } from './shared/trace';
 
 const USAGE = `usage: interleave run FILE --function NAME [--models sequential,thread,process] [--workers 2]
                       (models: sequential, thread, process, thread-pool, process-pool, asyncio, interpreter)
@@ -80,22 +78,32 @@ export async function main(argv: string[]): Promise<number> {
     const found = firstExecutable(candidates);
     const controller = new AbortController();
     process.once('SIGINT', () => controller.abort());
+    // The trace file is written while the runs go on (see runner/traceFile): opened first, so a
+    // path that cannot be written is said before anything runs.
+    let traceFile: TraceFileWriter | undefined;
+    try {
+      traceFile = opts.json === undefined ? undefined : new TraceFileWriter(opts.json);
+    } catch (e) {
+      throw new UserError('file', `cannot write the trace to ${opts.json}: ${(e as Error).message}`);
+    }
     const { trace, events } = await runTraceEvents({
       python: found ? resolvePyenvShim(found.path) : candidates[0], file: opts.file, function: opts.function, args: opts.args, models: opts.models, workers: opts.workers,
       timeoutSeconds: opts.timeout, startMethod: opts.startMethod, maxEvents: opts.maxEvents, signal: controller.signal,
       // The user's output, unchanged, on our stderr (stdout carries the summary): their stdout
       // straight to our fd 2, their stderr through us (we keep its tail for error messages).
       stdout: opts.quiet ? 'ignore' : 2,
-      encodeJson: opts.json !== undefined, // on the core Python leaves idle, not after the run
+      encodeJson: traceFile !== undefined, // on the core Python leaves idle, not after the run
+      traceFile,
       onOutput: opts.quiet ? undefined : (_model, _stream, text) => process.stderr.write(text),
     }).catch(async (e: unknown) => {
+      traceFile?.discard();
       if (e instanceof UserError && e.kind !== 'harness') throw e;
       await findInterpreter(candidates); // throws what is wrong with the interpreter, if anything
       throw e;
     });
     // The events stay columns (a million objects cost seconds): the trace file is written from
     // them, and only the HTML report, which embeds the trace, makes the objects.
-    if (opts.json) await writeTraceFile(opts.json, trace, events);
+    traceFile?.finish(trace, events);
     if (opts.html) fs.writeFileSync(opts.html, reportHtml({ ...trace, runs: trace.runs.map((r, i) => ({ ...r, events: events[i].toEvents() })) }));
     const summaries = summarizeTrace(trace, events.map((e) => ({ events: e.length, switches: e.switches() })));
     summaries.forEach((s, i) => {
@@ -122,26 +130,4 @@ export async function main(argv: string[]): Promise<number> {
 
 if (require.main === module) {
   main(process.argv.slice(2)).then((code) => (process.exitCode = code));
-}
-
-/**
- * The trace as JSON, written a chunk at a time, each run's events straight from its columns;
- * the disk writes one chunk while the next is encoded.
- */
-async function writeTraceFile(file: string, trace: Trace, events: RunEvents[]): Promise<void> {
-  const out = await fs.promises.open(file, 'w');
-  try {
-    let writing: Promise<unknown> = Promise.resolve();
-    for (const chunk of traceJsonChunks(trace, (r) => eventsJson(events[r]))) {
-      await writing;
-      writing = writeAll(out, typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-    }
-    await writing;
-  } finally {
-    await out.close();
-  }
-}
-
-async function writeAll(out: fs.promises.FileHandle, bytes: Uint8Array): Promise<void> {
-  for (let done = 0; done < bytes.length; ) done += (await out.write(bytes, done)).bytesWritten;
 }

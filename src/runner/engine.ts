@@ -8,6 +8,7 @@ import { inspectFile, inspectionOf, type FunctionInfo, type Inspection } from '.
 import { requireSupported } from '../python/interpreter';
 import { runModel, type ModelRunOptions, type ModelRunResult } from './runModel';
 import type { RunEvents } from './eventStore';
+import type { RunStream, TraceFileWriter } from './traceFile';
 import { TRACE_SCHEMA, type Model, type OutputEvent, type StartMethod, type Trace } from '../shared/trace';
 
 /** Everything needed to run one target under several models. */
@@ -34,6 +35,8 @@ export interface TraceRequest {
   stdout?: number | 'ignore';
   /** Encode the events as trace JSON while the runs go on (see ModelRunOptions.encodeJson). */
   encodeJson?: boolean;
+  /** With `encodeJson`: the trace file, written as the runs go on (see traceFile). */
+  traceFile?: TraceFileWriter;
   onRunStart?: (model: Model) => void;
   onEvents?: (model: Model, events: OutputEvent[]) => void;
 }
@@ -84,10 +87,12 @@ export async function runTraceEvents(req: TraceRequest): Promise<{ trace: Trace;
     // (and runs only if the checks below will pass): one Python start-up less. When it cannot
     // say (it failed before inspecting), a separate inspection says what is wrong.
     let first: ModelRunResult | undefined;
+    let firstStream: RunStream | undefined;
     let inspection = req.inspection;
     if (!inspection && req.models.length && !req.signal?.aborted) {
       req.onRunStart?.(req.models[0]);
-      first = await runModel({ ...options(req.models[0], req.python), inspect: true }).catch((e: unknown) => {
+      firstStream = req.traceFile?.beginRun();
+      first = await runModel({ ...options(req.models[0], req.python), inspect: true, stream: firstStream }).catch((e: unknown) => {
         // the user's input at fault (it ran: the inspection passed); else find out what is wrong below
         if (e instanceof UserError && e.kind !== 'harness' && e.kind !== 'python') throw e;
         return undefined;
@@ -118,11 +123,15 @@ export async function runTraceEvents(req: TraceRequest): Promise<{ trace: Trace;
     const events: RunEvents[] = [];
     for (const [i, model] of req.models.entries()) {
       let result = i === 0 && first && !first.notRun ? first : undefined; // ran (or was cancelled) already
+      let stream = result && firstStream;
       if (!result) {
+        if (firstStream && i === 0) req.traceFile?.drop(firstStream);
         if (req.signal?.aborted) break;
         if (i > 0 || !first) req.onRunStart?.(model);
-        result = await runModel(options(model, python));
+        stream = req.traceFile?.beginRun();
+        result = await runModel({ ...options(model, python), stream });
       }
+      stream?.end(result.events);
       if (result.python) trace.python = result.python;
       trace.target.skippedLines = result.skippedLines;
       trace.runs.push(result.run);

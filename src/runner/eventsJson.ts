@@ -152,10 +152,11 @@ export class EncodedEvents {
 const AS_IS = 1 << 14;
 
 /**
- * Chunks of about 1 MB or whole encoded stretches (each chunk a new Buffer or a view of an
- * `EncodedEvents`: the caller may keep them while the events live).
+ * Events `from` on, each but the last with its comma: chunks of about 1 MB or whole encoded
+ * stretches (each chunk a new Buffer or a view of an `EncodedEvents`: the caller may keep them
+ * while the events live).
  */
-export function* eventsJson(events: RunEvents): Generator<Buffer> {
+export function* eventsJson(events: RunEvents, from = 0): Generator<Buffer> {
   const { sources, source, index, t0, pids, encoded } = events;
   const middle = sources.map((s) => middles(s.worker, pids[s.worker] ?? null));
   // what was encoded during the run, where it was encoded for these times and pids
@@ -170,7 +171,7 @@ export function* eventsJson(events: RunEvents): Generator<Buffer> {
     if (held) yield held;
     held = chunk;
   };
-  for (let k = 0; k < index.length; ) {
+  for (let k = from; k < index.length; ) {
     const n = source[k];
     const s = sources[n];
     const i = index[k];

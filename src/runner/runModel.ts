@@ -6,6 +6,7 @@ import { harnessEnv, harnessScript, type SpawnFn } from './harness';
 import { WorkerFileReader } from './workerFile';
 import { EventSource, RunEvents } from './eventStore';
 import { EncodedEvents } from './eventsJson';
+import type { RunStream } from './traceFile';
 import type { OutputSink } from './workerLog';
 import type { InspectReply } from './inspect';
 import { assemble, findRecord, runContext, type ControlRecord, type WorkerState } from './assemble';
@@ -49,6 +50,8 @@ export interface ModelRunOptions {
   inspect?: boolean;
   /** Encode the events as trace JSON while the run goes on (the CLI's --json: see eventsJson). */
   encodeJson?: boolean;
+  /** With `encodeJson`: the trace file, which takes the events that are final after each poll. */
+  stream?: RunStream;
 }
 
 export interface ModelRunResult {
@@ -135,6 +138,7 @@ function runInDir(o: ModelRunOptions, dir: string): Promise<ModelRunResult> {
         state.encoded ??= state.sources.map(() => new EncodedEvents(worker, t0!, state.begin!.pid));
         state.sources.forEach((source, n) => state.encoded![n]!.encodeNew(source));
       });
+      o.stream?.advance(workers);
     }
     if (t0 === null || !o.onEvents) return;
     const fresh: OutputEvent[] = [];

@@ -11,19 +11,17 @@ const SLICE = 20_000;
  * `run.events` (the runner's columns: see runner/eventsJson).
  */
 export function* traceJsonChunks(trace: Trace, eventsOf?: (run: number) => Iterable<string | Uint8Array> | undefined): Generator<string | Uint8Array> {
-  const { runs, ...head } = trace;
-  const top = JSON.stringify(head);
-  yield `${top.slice(0, -1)}${top.length > 2 ? ',' : ''}"runs":[`;
+  const { runs } = trace;
+  yield traceOpening(trace);
   for (let r = 0; r < runs.length; r++) {
-    const { events, ...rest } = runs[r];
-    const run = JSON.stringify(rest);
-    yield `${r ? ',' : ''}${run.slice(0, -1)}${run.length > 2 ? ',' : ''}"events":[`;
+    yield runOpening(trace, r);
     const given = eventsOf?.(r);
     if (given) {
       yield* given;
       yield ']}';
       continue;
     }
+    const { events } = runs[r];
     for (let i = 0; i < events.length; i += SLICE) {
       const part = JSON.stringify(events.slice(i, i + SLICE));
       yield `${i ? ',' : ''}${part.slice(1, -1)}`;
@@ -31,4 +29,18 @@ export function* traceJsonChunks(trace: Trace, eventsOf?: (run: number) => Itera
     yield ']}';
   }
   yield ']}';
+}
+
+/** The document up to its first run: `{…,"runs":[`. */
+export function traceOpening(trace: Trace): string {
+  const { runs: _runs, ...head } = trace;
+  const top = JSON.stringify(head);
+  return `${top.slice(0, -1)}${top.length > 2 ? ',' : ''}"runs":[`;
+}
+
+/** Run r up to its events: `,{…,"events":[` (no comma before the first run). */
+export function runOpening(trace: Trace, r: number): string {
+  const { events: _events, ...rest } = trace.runs[r];
+  const run = JSON.stringify(rest);
+  return `${r ? ',' : ''}${run.slice(0, -1)}${run.length > 2 ? ',' : ''}"events":[`;
 }

@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import type { WorkerState } from '../../src/runner/assemble';
+import { EventSource, RunEvents } from '../../src/runner/eventStore';
+import { EncodedEvents } from '../../src/runner/eventsJson';
+import { TraceFileWriter } from '../../src/runner/traceFile';
+import type { Trace } from '../../src/shared/trace';
+
+const T0 = 1_000_000_000;
+const MS = 1_000_000;
+
+function worker(n: number, pid: number): WorkerState {
+  return { begin: { ns: T0, pid }, sources: [new EventSource(n, false), new EventSource(n, true)], threads: [], truncated: false };
+}
+
+function push(w: WorkerState, which: 0 | 1, t: number, text: string): void {
+  const buf = Buffer.from(text);
+  w.sources[which].push(t, 1, 2, buf, 0, buf.length, 0, false);
+}
+
+/** What the runner does each poll: encode what is new, let the stream take what is final. */
+function poll(workers: WorkerState[], stream: ReturnType<TraceFileWriter['beginRun']>): void {
+  for (const w of workers) {
+    w.encoded ??= w.sources.map(() => new EncodedEvents(w.sources[0].worker, T0, w.begin!.pid));
+    w.sources.forEach((s, n) => w.encoded![n]!.encodeNew(s));
+  }
+  stream.advance(workers);
+}
+
+function runEvents(workers: WorkerState[]): RunEvents {
+  return new RunEvents(workers.flatMap((w) => w.sources), T0, workers.map((w) => w.begin!.pid), workers.flatMap((w) => w.encoded ?? [undefined, undefined]));
+}
+
+function traceOf(runs: RunEvents[]): Trace {
+  return {
+    schema: 'interleave.trace/1',
+    target: { file: '/x/f.py', function: 'f', line: 1 },
+    python: { version: '3.11.7', implementation: 'CPython', executable: '/usr/bin/python3', gil: true, cpuCount: 2, platform: 'linux' },
+    runs: runs.map((_, i) => ({ model: i ? 'process' : 'thread', workers: 2, startMethod: null, wallNs: 5, workerInfo: [], events: [] })),
+  };
+}
+
+/** Two workers taking turns (a stretch each), polled as it goes; `spoil` may add a late line. */
+function simulate(file: string, compactBelow: number, spoil?: (workers: WorkerState[]) => void) {
+  const writer = new TraceFileWriter(file, compactBelow);
+  const all: RunEvents[] = [];
+  for (let r = 0; r < 2; r++) {
+    const stream = writer.beginRun();
+    const workers = [worker(0, 100 + r), worker(1, 200 + r)];
+    let t = T0;
+    for (let slice = 0; slice < 40; slice++) {
+      const w = workers[slice % 2];
+      for (let i = 0; i < 200; i++) push(w, 0, (t += 10_000), `${slice}/${i} "q" é`);
+      t += 10 * MS;
+      if (slice === 30) spoil?.(workers);
+      poll(workers, stream);
+    }
+    workers.forEach((w) => (w.end = { kind: 'end', ns: t, cpuNs: 1, status: { status: 'ok' } }));
+    poll(workers, stream);
+    const events = runEvents(workers);
+    stream.end(events);
+    all.push(events);
+  }
+  const trace = traceOf(all);
+  writer.finish(trace, all);
+  const expected = { ...trace, runs: trace.runs.map((run, i) => ({ ...run, events: all[i].toEvents() })) };
+  return { text: fs.readFileSync(file, 'utf8'), expected };
+}
+
+test('the trace file written while the runs go on is the trace (gaps for the heads, or compact)', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'interleave-tracefile-'));
+  try {
+    const file = path.join(dir, 't.json');
+    // streamed: the heads went into their gaps (whitespace), the events as they became final
+    const streamed = simulate(file, 0);
+    assert.deepEqual(JSON.parse(streamed.text), streamed.expected);
+    assert.ok(/"events":\[ {1000}/.test(streamed.text), 'a gap of spaces after a head');
+    assert.equal(JSON.parse(streamed.text).runs[0].events.length, 8000);
+    // a small trace: written again, without gaps: exactly JSON.stringify's text
+    const compact = simulate(file, 1 << 30);
+    assert.equal(compact.text, JSON.stringify(compact.expected));
+    // a line that comes late (its time before events already written): written again, still right
+    const late = simulate(file, 0, (workers) => push(workers[0], 1, T0 + 5 * MS, 'read below Python, late'));
+    assert.equal(late.text, JSON.stringify(late.expected));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a trace file the runs did not finish is removed', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'interleave-tracefile-'));
+  const file = path.join(dir, 't.json');
+  const writer = new TraceFileWriter(file);
+  writer.beginRun();
+  writer.discard();
+  assert.equal(fs.existsSync(file), false);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
