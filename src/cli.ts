@@ -92,8 +92,7 @@ export async function main(argv: string[]): Promise<number> {
       // The user's output, unchanged, on our stderr (stdout carries the summary): their stdout
       // straight to our fd 2, their stderr through us (we keep its tail for error messages).
       stdout: opts.quiet ? 'ignore' : 2,
-      encodeJson: traceFile !== undefined, // on the core Python leaves idle, not after the run
-      traceFile,
+      traceFile, // encoded and written on the core Python leaves idle, not after the run
       onOutput: opts.quiet ? undefined : (_model, _stream, text) => process.stderr.write(text),
     }).catch(async (e: unknown) => {
       traceFile?.discard();

@@ -33,9 +33,7 @@ export interface TraceRequest {
   onOutput?: (model: Model, stream: 'stdout' | 'stderr', text: string) => void;
   /** Where the user's stdout goes instead of `onOutput` (see ModelRunOptions.stdout). */
   stdout?: number | 'ignore';
-  /** Encode the events as trace JSON while the runs go on (see ModelRunOptions.encodeJson). */
-  encodeJson?: boolean;
-  /** With `encodeJson`: the trace file, written as the runs go on (see traceFile). */
+  /** The trace file, written as the runs go on (see traceFile and ModelRunOptions.stream). */
   traceFile?: TraceFileWriter;
   onRunStart?: (model: Model) => void;
   onEvents?: (model: Model, events: OutputEvent[]) => void;
@@ -80,7 +78,6 @@ export async function runTraceEvents(req: TraceRequest): Promise<{ trace: Trace;
       spawn,
       onOutput: req.onOutput && ((stream, text) => req.onOutput!(model, stream, text)),
       stdout: req.stdout,
-      encodeJson: req.encodeJson,
       onEvents: req.onEvents && ((events) => req.onEvents!(model, events)),
     });
     // Without the caller's inspection, the first model's harness inspects the file before it runs

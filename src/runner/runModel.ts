@@ -48,9 +48,10 @@ export interface ModelRunOptions {
    * the runner's checks will pass; the result then has `inspection`, and `notRun` when it stopped.
    */
   inspect?: boolean;
-  /** Encode the events as trace JSON while the run goes on (the CLI's --json: see eventsJson). */
-  encodeJson?: boolean;
-  /** With `encodeJson`: the trace file, which takes the events that are final after each poll. */
+  /**
+   * The trace file (the CLI's --json): the events are encoded as JSON while the run goes on (see
+   * eventsJson), and the file takes those that are final after each poll.
+   */
   stream?: RunStream;
 }
 
@@ -132,7 +133,7 @@ function runInDir(o: ModelRunOptions, dir: string): Promise<ModelRunResult> {
         }
       });
     });
-    if (t0 !== null && o.encodeJson) {
+    if (t0 !== null && o.stream) {
       workers.forEach((state, worker) => {
         if (!state.begin) return; // its pid, which every event carries, is not known yet
         state.encoded ??= state.sources.map(() => new EncodedEvents(worker, t0!, state.begin!.pid));
