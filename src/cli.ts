@@ -104,7 +104,7 @@ export async function main(argv: string[]): Promise<number> {
     // them, and only the HTML report, which embeds the trace, makes the objects.
     traceFile?.finish(trace, events);
     if (opts.html) fs.writeFileSync(opts.html, reportHtml({ ...trace, runs: trace.runs.map((r, i) => ({ ...r, events: events[i].toEvents() })) }));
-    const summaries = summarizeTrace(trace, events.map((e) => ({ events: e.length, switches: e.switches() })));
+    const summaries = summarizeTrace(trace, events.map((e) => e.counts()));
     summaries.forEach((s, i) => {
       if (trace.runs[i].unavailable) {
         process.stdout.write(`${s.model.padEnd(10)} ${s.verdict}\n`);

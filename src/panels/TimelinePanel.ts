@@ -94,7 +94,7 @@ export class TimelinePanel {
     this.trace = trace;
     this.received.push(trace);
     this.panel.title = `Interleave: ${trace.target.function ?? 'selection'}`;
-    this.post(traceMessage(trace, key, events && { columns: events.map((e) => e.toColumns()), counts: events.map((e) => ({ events: e.length, switches: e.switches() })) }));
+    this.post(traceMessage(trace, key, events && { columns: events.map((e) => e.toColumns()), counts: events.map((e) => e.counts()) }));
   }
 
   private onMessage(message: WebviewToHost): void {

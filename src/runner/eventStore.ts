@@ -6,6 +6,7 @@
  * file is written from the bytes (traceJson's `eventsJson`).
  */
 import { APPROXIMATE, MAX_THREAD, type EventColumns } from '../shared/columns';
+import { switchesIn, type EventCounts } from '../shared/summary';
 import type { OutputEvent } from '../shared/trace';
 import type { EncodedEvents } from './eventsJson';
 
@@ -202,10 +203,8 @@ export class RunEvents {
     return cols;
   }
 
-  /** Consecutive events from different workers. */
-  switches(): number {
-    let n = 0;
-    for (let k = 1; k < this.length; k++) if (this.worker(k) !== this.worker(k - 1)) n++;
-    return n;
+  /** What the run's figures need of its events: how many, and how often the worker changes. */
+  counts(): EventCounts {
+    return { events: this.length, switches: switchesIn(this.length, (k) => this.worker(k)) };
   }
 }

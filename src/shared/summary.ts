@@ -25,8 +25,13 @@ export interface RunSummary {
 
 /** Consecutive events from different workers, in the run's global order. */
 export function switchCount(run: Pick<Run, 'events'>): number {
+  return switchesIn(run.events.length, (i) => run.events[i].worker);
+}
+
+/** The same for `length` events held any way: `workerAt(i)` is event i's worker. */
+export function switchesIn(length: number, workerAt: (i: number) => number): number {
   let switches = 0;
-  for (let i = 1; i < run.events.length; i++) if (run.events[i].worker !== run.events[i - 1].worker) switches++;
+  for (let i = 1; i < length; i++) if (workerAt(i) !== workerAt(i - 1)) switches++;
   return switches;
 }
 

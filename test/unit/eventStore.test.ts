@@ -21,7 +21,7 @@ test('RunEvents: per-worker sources into global order, ties by worker, nothing l
   const sources = [source(0, [[10, 'a'], [20, 'b'], [30, 'c']]), source(1, [[5, 'd'], [25, 'e'], [15, 'f']]), source(2, []), source(3, [[20, 'g']])];
   const run = new RunEvents(sources, 0, [1, 1, 1, 1]);
   assert.deepEqual(run.toEvents().map((e) => `${e.worker}@${e.t}:${e.text}`), ['1@5:d', '0@10:a', '1@15:f', '0@20:b', '3@20:g', '1@25:e', '0@30:c']);
-  assert.equal(run.switches(), 6);
+  assert.deepEqual(run.counts(), { events: 7, switches: 6 });
   assert.equal(new RunEvents([], 0, []).length, 0);
 });
 
