@@ -12,7 +12,7 @@ import threading
 
 import interleave_recorder as _rec
 from interleave_recorder import (HEAD, HEAD_SIZE, HEADER, KIND_OUTPUT, MAGIC, Recorder,  # noqa: F401
-                                 _active, _current, _ended, _line_of, _now, _pack_head, _pack_record,
+                                 _active, _current, _ended, _line_of, _now, _pack_record,
                                  _record_packer, _user_line, _utf8)
 
 

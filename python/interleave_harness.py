@@ -174,8 +174,9 @@ def inspect(source, display_file):
 
 def fit_to_run(inspection, config):
     """Whether the runner's checks of this inspection will pass (the file parses, the function is
-    there and has its arguments, the Python is new enough): else nothing of the user's runs."""
-    if not inspection["ok"] or sys.version_info < (3, 9):
+    there and has its arguments, the Python is as new as the runner's minimum): else nothing of
+    the user's runs."""
+    if not inspection["ok"] or sys.version_info < tuple(config.get("minPython") or ()):
         return False
     if config.get("snippet"):
         return True

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { UserError } from './errors';
+import { MIN_PYTHON } from '../python/interpreter';
 import { harnessEnv, harnessScript, type SpawnFn } from './harness';
 import { WorkerFileReader } from './workerFile';
 import { EventSource, RunEvents } from './eventStore';
@@ -85,7 +86,7 @@ export async function runModel(options: ModelRunOptions): Promise<ModelRunResult
 function runInDir(o: ModelRunOptions, dir: string): Promise<ModelRunResult> {
   const config = {
     file: o.file, source: o.source, function: o.function, snippet: o.snippet ?? null, args: o.args ?? '',
-    model: o.model, workers: o.workers, startMethod: o.startMethod ?? null, dir, maxEvents: o.maxEvents ?? 1_000_000, inspect: o.inspect === true,
+    model: o.model, workers: o.workers, startMethod: o.startMethod ?? null, dir, maxEvents: o.maxEvents ?? 1_000_000, inspect: o.inspect === true, minPython: MIN_PYTHON,
   };
   const configPath = path.join(dir, 'config.json');
   fs.writeFileSync(configPath, JSON.stringify(config));
