@@ -45,9 +45,11 @@ export function requireSupported(found: Interpreter): void {
   }
 }
 
-/** The first of `candidates` that is an executable file (a path, or a name on PATH), with its path; no process is started. */
-export function firstExecutable(candidates: string[]): { candidate: string; path: string } | undefined {
-  const dirs = (process.env.PATH ?? '').split(path.delimiter).filter(Boolean);
+/**
+ * The first of `candidates` that is an executable file (a path, or a name in one of `dirs`: PATH's),
+ * with its path; no process is started.
+ */
+export function firstExecutable(candidates: string[], dirs = pathDirs()): { candidate: string; path: string } | undefined {
   const exts = process.platform === 'win32' ? ['.exe', ''] : [''];
   for (const c of candidates) {
     const paths = c.includes('/') || c.includes('\\') ? [c] : dirs.flatMap((d) => exts.map((e) => path.join(d, c + e)));
@@ -55,6 +57,10 @@ export function firstExecutable(candidates: string[]): { candidate: string; path
     if (found) return { candidate: c, path: found };
   }
   return undefined;
+}
+
+export function pathDirs(env: NodeJS.ProcessEnv = process.env): string[] {
+  return (env.PATH ?? '').split(path.delimiter).filter(Boolean);
 }
 
 export function isExecutableFile(file: string): boolean {

@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isExecutableFile as isExecutable } from './interpreter';
+import { firstExecutable, isExecutableFile as isExecutable, pathDirs } from './interpreter';
 
 /** The binary the pyenv shim at `shim` would run from `cwd`, or `shim` itself when unsure. */
 export function resolvePyenvShim(shim: string, cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): string {
@@ -68,9 +68,5 @@ function isPyenvShim(file: string): boolean {
 
 /** "system": the first `name` on PATH that is not in pyenv's shims directory. */
 function systemBinary(name: string, shimsDir: string, env: NodeJS.ProcessEnv): string | undefined {
-  return (env.PATH ?? '')
-    .split(path.delimiter)
-    .filter((d) => d && path.resolve(d) !== path.resolve(shimsDir))
-    .map((d) => path.join(d, name))
-    .find(isExecutable);
+  return firstExecutable([name], pathDirs(env).filter((d) => path.resolve(d) !== path.resolve(shimsDir)))?.path;
 }
