@@ -22,7 +22,7 @@ function freePort() {
   });
 }
 
-const entry = setupCodeServer();
+const entry = setupCodeServer(); // installs the Debian packages it builds with, once
 console.log('[demo] building and packaging the extension…');
 execFileSync('npm', ['run', 'package', '--silent'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 

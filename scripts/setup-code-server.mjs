@@ -1,10 +1,11 @@
 // Installs real VS Code as code-server 4.100.3 (VS Code 1.100.3, runs on Node 20) into
 // .vscode-test/code-server, following ../shared/notes/real-vscode.md. Idempotent: a marker file
-// makes a rerun instant. Needs (apt) libkrb5-dev ripgrep g++ make python3.
+// makes a rerun instant. Installs the Debian packages it builds with first (scripts/system.mjs).
 import { execSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureSystem } from './system.mjs';
 
 export const VERSION = '4.100.3';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -19,10 +20,14 @@ function sh(cmd, cwd) {
   process.stderr.write(`[setup]   (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
 }
 
+export function codeServerReady() {
+  return fs.existsSync(marker) && fs.existsSync(entry);
+}
+
 export function setupCodeServer() {
-  if (fs.existsSync(marker) && fs.existsSync(entry)) return entry;
-  const rg = ['/usr/bin/rg', '/usr/local/bin/rg'].find((p) => fs.existsSync(p));
-  if (!rg) throw new Error('ripgrep is missing: apt-get install -y ripgrep (see .ci/run)');
+  if (codeServerReady()) return entry;
+  ensureSystem(['codeServer']);
+  const rg = execSync('command -v rg', { encoding: 'utf8' }).trim();
   fs.mkdirSync(toolDir, { recursive: true });
   if (!fs.existsSync(path.join(toolDir, 'package.json'))) fs.writeFileSync(path.join(toolDir, 'package.json'), '{ "private": true }\n');
   sh(`npm install --no-save --ignore-scripts --loglevel=error code-server@${VERSION}`, toolDir);

@@ -1,51 +1,100 @@
-// Runs every test tier and ends with one line CI can read: "N passed, N failed".
-//   unit + engine + webview (node:test)  ·  harness (python unittest)  ·  e2e in real VS Code (node:test)
-// Set INTERLEAVE_SKIP_E2E=1 to leave out the code-server tier (it is never skipped in CI).
-import { spawnSync } from 'node:child_process';
+// Runs the test tiers and ends with one line CI can read: "N passed, N failed".
+//   node scripts/test-all.mjs              every tier (npm test)
+//   node scripts/test-all.mjs unit engine  just those (npm run test:unit, test:engine, …)
+// Each run does its own set-up first, so every tier works from a fresh clone: the Debian
+// packages its tier needs (scripts/system.mjs), type checks, the bundles, the compiled tests, and
+// for e2e code-server. Set INTERLEAVE_SKIP_E2E=1 to leave out the code-server tier of a full run
+// (it is never skipped in CI).
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureSystem } from './system.mjs';
+import { codeServerReady, setupCodeServer } from './setup-code-server.mjs';
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-let passed = 0;
-let failed = 0;
-const table = [];
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-function nodeTests(name, dirs) {
-  const tap = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'interleave-tap-')), 'out.tap');
+/** The tiers in the order a full run takes them: what each needs and how it runs. */
+const TIERS = {
+  unit: { title: 'unit', system: [], run: () => nodeTests(['out/test/unit/']) },
+  harness: { title: 'harness (python unittest)', system: [], run: pythonTests },
+  engine: { title: 'engine (real Python)', system: [], run: () => nodeTests(['out/test/engine/']) },
+  webview: { title: 'webview (Chromium)', system: ['webview'], run: () => nodeTests(['out/test/webview/']) },
+  e2e: { title: 'e2e (code-server)', system: ['e2e'], run: () => nodeTests(['out/test/e2e/']) },
+};
+
+function chosenTiers() {
+  const asked = process.argv.slice(2);
+  for (const name of asked) {
+    if (!TIERS[name]) {
+      console.error(`unknown tier "${name}": one of ${Object.keys(TIERS).join(', ')}`);
+      process.exit(2);
+    }
+  }
+  if (asked.length) return asked;
+  const skipE2e = process.env.INTERLEAVE_SKIP_E2E === '1' && !process.env.CI;
+  return Object.keys(TIERS).filter((t) => !(t === 'e2e' && skipE2e));
+}
+
+function step(name, cmd, args) {
   const started = Date.now();
+  process.stderr.write(`[prepare] ${name}…`);
+  const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0) {
+    process.stderr.write(` failed\n${r.stdout}${r.stderr}`);
+    console.log('\n0 passed, 1 failed');
+    process.exit(1);
+  }
+  process.stderr.write(` ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+}
+
+function prepare(tiers) {
+  const closing = '\n0 passed, 1 failed';
+  const needsCodeServer = tiers.includes('e2e') && !codeServerReady();
+  ensureSystem([...tiers.flatMap((t) => TIERS[t].system), ...(needsCodeServer ? ['codeServer'] : [])], { closing });
+  if (tiers.some((t) => t !== 'harness')) {
+    step('type checks', 'npm', ['run', 'typecheck', '--silent']);
+    step('bundles', 'npm', ['run', 'build', '--silent']);
+    step('tests compiled', 'npm', ['run', 'compile-tests', '--silent']);
+  }
+  if (needsCodeServer) setupCodeServer();
+}
+
+function nodeTests(dirs) {
+  const tap = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'interleave-tap-')), 'out.tap');
   const r = spawnSync(process.execPath, ['--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...dirs], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
   const text = fs.existsSync(tap) ? fs.readFileSync(tap, 'utf8') : '';
   const count = (key) => Number((new RegExp(`^# ${key} (\\d+)$`, 'm').exec(text) ?? [])[1] ?? 0);
-  let p = count('pass');
-  let f = count('fail') + count('cancelled');
-  if (r.status !== 0 && f === 0) f = 1; // the runner itself failed
-  record(name, p, f, started);
+  const passed = count('pass');
+  let failed = count('fail') + count('cancelled');
+  if (r.status !== 0 && failed === 0) failed = 1; // the runner itself failed
+  return [passed, failed];
 }
 
 function pythonTests() {
-  const started = Date.now();
   const r = spawnSync(process.env.INTERLEAVE_TEST_PYTHON ?? 'python3', ['-m', 'unittest', 'discover', '-s', 'test/python', '-v'], { cwd: root, encoding: 'utf8' });
   process.stdout.write(r.stderr ?? '');
   const ran = Number((/^Ran (\d+) tests?/m.exec(r.stderr ?? '') ?? [])[1] ?? 0);
   const m = /^FAILED \((.*)\)$/m.exec(r.stderr ?? '');
-  let f = 0;
-  if (m) for (const part of m[1].split(', ')) if (/^(failures|errors)=/.test(part)) f += Number(part.split('=')[1]);
-  if (r.status !== 0 && f === 0) f = 1;
-  record('harness (python unittest)', ran - f, f, started);
+  let failed = 0;
+  if (m) for (const part of m[1].split(', ')) if (/^(failures|errors)=/.test(part)) failed += Number(part.split('=')[1]);
+  if (r.status !== 0 && failed === 0) failed = 1;
+  return [ran - failed, failed];
 }
 
-function record(name, p, f, started) {
+const tiers = chosenTiers();
+prepare(tiers);
+let passed = 0;
+let failed = 0;
+const table = [];
+for (const name of tiers) {
+  const started = Date.now();
+  const [p, f] = TIERS[name].run();
   passed += p;
   failed += f;
-  table.push([name, p, f, ((Date.now() - started) / 1000).toFixed(1)]);
+  table.push([TIERS[name].title, p, f, ((Date.now() - started) / 1000).toFixed(1)]);
 }
-
-nodeTests('unit', ['out/test/unit/']);
-pythonTests();
-nodeTests('engine (real Python)', ['out/test/engine/']);
-nodeTests('webview (Chromium)', ['out/test/webview/']);
-if (process.env.INTERLEAVE_SKIP_E2E !== '1' || process.env.CI) nodeTests('e2e (code-server)', ['out/test/e2e/']);
 
 console.log('\ntier                          passed  failed  seconds');
 for (const [name, p, f, s] of table) console.log(`${name.padEnd(30)}${String(p).padStart(6)}${String(f).padStart(8)}${s.padStart(9)}`);
