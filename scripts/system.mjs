@@ -17,6 +17,7 @@ export const PACKAGES = {
   'g++': { why: "compiling code-server's native modules", present: () => onPath('g++') },
   make: { why: "compiling code-server's native modules", present: () => onPath('make') },
   python3: { why: 'the harness and node-gyp', present: () => onPath('python3') },
+  'python3-pyflakes': { why: "the harness's lint (pyflakes, run by Debian's python3)", present: () => fs.existsSync('/usr/lib/python3/dist-packages/pyflakes') },
 };
 
 /** What each purpose needs; code-server's build needs are dropped once it is set up. */
@@ -24,6 +25,7 @@ export const NEEDS = {
   webview: ['chromium'],
   codeServer: ['ripgrep', 'libkrb5-dev', 'g++', 'make', 'python3'],
   e2e: ['chromium'],
+  lint: ['python3-pyflakes'],
 };
 
 function onPath(name) {

@@ -17,6 +17,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The tiers in the order a full run takes them: what each needs and how it runs. */
 const TIERS = {
+  lint: { title: 'lint (eslint, python)', system: ['lint'], run: lintChecks },
   unit: { title: 'unit', system: [], run: () => nodeTests(['out/test/unit/']) },
   harness: { title: 'harness (python unittest)', system: [], run: pythonTests },
   engine: { title: 'engine (real Python)', system: [], run: () => nodeTests(['out/test/engine/']) },
@@ -70,6 +71,23 @@ function nodeTests(dirs) {
   let failed = count('fail') + count('cancelled');
   if (r.status !== 0 && failed === 0) failed = 1; // the runner itself failed
   return [passed, failed];
+}
+
+/** Each check is one test: ESLint (with the architecture rules), the harness compiles, pyflakes. */
+function lintChecks() {
+  const checks = [
+    ['eslint', 'npx', ['eslint', '--max-warnings', '0', '.']],
+    ['python compiles', process.env.INTERLEAVE_TEST_PYTHON ?? 'python3', ['-m', 'compileall', '-q', '-x', 'syntax_error', 'python', 'scripts', 'test/python', 'test/fixtures', 'examples']],
+    ['pyflakes', '/usr/bin/python3', ['-m', 'pyflakes', 'python', 'scripts', 'test/python']],
+  ];
+  let failed = 0;
+  for (const [name, cmd, args] of checks) {
+    const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8' });
+    const ok = r.status === 0;
+    if (!ok) failed++;
+    console.log(`${ok ? '✔' : '✖'} ${name}${ok ? '' : `\n${r.stdout}${r.stderr}`}`);
+  }
+  return [checks.length - failed, failed];
 }
 
 function pythonTests() {

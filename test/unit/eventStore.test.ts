@@ -33,7 +33,7 @@ test('an EventSource grows past its first columns and text pool, and keeps every
 });
 
 test('eventsJson writes exactly what JSON.stringify writes for the same events', () => {
-  const odd = ['', 'plain', 'quote " and \\ backslash', 'tab\there', 'ctl \u0001\u001f', 'déjà vu ✓ 🎉', '\u2028 sep', '<\/script>', 'x'.repeat(3000)];
+  const odd = ['', 'plain', 'quote " and \\ backslash', 'tab\there', 'ctl \u0001\u001f', 'déjà vu ✓ 🎉', '\u2028 sep', '</script>', 'x'.repeat(3000)];
   const a = new EventSource(0, false);
   const b = new EventSource(1, true);
   odd.forEach((text, i) => {
