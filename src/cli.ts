@@ -2,18 +2,19 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runTraceEvents } from './runner/engine';
-import { TraceFileWriter } from './runner/traceFile';
+import { TraceFileWriter } from './cli/traceFile';
 import { UserError } from './runner/errors';
-import { findInterpreter, firstExecutable, pathCandidates } from './python/interpreter';
-import { resolvePyenvShim } from './python/pyenv';
+import { findInterpreter, firstExecutable, pathCandidates } from './interpreter/interpreter';
+import { resolvePyenvShim } from './interpreter/pyenv';
 import { reportHtml } from './report/html';
 import { formatNs, formatSpeedup, summarizeTrace } from './shared/summary';
-import { ALL_MODELS, MODELS, type Model, type StartMethod } from './shared/trace';
+import { ALL_MODELS, type Model, type StartMethod } from './shared/trace';
+import { DEFAULTS, checkMaxEvents, checkTimeout, checkWorkers } from './runner/settings';
 
-const USAGE = `usage: interleave run FILE --function NAME [--models sequential,thread,process] [--workers 2]
+const USAGE = `usage: interleave run FILE --function NAME [--models ${DEFAULTS.models.join(",")}] [--workers ${DEFAULTS.workers}]
                       (models: sequential, thread, process, thread-pool, process-pool, asyncio, interpreter)
-                      [--args EXPR] [--timeout 30] [--start-method fork|spawn|forkserver]
-                      [--max-events 1000000] [--python PATH] [--json PATH] [--html PATH] [--quiet]`;
+                      [--args EXPR] [--timeout ${DEFAULTS.timeoutSeconds}] [--start-method fork|spawn|forkserver]
+                      [--max-events ${DEFAULTS.maxEvents}] [--python PATH] [--json PATH] [--html PATH] [--quiet]`;
 
 class UsageError extends Error {}
 
@@ -23,12 +24,12 @@ function parse(argv: string[]) {
     allowPositionals: true,
     options: {
       function: { type: 'string', short: 'f' },
-      models: { type: 'string', default: MODELS.join(',') },
-      workers: { type: 'string', default: '2' },
+      models: { type: 'string', default: DEFAULTS.models.join(',') },
+      workers: { type: 'string', default: String(DEFAULTS.workers) },
       args: { type: 'string', default: '' },
-      timeout: { type: 'string', default: '30' },
+      timeout: { type: 'string', default: String(DEFAULTS.timeoutSeconds) },
       'start-method': { type: 'string' },
-      'max-events': { type: 'string', default: '1000000' },
+      'max-events': { type: 'string', default: String(DEFAULTS.maxEvents) },
       python: { type: 'string' },
       json: { type: 'string' },
       html: { type: 'string' },
@@ -43,11 +44,14 @@ function parse(argv: string[]) {
   const unknown = models.filter((m) => !ALL_MODELS.includes(m as Model));
   if (unknown.length || !models.length) throw new UsageError(`--models: unknown model ${unknown.join(', ') || '(none)'}; choose from ${ALL_MODELS.join(', ')}`);
   const workers = Number(values.workers);
-  if (!Number.isInteger(workers) || workers < 1 || workers > 256) throw new UsageError('--workers must be a whole number from 1 to 256');
+  const badWorkers = checkWorkers(workers, '--workers');
+  if (badWorkers) throw new UsageError(badWorkers);
   const timeout = Number(values.timeout);
-  if (!(timeout > 0)) throw new UsageError('--timeout must be a positive number of seconds');
+  const badTimeout = checkTimeout(timeout, '--timeout');
+  if (badTimeout) throw new UsageError(badTimeout);
   const maxEvents = Number(values['max-events']);
-  if (!Number.isInteger(maxEvents) || maxEvents < 1) throw new UsageError('--max-events must be a whole number ≥ 1');
+  const badMaxEvents = checkMaxEvents(maxEvents, '--max-events');
+  if (badMaxEvents) throw new UsageError(badMaxEvents);
   const startMethod = values['start-method'];
   if (startMethod && !['fork', 'spawn', 'forkserver'].includes(startMethod)) throw new UsageError('--start-method must be fork, spawn or forkserver');
   return {
@@ -78,7 +82,7 @@ export async function main(argv: string[]): Promise<number> {
     const found = firstExecutable(candidates);
     const controller = new AbortController();
     process.once('SIGINT', () => controller.abort());
-    // The trace file is written while the runs go on (see runner/traceFile): opened first, so a
+    // The trace file is written while the runs go on (see cli/traceFile): opened first, so a
     // path that cannot be written is said before anything runs.
     let traceFile: TraceFileWriter | undefined;
     try {
@@ -92,7 +96,7 @@ export async function main(argv: string[]): Promise<number> {
       // The user's output, unchanged, on our stderr (stdout carries the summary): their stdout
       // straight to our fd 2, their stderr through us (we keep its tail for error messages).
       stdout: opts.quiet ? 'ignore' : 2,
-      traceFile, // encoded and written on the core Python leaves idle, not after the run
+      follow: () => (traceFile ? [traceFile.beginRun()] : []), // encoded and written on the core Python leaves idle, not after the run
       onOutput: opts.quiet ? undefined : (_model, _stream, text) => process.stderr.write(text),
     }).catch(async (e: unknown) => {
       traceFile?.discard();

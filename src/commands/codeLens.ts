@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { topLevelFunctions } from '../python/functions';
+import { topLevelFunctions } from './pythonFunctions';
 import { COMMAND } from './runConcurrently';
 
 

@@ -4,12 +4,14 @@ import * as vscode from 'vscode';
 import { inspectText, runTraceEvents, type TraceRequest } from '../runner/engine';
 import { isUserError, UserError } from '../runner/errors';
 import { functionAt, type FunctionInfo } from '../runner/inspect';
-import { functionContaining } from '../python/functions';
-import { interpreterFor } from '../python/interpreterSource';
+import { functionContaining } from './pythonFunctions';
+import { interpreterFor } from '../interpreter/interpreterSource';
 import { TimelinePanel } from '../panels/TimelinePanel';
 import { toColumns } from '../shared/columns';
+import { LivePreview } from '../runner/livePreview';
+import { DEFAULTS, LIMITS } from '../runner/settings';
 import type { TraceStore } from '../panels/traceStore';
-import { ALL_MODELS, MODELS, type Model, type OutputEvent, type StartMethod, type Trace } from '../shared/trace';
+import { ALL_MODELS, type Model, type StartMethod, type Trace } from '../shared/trace';
 
 export const COMMAND = 'interleave.runConcurrently';
 
@@ -72,11 +74,11 @@ async function prepareAndRun(ctx: CommandContext, target: RunTarget, editor: vsc
     python: python.executable,
     file,
     text,
-    models: validModels(config.get<string[]>('models', [...MODELS])),
-    workers: Math.max(1, Math.min(64, Math.floor(config.get<number>('workers', 2)))),
-    timeoutSeconds: Math.max(1, config.get<number>('timeoutSeconds', 30)),
+    models: validModels(config.get<string[]>('models', [...DEFAULTS.models])),
+    workers: clamp(Math.floor(config.get<number>('workers', DEFAULTS.workers)), LIMITS.workers.min, LIMITS.workers.max),
+    timeoutSeconds: positive(config.get<number>('timeoutSeconds', DEFAULTS.timeoutSeconds), DEFAULTS.timeoutSeconds),
     startMethod: startMethodSetting(config.get<string>('startMethod', 'default')),
-    maxEvents: Math.max(1, Math.floor(config.get<number>('maxEvents', 1_000_000))),
+    maxEvents: Math.max(LIMITS.maxEvents.min, Math.floor(config.get<number>('maxEvents', DEFAULTS.maxEvents))),
   };
   let title: string;
   const selection = editor.selection;
@@ -108,32 +110,17 @@ async function prepareAndRun(ctx: CommandContext, target: RunTarget, editor: vsc
     async (progress, token) => {
       const controller = new AbortController();
       token.onCancellationRequested(() => controller.abort());
-      const pending = new Map<Model, OutputEvent[]>();
-      const flush = () => {
-        // typed columns + one text table per chunk: VS Code transfers them, no object graph
-        for (const [model, events] of pending) if (events.length) panel.post({ type: 'events', model, columns: toColumns(events) });
-        pending.clear();
-      };
-      const ticker = setInterval(flush, 50);
-      try {
-        return await runTraceEvents({
-          ...request,
-          signal: controller.signal,
-          onRunStart: (model) => {
-            progress.report({ message: `${model} run…`, increment: 100 / request.models.length });
-            ctx.output.appendLine(`[${model}]`);
-          },
-          onOutput: (_model, _stream, chunk) => ctx.output.append(chunk),
-          onEvents: (model, events) => {
-            const list = pending.get(model) ?? [];
-            list.push(...events.slice(0, Math.max(0, 5000 - list.length)));
-            pending.set(model, list);
-          },
-        });
-      } finally {
-        clearInterval(ticker);
-        flush();
-      }
+      return runTraceEvents({
+        ...request,
+        signal: controller.signal,
+        onOutput: (_model, _stream, chunk) => ctx.output.append(chunk),
+        follow: (model) => {
+          progress.report({ message: `${model} run…`, increment: 100 / request.models.length });
+          ctx.output.appendLine(`[${model}]`);
+          // typed columns + one text table per poll: VS Code transfers them, no object graph
+          return [new LivePreview((events) => panel.post({ type: 'events', model, columns: toColumns(events) }))];
+        },
+      });
     },
   ).then(undefined, (e: unknown) => {
     panel.post({ type: 'failed', message: e instanceof Error ? e.message.split('\n')[0] : String(e) });
@@ -158,13 +145,21 @@ async function editorFor(uri: vscode.Uri | undefined): Promise<vscode.TextEditor
   throw new UserError('file', 'Open a Python file and put the cursor in a function (or select some statements), then run Interleave: Run Concurrently.');
 }
 
+function clamp(n: number, min: number, max: number): number {
+  return Number.isFinite(n) ? Math.max(min, Math.min(max, n)) : min;
+}
+
+function positive(n: number, otherwise: number): number {
+  return n > 0 && Number.isFinite(n) ? n : otherwise;
+}
+
 function startMethodSetting(value: string): StartMethod | undefined {
   return value === 'fork' || value === 'spawn' || value === 'forkserver' ? value : undefined;
 }
 
 function validModels(models: string[]): Model[] {
   const valid = models.filter((m): m is Model => (ALL_MODELS as readonly string[]).includes(m));
-  return valid.length ? valid : [...MODELS];
+  return valid.length ? valid : [...DEFAULTS.models];
 }
 
 /** The function named by the CodeLens, at the cursor, or picked from a list. */

@@ -4,61 +4,37 @@
  * start, and every event in global order.
  */
 import * as os from 'node:os';
-import type { WorkerRecord } from './workerLog';
-import type { ModelRunOptions, ModelRunResult } from './runModel';
-import { RunEvents, type EventSource } from './eventStore';
-import type { EncodedEvents } from './eventsJson';
-import type { InspectReply } from './inspect';
-import { inChildProcesses, type PythonInfo, type Run, type StartMethod, type WorkerInfo } from '../shared/trace';
+import { RunEvents } from './eventStore';
+import { findRecord, runContext, type ControlRecord, type WorkerState } from './records';
+import { inChildProcesses, type Model, type PythonInfo, type Run, type StartMethod, type WorkerInfo } from '../shared/trace';
 
-/** Run-level records the harness writes to control.jsonl. */
-export type ControlRecord =
-  | ({ type: 'python' } & PythonInfo)
-  | { type: 'loaded'; skippedLines: number[]; pid: number }
-  | { type: 'startMethod'; startMethod: StartMethod }
-  | { type: 'runStart'; t: number }
-  | { type: 'created'; worker: number; t: number }
-  | { type: 'pid'; worker: number; pid: number }
-  | { type: 'joined'; worker: number; t: number; exitCode?: number | null; lost?: string; failed?: string }
-  | { type: 'runEnd'; t: number }
-  | { type: 'unavailable'; reason: string }
-  | ({ type: 'inspection' } & InspectReply)
-  | { type: 'badInput'; kind: string; message: string; line: number | null; col: number | null; traceback: string | null };
+/** What the assembly needs to know of the run that was asked for. */
+export interface RunAsked {
+  model: Model;
+  workers: number;
+  startMethod?: StartMethod;
+}
 
-export interface WorkerState {
-  begin?: { ns: number; pid: number };
-  end?: Extract<WorkerRecord, { kind: 'end' }>;
-  /** Its events: from its event file, and from its side file (read below Python). */
-  sources: EventSource[];
-  /** The same as JSON, encoded while the run went on (when asked for). */
-  encoded?: Array<EncodedEvents | undefined>;
-  threads: Array<{ thread: number; name: string }>;
-  truncated: boolean;
+/** A model run as the trace has it, its events in the runner's columns. */
+export interface AssembledRun {
+  /** The run with its `events` still empty: they are in `events`, in global order. */
+  run: Run;
+  events: RunEvents;
+  python: PythonInfo | null;
+  skippedLines: number[];
 }
 
 const SIGNALS: Record<number, string> = Object.fromEntries(
   Object.entries(os.constants.signals).map(([name, num]) => [num, name]),
 );
 
-/** The first control record of `type` (for `worker`, when given). */
-export function findRecord<T extends ControlRecord['type']>(control: ControlRecord[], type: T, worker?: number): Extract<ControlRecord, { type: T }> | undefined {
-  return control.find((r) => r.type === type && (worker === undefined || (r as { worker?: number }).worker === worker)) as Extract<ControlRecord, { type: T }> | undefined;
-}
-
-/** What a run's control records say about the Python and the module, whatever became of the run. */
-export function runContext(control: ControlRecord[]): { python: PythonInfo | null; skippedLines: number[] } {
-  const python = findRecord(control, 'python');
-  const { type: _type, ...info } = python ?? { type: 'python' as const };
-  return { python: python ? (info as PythonInfo) : null, skippedLines: findRecord(control, 'loaded')?.skippedLines ?? [] };
-}
-
 export function assemble(
-  o: ModelRunOptions,
-  control: ControlRecord[],
-  workers: WorkerState[],
+  o: RunAsked,
+  control: readonly ControlRecord[],
+  workers: readonly WorkerState[],
   t0: number,
   exit: { code: number | null; signal: NodeJS.Signals | null; stopReason: 'timeout' | 'cancelled' | null },
-): ModelRunResult {
+): AssembledRun {
   const find = <T extends ControlRecord['type']>(type: T, worker?: number) => findRecord(control, type, worker);
   const harnessPid = find('loaded')?.pid ?? null;
   const rel = (ns: number | undefined | null) => (ns === undefined || ns === null ? null : ns - t0);
@@ -109,7 +85,6 @@ export function assemble(
     workers.flatMap((w) => w.sources),
     t0,
     workerInfo.map((w) => w.pid),
-    workers.flatMap((w) => w.sources.map((_, n) => w.encoded?.[n])),
   );
   const runEnd = find('runEnd');
   const run: Run = {

@@ -3,13 +3,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { UserError } from './errors';
-import type { SpawnFn } from './harness';
+import type { SpawnFn } from './launch';
 import { inspectFile, inspectionOf, type FunctionInfo, type Inspection } from './inspect';
-import { requireSupported } from '../python/interpreter';
+import { requireSupported } from '../interpreter/interpreter';
 import { runModel, type ModelRunOptions, type ModelRunResult } from './runModel';
 import type { RunEvents } from './eventStore';
-import type { RunStream, TraceFileWriter } from './traceFile';
-import { TRACE_SCHEMA, type Model, type OutputEvent, type StartMethod, type Trace } from '../shared/trace';
+import type { RunSink } from './follower';
+import { TRACE_SCHEMA, type Model, type StartMethod, type Trace } from '../shared/trace';
 
 /** Everything needed to run one target under several models. */
 export interface TraceRequest {
@@ -33,10 +33,8 @@ export interface TraceRequest {
   onOutput?: (model: Model, stream: 'stdout' | 'stderr', text: string) => void;
   /** Where the user's stdout goes instead of `onOutput` (see ModelRunOptions.stdout). */
   stdout?: number | 'ignore';
-  /** The trace file, written as the runs go on (see traceFile and ModelRunOptions.stream). */
-  traceFile?: TraceFileWriter;
-  onRunStart?: (model: Model) => void;
-  onEvents?: (model: Model, events: OutputEvent[]) => void;
+  /** Called as each model's run begins: who follows it (the live preview, the trace file). */
+  follow?: (model: Model) => readonly RunSink[];
 }
 
 /** Runs the request's models one after another and returns the trace (format v1). */
@@ -46,89 +44,33 @@ export async function runTrace(req: TraceRequest): Promise<Trace> {
   return trace;
 }
 
+/** A model run with the sinks that followed it. */
+interface Followed {
+  result: ModelRunResult;
+  sinks: readonly RunSink[];
+}
+
 /**
  * runTrace, but each run's events stay in the runner's columns (`events[i]` for `trace.runs[i]`,
  * whose own `events` is empty): a million events never become a million objects unless asked.
+ * For each model: run it, hand it on to its sinks, add it to the trace.
  */
 export async function runTraceEvents(req: TraceRequest): Promise<{ trace: Trace; events: RunEvents[] }> {
-  const spawn = req.spawn ?? childProcess.spawn;
-  if (!fs.existsSync(req.file) && req.text === undefined) {
-    throw new UserError('file', `No such file: ${req.file}`, { file: req.file });
-  }
+  if (!fs.existsSync(req.file) && req.text === undefined) throw new UserError('file', `No such file: ${req.file}`, { file: req.file });
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'interleave-src-'));
   try {
-    let source = req.file;
-    if (req.text !== undefined) {
-      source = path.join(tmp, 'source.py');
-      fs.writeFileSync(source, req.text, 'utf8');
-    }
-    const options = (model: Model, python: string): ModelRunOptions => ({
-      python,
-      file: req.file,
-      source,
-      function: req.snippet ? null : (req.function ?? null),
-      snippet: req.snippet ? { text: req.snippet.text, line: req.snippet.startLine } : undefined,
-      args: req.args,
-      model,
-      workers: req.workers,
-      startMethod: req.startMethod,
-      timeoutMs: req.timeoutSeconds * 1000,
-      maxEvents: req.maxEvents,
-      signal: req.signal,
-      spawn,
-      onOutput: req.onOutput && ((stream, text) => req.onOutput!(model, stream, text)),
-      stdout: req.stdout,
-      onEvents: req.onEvents && ((events) => req.onEvents!(model, events)),
-    });
-    // Without the caller's inspection, the first model's harness inspects the file before it runs
-    // (and runs only if the checks below will pass): one Python start-up less. When it cannot
-    // say (it failed before inspecting), a separate inspection says what is wrong.
-    let first: ModelRunResult | undefined;
-    let firstStream: RunStream | undefined;
-    let inspection = req.inspection;
-    if (!inspection && req.models.length && !req.signal?.aborted) {
-      req.onRunStart?.(req.models[0]);
-      firstStream = req.traceFile?.beginRun();
-      first = await runModel({ ...options(req.models[0], req.python), inspect: true, stream: firstStream }).catch((e: unknown) => {
-        // the user's input at fault (it ran: the inspection passed); else find out what is wrong below
-        if (e instanceof UserError && e.kind !== 'harness' && e.kind !== 'python') throw e;
-        return undefined;
-      });
-      if (first?.inspection) inspection = inspectionOf(first.inspection, req.file);
-      else first = undefined;
-    }
-    inspection ??= await inspectFile(spawn, req.python, source, req.file);
-    requireSupported({ executable: inspection.python.executable, version: inspection.python.version });
+    const run = modelRunner(req, sourceOf(req, tmp));
+    const first = req.inspection ? undefined : await inspectByRunning(req, run);
+    const inspection = first?.inspection ?? req.inspection ?? (await inspectFile(req.spawn ?? childProcess.spawn, req.python, run.source, req.file));
+    const trace = traceHead(req, inspection);
     // the real binary, as the inspecting Python reported it: a shim (pyenv) would cost every run its start-up
     const python = inspection.python.executable || req.python;
-    let target: FunctionInfo | undefined;
-    if (!req.snippet) {
-      target = inspection.functions.find((f) => f.name === req.function);
-      if (!target) throw noSuchFunction(req.file, req.function ?? '', inspection.functions);
-      if (target.required.length > 0 && !(req.args ?? '').trim()) {
-        throw new UserError('args', `${target.name}() needs arguments (${target.required.join(', ')}): pass them as a Python call, e.g. --args '${target.required.map((p) => `${p}=…`).join(', ')}'.`, { file: req.file, line: target.line });
-      }
-    }
-    const trace: Trace = {
-      schema: TRACE_SCHEMA,
-      target: req.snippet
-        ? { file: req.file, function: null, line: req.snippet.startLine, snippet: { startLine: req.snippet.startLine, endLine: req.snippet.endLine } }
-        : { file: req.file, function: target!.name, line: target!.line, ...(req.args ? { args: req.args } : {}) },
-      python: inspection.python,
-      runs: [],
-    };
     const events: RunEvents[] = [];
     for (const [i, model] of req.models.entries()) {
-      let result = i === 0 && first && !first.notRun ? first : undefined; // ran (or was cancelled) already
-      let stream = result && firstStream;
-      if (!result) {
-        if (firstStream && i === 0) req.traceFile?.drop(firstStream);
-        if (req.signal?.aborted) break;
-        if (i > 0 || !first) req.onRunStart?.(model);
-        stream = req.traceFile?.beginRun();
-        result = await runModel({ ...options(model, python), stream });
-      }
-      stream?.end(result.events);
+      const done = i === 0 ? first?.ran : undefined; // ran (or was cancelled) already
+      if (!done && req.signal?.aborted) break;
+      const { result, sinks } = done ?? (await run(model, python));
+      for (const sink of sinks) sink.end?.(result.events);
       if (result.python) trace.python = result.python;
       trace.target.skippedLines = result.skippedLines;
       trace.runs.push(result.run);
@@ -138,6 +80,72 @@ export async function runTraceEvents(req: TraceRequest): Promise<{ trace: Trace;
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** Where the text to run is: the file, or a copy of the editor's unsaved text. */
+function sourceOf(req: TraceRequest, tmp: string): string {
+  if (req.text === undefined) return req.file;
+  const source = path.join(tmp, 'source.py');
+  fs.writeFileSync(source, req.text, 'utf8');
+  return source;
+}
+
+type ModelRunner = ((model: Model, python: string, extra?: Partial<ModelRunOptions>) => Promise<Followed>) & { source: string };
+
+/** Runs one model of the request, followed by the sinks the caller gives for it. */
+function modelRunner(req: TraceRequest, source: string): ModelRunner {
+  const run = async (model: Model, python: string, extra: Partial<ModelRunOptions> = {}): Promise<Followed> => {
+    const sinks = req.follow?.(model) ?? [];
+    const result = await runModel({
+      python, file: req.file, source, model, workers: req.workers, startMethod: req.startMethod, args: req.args,
+      function: req.snippet ? null : (req.function ?? null),
+      snippet: req.snippet ? { text: req.snippet.text, line: req.snippet.startLine } : undefined,
+      timeoutMs: req.timeoutSeconds * 1000, maxEvents: req.maxEvents, signal: req.signal, spawn: req.spawn ?? childProcess.spawn,
+      onOutput: req.onOutput && ((stream, text) => req.onOutput!(model, stream, text)),
+      stdout: req.stdout, sinks, ...extra,
+    }).catch((e: unknown) => {
+      for (const sink of sinks) sink.drop?.(); // a run that failed is in no trace
+      throw e;
+    });
+    return { result, sinks };
+  };
+  return Object.assign(run, { source });
+}
+
+/**
+ * Without the caller's inspection, the first model's harness inspects the file before it runs
+ * (and runs only if the checks of traceHead will pass): one Python start-up less. When it cannot
+ * say (it failed before inspecting), the caller's separate inspection says what is wrong.
+ */
+async function inspectByRunning(req: TraceRequest, run: ModelRunner): Promise<{ inspection: Inspection; ran?: Followed } | undefined> {
+  if (!req.models.length || req.signal?.aborted) return undefined;
+  const first = await run(req.models[0], req.python, { inspect: true }).catch((e: unknown) => {
+    // the user's input at fault (it ran: the inspection passed); else find out what is wrong below
+    if (e instanceof UserError && e.kind !== 'harness' && e.kind !== 'python') throw e;
+    return undefined;
+  });
+  if (!first?.result.inspection) return undefined;
+  const inspection = inspectionOf(first.result.inspection, req.file);
+  if (!first.result.notRun) return { inspection, ran: first };
+  for (const sink of first.sinks) sink.drop?.();
+  return { inspection };
+}
+
+/** The trace's head for the checked request: the interpreter is supported, the target exists and can be called. */
+function traceHead(req: TraceRequest, inspection: Inspection): Trace {
+  requireSupported({ executable: inspection.python.executable, version: inspection.python.version });
+  const python = inspection.python;
+  if (req.snippet) {
+    const { startLine, endLine } = req.snippet;
+    return { schema: TRACE_SCHEMA, target: { file: req.file, function: null, line: startLine, snippet: { startLine, endLine } }, python, runs: [] };
+  }
+  const target = inspection.functions.find((f) => f.name === req.function);
+  if (!target) throw noSuchFunction(req.file, req.function ?? '', inspection.functions);
+  if (target.required.length > 0 && !(req.args ?? '').trim()) {
+    const example = target.required.map((p) => `${p}=…`).join(', ');
+    throw new UserError('args', `${target.name}() needs arguments (${target.required.join(', ')}): pass them as a Python call, e.g. --args '${example}'.`, { file: req.file, line: target.line });
+  }
+  return { schema: TRACE_SCHEMA, target: { file: req.file, function: target.name, line: target.line, ...(req.args ? { args: req.args } : {}) }, python, runs: [] };
 }
 
 function noSuchFunction(file: string, name: string, functions: FunctionInfo[]): UserError {

@@ -8,7 +8,6 @@
 import { APPROXIMATE, MAX_THREAD, type EventColumns } from '../shared/columns';
 import { switchesIn, type EventCounts } from '../shared/summary';
 import type { OutputEvent } from '../shared/trace';
-import type { EncodedEvents } from './eventsJson';
 
 const STDERR = 2;
 
@@ -107,15 +106,10 @@ export class RunEvents {
   readonly source: Uint16Array;
   readonly index: Uint32Array;
 
-  /**
-   * `encoded[n]`: source n's events as JSON, encoded while the run went on (the trace file's
-   * writer copies them instead of encoding them again).
-   */
   constructor(
     readonly sources: readonly EventSource[],
     readonly t0: number,
     readonly pids: ReadonlyArray<number | null>,
-    readonly encoded: ReadonlyArray<EncodedEvents | undefined> = [],
   ) {
     const orders = sources.map((s) => s.order());
     const n = orders.reduce((sum, o) => sum + o.length, 0);

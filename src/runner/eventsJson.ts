@@ -154,10 +154,11 @@ const AS_IS = 1 << 14;
 /**
  * Events `from` on, each but the last with its comma: chunks of about 1 MB or whole encoded
  * stretches (each chunk a new Buffer or a view of an `EncodedEvents`: the caller may keep them
- * while the events live).
+ * while the events live). `encoded[n]`: source n's events as JSON, encoded while the run went on
+ * (copied instead of encoded again, where they were encoded for these times and pids).
  */
-export function* eventsJson(events: RunEvents, from = 0): Generator<Buffer> {
-  const { sources, source, index, t0, pids, encoded } = events;
+export function* eventsJson(events: RunEvents, from = 0, encoded: ReadonlyArray<EncodedEvents | undefined> = []): Generator<Buffer> {
+  const { sources, source, index, t0, pids } = events;
   const middle = sources.map((s) => middles(s.worker, pids[s.worker] ?? null));
   // what was encoded during the run, where it was encoded for these times and pids
   const ready = sources.map((s, n) => {

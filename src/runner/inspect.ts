@@ -1,5 +1,5 @@
 import { UserError } from './errors';
-import { harnessScript, runToCompletion, type SpawnFn } from './harness';
+import { harnessScript, runToCompletion, type SpawnFn } from './launch';
 import type { PythonInfo } from '../shared/trace';
 
 /** A top-level function of the user's file, as Python's own parser sees it. */

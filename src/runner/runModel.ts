@@ -1,17 +1,21 @@
+/**
+ * One model run: its own harness process (HarnessProcess), followed while it goes on
+ * (RunFollower, which shows the run to the sinks), then what it left behind made into the run of
+ * the trace (assemble) — or into the user's error when the harness refused the input.
+ */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { UserError } from './errors';
-import { MIN_PYTHON } from '../python/interpreter';
-import { harnessEnv, harnessScript, type SpawnFn } from './harness';
-import { WorkerFileReader } from './workerFile';
-import { EventSource, RunEvents } from './eventStore';
-import { EncodedEvents } from './eventsJson';
-import type { RunStream } from './traceFile';
-import type { OutputSink } from './workerLog';
+import { UserError, type UserErrorKind } from './errors';
+import { MIN_PYTHON, DEFAULTS } from './settings';
+import type { SpawnFn } from './launch';
+import { RunEvents } from './eventStore';
+import { RunFollower, type RunSink } from './follower';
+import { HarnessProcess, type HarnessExit } from './harnessProcess';
 import type { InspectReply } from './inspect';
-import { assemble, findRecord, runContext, type ControlRecord, type WorkerState } from './assemble';
-import type { Model, OutputEvent, PythonInfo, Run, StartMethod } from '../shared/trace';
+import { assemble } from './assemble';
+import { findRecord, runContext } from './records';
+import type { Model, PythonInfo, Run, StartMethod } from '../shared/trace';
 
 /** What one model run needs. */
 export interface ModelRunOptions {
@@ -37,23 +41,14 @@ export interface ModelRunOptions {
    * a flood of prints then never waits on our event loop to drain a 64 KiB pipe.
    */
   stdout?: number | 'ignore';
-  /**
-   * Events as they are recorded (unsorted across workers; times relative to the run's start): a
-   * preview of at most LIVE_PER_POLL a poll — a flood does not become a million objects; the
-   * finished run has every event.
-   */
-  onEvents?: (events: OutputEvent[]) => void;
+  /** Who watches the run as it goes on and takes it when it ends (live preview, trace file). */
+  sinks?: readonly RunSink[];
   pollMs?: number;
   /**
    * The harness inspects the file first (one Python start-up instead of two) and runs only when
    * the runner's checks will pass; the result then has `inspection`, and `notRun` when it stopped.
    */
   inspect?: boolean;
-  /**
-   * The trace file (the CLI's --json): the events are encoded as JSON while the run goes on (see
-   * eventsJson), and the file takes those that are final after each poll.
-   */
-  stream?: RunStream;
 }
 
 export interface ModelRunResult {
@@ -68,180 +63,70 @@ export interface ModelRunResult {
   skippedLines: number[];
 }
 
-export const LIVE_PER_POLL = 5000;
-
-/** Life of the harness process: starting → running → finished | failed | stopped. */
-type HarnessState = 'starting' | 'running' | 'finished' | 'failed' | 'stopped';
+const BAD_INPUT_KINDS: readonly UserErrorKind[] = ['syntax', 'args', 'import', 'function', 'model'];
 
 /** Runs the target under one model in its own harness process (its own process group). */
-export async function runModel(options: ModelRunOptions): Promise<ModelRunResult> {
+export async function runModel(o: ModelRunOptions): Promise<ModelRunResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'interleave-'));
   try {
-    return await runInDir(options, dir);
+    const follower = new RunFollower(dir, o.workers, o.sinks ?? []);
+    const harness = new HarnessProcess({
+      spawn: o.spawn, python: o.python, configPath: writeConfig(o, dir), cwd: path.dirname(o.file), inspect: o.inspect === true,
+      timeoutMs: o.timeoutMs, signal: o.signal, stdout: o.stdout, onOutput: o.onOutput,
+    });
+    const follow = () => {
+      follower.poll();
+      if (follower.t0 !== null) harness.runStarted();
+    };
+    const ticker = setInterval(follow, o.pollMs ?? 50);
+    let exit: HarnessExit;
+    try {
+      exit = await harness.done;
+      follow(); // what was written last
+    } finally {
+      clearInterval(ticker);
+      follower.close();
+    }
+    return outcome(o, follower, exit);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-function runInDir(o: ModelRunOptions, dir: string): Promise<ModelRunResult> {
+/** The harness's instructions: what to run, how, and the runner's limits. */
+function writeConfig(o: ModelRunOptions, dir: string): string {
   const config = {
-    file: o.file, source: o.source, function: o.function, snippet: o.snippet ?? null, args: o.args ?? '',
-    model: o.model, workers: o.workers, startMethod: o.startMethod ?? null, dir, maxEvents: o.maxEvents ?? 1_000_000, inspect: o.inspect === true, minPython: MIN_PYTHON,
+    file: o.file, source: o.source, function: o.function, snippet: o.snippet ?? null, args: o.args ?? '', model: o.model, workers: o.workers,
+    startMethod: o.startMethod ?? null, dir, maxEvents: o.maxEvents ?? DEFAULTS.maxEvents, inspect: o.inspect === true, minPython: MIN_PYTHON,
   };
   const configPath = path.join(dir, 'config.json');
   fs.writeFileSync(configPath, JSON.stringify(config));
-  // Per worker: its event file, and the side file of its output from below Python (approximate).
-  const readers = Array.from({ length: o.workers }, (_, i) => {
-    const file = path.join(dir, `w${i}.trc`);
-    return [new WorkerFileReader(file), new WorkerFileReader(`${file}.a`)] as const;
-  });
-  // Each worker's events: from its event file, and (approximate) from its side file.
-  const workers: WorkerState[] = readers.map((_, worker) => ({ sources: [new EventSource(worker, false), new EventSource(worker, true)], threads: [], truncated: false }));
-  const sinks: OutputSink[][] = workers.map((w) => w.sources.map((source) => source.push.bind(source)));
-  /** Per source: how many of its events went out live already. */
-  const sent = workers.map(() => [0, 0]);
-  const control: ControlRecord[] = [];
-  let controlOffset = 0;
-  let t0: number | null = null;
-
-  const readControl = () => {
-    let text: string;
-    try {
-      text = fs.readFileSync(path.join(dir, 'control.jsonl'), 'utf8');
-    } catch {
-      return;
-    }
-    const complete = text.lastIndexOf('\n') + 1;
-    for (const line of text.slice(controlOffset, complete).split('\n')) {
-      if (!line) continue;
-      const record = JSON.parse(line) as ControlRecord;
-      control.push(record);
-      if (record.type === 'runStart') t0 = record.t;
-    }
-    controlOffset = complete;
-  };
-
-  const poll = () => {
-    readControl();
-    readers.forEach((pair, worker) => {
-      const state = workers[worker];
-      pair.forEach((reader, which) => {
-        for (const r of reader.poll(sinks[worker][which])) {
-          if (r.kind === 'begin') state.begin = r;
-          else if (r.kind === 'end') state.end = r;
-          else if (r.kind === 'thread') state.threads.push({ thread: r.thread, name: r.name });
-          else if (r.kind === 'truncated') state.truncated = true;
-        }
-      });
-    });
-    if (t0 !== null && o.stream) {
-      workers.forEach((state, worker) => {
-        if (!state.begin) return; // its pid, which every event carries, is not known yet
-        state.encoded ??= state.sources.map(() => new EncodedEvents(worker, t0!, state.begin!.pid));
-        state.sources.forEach((source, n) => state.encoded![n]!.encodeNew(source));
-      });
-      o.stream?.advance(workers);
-    }
-    if (t0 === null || !o.onEvents) return;
-    const fresh: OutputEvent[] = [];
-    const share = Math.ceil(LIVE_PER_POLL / workers.length); // each worker its part of the preview
-    workers.forEach((state, worker) => {
-      const before = fresh.length;
-      state.sources.forEach((source, which) => {
-        const until = Math.min(source.count, sent[worker][which] + Math.max(0, share - (fresh.length - before)));
-        for (let i = sent[worker][which]; i < until; i++) fresh.push(source.event(i, t0!, state.begin?.pid ?? null));
-        sent[worker][which] = source.count; // beyond the preview's share: only in the finished run
-      });
-    });
-    if (fresh.length) o.onEvents(fresh);
-  };
-
-  return new Promise<ModelRunResult>((resolve, reject) => {
-    let state: HarnessState = 'starting';
-    let stopReason: 'timeout' | 'cancelled' | null = null;
-    let stderrTail = '';
-    const child = o.spawn(o.python, [harnessScript(), 'run', configPath], {
-      stdio: ['ignore', o.stdout ?? 'pipe', 'pipe'],
-      env: harnessEnv(),
-      cwd: path.dirname(o.file),
-      detached: process.platform !== 'win32', // its own process group: one kill ends the whole tree
-    });
-    child.stdout?.setEncoding('utf8').on('data', (s: string) => o.onOutput?.('stdout', s));
-    child.stderr!.setEncoding('utf8').on('data', (s: string) => {
-      stderrTail = (stderrTail + s).slice(-8000);
-      o.onOutput?.('stderr', s);
-    });
-    child.on('spawn', () => (state = 'running'));
-
-    const stop = (reason: 'timeout' | 'cancelled') => {
-      if (state !== 'running' && state !== 'starting') return;
-      stopReason = reason;
-      state = 'stopped';
-      killTree(child.pid);
-    };
-    const timer = setTimeout(() => stop('timeout'), o.timeoutMs);
-    const onAbort = () => stop('cancelled');
-    o.signal?.addEventListener('abort', onAbort);
-    if (o.signal?.aborted) onAbort();
-    const ticker = setInterval(poll, o.pollMs ?? 50);
-
-    const cleanup = () => {
-      clearTimeout(timer);
-      clearInterval(ticker);
-      o.signal?.removeEventListener('abort', onAbort);
-      readers.forEach((pair) => pair.forEach((r) => r.close()));
-    };
-
-    child.on('error', (e: NodeJS.ErrnoException) => {
-      cleanup();
-      state = 'failed';
-      reject(new UserError('python', `Could not start Python (${o.python}): ${e.message}. Set "interleave.pythonPath" to a Python 3.9+ interpreter.`));
-    });
-    child.on('close', (code, signal) => {
-      // Anything left in the group (a process worker the harness could not join) goes too.
-      killTree(child.pid);
-      try {
-        poll();
-      } finally {
-        cleanup();
-      }
-      if (state !== 'stopped') state = code === 0 ? 'finished' : 'failed';
-      const bad = findRecord(control, 'badInput');
-      if (bad) {
-        const kind = bad.kind === 'syntax' || bad.kind === 'args' || bad.kind === 'import' || bad.kind === 'function' || bad.kind === 'model' ? bad.kind : 'harness';
-        reject(new UserError(kind, bad.message, { file: o.file, line: bad.line, col: bad.col, traceback: bad.traceback ?? undefined }));
-        return;
-      }
-      const inspected = findRecord(control, 'inspection');
-      const { type: _type, ...inspection } = inspected ?? { type: 'inspection' as const };
-      const found = inspected ? { inspection: inspection as InspectReply } : {};
-      const unavailable = findRecord(control, 'unavailable');
-      if (unavailable || (inspected && t0 === null && stopReason === null && code === 0)) {
-        resolve({
-          run: { model: o.model, workers: o.workers, startMethod: null, wallNs: 0, workerInfo: [], events: [], ...(unavailable ? { unavailable: unavailable.reason } : {}) },
-          events: new RunEvents([], 0, []),
-          ...runContext(control),
-          ...found,
-          ...(unavailable ? {} : { notRun: true as const }),
-        });
-        return;
-      }
-      if (t0 === null && stopReason === null) {
-        reject(new UserError('harness', `The ${o.model} run ended before it started (exit ${code ?? signal}).\n${stderrTail.trim()}`));
-        return;
-      }
-      resolve({ ...assemble(o, control, workers, t0 ?? 0, { code, signal, stopReason }), ...found });
-    });
-  });
+  return configPath;
 }
 
-/** Ends the harness and everything it started (same process group). */
-function killTree(pid: number | undefined): void {
-  if (pid === undefined) return;
-  try {
-    if (process.platform === 'win32') process.kill(pid, 'SIGKILL');
-    else process.kill(-pid, 'SIGKILL');
-  } catch {
-    // already gone
+/** What became of the run: the user's error, a run that did not happen, or the assembled run. */
+function outcome(o: ModelRunOptions, follower: RunFollower, exit: HarnessExit): ModelRunResult {
+  const { control, t0 } = follower;
+  const bad = findRecord(control, 'badInput');
+  if (bad) {
+    const kind = BAD_INPUT_KINDS.find((k) => k === bad.kind) ?? 'harness';
+    throw new UserError(kind, bad.message, { file: o.file, line: bad.line, col: bad.col, traceback: bad.traceback ?? undefined });
   }
+  const inspected = findRecord(control, 'inspection');
+  const { type: _type, ...inspection } = inspected ?? { type: 'inspection' as const };
+  const found = inspected ? { inspection: inspection as InspectReply } : {};
+  const unavailable = findRecord(control, 'unavailable');
+  if (unavailable || (inspected && t0 === null && exit.stopReason === null && exit.code === 0)) {
+    return {
+      run: { model: o.model, workers: o.workers, startMethod: null, wallNs: 0, workerInfo: [], events: [], ...(unavailable ? { unavailable: unavailable.reason } : {}) },
+      events: new RunEvents([], 0, []),
+      ...runContext(control),
+      ...found,
+      ...(unavailable ? {} : { notRun: true as const }),
+    };
+  }
+  if (t0 === null && exit.stopReason === null) {
+    throw new UserError('harness', `The ${o.model} run ended before it started (exit ${exit.code ?? exit.signal}).\n${exit.stderrTail.trim()}`);
+  }
+  return { ...assemble(o, control, follower.workers, t0 ?? 0, exit), ...found };
 }

@@ -7,8 +7,6 @@ export const TRACE_SCHEMA = 'interleave.trace/1';
 
 /** Execution models the harness can run. */
 export type Model = 'sequential' | 'thread' | 'process' | 'thread-pool' | 'process-pool' | 'asyncio' | 'interpreter';
-/** The models run by default. */
-export const MODELS: readonly Model[] = ['sequential', 'thread', 'process'];
 /** Every model there is (`asyncio` needs an `async def` target). */
 export const ALL_MODELS: readonly Model[] = ['sequential', 'thread', 'process', 'thread-pool', 'process-pool', 'asyncio', 'interpreter'];
 

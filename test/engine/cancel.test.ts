@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { test } from 'node:test';
 import { runTrace } from '../../src/runner/engine';
+import { LivePreview } from '../../src/runner/livePreview';
 import type { Model } from '../../src/shared/trace';
 import { fixture, processesMentioning, python } from './helpers';
 
@@ -19,10 +20,12 @@ test('Cancel ends a run like a timeout: events kept, stopped "cancelled", no pro
     spawn,
     signal: controller.signal,
     // cancel as soon as the first event of the first run shows up (the live stream)
-    onEvents: (model) => {
-      seen.add(model);
-      controller.abort();
-    },
+    follow: (model) => [
+      new LivePreview(() => {
+        seen.add(model);
+        controller.abort();
+      }),
+    ],
   });
   assert.ok(Date.now() - started < 20_000, 'cancelled long before the 60 s limit');
   assert.deepEqual(trace.runs.map((r) => r.model), ['thread'], 'later models do not start after Cancel');

@@ -110,15 +110,15 @@ test('events encoded while the run went on give the same JSON, whole, in part, o
     [[a, b], whole, [99, 12]], // encoded for another pid: not used
   ];
   for (const [sources, encoded, pids] of cases) {
-    const run = new RunEvents(sources, t0, pids, encoded);
-    const chunks = [...eventsJson(run)];
+    const run = new RunEvents(sources, t0, pids);
+    const chunks = [...eventsJson(run, 0, encoded)];
     assert.equal(Buffer.concat(chunks).toString('utf8'), JSON.stringify(run.toEvents()).slice(1, -1));
   }
   // and they are what gets written (not encoded again): a changed byte shows
   whole[0].blocks[whole[0].block[10]][whole[0].start(10) + 6] = 0x39;
-  const changed = Buffer.concat([...eventsJson(new RunEvents([a, b], t0, [11, 12], whole))]).toString('utf8');
+  const changed = Buffer.concat([...eventsJson(new RunEvents([a, b], t0, [11, 12]), 0, whole)]).toString('utf8');
   assert.notEqual(changed, JSON.stringify(new RunEvents([a, b], t0, [11, 12]).toEvents()).slice(1, -1));
-  assert.equal([...eventsJson(new RunEvents([], 0, [], []))].length, 0);
+  assert.equal([...eventsJson(new RunEvents([], 0, []), 0, [])].length, 0);
 });
 
 test('RunEvents merges like a stable sort by time, worker and source, whatever the stretches', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { functionContaining, topLevelFunctions } from '../../src/python/functions';
+import { functionContaining, topLevelFunctions } from '../../src/commands/pythonFunctions';
 
 test('topLevelFunctions finds top-level def and async def, not methods or nested ones', () => {
   const text = [

@@ -5,9 +5,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
-import type { SpawnFn } from '../../src/runner/harness';
-import { resolvePyenvShim } from '../../src/python/pyenv';
-import { clearInterpreterCache, findInterpreter, firstExecutable, probeInterpreter } from '../../src/python/interpreter';
+import type { SpawnFn } from '../../src/runner/launch';
+import { resolvePyenvShim } from '../../src/interpreter/pyenv';
+import { clearInterpreterCache, findInterpreter, firstExecutable, probeInterpreter } from '../../src/interpreter/interpreter';
 
 /** A fake spawn: each command answers the probe with a version, or fails to start. */
 function fakeSpawn(answers: Record<string, string | 'ENOENT'>): SpawnFn {

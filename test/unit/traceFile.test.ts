@@ -3,10 +3,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import type { WorkerState } from '../../src/runner/assemble';
+import type { WorkerState } from '../../src/runner/records';
 import { EventSource, RunEvents } from '../../src/runner/eventStore';
-import { EncodedEvents } from '../../src/runner/eventsJson';
-import { TraceFileWriter } from '../../src/runner/traceFile';
+import { TraceFileWriter } from '../../src/cli/traceFile';
 import type { Trace } from '../../src/shared/trace';
 
 const T0 = 1_000_000_000;
@@ -21,17 +20,13 @@ function push(w: WorkerState, which: 0 | 1, t: number, text: string): void {
   w.sources[which].push(t, 1, 2, buf, 0, buf.length, 0, false);
 }
 
-/** What the runner does each poll: encode what is new, let the stream take what is final. */
+/** What the follower does each poll: show the run so far to its sinks (the stream encodes what is new and writes what is final). */
 function poll(workers: WorkerState[], stream: ReturnType<TraceFileWriter['beginRun']>): void {
-  for (const w of workers) {
-    w.encoded ??= w.sources.map(() => new EncodedEvents(w.sources[0].worker, T0, w.begin!.pid));
-    w.sources.forEach((s, n) => w.encoded![n]!.encodeNew(s));
-  }
-  stream.advance(workers);
+  stream.progress({ t0: T0, workers });
 }
 
 function runEvents(workers: WorkerState[]): RunEvents {
-  return new RunEvents(workers.flatMap((w) => w.sources), T0, workers.map((w) => w.begin!.pid), workers.flatMap((w) => w.encoded ?? [undefined, undefined]));
+  return new RunEvents(workers.flatMap((w) => w.sources), T0, workers.map((w) => w.begin!.pid));
 }
 
 function traceOf(runs: RunEvents[]): Trace {

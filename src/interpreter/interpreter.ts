@@ -2,9 +2,8 @@ import * as childProcess from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../runner/errors';
-import { runToCompletion, type SpawnFn } from '../runner/harness';
-
-export const MIN_PYTHON: readonly [number, number] = [3, 9];
+import { runToCompletion, type SpawnFn } from '../runner/launch';
+import { MIN_PYTHON, MIN_PYTHON_TEXT, pythonHint } from '../runner/settings';
 
 export interface Interpreter {
   /** The real binary (`sys.executable`): a pyenv-style shim costs ≈ 5× the start-up time. */
@@ -15,7 +14,7 @@ export interface Interpreter {
 const PROBE = 'import sys, json; print(json.dumps({"executable": sys.executable, "version": "%d.%d.%d" % sys.version_info[:3]}))';
 const cache = new Map<string, Interpreter>();
 
-/** Asks `command` what it is; checks it is Python 3.9+. Cached per command. */
+/** Asks `command` what it is; checks it is Python MIN_PYTHON or newer. Cached per command. */
 export async function probeInterpreter(command: string, spawn: SpawnFn = childProcess.spawn): Promise<Interpreter> {
   const known = cache.get(command);
   if (known) return known;
@@ -23,13 +22,13 @@ export async function probeInterpreter(command: string, spawn: SpawnFn = childPr
   try {
     reply = await runToCompletion(spawn, command, ['-c', PROBE], 15_000);
   } catch (e) {
-    throw new UserError('python', `Python was not found at "${command}" (${(e as Error).message}). Install Python 3.9+ or set "interleave.pythonPath".`);
+    throw new UserError('python', `Python was not found at "${command}" (${(e as Error).message}). Install Python ${MIN_PYTHON_TEXT}+, or ${pythonHint('set')}`);
   }
   let found: Interpreter;
   try {
     found = JSON.parse(reply.stdout.trim()) as Interpreter;
   } catch {
-    throw new UserError('python', `"${command}" did not answer as Python 3 does (exit ${reply.code}): ${(reply.stderr || reply.stdout).trim().slice(0, 300)}. Set "interleave.pythonPath" to a Python 3.9+ interpreter.`);
+    throw new UserError('python', `"${command}" did not answer as Python 3 does (exit ${reply.code}): ${(reply.stderr || reply.stdout).trim().slice(0, 300)}. ${pythonHint()}`);
   }
   requireSupported(found);
   if (!found.executable) found.executable = command;
@@ -41,7 +40,7 @@ export async function probeInterpreter(command: string, spawn: SpawnFn = childPr
 export function requireSupported(found: Interpreter): void {
   const [major, minor] = found.version.split('.').map(Number);
   if (major < MIN_PYTHON[0] || (major === MIN_PYTHON[0] && minor < MIN_PYTHON[1])) {
-    throw new UserError('python', `Python ${found.version} at "${found.executable}" is too old: Interleave needs Python ${MIN_PYTHON.join('.')}+. Set "interleave.pythonPath" to a newer interpreter.`);
+    throw new UserError('python', `Python ${found.version} at "${found.executable}" is too old: Interleave needs Python ${MIN_PYTHON_TEXT}+. ${pythonHint()}`);
   }
 }
 
@@ -92,7 +91,7 @@ export async function findInterpreter(candidates: string[], spawn?: SpawnFn): Pr
   // "too old" says more than "not found": lead with it when one of them was
   const tooOld = problems.find((p) => /too old/.test(p.message));
   if (tooOld) throw tooOld;
-  throw new UserError('python', `No Python 3.9+ found (tried ${candidates.join(', ')}). Install Python or set "interleave.pythonPath".`);
+  throw new UserError('python', `No Python ${MIN_PYTHON_TEXT}+ found (tried ${candidates.join(', ')}). Install Python, or ${pythonHint('set')}`);
 }
 
 export function clearInterpreterCache(): void {

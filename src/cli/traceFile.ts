@@ -15,9 +15,10 @@
 import * as fs from 'node:fs';
 import type { Trace } from '../shared/trace';
 import { runOpening, traceJsonChunks, traceOpening } from '../shared/traceJson';
-import type { WorkerState } from './assemble';
-import type { RunEvents } from './eventStore';
-import { eventsJson } from './eventsJson';
+import type { WorkerState } from '../runner/records';
+import type { RunEvents } from '../runner/eventStore';
+import { EncodedEvents, eventsJson } from '../runner/eventsJson';
+import type { RunProgress, RunSink } from '../runner/follower';
 
 const GAP = 1 << 16;
 const SLACK_NS = 50e6;
@@ -75,7 +76,8 @@ export class TraceFileWriter {
       }
       fs.ftruncateSync(this.fd, 0);
       this.position = 0;
-      for (const chunk of traceJsonChunks(trace, (r) => eventsJson(events[r]))) this.write(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+      const encoded = (r: number) => (this.runs.length === trace.runs.length ? this.runs[r].encodedSources : []);
+      for (const chunk of traceJsonChunks(trace, (r) => eventsJson(events[r], 0, encoded(r)))) this.write(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
     } finally {
       fs.closeSync(this.fd);
     }
@@ -88,8 +90,12 @@ export class TraceFileWriter {
   }
 }
 
-/** One run's events going into the file as they become final. */
-export class RunStream {
+/**
+ * One run's events going into the file as they become final: a sink of the run (see
+ * runner/follower). Each worker's events are encoded as JSON while the run goes on, on the core
+ * Python leaves idle.
+ */
+export class RunStream implements RunSink {
   ok = true;
   /** Events written: the first `written` of the run's order, which were these (source, index). */
   private written = 0;
@@ -101,17 +107,42 @@ export class RunStream {
   /** Bytes of events written while the run went on. */
   streamed = 0;
 
+  /** Per worker, per source: its events as JSON so far (once the worker's pid is known). */
+  private encoded: Array<EncodedEvents[] | undefined> = [];
+
   constructor(private readonly file: TraceFileWriter, readonly gapAt: number) {}
 
   get empty(): boolean {
     return this.written === 0;
   }
 
+  /** The run's workers, as the last poll showed them. */
+  private workers: readonly WorkerState[] = [];
+
+  /** Per source of the run, in the run's order of sources: what was encoded of it. */
+  get encodedSources(): Array<EncodedEvents | undefined> {
+    return this.workers.flatMap((w, worker) => w.sources.map((_, n) => this.encoded[worker]?.[n]));
+  }
+
+  progress({ t0, workers }: RunProgress): void {
+    this.workers = workers;
+    workers.forEach((state, worker) => {
+      if (!state.begin) return; // its pid, which every event carries, is not known yet
+      const encoded = (this.encoded[worker] ??= state.sources.map(() => new EncodedEvents(worker, t0, state.begin!.pid)));
+      state.sources.forEach((source, n) => encoded[n].encodeNew(source));
+    });
+    this.advance(workers);
+  }
+
+  drop(): void {
+    this.file.drop(this);
+  }
+
   /** After a poll: writes the events no source can still come before. */
   advance(workers: readonly WorkerState[]): void {
-    if (!this.ok || workers.some((w) => !w.begin || !w.encoded)) return; // all begun first: their pids are known
+    if (!this.ok || workers.some((w, worker) => !w.begin || !this.encoded[worker])) return; // all begun first: their pids are known
     const sources = workers.flatMap((w) => w.sources);
-    const encoded = workers.flatMap((w) => w.encoded!);
+    const encoded = this.encoded.flatMap((e) => e!);
     if (sources.some((s) => !s.inOrder)) {
       this.ok = false; // a line written in pieces came late: the order is worked out at the end
       return;
@@ -172,16 +203,17 @@ export class RunStream {
       for (let k = 0; k < this.written && this.ok; k++) {
         if (events.source[k] !== this.sources[k] || events.index[k] !== this.indexes[k]) this.ok = false;
       }
+      const encoded = this.encodedSources;
       const used = new Set(this.sources.subarray(0, this.written));
       used.forEach((n) => {
-        const e = events.encoded[n];
+        const e = encoded[n];
         const s = events.sources[n];
         if (!e || e.t0 !== events.t0 || e.pid !== (events.pids[s.worker] ?? null)) this.ok = false;
       });
     }
     if (!this.ok) return;
     let rest = 0;
-    for (const chunk of eventsJson(events, this.written)) {
+    for (const chunk of eventsJson(events, this.written, this.encodedSources)) {
       this.file.write(chunk);
       rest += chunk.length;
     }

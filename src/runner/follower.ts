@@ -1,0 +1,91 @@
+/**
+ * Follows a model run while it goes on: reads the harness's control records and every worker's
+ * event files (its own, and its side file of output read below Python) as they grow, and after
+ * each poll shows the run so far to its sinks — the panel's live preview, the CLI's trace file,
+ * and whatever else wants to watch a run (they never read files themselves).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { WorkerFileReader } from './workerFile';
+import { EventSource, type RunEvents } from './eventStore';
+import type { OutputSink } from './workerLog';
+import type { ControlRecord, WorkerState } from './records';
+
+/** A run as far as it has been read, once it has started. */
+export interface RunProgress {
+  /** The run's start (ns, the shared monotonic clock): event times are relative to it. */
+  readonly t0: number;
+  readonly workers: readonly WorkerState[];
+}
+
+/** Takes a model's run as it goes on and when it ends. */
+export interface RunSink {
+  /** After each poll of a started run. */
+  progress?(run: RunProgress): void;
+  /** The run is over and will be in the trace: its events in global order. */
+  end?(events: RunEvents): void;
+  /** The run will not be in the trace (its harness stopped after inspecting the file). */
+  drop?(): void;
+}
+
+export class RunFollower {
+  readonly control: ControlRecord[] = [];
+  readonly workers: WorkerState[];
+  /** The run's start, once the harness has said it (null: not started yet, or never). */
+  t0: number | null = null;
+  private controlOffset = 0;
+  /** Per worker: readers of its event file and of its side file, with where their lines go. */
+  private readonly readers: Array<Array<{ reader: WorkerFileReader; sink: OutputSink }>>;
+
+  constructor(
+    private readonly dir: string,
+    workers: number,
+    private readonly sinks: readonly RunSink[],
+  ) {
+    this.workers = Array.from({ length: workers }, (_, worker) => ({ sources: [new EventSource(worker, false), new EventSource(worker, true)], threads: [], truncated: false }));
+    this.readers = this.workers.map((state, worker) => {
+      const file = path.join(dir, `w${worker}.trc`);
+      return [file, `${file}.a`].map((f, n) => ({ reader: new WorkerFileReader(f), sink: state.sources[n].push.bind(state.sources[n]) }));
+    });
+  }
+
+  /** Reads what was written since the last poll, then shows the run to the sinks. */
+  poll(): void {
+    this.readControl();
+    this.readers.forEach((pair, worker) => {
+      const state = this.workers[worker];
+      for (const { reader, sink } of pair) {
+        for (const r of reader.poll(sink)) {
+          if (r.kind === 'begin') state.begin = r;
+          else if (r.kind === 'end') state.end = r;
+          else if (r.kind === 'thread') state.threads.push({ thread: r.thread, name: r.name });
+          else if (r.kind === 'truncated') state.truncated = true;
+        }
+      }
+    });
+    if (this.t0 === null) return;
+    const progress: RunProgress = { t0: this.t0, workers: this.workers };
+    for (const sink of this.sinks) sink.progress?.(progress);
+  }
+
+  close(): void {
+    this.readers.forEach((pair) => pair.forEach(({ reader }) => reader.close()));
+  }
+
+  private readControl(): void {
+    let text: string;
+    try {
+      text = fs.readFileSync(path.join(this.dir, 'control.jsonl'), 'utf8');
+    } catch {
+      return; // not written yet
+    }
+    const complete = text.lastIndexOf('\n') + 1;
+    for (const line of text.slice(this.controlOffset, complete).split('\n')) {
+      if (!line) continue;
+      const record = JSON.parse(line) as ControlRecord;
+      this.control.push(record);
+      if (record.type === 'runStart') this.t0 = record.t;
+    }
+    this.controlOffset = complete;
+  }
+}

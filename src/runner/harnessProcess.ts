@@ -1,0 +1,127 @@
+/**
+ * The harness process of one model run, as an explicit state machine (in the manner of
+ * austin-vscode's executor). Every transition is in TRANSITIONS; what happens on entering a state
+ * is in `enter`. Events the table does not list for the current state are ignored (a Cancel
+ * after the timeout, an exit after an exit).
+ *
+ *   spawned ──inspect──▶ inspecting ──run──▶ running ──exit──▶ ended
+ *      │ run ─────────────────────────────────▲  │
+ *      ├── stop (timeout, cancel) ─▶ ending ─exit─▶ ended      (from spawned, inspecting, running)
+ *      └── error (could not start) ──────────────▶ ended
+ */
+import { UserError } from './errors';
+import { pythonHint } from './settings';
+import { harnessEnv, harnessScript, type SpawnFn } from './launch';
+import { killTree } from './processTree';
+
+export type HarnessState = 'spawned' | 'inspecting' | 'running' | 'ending' | 'ended';
+export type HarnessEvent = 'inspect' | 'run' | 'stop' | 'exit' | 'error';
+
+export const TRANSITIONS: Readonly<Record<HarnessState, Partial<Record<HarnessEvent, HarnessState>>>> = {
+  spawned: { inspect: 'inspecting', run: 'running', stop: 'ending', exit: 'ended', error: 'ended' },
+  inspecting: { run: 'running', stop: 'ending', exit: 'ended' },
+  running: { stop: 'ending', exit: 'ended' },
+  ending: { exit: 'ended' },
+  ended: {},
+};
+
+export type StopReason = 'timeout' | 'cancelled';
+
+/** How the harness process ended. */
+export interface HarnessExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** Why we stopped it, when we did. */
+  stopReason: StopReason | null;
+  /** The last 8,000 characters it wrote to stderr (for messages when it failed). */
+  stderrTail: string;
+}
+
+export interface HarnessOptions {
+  spawn: SpawnFn;
+  python: string;
+  configPath: string;
+  cwd: string;
+  /** The harness inspects the file before it runs (its first state is then `inspecting`). */
+  inspect: boolean;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** The user's stdout straight to this descriptor, or nowhere, instead of through onOutput. */
+  stdout?: number | 'ignore';
+  onOutput?: (stream: 'stdout' | 'stderr', text: string) => void;
+}
+
+/** Node's timers hold at most 2^31 − 1 ms (≈ 24.8 days); a longer timeout is chained. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export class HarnessProcess {
+  state: HarnessState = 'spawned';
+  /** Resolves when the process has ended (and everything it started is gone). */
+  readonly done: Promise<HarnessExit>;
+  private stopReason: StopReason | null = null;
+  private stderrTail = '';
+  private timer: NodeJS.Timeout | undefined;
+  private readonly pid: number | undefined;
+  private settle!: { resolve: (exit: HarnessExit) => void; reject: (e: Error) => void };
+
+  constructor(private readonly o: HarnessOptions) {
+    this.done = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
+    const child = o.spawn(o.python, [harnessScript(), 'run', o.configPath], {
+      stdio: ['ignore', o.stdout ?? 'pipe', 'pipe'],
+      env: harnessEnv(),
+      cwd: o.cwd,
+      detached: process.platform !== 'win32', // its own process group: one kill ends the whole tree
+    });
+    this.pid = child.pid;
+    child.stdout?.setEncoding('utf8').on('data', (s: string) => o.onOutput?.('stdout', s));
+    child.stderr!.setEncoding('utf8').on('data', (s: string) => {
+      this.stderrTail = (this.stderrTail + s).slice(-8000);
+      o.onOutput?.('stderr', s);
+    });
+    child.on('spawn', () => this.fire(o.inspect ? 'inspect' : 'run'));
+    child.on('error', (e: NodeJS.ErrnoException) => this.fire('error', e));
+    child.on('close', (code, signal) => this.fire('exit', { code, signal }));
+    this.armTimeout(o.timeoutMs);
+    o.signal?.addEventListener('abort', this.onAbort);
+    if (o.signal?.aborted) this.onAbort();
+  }
+
+  /** The harness said the run began (its runStart record). */
+  runStarted(): void {
+    this.fire('run');
+  }
+
+  private readonly onAbort = () => this.stop('cancelled');
+
+  private stop(reason: StopReason): void {
+    if (TRANSITIONS[this.state].stop) this.stopReason = reason;
+    this.fire('stop');
+  }
+
+  private armTimeout(ms: number): void {
+    const now = Math.min(ms, MAX_TIMER_MS);
+    this.timer = setTimeout(() => (ms > now ? this.armTimeout(ms - now) : this.stop('timeout')), now);
+  }
+
+  private fire(event: HarnessEvent, detail?: unknown): void {
+    const next = TRANSITIONS[this.state][event];
+    if (!next) return;
+    this.state = next;
+    this.enter(next, event, detail);
+  }
+
+  private enter(state: HarnessState, event: HarnessEvent, detail: unknown): void {
+    if (state === 'ending') killTree(this.pid);
+    if (state !== 'ended') return;
+    clearTimeout(this.timer);
+    this.o.signal?.removeEventListener('abort', this.onAbort);
+    if (event === 'error') {
+      const e = detail as Error;
+      this.settle.reject(new UserError('python', `Could not start Python (${this.o.python}): ${e.message}. ${pythonHint()}`));
+      return;
+    }
+    killTree(this.pid); // anything left in the group (a process worker the harness could not join) goes too
+    const { code, signal } = detail as { code: number | null; signal: NodeJS.Signals | null };
+    this.settle.resolve({ code, signal, stopReason: this.stopReason, stderrTail: this.stderrTail });
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * What a model run leaves behind for the runner: the harness's control records (control.jsonl)
+ * and, per worker, what its event files said so far. The follower fills these; the assembly and
+ * the sinks read them.
+ */
+import type { WorkerRecord } from './workerLog';
+import type { EventSource } from './eventStore';
+import type { InspectReply } from './inspect';
+import type { PythonInfo, StartMethod } from '../shared/trace';
+
+/** Run-level records the harness writes to control.jsonl. */
+export type ControlRecord =
+  | ({ type: 'python' } & PythonInfo)
+  | { type: 'loaded'; skippedLines: number[]; pid: number }
+  | { type: 'startMethod'; startMethod: StartMethod }
+  | { type: 'runStart'; t: number }
+  | { type: 'created'; worker: number; t: number }
+  | { type: 'pid'; worker: number; pid: number }
+  | { type: 'joined'; worker: number; t: number; exitCode?: number | null; lost?: string; failed?: string }
+  | { type: 'runEnd'; t: number }
+  | { type: 'unavailable'; reason: string }
+  | ({ type: 'inspection' } & InspectReply)
+  | { type: 'badInput'; kind: string; message: string; line: number | null; col: number | null; traceback: string | null };
+
+/** One worker as its event files told it so far. */
+export interface WorkerState {
+  begin?: { ns: number; pid: number };
+  end?: Extract<WorkerRecord, { kind: 'end' }>;
+  /** Its events: from its event file, and from its side file (read below Python). */
+  sources: EventSource[];
+  threads: Array<{ thread: number; name: string }>;
+  truncated: boolean;
+}
+
+/** The first control record of `type` (for `worker`, when given). */
+export function findRecord<T extends ControlRecord['type']>(control: readonly ControlRecord[], type: T, worker?: number): Extract<ControlRecord, { type: T }> | undefined {
+  return control.find((r) => r.type === type && (worker === undefined || (r as { worker?: number }).worker === worker)) as Extract<ControlRecord, { type: T }> | undefined;
+}
+
+/** What a run's control records say about the Python and the module, whatever became of the run. */
+export function runContext(control: readonly ControlRecord[]): { python: PythonInfo | null; skippedLines: number[] } {
+  const python = findRecord(control, 'python');
+  const { type: _type, ...info } = python ?? { type: 'python' as const };
+  return { python: python ? (info as PythonInfo) : null, skippedLines: findRecord(control, 'loaded')?.skippedLines ?? [] };
+}

@@ -1,0 +1,43 @@
+/**
+ * One home for Interleave's defaults and limits: the VS Code command, the CLI and the runner take
+ * them from here (and the runner hands the harness what it needs), and the messages that name a
+ * limit are made here. package.json's configuration repeats the defaults for VS Code's settings
+ * UI; a unit test keeps the two equal.
+ */
+import type { Model } from '../shared/trace';
+
+/** The oldest Python the harness supports. */
+export const MIN_PYTHON: readonly [number, number] = [3, 9];
+export const MIN_PYTHON_TEXT = MIN_PYTHON.join('.');
+
+export const DEFAULTS = {
+  models: ['sequential', 'thread', 'process'] as readonly Model[],
+  workers: 2,
+  timeoutSeconds: 30,
+  /** Events recorded per worker before recording stops (a "truncated" marker; the trace stays valid). */
+  maxEvents: 1_000_000,
+} as const;
+
+export const LIMITS = {
+  workers: { min: 1, max: 256 },
+  maxEvents: { min: 1 },
+} as const;
+
+/** The message for a setting or option `name` whose value is out of its limits, or null. */
+export function checkWorkers(n: number, name: string): string | null {
+  const { min, max } = LIMITS.workers;
+  return Number.isInteger(n) && n >= min && n <= max ? null : `${name} must be a whole number from ${min} to ${max}`;
+}
+
+export function checkMaxEvents(n: number, name: string): string | null {
+  return Number.isInteger(n) && n >= LIMITS.maxEvents.min ? null : `${name} must be a whole number ≥ ${LIMITS.maxEvents.min}`;
+}
+
+export function checkTimeout(seconds: number, name: string): string | null {
+  return seconds > 0 && Number.isFinite(seconds) ? null : `${name} must be a positive number of seconds`;
+}
+
+/** What to do about the interpreter, said the same way in every message. */
+export function pythonHint(start: 'Set' | 'set' = 'Set'): string {
+  return `${start} "interleave.pythonPath" (in the CLI: --python) to a Python ${MIN_PYTHON_TEXT}+ interpreter.`;
+}

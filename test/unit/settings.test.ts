@@ -1,0 +1,30 @@
+/** One home for defaults and limits: package.json's settings say what src/runner/settings says. */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { DEFAULTS, LIMITS, checkTimeout, checkWorkers } from '../../src/runner/settings';
+import { ALL_MODELS } from '../../src/shared/trace';
+
+const root = path.resolve(__dirname, '..', '..', '..');
+const settings = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).contributes.configuration.properties;
+
+test("package.json's setting defaults and limits are the runner's", () => {
+  assert.deepEqual(settings['interleave.models'].default, DEFAULTS.models);
+  assert.deepEqual(settings['interleave.models'].items.enum, ALL_MODELS);
+  assert.equal(settings['interleave.workers'].default, DEFAULTS.workers);
+  assert.equal(settings['interleave.workers'].minimum, LIMITS.workers.min);
+  assert.equal(settings['interleave.workers'].maximum, LIMITS.workers.max);
+  assert.equal(settings['interleave.timeoutSeconds'].default, DEFAULTS.timeoutSeconds);
+  assert.equal(settings['interleave.maxEvents'].default, DEFAULTS.maxEvents);
+  assert.equal(settings['interleave.maxEvents'].minimum, LIMITS.maxEvents.min);
+});
+
+test('the limit messages name the option and the limits', () => {
+  assert.equal(checkWorkers(LIMITS.workers.max, '--workers'), null);
+  assert.equal(checkWorkers(LIMITS.workers.max + 1, '--workers'), `--workers must be a whole number from ${LIMITS.workers.min} to ${LIMITS.workers.max}`);
+  assert.equal(checkWorkers(1.5, 'x'), `x must be a whole number from ${LIMITS.workers.min} to ${LIMITS.workers.max}`);
+  assert.match(checkTimeout(0, '--timeout') ?? '', /--timeout must be a positive number of seconds/);
+  assert.match(checkTimeout(Number.NaN, '--timeout') ?? '', /positive/);
+  assert.equal(checkTimeout(1e9, '--timeout'), null);
+});
