@@ -19,6 +19,16 @@ test('output of a thread that a worker starts itself: that worker\'s, on a sub-l
   }
 });
 
+test('a file name that is not UTF-8 prints as in a terminal (stdout keeps surrogateescape); recorded with the byte escaped', () => {
+  const r = runCli(['run', fixture('prints_undecodable_name.py'), '--function', 'print_name'], undefined, true);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stderr.split('name-\ufffd\n').length - 1, 6, 'the byte reaches the user as is (shown here as U+FFFD), in each worker of each model');
+  for (const run of r.trace!.runs) {
+    assert.deepEqual(run.workerInfo.map((w) => w.status), ['ok', 'ok'], `${run.model}: ${run.workerInfo[0].error?.message}`);
+    for (const w of [0, 1]) assert.deepEqual(texts(run, w), ['name-\\udcff', 'after'], `${run.model} worker ${w}`);
+  }
+});
+
 const BELOW = ['python print', 'os.write to stdout', 'os.write to stderr', 'from a subprocess', 'from C printf', 'python after'];
 /** Read from the pipe under fds 1/2: the time it was read, no line. */
 const READ_BELOW = new Set(['from a subprocess', 'from C printf']);
