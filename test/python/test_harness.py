@@ -278,6 +278,16 @@ class RecorderTest(TempDir):
         self.assertIn("ValueError: shown to the user", out.stderr)
 
 
+class ExitCodeTest(unittest.TestCase):
+    def test_sys_exit_s_argument_becomes_the_status_python_would_exit_with(self):
+        from interleave_worker import exit_code
+        cases = [(None, 0), (True, 1), (False, 0), (0, 0), (3, 3), (256, 256), (-1, -1),
+                 ((1 << 40) + 5, 5), (10 ** 30, -1), ("a message", 1), (1.5, 1), ([2], 1)]
+        for code, expected in cases:
+            self.assertIs(type(exit_code(code)), int, repr(code))
+            self.assertEqual(exit_code(code), expected, repr(code))
+
+
 class HarnessCommandTest(TempDir):
     def test_inspect_reports_functions_and_python(self):
         path = self.write("m.py", "def f(a):\n    pass\n")
