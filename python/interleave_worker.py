@@ -118,6 +118,7 @@ def run_worker(target, recorder, cpu_clock):
         status = _status_of(e)
         _say_exit_message(e, recorder.user_file)
     finally:
+        capture.join_started_threads(recorder)  # as Python waits for them before it exits
         try:
             sys.stdout.flush()
             sys.stderr.flush()
@@ -150,7 +151,7 @@ def child_worker(config, worker, cpu_clock, last=True):
     status = run_worker(target, recorder, cpu_clock)
     if last:
         capture.stop_below()
-    recorder.close()
+    capture.release(recorder)
     sys.stdout.flush()
     sys.stderr.flush()
     return status
@@ -206,4 +207,5 @@ async def task_worker(target, recorder):
         status = _status_of(e)
         _say_exit_message(e, recorder.user_file)
     finally:
+        await capture.join_started_threads_async(recorder)
         recorder.end(-1, status)  # tasks share a thread: their own CPU time is not known

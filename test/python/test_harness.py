@@ -343,6 +343,22 @@ class HarnessCommandTest(TempDir):
         self.assertIn("runStart", types)
         self.assertEqual(types[-1], "runEnd")
 
+    def test_a_thread_left_running_is_waited_for_and_its_lines_are_the_worker_s(self):
+        path = self.write("late.py", """\
+            import threading, time
+
+            def f():
+                threading.Thread(target=lambda: (time.sleep(0.1), print("late"))).start()
+                print("returned")
+            """)
+        for model in ("sequential", "thread"):
+            out = self.run_harness(path, "f", model, 1)
+            self.assertNotIn("Error", out.stderr, model)
+            records = read_records(os.path.join(self.dir, "w0.trc"))
+            self.assertEqual([r[4] for r in records if r[0] == "O"], ["returned", "late"], model)
+            self.assertEqual([r[5] for r in records if r[0] == "O"], ["0", "1"], model)
+            self.assertEqual(records[-1][0], "E", "%s: the worker ends after its thread's line" % model)
+
     def test_each_line_is_its_print_call_s_line_across_functions(self):
         # the caller's line is remembered per instruction offset of the last code printed from:
         # alternating functions and several print() calls in one must still get their own lines
