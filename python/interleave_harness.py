@@ -98,8 +98,10 @@ def run_model(config, control):
     elif model == "thread":
         t0 = _now()
         control.write({"type": "runStart", "t": t0})
+        # not daemon threads, as the user's own Thread(target=f) would not be: threads the
+        # worker starts inherit that, and Python (and the worker) waits for them
         threads = [threading.Thread(target=run_worker, args=(target, recorders[i], time.thread_time_ns),
-                                    name="Thread-%d" % (i + 1), daemon=True)
+                                    name="Thread-%d" % (i + 1))
                    for i in range(workers)]
         for i, thread in enumerate(threads):
             control.write({"type": "created", "worker": i, "t": _now()})
@@ -160,7 +162,7 @@ def run_model(config, control):
     control.write({"type": "runEnd", "t": _now()})
     capture.stop_below()
     for recorder in recorders:
-        recorder.close()
+        capture.release(recorder)
 
 
 def inspect(source, display_file):

@@ -270,6 +270,10 @@ class Recorder(object):
                 thread, stream = key if isinstance(key, tuple) else (0, key)
                 self._event(pending[1], stream, pending[2], pending[0], thread, pending[3])
 
+    @property
+    def closed(self):
+        return self._mm.closed
+
     def close(self):
         # no msync (flush): the runner reads the same page-cache pages, and they outlive us;
         # forcing 16 MB to disk per worker only cost ≈ 20 ms of every run's end

@@ -49,14 +49,52 @@ def asyncio_function(function):
 
 def _status_of(exc):
     if isinstance(exc, SystemExit):
-        code = exc.code
-        if code is None:
-            code = 0
-        elif not isinstance(code, int):
-            code = 1
-        return {"status": "exited", "exitCode": code}
+        return {"status": "exited", "exitCode": exit_code(exc.code)}
     return {"status": "error",
             "error": {"type": type(exc).__name__, "message": str(exc), "traceback": _user_traceback(exc)}}
+
+
+def exit_code(code):
+    """The exit status Python's own exit makes of sys.exit(code) (pythonrun.c, handle_system_exit):
+    None is 0; an int is that int as a C int (True is 1; a C long overflow is -1); anything else
+    is 1, its message printed (see _say_exit_message)."""
+    if code is None:
+        return 0
+    if not isinstance(code, int):
+        return 1
+    if not -(1 << 63) <= code < (1 << 63):
+        return -1
+    return (code + (1 << 31)) % (1 << 32) - (1 << 31)
+
+
+def _say_exit_message(exc, user_file):
+    """sys.exit(obj) with obj neither None nor an int: Python writes str(obj) and a newline to
+    sys.stderr as it exits. That is output: written here, through whatever sys.stderr is, from the
+    line of the sys.exit call (as if that frame were still there), so that it is the worker's
+    event with that line."""
+    code = exc.code if isinstance(exc, SystemExit) else None
+    if code is None or isinstance(code, int):
+        return
+    try:
+        text = str(code) + "\n"
+        line = _exit_line(exc, user_file)
+        if not line:
+            sys.stderr.write(text)
+            return
+        at_line = compile("\n" * (line - 1) + "_stderr.write(_text)", user_file, "exec")
+        exec(at_line, {"_stderr": sys.stderr, "_text": text})
+    except Exception:  # Python ignores a failure to print it too
+        pass
+
+
+def _exit_line(exc, user_file):
+    """The line of the innermost frame of the user's file in ``exc``'s traceback (0: none)."""
+    line, tb = 0, exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == user_file:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
 
 
 def _user_traceback(exc):
@@ -78,7 +116,9 @@ def run_worker(target, recorder, cpu_clock):
         target.call()
     except BaseException as e:  # the worker's failure is data
         status = _status_of(e)
+        _say_exit_message(e, recorder.user_file)
     finally:
+        capture.join_started_threads(recorder)  # as Python waits for them before it exits
         try:
             sys.stdout.flush()
             sys.stderr.flush()
@@ -111,7 +151,7 @@ def child_worker(config, worker, cpu_clock, last=True):
     status = run_worker(target, recorder, cpu_clock)
     if last:
         capture.stop_below()
-    recorder.close()
+    capture.release(recorder)
     sys.stdout.flush()
     sys.stderr.flush()
     return status
@@ -146,7 +186,7 @@ def process_main(config, worker):
     if status is None:
         os._exit(BAD_INPUT)
     if status["status"] == "exited":
-        os._exit(status["exitCode"] if isinstance(status["exitCode"], int) else 1)
+        os._exit(status["exitCode"])
 
 
 def pool_task(config, worker):
@@ -165,5 +205,7 @@ async def task_worker(target, recorder):
             await result
     except BaseException as e:  # the worker's failure is data
         status = _status_of(e)
+        _say_exit_message(e, recorder.user_file)
     finally:
+        await capture.join_started_threads_async(recorder)
         recorder.end(-1, status)  # tasks share a thread: their own CPU time is not known

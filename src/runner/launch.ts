@@ -13,9 +13,14 @@ export function harnessScript(from: string = __dirname): string {
   return path.join(root, relative);
 }
 
-/** The child's environment: UTF-8 I/O whatever the locale, no .pyc litter in the user's folder. */
+/**
+ * The child's environment: UTF-8 I/O whatever the locale (UTF-8 mode, which keeps Python's own
+ * error handlers: surrogateescape on stdout, so a file name that is not UTF-8 prints as it does
+ * in a terminal), no .pyc litter in the user's folder. Not PYTHONIOENCODING: `utf-8` there makes
+ * stdout strict, and a user's own setting of it is theirs to keep.
+ */
 export function harnessEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  return { ...base, PYTHONUTF8: '1', PYTHONIOENCODING: 'utf-8', PYTHONDONTWRITEBYTECODE: '1' };
+  return { ...base, PYTHONUTF8: '1', PYTHONDONTWRITEBYTECODE: '1' };
 }
 
 /** Runs a short harness command to completion and returns its stdout. */

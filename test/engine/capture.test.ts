@@ -19,6 +19,56 @@ test('output of a thread that a worker starts itself: that worker\'s, on a sub-l
   }
 });
 
+const SYNC_MODELS = ['--models', 'sequential,thread,process,thread-pool,process-pool'];
+
+/** The runs of a fixture's plain function in the five models and of its async twin under asyncio. */
+function everyModel(file: string, fn: string, showOutput = false): { runs: Run[]; output: string } {
+  const plain = runCli(['run', fixture(file), '--function', fn, ...SYNC_MODELS], undefined, showOutput);
+  assert.equal(plain.status, 0, plain.stderr);
+  const async = runCli(['run', fixture(file), '--function', `${fn}_async`, '--models', 'asyncio'], undefined, showOutput);
+  assert.equal(async.status, 0, async.stderr);
+  return { runs: [...plain.trace!.runs, ...async.trace!.runs], output: plain.stderr + async.stderr };
+}
+
+test('a thread left running when the worker\'s function returns: waited for, as Python does; its lines are the worker\'s, which ends after it', () => {
+  const { runs } = everyModel('outlived_by_a_thread.py', 'leave_a_thread');
+  for (const run of runs) {
+    for (const w of [0, 1]) {
+      const mine = run.events.filter((e) => e.worker === w);
+      assert.deepEqual(mine.map((e) => [e.text, e.thread]), [['returned', undefined], ['late', 1]], `${run.model} worker ${w}`);
+      const info = run.workerInfo[w];
+      assert.equal(info.status, 'ok', run.model);
+      assert.ok(info.endNs! >= mine[1].t, `${run.model} worker ${w}: ends (${info.endNs}) after its thread's line (${mine[1].t})`);
+    }
+  }
+});
+
+test('a daemon thread still printing after its worker ended: no error of ours, its late lines kept', () => {
+  const { runs, output } = everyModel('outlived_by_a_daemon.py', 'leave_a_daemon', true);
+  assert.doesNotMatch(output, /mmap closed|Exception (ignored )?in thread|Traceback/, 'the user\'s threads do not die of our recorder');
+  for (const run of runs) {
+    for (const w of [0, 1]) {
+      const texts = run.events.filter((e) => e.worker === w).map((e) => e.text);
+      assert.ok(texts.includes('returned') && texts.includes('late') && texts.includes('tick'), `${run.model} worker ${w}: ${texts.join(', ')}`);
+      assert.equal(run.workerInfo[w].status, 'ok', run.model);
+    }
+  }
+  // sequential: the first call's daemon goes on printing while the second call runs (≥ 0.3 s)
+  const sequential = runs.find((r) => r.model === 'sequential')!;
+  const firstEnd = sequential.workerInfo[0].endNs!;
+  assert.ok(sequential.events.some((e) => e.worker === 0 && e.text === 'tick' && e.t > firstEnd), 'ticks after its worker ended are kept');
+});
+
+test('a file name that is not UTF-8 prints as in a terminal (stdout keeps surrogateescape); recorded with the byte escaped', () => {
+  const r = runCli(['run', fixture('prints_undecodable_name.py'), '--function', 'print_name'], undefined, true);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stderr.split('name-\ufffd\n').length - 1, 6, 'the byte reaches the user as is (shown here as U+FFFD), in each worker of each model');
+  for (const run of r.trace!.runs) {
+    assert.deepEqual(run.workerInfo.map((w) => w.status), ['ok', 'ok'], `${run.model}: ${run.workerInfo[0].error?.message}`);
+    for (const w of [0, 1]) assert.deepEqual(texts(run, w), ['name-\\udcff', 'after'], `${run.model} worker ${w}`);
+  }
+});
+
 const BELOW = ['python print', 'os.write to stdout', 'os.write to stderr', 'from a subprocess', 'from C printf', 'python after'];
 /** Read from the pipe under fds 1/2: the time it was read, no line. */
 const READ_BELOW = new Set(['from a subprocess', 'from C printf']);

@@ -4,8 +4,8 @@ import { fixture, processesMentioning, runCli as runCliRaw, runOf, type CliResul
 
 /** case × model → outcome, printed after the suite (the fault-injection table). */
 const outcomes = new Map<string, Map<string, string>>();
-function runCli(args: string[]): CliResult {
-  const r = runCliRaw(args);
+function runCli(args: string[], showOutput = false): CliResult {
+  const r = runCliRaw(args, undefined, showOutput);
   const name = args[1].split('/').pop()!.replace('.py', '');
   const row = outcomes.get(name) ?? new Map<string, string>();
   for (const run of r.trace?.runs ?? []) {
@@ -48,6 +48,27 @@ test('os._exit: process workers exited with the code; in threads it ends the run
   const thread = runOf(r.trace!, 'thread');
   assert.ok(thread.events.some((e) => e.text === 'before exit'), 'the event before os._exit is kept');
   assert.ok(thread.workerInfo.some((w) => w.status === 'exited' && w.exitCode === 7));
+});
+
+test('sys.exit follows Python\'s rules: True is exit 1; a message is exit 1 and is printed to stderr, an event of the worker at the sys.exit line', () => {
+  const models = ['--models', 'sequential,thread,process,thread-pool,process-pool'];
+  const yes = runCli(['run', fixture('exits_with_a_value.py'), '--function', 'exit_true', ...models]);
+  assert.equal(yes.status, 0, yes.stderr);
+  for (const run of yes.trace!.runs) {
+    assert.deepEqual(run.workerInfo.map((w) => [w.status, w.exitCode]), [['exited', 1], ['exited', 1]], `${run.model}: an integer, not true`);
+    assert.deepEqual(run.events.map((e) => e.text), ['leaving', 'leaving'], run.model);
+  }
+  const message = 'cannot go on: no input file';
+  const said = runCli(['run', fixture('exits_with_a_value.py'), '--function', 'exit_with_message', ...models], true);
+  assert.equal(said.status, 0, said.stderr);
+  assert.equal(said.stderr.split(`${message}\n`).length - 1, 10, 'each worker of the 5 runs shows the message to the user, once');
+  for (const run of said.trace!.runs) {
+    assert.deepEqual(run.workerInfo.map((w) => [w.status, w.exitCode]), [['exited', 1], ['exited', 1]], run.model);
+    for (const w of [0, 1]) {
+      const mine = run.events.filter((e) => e.worker === w).map((e) => [e.stream, e.text, e.line]);
+      assert.deepEqual(mine, [['stdout', 'leaving', 10], ['stderr', message, 11]], `${run.model} worker ${w}`);
+    }
+  }
 });
 
 test('killed by a signal: status killed with the signal', () => {

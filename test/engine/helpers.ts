@@ -18,11 +18,14 @@ export interface CliResult {
   trace?: Trace;
 }
 
-/** Runs the real CLI (real Python) and reads back the trace it wrote. */
-export function runCli(args: string[], timeoutMs = 120_000): CliResult {
+/**
+ * Runs the real CLI (real Python) and reads back the trace it wrote. With `showOutput`, the
+ * user's own output is shown as well: on the CLI's stderr.
+ */
+export function runCli(args: string[], timeoutMs = 120_000, showOutput = false): CliResult {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'interleave-test-'));
   const json = path.join(dir, 'trace.json');
-  const r = spawnSync(process.execPath, [cli, ...args, '--json', json, '--quiet'], { encoding: 'utf8', timeout: timeoutMs });
+  const r = spawnSync(process.execPath, [cli, ...args, '--json', json, ...(showOutput ? [] : ['--quiet'])], { encoding: 'utf8', timeout: timeoutMs });
   const result: CliResult = { status: r.status, stdout: r.stdout, stderr: r.stderr };
   if (fs.existsSync(json)) result.trace = JSON.parse(fs.readFileSync(json, 'utf8')) as Trace;
   fs.rmSync(dir, { recursive: true, force: true });

@@ -278,6 +278,16 @@ class RecorderTest(TempDir):
         self.assertIn("ValueError: shown to the user", out.stderr)
 
 
+class ExitCodeTest(unittest.TestCase):
+    def test_sys_exit_s_argument_becomes_the_status_python_would_exit_with(self):
+        from interleave_worker import exit_code
+        cases = [(None, 0), (True, 1), (False, 0), (0, 0), (3, 3), (256, 256), (-1, -1),
+                 ((1 << 40) + 5, 5), (10 ** 30, -1), ("a message", 1), (1.5, 1), ([2], 1)]
+        for code, expected in cases:
+            self.assertIs(type(exit_code(code)), int, repr(code))
+            self.assertEqual(exit_code(code), expected, repr(code))
+
+
 class HarnessCommandTest(TempDir):
     def test_inspect_reports_functions_and_python(self):
         path = self.write("m.py", "def f(a):\n    pass\n")
@@ -332,6 +342,22 @@ class HarnessCommandTest(TempDir):
         self.assertEqual(types[0], "python")
         self.assertIn("runStart", types)
         self.assertEqual(types[-1], "runEnd")
+
+    def test_a_thread_left_running_is_waited_for_and_its_lines_are_the_worker_s(self):
+        path = self.write("late.py", """\
+            import threading, time
+
+            def f():
+                threading.Thread(target=lambda: (time.sleep(0.1), print("late"))).start()
+                print("returned")
+            """)
+        for model in ("sequential", "thread"):
+            out = self.run_harness(path, "f", model, 1)
+            self.assertNotIn("Error", out.stderr, model)
+            records = read_records(os.path.join(self.dir, "w0.trc"))
+            self.assertEqual([r[4] for r in records if r[0] == "O"], ["returned", "late"], model)
+            self.assertEqual([r[5] for r in records if r[0] == "O"], ["0", "1"], model)
+            self.assertEqual(records[-1][0], "E", "%s: the worker ends after its thread's line" % model)
 
     def test_each_line_is_its_print_call_s_line_across_functions(self):
         # the caller's line is remembered per instruction offset of the last code printed from:
