@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { harnessEnv } from '../../src/runner/harness';
+import { harnessEnv } from '../../src/runner/launch';
 
 test('the harness environment: UTF-8 mode, not PYTHONIOENCODING (it would make stdout strict); the user\'s own settings kept', () => {
   const env = harnessEnv({ PATH: '/bin', PYTHONUNBUFFERED: '1' });
