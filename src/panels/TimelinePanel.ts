@@ -107,18 +107,19 @@ export class TimelinePanel {
         break;
       }
       case 'reveal':
-        void this.reveal(message.line);
+        void this.reveal(message.line, message.focus);
         break;
     }
   }
 
-  private async reveal(line: number): Promise<void> {
+  /** `focus` false: the line is shown and selected but the keyboard stays in the panel. */
+  private async reveal(line: number, focus: boolean): Promise<void> {
     const file = this.trace?.target.file ?? this.pendingFile;
     if (!file) return;
     const uri = vscode.Uri.file(file);
     const open = vscode.window.visibleTextEditors.find((e) => e.document.uri.fsPath === uri.fsPath);
     const document = open?.document ?? (await vscode.workspace.openTextDocument(uri));
-    const editor = await vscode.window.showTextDocument(document, { viewColumn: open?.viewColumn ?? vscode.ViewColumn.One, preserveFocus: false });
+    const editor = await vscode.window.showTextDocument(document, { viewColumn: open?.viewColumn ?? vscode.ViewColumn.One, preserveFocus: !focus });
     const position = new vscode.Position(Math.max(0, line - 1), document.lineAt(Math.max(0, Math.min(document.lineCount - 1, line - 1))).firstNonWhitespaceCharacterIndex);
     editor.selection = new vscode.Selection(position, position);
     editor.revealRange(new vscode.Range(position, position), vscode.TextEditorRevealType.InCenterIfOutsideViewport);

@@ -26,8 +26,12 @@ export type HostToWebview =
 
 export type WebviewToHost =
   | { type: 'ready' }
-  /** Show this line of the traced file in the editor. */
-  | { type: 'reveal'; line: number; file?: string };
+  /**
+   * Show this line of the traced file in the editor. `focus`: move the keyboard focus to the editor
+   * (Enter, a double click); false keeps it in the panel (a single click), so keys meant for the
+   * panel never type into the user's code.
+   */
+  | { type: 'reveal'; line: number; focus: boolean; file?: string };
 
 /** Persisted webview state (vscode.setState): enough to ask the host for the trace again. */
 export interface TimelineState {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  LANE_HEIGHT, bucketColumns, fittingLabels, layoutRun, lifeSegments, lowerBound, nearestIndex, needsBuckets, rowAt, stripIndexAt, upperBound, visibleRange,
+  LABEL_COLUMN, LANE_HEIGHT, PLOT_MARGIN, bucketColumns, labelColumnWidth, plotWidth, tickCount, fittingLabels, layoutRun, lifeSegments, lowerBound, nearestIndex, needsBuckets, rowAt, stripIndexAt, upperBound, visibleRange,
 } from '../../webview-ui/src/timeline/layout';
 
 test('layoutRun stacks one lane per worker, then the strip', () => {
@@ -69,4 +69,33 @@ test('lifeSegments: start-up, running, join; unfinished workers run to the end',
   ]);
   assert.deepEqual(lifeSegments({ ...w, endNs: null, joinedNs: null, status: 'timeout' }, 100).at(-1), { phase: 'running', t0: 10, t1: 100 });
   assert.deepEqual(lifeSegments({ ...w, startNs: null, endNs: null, joinedNs: 30 }, 100), [{ phase: 'startup', t0: 0, t1: 30 }]);
+});
+
+test('a 320-px panel keeps 60 % of its width for the plot (was 35 %), with at least 3 time ticks', () => {
+  const panel = 320 - 2 * 8; // the body's padding in a narrow panel
+  const processLabel = 84; // "Process 1" with its swatch and padding, as measured in Chromium
+  const labels = labelColumnWidth(panel, processLabel);
+  assert.equal(labels, processLabel, 'the labels get what they need');
+  const plot = plotWidth(panel, labels);
+  assert.ok(plot >= 0.6 * 320, `plot ${plot} px`);
+  assert.ok(tickCount(plot) >= 3, `${tickCount(plot)} ticks`);
+  // longer labels ("Pool thread 12", a thread's name) are capped at a share of the panel and ellipsised
+  assert.equal(labelColumnWidth(panel, 150), Math.floor(panel * LABEL_COLUMN.share));
+  assert.ok(plotWidth(panel, labelColumnWidth(panel, 150)) >= 0.6 * 320);
+});
+
+test('the label column follows its labels on a wide panel, between its bounds', () => {
+  assert.equal(labelColumnWidth(1060, 70), 70, 'short labels: no fixed 168 px');
+  assert.equal(labelColumnWidth(1060, 20), LABEL_COLUMN.min);
+  assert.equal(labelColumnWidth(1060, 400), LABEL_COLUMN.max, 'a long thread name does not take the plot');
+  assert.equal(labelColumnWidth(150, 84), LABEL_COLUMN.min, 'a tiny panel keeps a usable label column');
+  assert.equal(plotWidth(1060, 70), 1060 - 70 - PLOT_MARGIN);
+  assert.ok(plotWidth(60, 64) >= 50, 'never below a minimum plot');
+  for (let width = 50; width < 2000; width += 37) assert.ok(labelColumnWidth(width, 84) <= Math.max(LABEL_COLUMN.min, Math.floor(width * LABEL_COLUMN.share)), `${width} px`);
+});
+
+test('tickCount asks for one tick per 64 px, never fewer than 2', () => {
+  assert.equal(tickCount(100), 2);
+  assert.equal(tickCount(214), 3);
+  assert.equal(tickCount(900), 14);
 });

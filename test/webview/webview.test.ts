@@ -8,6 +8,8 @@ import { reportHtml } from '../../src/report/html';
 import { toColumns, type EventColumns } from '../../src/shared/columns';
 import { traceMessage, type HostToWebview } from '../../src/shared/protocol';
 import type { Trace } from '../../src/shared/trace';
+import { LABEL_COLUMN } from '../../webview-ui/src/timeline/layout';
+import { parseHex, WORKER_PALETTES } from '../../webview-ui/src/timeline/palette';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const results = path.join(root, 'test-results');
@@ -45,11 +47,29 @@ let page: Page;
 let dir: string;
 const pageErrors: string[] = [];
 
+/** Colours of VS Code's Dark Modern theme that the panel reads (as VS Code sets them on the webview's body). */
+const DARK_MODERN = {
+  '--vscode-foreground': '#cccccc',
+  '--vscode-descriptionForeground': '#9d9d9d',
+  '--vscode-editor-background': '#1f1f1f',
+  '--vscode-focusBorder': '#0078d4',
+  '--vscode-list-activeSelectionBackground': '#04395e',
+  '--vscode-list-activeSelectionForeground': '#ffffff',
+  '--vscode-list-hoverBackground': '#2a2d2e',
+  '--vscode-editor-findMatchHighlightBackground': '#ea5c0055',
+  '--vscode-editorLineNumber-activeForeground': '#cccccc',
+  '--vscode-widget-border': '#313131',
+  '--vscode-font-family': 'sans-serif',
+  '--vscode-font-size': '13px',
+};
+
 /** The webview as VS Code hosts it: the built bundle, our CSS, and an acquireVsCodeApi that records messages. */
 function webviewPage(): string {
+  const vars = Object.entries(DARK_MODERN).map(([k, v]) => `${k}: ${v};`).join(' ');
+  // VS Code's own default style for webviews pads the body 20 px left and right
   return `<!DOCTYPE html><html><head><meta charset="utf-8">
+<style>body { ${vars} background: #1f1f1f; margin: 0; padding: 0 20px; }</style>
 <link rel="stylesheet" href="file://${path.join(root, 'media', 'timeline.css')}">
-<style>body { --vscode-foreground: #cccccc; --vscode-editor-background: #1e1e1e; --vscode-charts-blue: #3794ff; --vscode-charts-orange: #d18616; --vscode-font-family: sans-serif; --vscode-font-size: 13px; background: #1e1e1e; }</style>
 <script>
   window.__posted = [];
   let state;
@@ -91,10 +111,12 @@ test('the webview says ready first, then shows one section per run with its figu
   assert.match((await page.locator('.toolbar .python').textContent())!, /CPython 3\.\d+\.\d+ · GIL on/);
 });
 
-test('lanes are named after the workers', async () => {
+test("lanes are named after the workers; a process's pid is in the hover, not the label", async () => {
   const labels = await page.locator('.lane-label').allTextContents();
+  assert.deepEqual(labels, ['Call 1', 'Call 2', 'Thread 1', 'Thread 2', 'Process 1', 'Process 2']);
   const pids = trace.runs[2].workerInfo.map((w) => w.pid);
-  assert.deepEqual(labels, ['Call 1', 'Call 2', 'Thread 1', 'Thread 2', `Process 1 · pid ${pids[0]}`, `Process 2 · pid ${pids[1]}`]);
+  const titles = await page.locator('section.run[data-model="process"] .lane-label').evaluateAll((els) => els.map((e) => e.getAttribute('title')));
+  assert.deepEqual(titles, [`Process 1 · pid ${pids[0]} — finished`, `Process 2 · pid ${pids[1]} — finished`]);
 });
 
 test('the event list has every event as text: 10 Number: i events per model', async () => {
@@ -121,19 +143,58 @@ test('hover shows the event; click on a mark asks the host to reveal its line', 
   const p = await markPosition(2, 0);
   await page.mouse.move(p.x, p.y);
   await page.locator('.tooltip:not([hidden])').waitFor();
-  assert.match((await page.locator('.tooltip').textContent())!, /Number: 0.*Process 1.*line 6/);
+  assert.match((await page.locator('.tooltip').textContent())!, new RegExp(`Number: 0.*Process 1 · pid ${trace.runs[2].workerInfo[0].pid}.*line 6`));
   await page.mouse.click(p.x, p.y);
   const messages = await posted();
-  assert.deepEqual(messages.at(-1), { type: 'reveal', line: 6 });
+  assert.deepEqual(messages.at(-1), { type: 'reveal', line: 6, focus: false });
   assert.equal(await page.locator('.event-row[aria-selected="true"] .text').textContent(), 'Number: 0');
 });
 
-test('keyboard: the event list moves with arrows and reveals with Enter; + zooms the timeline', async () => {
+/** The time axis's tick labels (they change when the view zooms or pans). */
+const axisTicks = () => page.locator('svg.axis .tick text').allTextContents();
+
+test('a click on a mark keeps the keyboard in the panel: the next + zooms the timeline; a double click goes to the editor', async () => {
+  await page.locator('button[data-action="fit"]').click();
+  const p = await markPosition(1, 0);
+  const before = (await posted()).length;
+  await page.mouse.click(p.x, p.y);
+  assert.deepEqual((await posted()).slice(before), [{ type: 'reveal', line: 6, focus: false }], 'the line is shown, the focus stays here');
+  assert.ok(await page.evaluate(() => document.activeElement?.closest('.timeline') !== null), 'the timeline has the keyboard');
+  const ticks = (await axisTicks()).join();
+  await page.keyboard.press('+');
+  await page.waitForFunction((b) => [...document.querySelectorAll('svg.axis .tick text')].map((t) => t.textContent).join() !== b, ticks);
+  await page.keyboard.press('Enter');
+  assert.deepEqual((await posted()).at(-1), { type: 'reveal', line: 6, focus: true }, 'Enter goes to the selected event');
+  await page.locator('button[data-action="fit"]').click();
+  const q = await markPosition(1, 0);
+  const mark = (await posted()).length;
+  await page.mouse.dblclick(q.x, q.y);
+  assert.deepEqual((await posted()).slice(mark), [{ type: 'reveal', line: 6, focus: false }, { type: 'reveal', line: 6, focus: true }], 'the second click of a double click moves the focus');
+});
+
+test('an event row: a click shows the line keeping the focus, a double click goes to it', async () => {
+  const row = page.locator('.event-row[data-model="thread"]').first();
+  const before = (await posted()).length;
+  await row.click();
+  assert.deepEqual((await posted()).slice(before), [{ type: 'reveal', line: 6, focus: false }]);
+  assert.equal(await page.evaluate(() => document.activeElement?.className), 'event-list-body');
+  const mark = (await posted()).length;
+  await row.dblclick();
+  assert.deepEqual((await posted()).slice(mark).at(-1), { type: 'reveal', line: 6, focus: true });
+});
+
+test('keyboard: the event list moves with arrows, Space shows the line, Enter goes to it; + zooms the timeline', async () => {
   await page.locator('.event-list-body').focus();
   await page.keyboard.press('Home');
   await page.keyboard.press('ArrowDown');
+  const sent = (await posted()).length;
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowUp');
+  assert.equal((await posted()).length, sent, 'moving does not reveal');
+  await page.keyboard.press(' ');
+  assert.deepEqual((await posted()).at(-1), { type: 'reveal', line: 6, focus: false });
   await page.keyboard.press('Enter');
-  assert.deepEqual((await posted()).at(-1), { type: 'reveal', line: 6 });
+  assert.deepEqual((await posted()).at(-1), { type: 'reveal', line: 6, focus: true });
   assert.equal(await page.locator('.event-row[aria-selected="true"]').getAttribute('aria-rowindex'), '2');
   const before = await page.locator('svg.axis .tick text').allTextContents();
   await page.locator('.timeline').focus();
@@ -152,21 +213,126 @@ test("the editor's cursor line highlights that line's events", async () => {
   await page.evaluate(() => window.postMessage({ type: 'highlightLine', line: null }, '*'));
 });
 
-test('colours follow the theme variables', async () => {
+/** sRGB of a pixel of run `runIndex`'s canvas, at page coordinates. */
+function canvasPixel(target: Page, runIndex: number, at: { x: number; y: number }): Promise<[number, number, number]> {
+  return target.evaluate(({ runIndex, x, y }) => {
+    const canvas = document.querySelectorAll('canvas.lanes')[runIndex] as HTMLCanvasElement;
+    const box = canvas.getBoundingClientRect();
+    const scale = canvas.width / box.width;
+    const d = canvas.getContext('2d')!.getImageData(Math.round((x - box.left) * scale), Math.round((y - box.top) * scale), 1, 1).data;
+    return [d[0], d[1], d[2]] as [number, number, number];
+  }, { runIndex, ...at });
+}
+
+/** Page x range of the pixels in `color` on a run's lanes (not its Order strip), or null when there are none. */
+function colourOnLanes(target: Page, runIndex: number, color: string): Promise<{ left: number; right: number } | null> {
+  return target.evaluate(({ runIndex, color }) => {
+    const canvas = document.querySelectorAll('canvas.lanes')[runIndex] as HTMLCanvasElement;
+    const box = canvas.getBoundingClientRect();
+    const scale = canvas.width / box.width;
+    const lanes = canvas.closest('section')!.querySelectorAll('.lane-label').length;
+    const want = [1, 3, 5].map((i) => parseInt(color.slice(i, i + 2), 16));
+    const { data, width } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, Math.round(lanes * 30 * scale));
+    let left = Infinity;
+    let right = -Infinity;
+    for (let i = 0; i < data.length; i += 4) {
+      if (want.every((c, k) => Math.abs(data[i + k] - c) <= 8)) {
+        const x = (i / 4) % width;
+        left = Math.min(left, x);
+        right = Math.max(right, x);
+      }
+    }
+    return left === Infinity ? null : { left: box.left + left / scale, right: box.left + right / scale };
+  }, { runIndex, color });
+}
+
+test("the selection stands out from the cursor line's highlight: its own colours in the list, the only box on the timeline", async () => {
+  await page.locator('button[data-action="fit"]').click();
+  await page.evaluate(() => window.postMessage({ type: 'highlightLine', line: 6 }, '*'));
+  await page.locator('.event-row.highlighted').first().waitFor();
+  const row = page.locator('.event-row[data-model="thread"]').nth(3);
+  await row.click();
+  await page.waitForTimeout(50); // the redraw
+  const look = (r: typeof row) => r.evaluate((e) => ({ background: getComputedStyle(e).backgroundColor, color: getComputedStyle(e).color, bar: getComputedStyle(e).boxShadow }));
+  assert.deepEqual(await look(row), { background: 'rgb(4, 57, 94)', color: 'rgb(255, 255, 255)', bar: 'rgb(204, 204, 204) 3px 0px 0px 0px inset' }, 'list.activeSelection colours');
+  const other = await look(page.locator('.event-row[data-model="thread"]').nth(4));
+  assert.equal(other.background, 'rgba(0, 0, 0, 0)', 'the line highlight is no fill');
+  assert.equal(other.bar, 'rgb(204, 204, 204) 3px 0px 0px 0px inset', 'but a bar at the start of the row');
+  // on the timeline: the focus colour boxes the selected mark only; the line's other marks get a tick
+  const selected = trace.runs[1].events.filter((e) => e.worker === 0)[3]; // rows are in time order per run
+  const at = await markPosition(1, trace.runs[1].events.indexOf(selected));
+  const box = await colourOnLanes(page, 1, DARK_MODERN['--vscode-focusBorder']);
+  assert.ok(box && box.left >= at.x - 6 && box.right <= at.x + 6, `one box, around the selected mark at ${at.x}: ${JSON.stringify(box)}`);
+  for (const run of [0, 2]) assert.equal(await colourOnLanes(page, run, DARK_MODERN['--vscode-focusBorder']), null, `no box on run ${run}`);
+  const first = await markPosition(2, 0);
+  assert.deepEqual(await canvasPixel(page, 2, { x: first.x, y: first.y - 10 }), [0xcc, 0xcc, 0xcc], 'a tick above a mark of the line');
+  await row.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(results, 'webview-selection.png'), fullPage: true });
+  await page.evaluate(() => window.postMessage({ type: 'highlightLine', line: null }, '*'));
+});
+
+test('selecting an event outside the zoomed view in the list pans the timeline to it', async () => {
+  await page.locator('button[data-action="fit"]').click();
+  const fit = await axisTicks();
+  await page.locator('.timeline').focus();
+  for (let i = 0; i < 8; i++) await page.keyboard.press('+'); // ≈ 1/40 of the run around its middle
+  await page.waitForTimeout(50);
+  await page.locator('.event-list-body').focus();
+  await page.keyboard.press('Home'); // the first sequential event, 191 µs in: far left of the view
+  await page.waitForTimeout(50);
+  const box = await colourOnLanes(page, 0, DARK_MODERN['--vscode-focusBorder']);
+  const plot = (await page.locator('canvas.lanes').first().boundingBox())!;
+  assert.ok(box && box.left > plot.x && box.right < plot.x + plot.width, `the selected mark is on screen: ${JSON.stringify(box)}`);
+  assert.notDeepEqual(await axisTicks(), fit, 'still zoomed in');
+  await page.locator('button[data-action="fit"]').click();
+});
+
+test("workers' colours come from the palette for the theme's background, and change with it", async () => {
+  await page.locator('button[data-action="fit"]').click();
   const p = await markPosition(2, 0);
-  const box = (await page.locator('canvas.lanes').nth(2).boundingBox())!;
-  const pixel = () =>
-    page.evaluate(({ x, y }) => {
-      const canvas = document.querySelectorAll('canvas.lanes')[2] as HTMLCanvasElement;
-      const scale = canvas.width / canvas.getBoundingClientRect().width;
-      const d = canvas.getContext('2d')!.getImageData(Math.round(x * scale), Math.round(y * scale), 1, 1).data;
-      return [d[0], d[1], d[2]];
-    }, { x: p.x - box.x, y: p.y - box.y });
-  assert.deepEqual(await pixel(), [0x37, 0x94, 0xff], 'worker 1 is --vscode-charts-blue');
-  await page.evaluate(() => document.body.style.setProperty('--vscode-charts-blue', '#00aa00'));
+  assert.deepEqual(await canvasPixel(page, 2, p), parseHex(WORKER_PALETTES.dark[0]), 'worker 1 on a dark background');
+  await page.evaluate(() => document.body.style.setProperty('--vscode-editor-background', '#ffffff'));
   await page.waitForTimeout(50); // one animation frame for the redraw the theme change scheduled
-  assert.deepEqual(await pixel(), [0, 0xaa, 0]);
-  await page.evaluate(() => document.body.style.removeProperty('--vscode-charts-blue'));
+  assert.deepEqual(await canvasPixel(page, 2, p), parseHex(WORKER_PALETTES.light[0]), 'worker 1 on a light background');
+  await page.evaluate(() => document.body.style.removeProperty('--vscode-editor-background'));
+  await page.waitForTimeout(50);
+});
+
+/** The distinct colours in a small square of a run's Order strip (page coordinates of its centre). */
+function stripColours(target: Page, runIndex: number, at: { x: number; y: number }, half = 3): Promise<string[]> {
+  return target.evaluate(({ runIndex, x, y, half }) => {
+    const canvas = document.querySelectorAll('canvas.lanes')[runIndex] as HTMLCanvasElement;
+    const box = canvas.getBoundingClientRect();
+    const scale = canvas.width / box.width;
+    const d = canvas.getContext('2d')!.getImageData(Math.round((x - box.left - half) * scale), Math.round((y - box.top - half) * scale), Math.round(2 * half * scale), Math.round(2 * half * scale)).data;
+    const seen = new Set<string>();
+    for (let i = 0; i < d.length; i += 4) seen.add(`${d[i]},${d[i + 1]},${d[i + 2]}`);
+    return [...seen];
+  }, { runIndex, ...at, half });
+}
+
+test('the Order strip writes worker numbers in its cells; high contrast hatches each worker differently', async () => {
+  const canvas = (await page.locator('canvas.lanes').first().boundingBox())!;
+  const cell = canvas.width / 10; // 10 events: 5 of worker 1, then 5 of worker 2
+  const y = canvas.y + 2 * 30 + 8 + 8; // the strip's middle, under two lanes
+  const rgb = (hex: string) => parseHex(hex).join(',');
+  const centre = await stripColours(page, 0, { x: canvas.x + 7.5 * cell, y }, 6);
+  assert.ok(centre.some((c) => c.split(',').every((v) => Number(v) < 60)), `worker 2's number in black on its orange: ${centre.slice(0, 5)}`);
+  const plain = await stripColours(page, 0, { x: canvas.x + 5.2 * cell, y });
+  assert.deepEqual(plain, [rgb(WORKER_PALETTES.dark[1])], 'away from the number: the colour alone');
+  await page.evaluate(() => {
+    document.body.classList.replace('vscode-dark', 'vscode-high-contrast');
+    document.body.style.setProperty('--vscode-editor-background', '#000000');
+  });
+  await page.waitForTimeout(50);
+  const hatched = await stripColours(page, 0, { x: canvas.x + 5.2 * cell, y });
+  assert.ok(hatched.includes('0,0,0') && hatched.includes(rgb(WORKER_PALETTES.dark[1])), `worker 2 hatched in the background colour: ${hatched.slice(0, 5)}`);
+  await page.screenshot({ path: path.join(results, 'webview-high-contrast.png'), clip: { x: 0, y: 0, width: 1100, height: 600 } });
+  await page.evaluate(() => {
+    document.body.classList.replace('vscode-high-contrast', 'vscode-dark');
+    document.body.style.removeProperty('--vscode-editor-background');
+  });
+  await page.waitForTimeout(50);
 });
 
 test('a screenshot of the panel is saved', async () => {
@@ -174,6 +340,26 @@ test('a screenshot of the panel is saved', async () => {
   await page.screenshot({ path: path.join(results, 'webview.png'), fullPage: true });
   assert.ok(fs.statSync(path.join(results, 'webview.png')).size > 10_000);
   assert.deepEqual(pageErrors, []);
+});
+
+test('a 320-px panel: a narrow label column, full labels, a wide plot with 3+ ticks, an event list that fits', async () => {
+  const narrow = await browser.newPage({ viewport: { width: 320, height: 900 } });
+  await narrow.goto(`file://${path.join(dir, 'webview.html')}`);
+  await narrow.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length > 0);
+  await postTrace(narrow, 'k4');
+  await narrow.locator('body[data-state="done"] .event-row').first().waitFor();
+  const labels = (await narrow.locator('.lane-labels').first().boundingBox())!;
+  assert.ok(labels.width >= LABEL_COLUMN.min && labels.width <= 0.3 * 320, `label column ${labels.width} px`);
+  const cut = await narrow.locator('.lane-label').evaluateAll((els) => els.filter((e) => e.scrollWidth > e.clientWidth).map((e) => e.textContent));
+  assert.deepEqual(cut, [], 'no label is cut off');
+  const plot = (await narrow.locator('canvas.lanes').first().boundingBox())!;
+  assert.ok(plot.width >= 0.6 * 320, `plot ${plot.width} px`);
+  assert.ok(plot.x + plot.width <= 320, 'the plot fits in the panel');
+  assert.ok((await narrow.locator('svg.axis .tick').count()) >= 3, 'at least 3 time ticks');
+  const output = (await narrow.locator('.event-row .text').first().boundingBox())!;
+  assert.ok(output.x + output.width <= 320 && output.width >= 60, `the Output column is on screen: ${JSON.stringify(output)}`);
+  await narrow.screenshot({ path: path.join(results, 'webview-320.png'), fullPage: true });
+  await narrow.close();
 });
 
 test('while a run goes on, events streamed in are drawn on provisional lanes; the trace replaces them', async () => {

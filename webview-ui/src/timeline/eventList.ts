@@ -1,11 +1,13 @@
 /**
- * The same events as text: a virtualised, keyboard-navigable grid (↑ ↓ PgUp PgDn Home End, Enter
- * reveals the line). Only the rows in view are in the DOM, so a million events cost nothing here.
+ * The same events as text: a virtualised, keyboard-navigable grid (↑ ↓ PgUp PgDn Home End select;
+ * Space shows the line, Enter goes to it). Only the rows in view are in the DOM, so a million
+ * events cost nothing here.
  */
 import { formatNs } from '../../../src/shared/summary';
 import { eventAt } from '../../../src/shared/columns';
 import { writerOf, type RunModel } from './model';
 import { el } from './header';
+import { workerSwatch } from './theme';
 
 export const ROW_HEIGHT = 22;
 const OVERSCAN = 30;
@@ -14,6 +16,13 @@ export interface EventRef {
   run: number;
   index: number;
 }
+
+/**
+ * What selecting a row does with its line: nothing (arrow keys), show it and keep the focus in
+ * the panel (a click, Space), or show it and move the focus to the editor (Enter, a double click)
+ * — as in VS Code's Search and References views.
+ */
+export type Reveal = 'none' | 'keep-focus' | 'focus-editor';
 
 export class EventList {
   readonly element: HTMLElement;
@@ -28,7 +37,7 @@ export class EventList {
   private highlightLine: number | null = null;
 
   constructor(
-    private readonly onActivate: (ref: EventRef, reveal: boolean) => void,
+    private readonly onActivate: (ref: EventRef, reveal: Reveal) => void,
   ) {
     this.element = el('div', { class: 'event-list' });
     const heading = el('div', { class: 'event-list-head', role: 'row' });
@@ -37,7 +46,7 @@ export class EventList {
       class: 'event-list-body',
       role: 'grid',
       tabindex: '0',
-      'aria-label': 'Events in time order per run. Arrow keys move, Enter shows the line in the editor.',
+      'aria-label': 'Events in time order per run. Arrow keys move, Space shows the line in the editor, Enter goes to it.',
       'aria-readonly': 'true',
     });
     this.spacer = el('div', { class: 'event-list-spacer' });
@@ -50,7 +59,7 @@ export class EventList {
     this.scroller.addEventListener('click', (e) => {
       const row = (e.target as Element).closest<HTMLElement>('[data-flat]');
       if (!row) return;
-      this.setActive(Number(row.dataset.flat), true);
+      this.setActive(Number(row.dataset.flat), e.detail >= 2 ? 'focus-editor' : 'keep-focus');
     });
   }
 
@@ -77,7 +86,7 @@ export class EventList {
   /** Selects the event (from a click on the timeline) and scrolls it into view. */
   select(ref: EventRef): void {
     const flat = this.offsets[ref.run] + ref.index;
-    this.setActive(flat, false);
+    this.setActive(flat, 'none', false);
   }
 
   private refAt(flat: number): EventRef {
@@ -86,23 +95,25 @@ export class EventList {
     return { run, index: flat - this.offsets[run] };
   }
 
-  private setActive(flat: number, activate: boolean): void {
+  /** `notify` false: the selection came from the timeline, which already knows. */
+  private setActive(flat: number, reveal: Reveal, notify = true): void {
     if (this.total === 0) return;
     this.active = Math.max(0, Math.min(this.total - 1, flat));
     const top = this.active * ROW_HEIGHT;
     if (top < this.scroller.scrollTop) this.scroller.scrollTop = top;
     else if (top + ROW_HEIGHT > this.scroller.scrollTop + this.scroller.clientHeight) this.scroller.scrollTop = top + ROW_HEIGHT - this.scroller.clientHeight;
     this.renderRows();
-    this.onActivate(this.refAt(this.active), activate);
+    if (notify) this.onActivate(this.refAt(this.active), reveal);
   }
 
   private onKey(e: KeyboardEvent): void {
     const page = Math.max(1, Math.floor(this.scroller.clientHeight / ROW_HEIGHT) - 1);
     const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page };
-    if (e.key in moves) this.setActive((this.active < 0 ? -1 : this.active) + moves[e.key], false);
-    else if (e.key === 'Home') this.setActive(0, false);
-    else if (e.key === 'End') this.setActive(this.total - 1, false);
-    else if (e.key === 'Enter' || e.key === ' ') this.setActive(Math.max(0, this.active), true);
+    if (e.key in moves) this.setActive((this.active < 0 ? -1 : this.active) + moves[e.key], 'none');
+    else if (e.key === 'Home') this.setActive(0, 'none');
+    else if (e.key === 'End') this.setActive(this.total - 1, 'none');
+    else if (e.key === ' ') this.setActive(Math.max(0, this.active), 'keep-focus');
+    else if (e.key === 'Enter') this.setActive(Math.max(0, this.active), 'focus-editor');
     else return;
     e.preventDefault();
   }
@@ -116,6 +127,8 @@ export class EventList {
       const ref = this.refAt(flat);
       const run = this.runs[ref.run];
       const e = eventAt(run.cols, run.run.workerInfo, ref.index);
+      const worker = el('span', { role: 'gridcell', class: 'worker' }, writerOf(run, ref.index));
+      worker.prepend(workerSwatch(e.worker));
       const row = el('div', {
         class: 'event-row',
         role: 'row',
@@ -133,7 +146,7 @@ export class EventList {
       if (e.approximate) row.classList.add('approximate');
       row.append(
         el('span', { role: 'gridcell' }, run.model),
-        el('span', { role: 'gridcell', class: `worker-${e.worker % 6}` }, writerOf(run, ref.index)),
+        worker,
         el('span', { role: 'gridcell', class: 'num' }, `${e.approximate ? '≈ ' : ''}${formatNs(e.t)}`),
         el('span', { role: 'gridcell', class: 'num' }, e.line === null ? '—' : String(e.line)),
         el('span', { role: 'gridcell', class: 'text' }, e.text),

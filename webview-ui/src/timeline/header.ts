@@ -17,7 +17,7 @@ function figure(list: HTMLElement, name: string, value: string, title: string): 
   list.append(item);
 }
 
-export function renderHeader(run: RunMeta, title: string, s: RunSummary, targetFile: string, onReveal: (line: number) => void, onZoomTo: () => void): HTMLElement {
+export function renderHeader(run: RunMeta, title: string, s: RunSummary, targetFile: string, onReveal: (line: number, focusEditor: boolean) => void, onZoomTo: () => void): HTMLElement {
   const header = el('header', { class: 'run-header' });
   if (run.unavailable) {
     header.append(el('div', { class: 'run-title' }), el('p', { class: 'verdict unavailable' }, s.verdict));
@@ -74,7 +74,7 @@ export function statusText(w: WorkerInfo): string {
   }
 }
 
-function failureItem(run: RunMeta, w: WorkerInfo, targetFile: string, onReveal: (line: number) => void): HTMLElement {
+function failureItem(run: RunMeta, w: WorkerInfo, targetFile: string, onReveal: (line: number, focusEditor: boolean) => void): HTMLElement {
   const item = el('li', { class: `failure status-${w.status}` });
   item.append(el('span', {}, `${laneLabel(run.model, w)} ${statusText(w)}`));
   if (w.error?.traceback) {
@@ -88,7 +88,7 @@ function failureItem(run: RunMeta, w: WorkerInfo, targetFile: string, onReveal: 
         const a = el('a', { href: '#', 'data-line': m[2] }, line);
         a.addEventListener('click', (ev) => {
           ev.preventDefault();
-          onReveal(Number(m[2]));
+          onReveal(Number(m[2]), ev.detail !== 1); // a single click keeps the focus here; Enter (detail 0) or a double click goes to the editor
         });
         pre.append(a, '\n');
       } else pre.append(`${line}\n`);

@@ -10,6 +10,39 @@ export const STRIP_GAP = 8;
 /** Above this many visible marks per lane, draw one bar per pixel column (level of detail). */
 export const MARKS_PER_PIXEL_LIMIT = 1;
 
+/** The lane-label column: as wide as its longest label needs, within these bounds. */
+export const LABEL_COLUMN = {
+  /** Never narrower: a swatch and a few characters ("Thread 1" is ellipsised below this). */
+  min: 64,
+  /** Never wider: long thread names are ellipsised (the full name is in the hover). */
+  max: 200,
+  /** At most this share of the panel, so a narrow panel keeps most of its width for the plot. */
+  share: 0.3,
+};
+/** Space between the label column and the plot, and the plot's right margin. */
+export const PLOT_MARGIN = 8;
+/** The fewest pixels between two time-axis ticks (a label such as "12.5 ms" fits). */
+export const TICK_SPACING = 64;
+
+/**
+ * Width of the lane-label column for a panel `panelWidth` wide whose widest label needs
+ * `widestLabel` pixels: what the labels need, capped at a share of the panel.
+ */
+export function labelColumnWidth(panelWidth: number, widestLabel: number): number {
+  const cap = Math.max(LABEL_COLUMN.min, Math.min(LABEL_COLUMN.max, Math.floor(panelWidth * LABEL_COLUMN.share)));
+  return Math.max(LABEL_COLUMN.min, Math.min(cap, Math.ceil(widestLabel)));
+}
+
+/** The plot's width beside a label column of `labelWidth` in a panel `panelWidth` wide. */
+export function plotWidth(panelWidth: number, labelWidth: number): number {
+  return Math.max(50, panelWidth - labelWidth - PLOT_MARGIN);
+}
+
+/** How many ticks to ask the time axis for across a plot `width` pixels wide. */
+export function tickCount(width: number): number {
+  return Math.max(2, Math.floor(width / TICK_SPACING));
+}
+
 export interface RunLayout {
   height: number;
   lanes: Array<{ y: number; height: number }>;

@@ -43,6 +43,11 @@ export function writerOf(run: RunModel, i: number): string {
   return sub ? `${own} ${sub.label}` : own;
 }
 
+/** The process id of the worker that wrote event `i`, when it ran in a process of its own. */
+export function pidOf(run: RunModel, i: number): number | null {
+  return run.run.workerInfo.find((w) => w.worker === run.cols.worker[i])?.pid ?? null;
+}
+
 export interface TimelineModel {
   runs: RunModel[];
   /** The longest run: all runs share one time axis from 0 to here. */
@@ -59,14 +64,14 @@ const TITLES: Record<Model, string> = {
   interpreter: 'Subinterpreters',
 };
 
-export function laneLabel(model: Model, w: Pick<WorkerInfo, 'worker' | 'pid'>): string {
+/** A worker's name in its lane and the event list (short: the pid is in the hover, not here). */
+export function laneLabel(model: Model, w: Pick<WorkerInfo, 'worker'>): string {
   const n = w.worker + 1;
-  const pid = w.pid ? ` · pid ${w.pid}` : '';
   switch (model) {
     case 'process':
-      return `Process ${n}${pid}`;
+      return `Process ${n}`;
     case 'process-pool':
-      return `Pool task ${n}${pid}`;
+      return `Pool task ${n}`;
     case 'thread':
       return `Thread ${n}`;
     case 'thread-pool':
@@ -106,7 +111,7 @@ export function buildRunModel(run: RunMeta, cols: EventColumns, runIndex: number
       run: runIndex,
       worker,
       thread,
-      label: thread ? `↳ ${name}` : laneLabel(run.model, info ?? { worker, pid: null }),
+      label: thread ? `↳ ${name}` : laneLabel(run.model, { worker }),
       info: thread ? null : info,
       index,
       times: { length: index.length, at: (j: number) => cols.t[index[j]] },

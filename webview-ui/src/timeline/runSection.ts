@@ -2,9 +2,10 @@
 import type { RunSummary } from '../../../src/shared/summary';
 import { el, renderHeader, renderLiveHeader, statusText } from './header';
 import type { RunModel } from './model';
+import { workerSwatch } from './theme';
 
 export interface RunSectionHandlers {
-  onReveal(line: number): void;
+  onReveal(line: number, focusEditor: boolean): void;
   onZoomToRun(): void;
 }
 
@@ -16,8 +17,10 @@ export function renderRunSection(run: RunModel, summary: RunSummary | null, targ
   if (run.run.unavailable) return { section, canvas }; // nothing ran: no lanes (the canvas stays detached)
   const labels = el('div', { class: 'lane-labels' });
   for (const lane of run.lanes) {
-    const title = lane.info ? statusText(lane.info) : `Output of a thread that ${lane.label.replace('↳ ', '')} was started by worker ${lane.worker + 1}`;
-    const label = el('div', { class: `lane-label worker-${lane.worker % 6}${lane.thread ? ' sub-lane' : ''}`, 'data-worker': String(lane.worker), title }, lane.label);
+    const pid = lane.info?.pid ? `${lane.label} · pid ${lane.info.pid} — ` : '';
+    const title = lane.info ? `${pid}${statusText(lane.info)}` : `Output of a thread that ${lane.label.replace('↳ ', '')} was started by worker ${lane.worker + 1}`;
+    const label = el('div', { class: `lane-label${lane.thread ? ' sub-lane' : ''}`, 'data-worker': String(lane.worker), title }, lane.label);
+    label.prepend(workerSwatch(lane.worker));
     if (lane.info && lane.info.status !== 'ok') {
       const never = lane.info.startNs === null && lane.info.status === 'exited'; // the run ended before it
       label.append(el('span', { class: 'lane-status' }, ` · ${never ? 'never started' : lane.info.status}`));

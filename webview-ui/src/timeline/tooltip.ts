@@ -2,17 +2,17 @@
 import { eventAt } from '../../../src/shared/columns';
 import { formatNs } from '../../../src/shared/summary';
 import { el } from './header';
-import { writerOf, type RunModel } from './model';
+import { pidOf, writerOf, type RunModel } from './model';
 
 export function showEventTooltip(tooltip: HTMLElement, run: RunModel, index: number, at: { clientX: number; clientY: number }): void {
   const ev = eventAt(run.cols, run.run.workerInfo, index);
   tooltip.replaceChildren(
     el('div', { class: 'tooltip-text' }, ev.text || '(empty line)'),
-    el('div', {}, `${writerOf(run, index)} · ${run.model}`),
+    el('div', {}, `${writerOf(run, index)}${pidOf(run, index) ? ` · pid ${pidOf(run, index)}` : ''} · ${run.model}`),
     el('div', {}, `t = ${formatNs(ev.t)} · ${ev.stream} · event ${index + 1} of ${run.cols.t.length}`),
     el('div', {}, ev.approximate
       ? 'written below Python (C code, a subprocess): approximate — the time it was read'
-      : ev.line === null ? 'no line of the file on the stack' : `line ${ev.line} (click to show)`),
+      : ev.line === null ? 'no line of the file on the stack' : `line ${ev.line} (click to show, double-click to go to it)`),
   );
   tooltip.hidden = false;
   const pad = 12;

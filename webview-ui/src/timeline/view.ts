@@ -9,22 +9,25 @@ import { zoom as d3zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } f
 import type { EventColumns, RunMeta } from '../../../src/shared/columns';
 import type { TraceMeta } from '../../../src/shared/protocol';
 import { formatNs, type RunSummary } from '../../../src/shared/summary';
-import { EventList, type EventRef } from './eventList';
+import { EventList, type EventRef, type Reveal } from './eventList';
 import { el } from './header';
 import { renderRunSection } from './runSection';
 import { showEventTooltip } from './tooltip';
 import { renderToolbar, type ZoomAction } from './toolbar';
-import { layoutRun, nearestIndex, rowAt, stripIndexAt, type RunLayout } from './layout';
+import { labelColumnWidth, layoutRun, nearestIndex, plotWidth, rowAt, stripIndexAt, tickCount, type RunLayout } from './layout';
 import { buildTimelineModel, type RunModel, type TimelineModel } from './model';
 import { drawRun } from './render';
-import { readTheme, type Theme } from './theme';
+import { applySwatches, readTheme, type Theme } from './theme';
 
-const GUTTER = 168;
 const AXIS_HEIGHT = 24;
 const HIT_PX = 5;
 
 export interface ViewCallbacks {
-  onReveal(line: number): void;
+  /**
+   * Show `line` in the editor. `focusEditor`: move the keyboard focus there (Enter, a double
+   * click); otherwise it stays in the panel (a single click), as in VS Code's Search view.
+   */
+  onReveal(line: number, focusEditor: boolean): void;
   onZoom?(transform: { k: number; x: number }): void;
 }
 
@@ -56,6 +59,10 @@ export class TimelineView {
   private highlightLine: number | null = null;
   private selected: EventRef | null = null;
   private frame = 0;
+  /** Width of the lane-label column (the plot starts here); follows the labels and the panel. */
+  private gutter = 0;
+  /** What the widest lane label needs (measured once per set of runs). */
+  private widestLabel = 0;
 
   constructor(root: HTMLElement, private readonly callbacks: ViewCallbacks) {
     this.root = root;
@@ -67,7 +74,7 @@ export class TimelineView {
     this.timeline = el('div', {
       class: 'timeline',
       tabindex: '0',
-      'aria-label': 'Timeline: + and − zoom, ← and → pan, 0 fits. The event list below has the same events as text.',
+      'aria-label': 'Timeline: + and − zoom, ← and → pan, 0 fits, Enter goes to the selected event\'s line. The event list below has the same events as text.',
     });
     const axisRow = el('div', { class: 'axis-row' });
     this.axisSvg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
@@ -100,7 +107,9 @@ export class TimelineView {
     new ResizeObserver(() => this.resize()).observe(this.timeline);
     new MutationObserver(() => {
       this.theme = readTheme();
-      this.scheduleDraw();
+      this.applySwatches();
+      this.widestLabel = widestLabel(this.runsHost); // high contrast swatches are larger
+      this.resize();
     }).observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-kind', 'style'] });
   }
 
@@ -141,7 +150,7 @@ export class TimelineView {
     this.runsHost.replaceChildren();
     model.runs.forEach((run, i) => {
       const { section, canvas } = renderRunSection(run, summaries ? summaries[i] : null, targetFile, {
-        onReveal: (line) => this.callbacks.onReveal(line),
+        onReveal: (line, focusEditor) => this.callbacks.onReveal(line, focusEditor),
         onZoomToRun: () => this.zoomTo(0, run.endNs),
       });
       canvas.addEventListener('mousemove', (e) => this.onHover(i, e));
@@ -151,7 +160,15 @@ export class TimelineView {
       this.runViews.push({ model: run, canvas, layout: null });
     });
     this.list.setRuns(model.runs);
+    this.applySwatches();
+    this.widestLabel = widestLabel(this.runsHost);
     this.resize();
+  }
+
+  private applySwatches(): void {
+    let workers = 0;
+    for (const run of this.model?.runs ?? []) for (const lane of run.lanes) workers = Math.max(workers, lane.worker + 1);
+    applySwatches(this.theme, workers);
   }
 
   setHighlightLine(line: number | null): void {
@@ -161,16 +178,19 @@ export class TimelineView {
   }
 
   private plotWidth(): number {
-    return Math.max(50, this.timeline.clientWidth - GUTTER - 8);
+    return plotWidth(this.timeline.clientWidth, this.gutter);
   }
 
   private resize(): void {
     if (!this.model) return;
+    this.gutter = labelColumnWidth(this.timeline.clientWidth, this.widestLabel);
+    this.timeline.style.setProperty('--label-width', `${this.gutter}px`);
     const width = this.plotWidth();
-    this.base = scaleLinear().domain([0, this.model.endNs * 1.02]).range([GUTTER, GUTTER + width]);
-    const extent: [[number, number], [number, number]] = [[GUTTER, 0], [GUTTER + width, 100]];
+    const gutter = this.gutter;
+    this.base = scaleLinear().domain([0, this.model.endNs * 1.02]).range([gutter, gutter + width]);
+    const extent: [[number, number], [number, number]] = [[gutter, 0], [gutter + width, 100]];
     this.zoomBehavior.extent(extent).translateExtent(extent);
-    this.axisSvg.setAttribute('width', String(GUTTER + width));
+    this.axisSvg.setAttribute('width', String(gutter + width));
     this.draw();
   }
 
@@ -186,7 +206,7 @@ export class TimelineView {
   private plotScale(): ScaleLinear<number, number> {
     const zoomed = this.transform.rescaleX(this.base);
     const [a, b] = zoomed.range();
-    return zoomed.copy().range([a - GUTTER, b - GUTTER]);
+    return zoomed.copy().range([a - this.gutter, b - this.gutter]);
   }
 
   private draw(): void {
@@ -200,7 +220,7 @@ export class TimelineView {
     if (!this.model) return;
     const width = this.plotWidth();
     const zoomed = this.transform.rescaleX(this.base);
-    const axis = axisTop<number>(zoomed).ticks(Math.max(2, Math.floor(width / 90))).tickFormat((d) => formatNs(Number(d)));
+    const axis = axisTop<number>(zoomed).ticks(tickCount(width)).tickFormat((d) => formatNs(Number(d)));
     this.axisGroup.call(axis);
     const x = this.plotScale();
     const dpr = window.devicePixelRatio || 1;
@@ -246,21 +266,38 @@ export class TimelineView {
     showEventTooltip(this.tooltip, rv.model, index, e);
   }
 
+  /** A click selects and shows the line, keeping focus here; the second click of a double click moves focus to the editor. */
   private onClick(runIndex: number, e: MouseEvent): void {
     const index = this.hit(runIndex, e);
     if (index < 0) return;
     this.selected = { run: runIndex, index };
     this.list.select(this.selected);
     const line = this.runViews[runIndex].model.cols.line[index];
-    if (line > 0) this.callbacks.onReveal(line);
+    if (line > 0) this.callbacks.onReveal(line, e.detail >= 2);
     this.scheduleDraw();
   }
 
-  private onListActivate(ref: EventRef, reveal: boolean): void {
+  private onListActivate(ref: EventRef, reveal: Reveal): void {
     this.selected = ref;
-    const line = this.model?.runs[ref.run].cols.line[ref.index] ?? 0;
-    if (reveal && line > 0) this.callbacks.onReveal(line);
+    const run = this.model?.runs[ref.run];
+    const line = run?.cols.line[ref.index] ?? 0;
+    if (reveal !== 'none' && line > 0) this.callbacks.onReveal(line, reveal === 'focus-editor');
+    if (run) this.panTo(run.cols.t[ref.index]);
     this.scheduleDraw();
+  }
+
+  /** Enter on the timeline: go to the selected event's line (the focus moves to the editor). */
+  private goToSelected(): void {
+    const { run, index } = this.selected!;
+    const line = this.model?.runs[run]?.cols.line[index] ?? 0;
+    if (line > 0) this.callbacks.onReveal(line, true);
+  }
+
+  /** Brings time `t` into view (centred, same zoom) when it is outside the plot. */
+  private panTo(t: number): void {
+    const [t0, t1] = this.transform.rescaleX(this.base).domain();
+    if (t >= t0 && t <= t1) return;
+    this.zoomTarget.call(this.zoomBehavior.translateTo, this.base(t), 0);
   }
 
   /** Shows [t0, t1] across the plot. */
@@ -285,6 +322,7 @@ export class TimelineView {
     else if (e.key === '0' || e.key === 'f' || e.key === 'Home') this.command('fit');
     else if (e.key === 'ArrowLeft') this.zoomTarget.call(this.zoomBehavior.translateBy, step, 0);
     else if (e.key === 'ArrowRight') this.zoomTarget.call(this.zoomBehavior.translateBy, -step, 0);
+    else if (e.key === 'Enter' && this.selected) this.goToSelected();
     else return;
     e.preventDefault();
   }
@@ -292,4 +330,16 @@ export class TimelineView {
   get currentTrace(): TraceMeta | null {
     return this.trace;
   }
+}
+
+/** The width the widest lane label needs (its text, swatch and padding), however wide its column is now. */
+function widestLabel(host: HTMLElement): number {
+  let widest = 0;
+  const range = document.createRange();
+  for (const label of host.querySelectorAll<HTMLElement>('.lane-label')) {
+    range.selectNodeContents(label);
+    const style = getComputedStyle(label);
+    widest = Math.max(widest, range.getBoundingClientRect().width + parseFloat(style.paddingLeft) + parseFloat(style.paddingRight));
+  }
+  return widest;
 }
