@@ -6,6 +6,7 @@ import { TraceFileWriter } from './runner/traceFile';
 import { OutputWriteError, UserError } from './runner/errors';
 import type { RunEvents } from './runner/eventStore';
 import { openOutput, type OutputFile } from './runner/outputFile';
+import { timeLimitProblem } from './runner/timeLimit';
 import { findInterpreter, firstExecutable, pathCandidates } from './python/interpreter';
 import { resolvePyenvShim } from './python/pyenv';
 import { reportHtml } from './report/html';
@@ -47,7 +48,8 @@ function parse(argv: string[]) {
   const workers = Number(values.workers);
   if (!Number.isInteger(workers) || workers < 1 || workers > 256) throw new UsageError('--workers must be a whole number from 1 to 256');
   const timeout = Number(values.timeout);
-  if (!(timeout > 0)) throw new UsageError('--timeout must be a positive number of seconds');
+  const timeoutProblem = timeLimitProblem(timeout);
+  if (timeoutProblem) throw new UsageError(`--timeout ${timeoutProblem}, not ${values.timeout}`);
   const maxEvents = Number(values['max-events']);
   if (!Number.isInteger(maxEvents) || maxEvents < 1) throw new UsageError('--max-events must be a whole number ≥ 1');
   const startMethod = values['start-method'];

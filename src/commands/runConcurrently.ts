@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { inspectText, runTraceEvents, type TraceRequest } from '../runner/engine';
 import { isUserError, UserError } from '../runner/errors';
 import { functionAt, type FunctionInfo } from '../runner/inspect';
+import { timeLimitProblem } from '../runner/timeLimit';
 import { functionContaining } from '../python/functions';
 import { interpreterFor } from '../python/interpreterSource';
 import { TimelinePanel } from '../panels/TimelinePanel';
@@ -74,7 +75,7 @@ async function prepareAndRun(ctx: CommandContext, target: RunTarget, editor: vsc
     text,
     models: validModels(config.get<string[]>('models', [...MODELS])),
     workers: Math.max(1, Math.min(64, Math.floor(config.get<number>('workers', 2)))),
-    timeoutSeconds: Math.max(1, config.get<number>('timeoutSeconds', 30)),
+    timeoutSeconds: timeLimitSetting(config),
     startMethod: startMethodSetting(config.get<string>('startMethod', 'default')),
     maxEvents: Math.max(1, Math.floor(config.get<number>('maxEvents', 1_000_000))),
   };
@@ -197,6 +198,14 @@ async function askArguments(memento: vscode.Memento, file: string, fn: FunctionI
   if (value === undefined) return undefined;
   await memento.update(key, value);
   return value;
+}
+
+/** interleave.timeoutSeconds, by the CLI's rule: a bad one is said, never turned into 1 ms. */
+function timeLimitSetting(config: vscode.WorkspaceConfiguration): number {
+  const seconds = Number(config.get<unknown>('timeoutSeconds', 30));
+  const problem = timeLimitProblem(seconds);
+  if (problem) throw new UserError('args', `The setting interleave.timeoutSeconds ${problem}: change it in Settings.`);
+  return seconds;
 }
 
 /** Shows the error without waiting for the user to dismiss it (the command must return). */

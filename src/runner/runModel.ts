@@ -5,6 +5,7 @@ import { UserError } from './errors';
 import { MIN_PYTHON } from '../python/interpreter';
 import { harnessEnv, harnessScript, type SpawnFn } from './harness';
 import { WorkerFileReader } from './workerFile';
+import { setLongTimeout } from './timeLimit';
 import { EventSource, RunEvents } from './eventStore';
 import { EncodedEvents } from './eventsJson';
 import type { RunStream } from './traceFile';
@@ -179,14 +180,14 @@ function runInDir(o: ModelRunOptions, dir: string): Promise<ModelRunResult> {
       state = 'stopped';
       killTree(child.pid);
     };
-    const timer = setTimeout(() => stop('timeout'), o.timeoutMs);
+    const clearTimer = setLongTimeout(() => stop('timeout'), o.timeoutMs);
     const onAbort = () => stop('cancelled');
     o.signal?.addEventListener('abort', onAbort);
     if (o.signal?.aborted) onAbort();
     const ticker = setInterval(poll, o.pollMs ?? 50);
 
     const cleanup = () => {
-      clearTimeout(timer);
+      clearTimer();
       clearInterval(ticker);
       o.signal?.removeEventListener('abort', onAbort);
       readers.forEach((pair) => pair.forEach((r) => r.close()));

@@ -50,3 +50,18 @@ test('bad options: unknown model, bad worker count', () => {
 test('a missing Python is named', () => {
   assertOneLineError(runCli(['run', fixture('raises.py'), '--function', 'fail_after_two', '--python', '/nonexistent/python3']), /Python was not found/);
 });
+
+test('a huge --timeout is kept (not Node\'s 1 ms overflow); a --timeout that is not a positive number is refused', () => {
+  const r = runCli(['run', fixture('needs_args.py'), '--function', 'greet', '--args', '"bob"', '--models', 'sequential', '--timeout', '1e9']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.doesNotMatch(r.stderr, /TimeoutOverflowWarning/);
+  const run = r.trace!.runs[0];
+  assert.deepEqual(run.workerInfo.map((w) => w.status), ['ok', 'ok']);
+  assert.deepEqual(run.events.map((e) => e.text), ['hello bob 0', 'hello bob 0']);
+  for (const bad of ['-1', '0', 'NaN', 'soon', 'Infinity', '']) {
+    const refused = runCli(['run', fixture('needs_args.py'), '--function', 'greet', '--args', '"bob"', `--timeout=${bad}`]);
+    assert.equal(refused.status, 2, `--timeout ${JSON.stringify(bad)}: ${refused.stderr}`);
+    assert.match(refused.stderr, /--timeout must be a number of seconds greater than 0/);
+    assert.equal(refused.trace, undefined);
+  }
+});
