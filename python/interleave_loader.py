@@ -215,18 +215,50 @@ def compile_snippet(text, first_line, display_file):
     return compile(tree, display_file, "exec")
 
 
+# How much of a long --args a message shows: the message stays one readable line.
+_ARGS_SHOWN = 60
+_COLLECT = "__interleave_collect__"
+# What parsing or compiling pathological input raises besides SyntaxError (deep nesting).
+_TOO_COMPLEX = (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError)
+
+
+def _shown(expr):
+    return repr(expr if len(expr) <= _ARGS_SHOWN else expr[:_ARGS_SHOWN] + "...")
+
+
+def _not_call_arguments(expr, why):
+    return LoadError("args", "--args is not valid call-argument syntax: %s (%s); write them as inside "
+                     "f(...), e.g. --args '\"bob\", times=3'" % (why, _shown(expr)))
+
+
 def parse_args(expr, namespace):
-    """Evaluate call-argument syntax (``"bob", times=3``) in the module's namespace."""
+    """Evaluate call-argument syntax (``"bob", times=3``) in the module's namespace.
+
+    The text must be exactly the arguments of one call: parsed as ``_(EXPR)``, whose tree must be
+    that one call to ``_``; the arguments are then evaluated from the tree, never by pasting the
+    text into other code (``1).__class__(`` would otherwise call something else)."""
     if not expr or not expr.strip():
         return (), {}
     try:
-        call = ast.parse("_(%s)" % expr, mode="eval")
-    except SyntaxError as e:
-        raise LoadError("args", "--args is not valid call-argument syntax: %s (%r)" % (e.msg, expr))
-    if not isinstance(call.body, ast.Call):
-        raise LoadError("args", "--args is not valid call-argument syntax: %r" % expr)
-    collect = "(lambda *a, **k: (a, k))(%s)" % expr
+        # the newline lets the text end in a comment
+        call = ast.parse("_(%s\n)" % expr, mode="eval").body
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "_"
+                and call.func.col_offset == 0):
+            raise SyntaxError("not the arguments of one call")
+        tree = ast.Expression(body=ast.Call(func=ast.Name(id=_COLLECT, ctx=ast.Load()),
+                                            args=call.args, keywords=call.keywords))
+        code = compile(ast.fix_missing_locations(tree), "<--args>", "eval")
+    except _TOO_COMPLEX as e:
+        why = getattr(e, "msg", None) or str(e) or type(e).__name__
+        if isinstance(e, (RecursionError, MemoryError)):
+            why = "nested too deeply"
+        raise _not_call_arguments(expr, why)
+    scope = dict(namespace)
+    scope[_COLLECT] = lambda *a, **k: (a, k)
     try:
-        return eval(compile(collect, "<--args>", "eval"), dict(namespace))
-    except Exception as e:
-        raise LoadError("args", "evaluating --args %r failed: %s: %s" % (expr, type(e).__name__, e))
+        return eval(code, scope)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as e:  # noqa: B902 - even exit() in --args is the user's input failing
+        raise LoadError("args", "evaluating --args %s failed: %s: %s" % (_shown(expr), type(e).__name__,
+                                                                       str(e).split("\n")[0]))

@@ -65,3 +65,9 @@ test('a huge --timeout is kept (not Node\'s 1 ms overflow); a --timeout that is 
     assert.equal(refused.trace, undefined);
   }
 });
+
+test('--args that close the call and go on, or nest too deeply: exit 2, one line, no traceback', () => {
+  for (const args of ['1).__class__(', '['.repeat(100_000), '-'.repeat(100_000) + '1']) {
+    assertOneLineError(runCli(['run', fixture('needs_args.py'), '--function', 'greet', `--args=${args}`, '--models', 'sequential,thread']), /^interleave: --args is not valid call-argument syntax: .{0,300}$/);
+  }
+});

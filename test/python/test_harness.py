@@ -168,6 +168,20 @@ class LoaderTest(TempDir):
             with self.assertRaises(loader.LoadError, msg=bad):
                 loader.parse_args(bad, {"y": []})
 
+    def test_parse_args_takes_only_the_arguments_of_one_call(self):
+        # each closes our call and goes on with code of its own, or nests past the parser's limits
+        for bad in ["1).__class__(", "1)(2", "1)+_(2", "[" * 100000, "-" * 100000 + "1",
+                    "a." * 100000 + "b", "x=1, x=2"]:
+            with self.assertRaises(loader.LoadError, msg=bad[:20]) as caught:
+                loader.parse_args(bad, {})
+            self.assertEqual(caught.exception.kind, "args")
+            self.assertIn("--args is not valid call-argument syntax", caught.exception.message)
+            self.assertLess(len(caught.exception.message), 300, "the message shows a short part of the text")
+        self.assertEqual(loader.parse_args("*[1, 2], k=3, **{'m': 4}  # a comment", {}), ((1, 2), {"k": 3, "m": 4}))
+        with self.assertRaises(loader.LoadError) as caught:
+            loader.parse_args("exit(3)", {"exit": sys.exit})
+        self.assertIn("evaluating --args 'exit(3)' failed: SystemExit", caught.exception.message)
+
     def test_snippet_keeps_file_line_numbers(self):
         code = loader.compile_snippet("    x = 1\n    print(x)\n", 10, "f.py")
         lines = sorted({i[2] for i in code.co_lines() if i[2]}) if hasattr(code, "co_lines") else [10]
