@@ -89,7 +89,8 @@ export async function runTraceEvents(req: TraceRequest): Promise<{ trace: Trace;
     if (!inspection && req.models.length && !req.signal?.aborted) {
       req.onRunStart?.(req.models[0]);
       firstStream = req.traceFile?.beginRun();
-      first = await runModel({ ...options(req.models[0], req.python), inspect: true, stream: firstStream }).catch((e: unknown) => {
+      const asyncio = req.models.includes('asyncio'); // its check, too, before any model runs
+      first = await runModel({ ...options(req.models[0], req.python), inspect: true, needsAsync: asyncio, stream: firstStream }).catch((e: unknown) => {
         // the user's input at fault (it ran: the inspection passed); else find out what is wrong below
         if (e instanceof UserError && e.kind !== 'harness' && e.kind !== 'python') throw e;
         return undefined;
@@ -108,6 +109,10 @@ export async function runTraceEvents(req: TraceRequest): Promise<{ trace: Trace;
       if (target.required.length > 0 && !(req.args ?? '').trim()) {
         throw new UserError('args', `${target.name}() needs arguments (${target.required.join(', ')}): pass them as a Python call, e.g. --args '${target.required.map((p) => `${p}=…`).join(', ')}'.`, { file: req.file, line: target.line });
       }
+    }
+    if (req.models.includes('asyncio') && !target?.isAsync) {
+      const what = target ? `${target.name} is not an async def` : 'the selection is not an async def';
+      throw new UserError('model', `the asyncio model runs coroutines: ${what}; make it an async def, or leave asyncio out of the models.`, { file: req.file, line: target?.line ?? null });
     }
     const trace: Trace = {
       schema: TRACE_SCHEMA,

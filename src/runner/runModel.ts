@@ -50,6 +50,8 @@ export interface ModelRunOptions {
    * the runner's checks will pass; the result then has `inspection`, and `notRun` when it stopped.
    */
   inspect?: boolean;
+  /** With `inspect`: the request has the asyncio model, so its checks pass only for an async def. */
+  needsAsync?: boolean;
   /**
    * The trace file (the CLI's --json): the events are encoded as JSON while the run goes on (see
    * eventsJson), and the file takes those that are final after each poll.
@@ -87,7 +89,7 @@ export async function runModel(options: ModelRunOptions): Promise<ModelRunResult
 function runInDir(o: ModelRunOptions, dir: string): Promise<ModelRunResult> {
   const config = {
     file: o.file, source: o.source, function: o.function, snippet: o.snippet ?? null, args: o.args ?? '',
-    model: o.model, workers: o.workers, startMethod: o.startMethod ?? null, dir, maxEvents: o.maxEvents ?? 1_000_000, inspect: o.inspect === true, minPython: MIN_PYTHON,
+    model: o.model, workers: o.workers, startMethod: o.startMethod ?? null, dir, maxEvents: o.maxEvents ?? 1_000_000, inspect: o.inspect === true, needsAsync: o.needsAsync === true, minPython: MIN_PYTHON,
   };
   const configPath = path.join(dir, 'config.json');
   fs.writeFileSync(configPath, JSON.stringify(config));

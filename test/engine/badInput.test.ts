@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fixture, runCli } from './helpers';
+import { spawn } from 'node:child_process';
+import { runTrace } from '../../src/runner/engine';
+import { UserError } from '../../src/runner/errors';
+import { example, fixture, python, runCli, runCliShowingOutput } from './helpers';
 
 function assertOneLineError(r: { status: number | null; stderr: string; trace?: unknown }, pattern: RegExp): void {
   assert.equal(r.status, 2, `exit status 2, got ${r.status}: ${r.stderr}`);
@@ -70,4 +73,19 @@ test('--args that close the call and go on, or nest too deeply: exit 2, one line
   for (const args of ['1).__class__(', '['.repeat(100_000), '-'.repeat(100_000) + '1']) {
     assertOneLineError(runCli(['run', fixture('needs_args.py'), '--function', 'greet', `--args=${args}`, '--models', 'sequential,thread']), /^interleave: --args is not valid call-argument syntax: .{0,300}$/);
   }
+});
+
+test('asyncio with a plain def (or a selection) is refused before any model runs', async () => {
+  const r = runCliShowingOutput(['run', example('threads_example.py'), '--function', 'print_numbers', '--models', 'sequential,thread,asyncio']);
+  assert.equal(r.status, 2, r.stderr);
+  // no "Number: …" of a sequential or thread run first: the one line is all there is
+  assert.deepEqual(r.stderr.trim().split('\n'), ['interleave: the asyncio model runs coroutines: print_numbers is not an async def; make it an async def, or leave asyncio out of the models. (threads_example.py:4)']);
+  assert.equal(r.stdout, '');
+  let output = '';
+  const selection = runTrace({
+    python, file: example('threads_example.py'), snippet: { text: 'print_numbers()', startLine: 10, endLine: 10 },
+    models: ['sequential', 'asyncio'], workers: 1, timeoutSeconds: 60, spawn, onOutput: (_model, _stream, text) => (output += text),
+  });
+  await assert.rejects(selection, (e: unknown) => e instanceof UserError && e.kind === 'model' && /the selection is not an async def/.test(e.message));
+  assert.equal(output, '', 'the selection did not run');
 });
