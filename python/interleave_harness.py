@@ -166,7 +166,7 @@ def run_model(config, control):
 def inspect(source, display_file):
     """The file's top-level functions as Python's parser sees them (no code of the user's runs)."""
     try:
-        tree = loader.parse(loader.read_source(source), display_file)
+        tree = loader.parse(loader.read_source(source, display_file), display_file)
         return {"ok": True, "functions": loader.list_functions(tree), "python": python_info()}
     except loader.LoadError as e:
         return {"ok": False, "error": e.to_json(), "python": python_info()}

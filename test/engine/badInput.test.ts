@@ -89,3 +89,9 @@ test('asyncio with a plain def (or a selection) is refused before any model runs
   await assert.rejects(selection, (e: unknown) => e instanceof UserError && e.kind === 'model' && /the selection is not an async def/.test(e.message));
   assert.equal(output, '', 'the selection did not run');
 });
+
+test('a file in latin-1 with its coding line (PEP 263) runs, as Python runs it', () => {
+  const r = runCli(['run', fixture('latin1_coding_line.py'), '--function', 'greet', '--models', 'sequential,process']);
+  assert.equal(r.status, 0, r.stderr);
+  for (const run of r.trace!.runs) assert.deepEqual(run.events.map((e) => e.text), ['caf\u00e9 cr\u00e8me', 'caf\u00e9 cr\u00e8me'], run.model);
+});
