@@ -16,7 +16,7 @@ import { ALL_MODELS, MODELS, type Model, type StartMethod, type Trace } from './
 const USAGE = `usage: interleave run FILE --function NAME [--models sequential,thread,process] [--workers 2]
                       (models: sequential, thread, process, thread-pool, process-pool, asyncio, interpreter)
                       [--args EXPR] [--timeout 30] [--start-method fork|spawn|forkserver]
-                      [--max-events 1000000] [--python PATH] [--json PATH] [--html PATH] [--quiet]`;
+                      [--max-events 1000000] [--python PATH] [--json PATH|-] [--html PATH|-] [--quiet]`;
 
 class UsageError extends Error {}
 
