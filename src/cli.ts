@@ -121,14 +121,22 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /** The --json and --html outputs, opened (checked) before anything runs. */
-function openOutputs(opts: { json?: string; html?: string }): { json?: OutputFile; html?: OutputFile } {
+function openOutputs(opts: { file: string; json?: string; html?: string }): { json?: OutputFile; html?: OutputFile } {
   const json = opts.json === undefined ? undefined : openOutput(opts.json, 'trace', '{');
+  let html: OutputFile | undefined;
   try {
-    const html = opts.html === undefined ? undefined : openOutput(opts.html, 'report', '<');
-    if (json?.onStdout && html?.onStdout) throw new UserError('output', '--json and --html both write to standard output: give one of them a file.');
+    html = opts.html === undefined ? undefined : openOutput(opts.html, 'report', '<');
+    const program = fs.realpathSync(opts.file);
+    for (const [option, out] of [['--json', json], ['--html', html]] as const) {
+      if (out?.replaces === program) throw new UserError('output', `${option} ${out.shown} is the program being run: choose another path.`);
+    }
+    if ((json?.onStdout && html?.onStdout) || (json?.replaces && json.replaces === html?.replaces)) {
+      throw new UserError('output', '--json and --html name the same file: give each its own.');
+    }
     return { json, html };
   } catch (e) {
     json?.discard();
+    html?.discard();
     throw e;
   }
 }

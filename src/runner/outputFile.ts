@@ -21,6 +21,8 @@ export interface OutputFile {
   readonly shown: string;
   /** It is our standard output: the summary goes to stderr instead. */
   readonly onStdout: boolean;
+  /** The real path of the regular file the output will replace (symlinks followed). */
+  readonly replaces?: string;
   /** Writes anywhere in the file (our own temporary file); absent when it is written in order. */
   readonly positional?: PositionalWrites;
   /** Writes after everything written so far. Throws OutputWriteError. */
@@ -81,7 +83,7 @@ class ReplacedFile implements OutputFile {
   private constructor(
     private readonly what: OutputWhat,
     readonly shown: string,
-    private readonly target: string,
+    readonly replaces: string,
     private readonly temp: string,
     private readonly existed: boolean,
   ) {
@@ -99,7 +101,7 @@ class ReplacedFile implements OutputFile {
   static open(resolved: string, what: OutputWhat, shown: string, stats: fs.Stats | undefined): ReplacedFile {
     // through a symlink to the file it names, so that the rename replaces that file (on its own
     // file system), not the link
-    const target = stats ? fs.realpathSync(resolved) : resolved;
+    const target = stats ? fs.realpathSync(resolved) : path.join(realFolder(path.dirname(resolved)), path.basename(resolved));
     const base = path.basename(target);
     const temp = path.join(path.dirname(target), `.${base.slice(0, 100)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
     let file: ReplacedFile | undefined;
@@ -123,7 +125,7 @@ class ReplacedFile implements OutputFile {
       const fd = this.openFd();
       this.fd = undefined;
       fs.closeSync(fd);
-      fs.renameSync(this.temp, this.target);
+      fs.renameSync(this.temp, this.replaces);
       process.removeListener('exit', this.removeOnExit);
     });
   }
@@ -154,6 +156,15 @@ class ReplacedFile implements OutputFile {
       this.discard();
       throw writeFailed(this.what, this.shown, e, this.existed ? `${this.shown} was left as it was` : 'nothing was left there');
     }
+  }
+}
+
+/** The folder with its symlinks resolved, when it exists (else as it is: the open will say so). */
+function realFolder(folder: string): string {
+  try {
+    return fs.realpathSync(folder);
+  } catch {
+    return folder;
   }
 }
 

@@ -139,13 +139,26 @@ test('an output path that cannot be written is said before anything runs (exit 2
       [['--json', path.join(dir, 'missing', 't.json')], /cannot write the trace to .*t\.json: the folder .*missing does not exist/],
       [['--json', dir], /cannot write the trace to .*: it is a folder; give a file name/],
       [['--json', '/dev/full'], /cannot write the trace to \/dev\/full: no space left on the device; free some space or choose another path/],
-      [['--json', '-', '--html', '-'], /--json and --html both write to standard output/],
+      [['--json', '-', '--html', '-'], /--json and --html name the same file/],
     ];
     for (const [output, message] of cases) {
       const r = interleave([numbers, '--function', 'print_numbers', '--models', 'sequential', ...output, '--quiet']);
       assertOneLine(r, 2, message);
       assert.equal(r.stdout, '', `nothing ran: ${output.join(' ')}`);
     }
+  });
+});
+
+test('an output that would replace the program being run, or both outputs on one file, is refused', () => {
+  inTempDir((dir) => {
+    const program = path.join(dir, 'numbers.py');
+    fs.copyFileSync(numbers, program);
+    const before = fs.readFileSync(program, 'utf8');
+    assertOneLine(interleave([program, '--function', 'print_numbers', '--json', program, '--quiet']), 2, /--json .*numbers\.py is the program being run: choose another path/);
+    assert.equal(fs.readFileSync(program, 'utf8'), before);
+    const out = path.join(dir, 'out');
+    assertOneLine(interleave([program, '--function', 'print_numbers', '--json', out, '--html', out, '--quiet']), 2, /--json and --html name the same file/);
+    assert.deepEqual(fs.readdirSync(dir), ['numbers.py']);
   });
 });
 
