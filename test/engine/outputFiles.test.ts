@@ -106,7 +106,9 @@ test('a fifo gets the trace in order', async () => {
     reader.stdout.setEncoding('utf8').on('data', (s: string) => (text += s));
     const read = new Promise((resolve) => reader.on('close', resolve));
     const r = await runAsync([numbers, '--function', 'print_numbers', '--models', 'sequential', '--json', fifo, '--quiet']);
+    const stuck = setTimeout(() => reader.kill(), 10_000); // a CLI that never opened the fifo leaves cat waiting
     await read;
+    clearTimeout(stuck);
     assert.equal(r.status, 0, r.stderr);
     assert.ok(isTrace(text));
     assert.ok(fs.statSync(fifo).isFIFO(), 'the fifo is still there');
