@@ -21,6 +21,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import interleave_capture as capture  # noqa: E402
 import interleave_loader as loader  # noqa: E402
+import interleave_locks as locks  # noqa: E402
 from interleave_worker import (BAD_INPUT, Target, task_worker, pool_task,  # noqa: E402
                                process_main, recorder_for, run_worker)
 _now = time.perf_counter_ns
@@ -206,6 +207,7 @@ def main(argv):
             return 0
     control.write(dict(type="python", **python_info()))
     capture.install()
+    locks.install(config, control)  # before the user's module makes its locks
     try:
         run_model(config, control)
     except loader.LoadError as e:

@@ -9,6 +9,7 @@ import traceback
 
 import interleave_capture as capture
 import interleave_loader as loader
+import interleave_locks as locks
 
 BAD_INPUT = 3
 
@@ -111,6 +112,7 @@ def run_worker(target, recorder, cpu_clock):
     capture.attach(recorder)
     cpu0 = cpu_clock()
     recorder.begin()
+    locks.worker_began(recorder)
     status = {"status": "ok"}
     try:
         target.call()
@@ -126,6 +128,7 @@ def run_worker(target, recorder, cpu_clock):
             pass
         capture.settle_below()
         recorder.end(cpu_clock() - cpu0, status)
+        locks.worker_ended(recorder)
         capture.detach()
     return status
 
@@ -141,6 +144,7 @@ def child_worker(config, worker, cpu_clock, last=True):
     there, run, record. ``last``: the process ends after this worker (a pool's process lives on)."""
     # a subinterpreter shares the process's fds: the main interpreter reads them
     capture.install(below=config["model"] != "interpreter")
+    locks.install(config)
     recorder = recorder_for(config, worker)
     try:
         target = Target(config)
@@ -198,6 +202,7 @@ async def task_worker(target, recorder):
     """One asyncio task: its recorder travels in the task's context, not on the thread."""
     capture.attach_task(recorder)
     recorder.begin()
+    locks.worker_began(recorder)
     status = {"status": "ok"}
     try:
         result = target.call_async()
@@ -209,3 +214,4 @@ async def task_worker(target, recorder):
     finally:
         await capture.join_started_threads_async(recorder)
         recorder.end(-1, status)  # tasks share a thread: their own CPU time is not known
+        locks.worker_ended(recorder)

@@ -22,7 +22,7 @@ function row(figure, value, unit, goal, within) {
   rows.push({ figure, value: `${typeof value === 'number' ? (Math.abs(value) >= 100 ? value.toFixed(0) : value.toFixed(2)) : value} ${unit}`.trim(), goal, within: within === null ? '—' : within ? 'yes' : 'NO' });
 }
 
-// BENCH_ONLY=tracer,flood,ingest,file,webview,vscode runs just those sections
+// BENCH_ONLY=tracer,flood,locks,ingest,file,webview,vscode runs just those sections
 const only = process.env.BENCH_ONLY?.split(',');
 const want = (section) => !only || only.includes(section);
 
@@ -78,6 +78,17 @@ if (want('flood')) {
   row(`CLI flood 2 × ${n.toLocaleString('en')} lines (thread, --json) ÷ bare \`${python}\``, c / b, `× (${c.toFixed(0)} vs ${b.toFixed(0)} ms)`, '≤ 5×', c / b <= 5);
   if (real !== python) row(`  the same ÷ bare ${real}`, c / rb, `× (vs ${rb.toFixed(0)} ms)`, '≤ 5×', c / rb <= 5);
   row(`  without --json (summary only) ÷ bare ${real}`, p / rb, `× (${p.toFixed(0)} ms)`, '≤ 5×', p / rb <= 5);
+}
+
+// 2b. Lock instrumentation: what an uncontended acquire/release pair of the user's Lock/RLock adds.
+if (want('locks')) {
+  const pairs = smoke ? 20_000 : 2_000_000;
+  const r = spawnSync(python, [path.join(root, 'scripts', 'bench_locks.py'), String(pairs), smoke ? '1' : '5'], { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+  const m = JSON.parse(r.stderr.trim().split('\n').at(-1));
+  for (const [name, f] of Object.entries(m).filter(([k]) => / (with|call)$/.test(k))) {
+    const how = name.endsWith('with') ? '`with lock:`' : 'acquire()/release()';
+    row(`locks: added per uncontended ${name.split(' ')[0]} pair, ${how} (bare ${(f.bareNs / 1000).toFixed(2)} µs; median of ${m.rounds})`, f.addedNs / 1000, 'µs', '≤ 1 µs', f.addedNs <= 1000);
+  }
 }
 
 // 3. Extension-host ingest: parsing a worker event file, per event.

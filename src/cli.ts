@@ -11,13 +11,14 @@ import { findInterpreter, firstExecutable, pathCandidates } from './interpreter/
 import { resolvePyenvShim } from './interpreter/pyenv';
 import { reportHtml } from './report/html';
 import { formatNs, formatSpeedup, summarizeTrace } from './shared/summary';
-import { ALL_MODELS, type Model, type StartMethod, type Trace } from './shared/trace';
-import { DEFAULTS, checkMaxEvents, checkWorkers } from './runner/settings';
+import { ALL_MODELS, type Model, type Run, type StartMethod, type Trace } from './shared/trace';
+import { DEFAULTS, checkDeadlockSeconds, checkMaxEvents, checkWorkers } from './runner/settings';
 
 const USAGE = `usage: interleave run FILE --function NAME [--models ${DEFAULTS.models.join(',')}] [--workers ${DEFAULTS.workers}]
                       (models: sequential, thread, process, thread-pool, process-pool, asyncio, interpreter)
                       [--args EXPR] [--timeout ${DEFAULTS.timeoutSeconds}] [--start-method fork|spawn|forkserver]
-                      [--max-events ${DEFAULTS.maxEvents}] [--python PATH] [--json PATH|-] [--html PATH|-] [--quiet]`;
+                      [--max-events ${DEFAULTS.maxEvents}] [--deadlock-seconds ${DEFAULTS.deadlockSeconds}] [--python PATH]
+                      [--json PATH|-] [--html PATH|-] [--quiet]`;
 
 class UsageError extends Error {}
 
@@ -33,6 +34,7 @@ function parse(argv: string[]) {
       timeout: { type: 'string', default: String(DEFAULTS.timeoutSeconds) },
       'start-method': { type: 'string' },
       'max-events': { type: 'string', default: String(DEFAULTS.maxEvents) },
+      'deadlock-seconds': { type: 'string', default: String(DEFAULTS.deadlockSeconds) },
       python: { type: 'string' },
       json: { type: 'string' },
       html: { type: 'string' },
@@ -55,11 +57,14 @@ function parse(argv: string[]) {
   const maxEvents = Number(values['max-events']);
   const badMaxEvents = checkMaxEvents(maxEvents, '--max-events');
   if (badMaxEvents) throw new UsageError(badMaxEvents);
+  const deadlockSeconds = Number(values['deadlock-seconds']);
+  const badDeadlock = checkDeadlockSeconds(deadlockSeconds, '--deadlock-seconds');
+  if (badDeadlock) throw new UsageError(`${badDeadlock}, not ${values['deadlock-seconds']}`);
   const startMethod = values['start-method'];
   if (startMethod && !['fork', 'spawn', 'forkserver'].includes(startMethod)) throw new UsageError('--start-method must be fork, spawn or forkserver');
   return {
     file: path.resolve(positionals[1]), function: values.function, models: models as Model[], workers, args: values.args, timeout,
-    maxEvents, startMethod: startMethod as StartMethod | undefined, python: values.python, json: values.json, html: values.html, quiet: values.quiet,
+    maxEvents, deadlockSeconds, startMethod: startMethod as StartMethod | undefined, python: values.python, json: values.json, html: values.html, quiet: values.quiet,
   };
 }
 
@@ -92,7 +97,7 @@ export async function main(argv: string[]): Promise<number> {
     const traceFile = outputs.json && new TraceFileWriter(outputs.json);
     const { trace, events } = await runTraceEvents({
       python: found ? resolvePyenvShim(found.path) : candidates[0], file: opts.file, function: opts.function, args: opts.args, models: opts.models, workers: opts.workers,
-      timeoutSeconds: opts.timeout, startMethod: opts.startMethod, maxEvents: opts.maxEvents, signal: controller.signal,
+      timeoutSeconds: opts.timeout, startMethod: opts.startMethod, maxEvents: opts.maxEvents, deadlockSeconds: opts.deadlockSeconds, signal: controller.signal,
       // The user's output, unchanged, on our stderr (stdout carries the summary): their stdout
       // straight to our fd 2, their stderr through us (we keep its tail for error messages).
       stdout: opts.quiet ? 'ignore' : 2,
@@ -163,7 +168,21 @@ function printSummary(say: NodeJS.WriteStream, trace: Trace, events: RunEvents[]
     }
     const speed = s.speedup === null ? '' : `  speedup ${formatSpeedup(s.speedup)}`;
     say.write(`${s.model.padEnd(10)} wall ${formatNs(s.wallNs).padStart(9)}  cpu ${s.cpuNs === null ? '—' : formatNs(s.cpuNs)}  events ${s.events}  switches ${s.switches}${speed}\n           ${s.verdict}\n`);
+    say.write(deadlockLines(trace.runs[i]));
   });
+}
+
+/** Where each deadlocked worker was stuck: its innermost frame of the user's file. */
+function deadlockLines(run: Run): string {
+  return run.workerInfo
+    .filter((w) => w.deadlock)
+    .map((w) => {
+      const frames = [...w.deadlock!.stack.matchAll(/File "(.*)", line (\d+), in (.*)\n(?: {4}(.*)\n)?/g)];
+      const last = frames.at(-1);
+      const at = last ? `${path.basename(last[1])}:${last[2]} in ${last[3]}${last[4] ? `: ${last[4]}` : ''}` : 'no frame of the file';
+      return `           deadlock: worker ${w.worker + 1} stuck at ${at}\n`;
+    })
+    .join('');
 }
 
 /**

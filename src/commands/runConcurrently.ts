@@ -9,7 +9,7 @@ import { interpreterFor } from '../interpreter/interpreterSource';
 import { TimelinePanel } from '../panels/TimelinePanel';
 import { toColumns } from '../shared/columns';
 import { LivePreview } from '../runner/livePreview';
-import { DEFAULTS, LIMITS } from '../runner/settings';
+import { DEFAULTS, LIMITS, checkDeadlockSeconds } from '../runner/settings';
 import { timeLimitProblem } from '../runner/timeLimit';
 import type { TraceStore } from '../panels/traceStore';
 import { ALL_MODELS, type Model, type StartMethod, type Trace } from '../shared/trace';
@@ -80,6 +80,7 @@ async function prepareAndRun(ctx: CommandContext, target: RunTarget, editor: vsc
     timeoutSeconds: timeLimitSetting(config),
     startMethod: startMethodSetting(config.get<string>('startMethod', 'default')),
     maxEvents: Math.max(LIMITS.maxEvents.min, Math.floor(config.get<number>('maxEvents', DEFAULTS.maxEvents))),
+    deadlockSeconds: deadlockSetting(config),
   };
   let title: string;
   const selection = editor.selection;
@@ -155,6 +156,14 @@ function timeLimitSetting(config: vscode.WorkspaceConfiguration): number {
   const seconds = Number(config.get<unknown>('timeoutSeconds', DEFAULTS.timeoutSeconds));
   const problem = timeLimitProblem(seconds);
   if (problem) throw new UserError('args', `The setting interleave.timeoutSeconds ${problem}: change it in Settings.`);
+  return seconds;
+}
+
+/** interleave.deadlockSeconds, by the CLI's rule: a bad one is said, not guessed at. */
+function deadlockSetting(config: vscode.WorkspaceConfiguration): number {
+  const seconds = Number(config.get<unknown>('deadlockSeconds', DEFAULTS.deadlockSeconds));
+  const problem = checkDeadlockSeconds(seconds, 'The setting interleave.deadlockSeconds');
+  if (problem) throw new UserError('args', `${problem}: change it in Settings.`);
   return seconds;
 }
 

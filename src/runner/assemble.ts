@@ -1,11 +1,12 @@
 /**
  * From what a model run left behind — control records and each worker's records — to the run in
- * the trace: worker statuses (ended, exited, killed, timed out), times relative to the run's
- * start, and every event in global order.
+ * the trace: worker statuses (ended, exited, killed, timed out, deadlocked), times relative to the
+ * run's start, every event in global order, and the lock spans.
  */
 import * as os from 'node:os';
 import { RunEvents } from './eventStore';
 import { findRecord, runContext, type ControlRecord, type WorkerState } from './records';
+import { lockSpans } from './lockSpans';
 import { inChildProcesses, type Model, type PythonInfo, type Run, type StartMethod, type WorkerInfo } from '../shared/trace';
 
 /** What the assembly needs to know of the run that was asked for. */
@@ -39,6 +40,7 @@ export function assemble(
   const harnessPid = find('loaded')?.pid ?? null;
   const rel = (ns: number | undefined | null) => (ns === undefined || ns === null ? null : ns - t0);
   let lastNs = t0;
+  const deadlock = find('deadlock');
 
   const workerInfo: WorkerInfo[] = workers.map((w, worker) => {
     const pid = w.begin?.pid ?? find('pid', worker)?.pid ?? (inChildProcesses(o.model) ? null : harnessPid);
@@ -57,27 +59,7 @@ export function assemble(
       status: 'ok',
     };
     if (w.threads.length) info.threads = w.threads;
-    if (w.end) {
-      info.status = w.end.status.status;
-      if (w.end.status.error) info.error = w.end.status.error;
-      if (w.end.status.exitCode !== undefined) info.exitCode = w.end.status.exitCode;
-    } else if (exit.stopReason) {
-      info.status = 'timeout';
-    } else if (o.model === 'process' && joined && typeof joined.exitCode === 'number') {
-      setExit(info, joined.exitCode);
-    } else if (joined?.failed) {
-      info.status = 'error'; // the subinterpreter itself failed before the worker could say so
-      info.error = { type: 'InterpreterError', message: joined.failed, traceback: '' };
-    } else if (joined?.lost) {
-      info.status = 'killed'; // the pool's process died under this task (BrokenProcessPool)
-      info.signal = 'unknown (the pool process ended abruptly)';
-    } else if (exit.signal) {
-      info.status = 'killed';
-      info.signal = exit.signal;
-    } else {
-      info.status = 'exited';
-      info.exitCode = exit.code ?? 0;
-    }
+    setStatus(info, { model: o.model, state: w, joined, exit, deadlock });
     return info;
   });
 
@@ -94,10 +76,51 @@ export function assemble(
     wallNs: (runEnd?.t ?? lastNs) - t0,
     workerInfo,
     events: [],
+    locks: lockSpans(workers, t0),
   };
   if (workers.some((w) => w.truncated)) run.truncated = true;
   if (exit.stopReason) run.stopped = exit.stopReason;
   return { run, events, ...runContext(control) };
+}
+
+/** What the worker's status is, from what it said (its end record) or else what became of it. */
+function setStatus(
+  info: WorkerInfo,
+  { model, state, joined, exit, deadlock }: {
+    model: Model;
+    state: WorkerState;
+    joined: Extract<ControlRecord, { type: 'joined' }> | undefined;
+    exit: { code: number | null; signal: NodeJS.Signals | null; stopReason: 'timeout' | 'cancelled' | null };
+    deadlock: Extract<ControlRecord, { type: 'deadlock' }> | undefined;
+  },
+): void {
+  const stuck = deadlock?.workers.find((d) => d.worker === info.worker);
+  if (stuck) {
+    info.status = 'deadlock';
+    info.deadlock = { cycle: deadlock!.cycle, stack: stuck.stack };
+  } else if (state.end) {
+    info.status = state.end.status.status;
+    if (state.end.status.error) info.error = state.end.status.error;
+    if (state.end.status.exitCode !== undefined) info.exitCode = state.end.status.exitCode;
+  } else if (exit.stopReason) {
+    info.status = 'timeout';
+  } else if (model === 'process' && joined && typeof joined.exitCode === 'number') {
+    setExit(info, joined.exitCode);
+  } else if (joined?.failed) {
+    info.status = 'error'; // the subinterpreter itself failed before the worker could say so
+    info.error = { type: 'InterpreterError', message: joined.failed, traceback: '' };
+  } else if (joined?.lost) {
+    info.status = 'killed'; // the pool's process died under this task (BrokenProcessPool)
+    info.signal = 'unknown (the pool process ended abruptly)';
+  } else if (deadlock) {
+    info.status = 'deadlock'; // the run was ended at a deadlock before this worker got anywhere
+  } else if (exit.signal) {
+    info.status = 'killed';
+    info.signal = exit.signal;
+  } else {
+    info.status = 'exited';
+    info.exitCode = exit.code ?? 0;
+  }
 }
 
 /** A process worker that ended without its end record: exit code, or -signal. */

@@ -28,6 +28,8 @@ export interface TraceRequest {
   startMethod?: StartMethod;
   timeoutSeconds: number;
   maxEvents?: number;
+  /** The deadlock watchdog's limit in seconds (0: off; default DEFAULTS.deadlockSeconds). */
+  deadlockSeconds?: number;
   signal?: AbortSignal;
   spawn?: SpawnFn;
   onOutput?: (model: Model, stream: 'stdout' | 'stderr', text: string) => void;
@@ -100,7 +102,7 @@ function modelRunner(req: TraceRequest, source: string): ModelRunner {
       python, file: req.file, source, model, workers: req.workers, startMethod: req.startMethod, args: req.args,
       function: req.snippet ? null : (req.function ?? null),
       snippet: req.snippet ? { text: req.snippet.text, line: req.snippet.startLine } : undefined,
-      timeoutMs: req.timeoutSeconds * 1000, maxEvents: req.maxEvents, signal: req.signal, spawn: req.spawn ?? childProcess.spawn,
+      timeoutMs: req.timeoutSeconds * 1000, maxEvents: req.maxEvents, deadlockSeconds: req.deadlockSeconds, signal: req.signal, spawn: req.spawn ?? childProcess.spawn,
       onOutput: req.onOutput && ((stream, text) => req.onOutput!(model, stream, text)),
       stdout: req.stdout, sinks, ...extra,
     }).catch((e: unknown) => {

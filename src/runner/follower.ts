@@ -42,7 +42,7 @@ export class RunFollower {
     workers: number,
     private readonly sinks: readonly RunSink[],
   ) {
-    this.workers = Array.from({ length: workers }, (_, worker) => ({ sources: [new EventSource(worker, false), new EventSource(worker, true)], threads: [], truncated: false }));
+    this.workers = Array.from({ length: workers }, (_, worker) => ({ sources: [new EventSource(worker, false), new EventSource(worker, true)], threads: [], truncated: false, locks: [] }));
     this.readers = this.workers.map((state, worker) => {
       const file = path.join(dir, `w${worker}.trc`);
       return [file, `${file}.a`].map((f, n) => ({ reader: new WorkerFileReader(f), sink: state.sources[n].push.bind(state.sources[n]) }));
@@ -60,6 +60,7 @@ export class RunFollower {
           else if (r.kind === 'end') state.end = r;
           else if (r.kind === 'thread') state.threads.push({ thread: r.thread, name: r.name });
           else if (r.kind === 'truncated') state.truncated = true;
+          else if (r.kind === 'lock') state.locks.push(r);
         }
       }
     });

@@ -3,7 +3,7 @@
  * and, per worker, what its event files said so far. The follower fills these; the assembly and
  * the sinks read them.
  */
-import type { WorkerRecord } from './workerLog';
+import type { LockRecord, WorkerRecord } from './workerLog';
 import type { EventSource } from './eventStore';
 import type { InspectReply } from './inspect';
 import type { PythonInfo, StartMethod } from '../shared/trace';
@@ -18,6 +18,8 @@ export type ControlRecord =
   | { type: 'pid'; worker: number; pid: number }
   | { type: 'joined'; worker: number; t: number; exitCode?: number | null; lost?: string; failed?: string }
   | { type: 'runEnd'; t: number }
+  /** The watchdog ended the run: every live worker waited on the others for `seconds`. */
+  | { type: 'deadlock'; t: number; seconds: number; cycle: string; workers: Array<{ worker: number; stack: string }> }
   | { type: 'unavailable'; reason: string }
   | ({ type: 'inspection' } & InspectReply)
   | { type: 'badInput'; kind: string; message: string; line: number | null; col: number | null; traceback: string | null };
@@ -30,6 +32,8 @@ export interface WorkerState {
   sources: EventSource[];
   threads: Array<{ thread: number; name: string }>;
   truncated: boolean;
+  /** Its lock records so far, in the order written (times absolute, as `begin`'s). */
+  locks: LockRecord[];
 }
 
 /** The first control record of `type` (for `worker`, when given). */

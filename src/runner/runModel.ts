@@ -32,6 +32,8 @@ export interface ModelRunOptions {
   startMethod?: StartMethod;
   timeoutMs: number;
   maxEvents?: number;
+  /** The deadlock watchdog's limit (0: off). */
+  deadlockSeconds?: number;
   signal?: AbortSignal;
   spawn: SpawnFn;
   /** The user's own output, unchanged, as it arrives. */
@@ -99,7 +101,8 @@ export async function runModel(o: ModelRunOptions): Promise<ModelRunResult> {
 function writeConfig(o: ModelRunOptions, dir: string): string {
   const config = {
     file: o.file, source: o.source, function: o.function, snippet: o.snippet ?? null, args: o.args ?? '', model: o.model, workers: o.workers,
-    startMethod: o.startMethod ?? null, dir, maxEvents: o.maxEvents ?? DEFAULTS.maxEvents, inspect: o.inspect === true, needsAsync: o.needsAsync === true, minPython: MIN_PYTHON,
+    startMethod: o.startMethod ?? null, dir, maxEvents: o.maxEvents ?? DEFAULTS.maxEvents,
+    deadlockSeconds: o.deadlockSeconds ?? DEFAULTS.deadlockSeconds, inspect: o.inspect === true, needsAsync: o.needsAsync === true, minPython: MIN_PYTHON,
   };
   const configPath = path.join(dir, 'config.json');
   fs.writeFileSync(configPath, JSON.stringify(config));

@@ -16,11 +16,15 @@ export const DEFAULTS = {
   timeoutSeconds: 30,
   /** Events recorded per worker before recording stops (a "truncated" marker; the trace stays valid). */
   maxEvents: 1_000_000,
+  /** A run whose live workers have all waited on each other this long is ended as deadlocked. */
+  deadlockSeconds: 2,
 } as const;
 
 export const LIMITS = {
   workers: { min: 1, max: 256 },
   maxEvents: { min: 1 },
+  /** 0 turns the deadlock watchdog off. */
+  deadlockSeconds: { min: 0 },
 } as const;
 
 /** The message for a setting or option `name` whose value is out of its limits, or null. */
@@ -31,6 +35,10 @@ export function checkWorkers(n: number, name: string): string | null {
 
 export function checkMaxEvents(n: number, name: string): string | null {
   return Number.isInteger(n) && n >= LIMITS.maxEvents.min ? null : `${name} must be a whole number ≥ ${LIMITS.maxEvents.min}`;
+}
+
+export function checkDeadlockSeconds(n: number, name: string): string | null {
+  return Number.isFinite(n) && n >= LIMITS.deadlockSeconds.min ? null : `${name} must be a number of seconds ≥ ${LIMITS.deadlockSeconds.min} (0 turns the deadlock watchdog off)`;
 }
 
 /** What to do about the interpreter, said the same way in every message. */

@@ -3,6 +3,7 @@
  * 21-byte head — kind u8, payload length u32, time i64 (ns), a i32, b i32 — then the UTF-8
  * payload. The writer sets the kind byte last: a kind of 0 means "not written yet", and nothing
  * after it is either. It is also the first byte read, so what follows a set kind is complete.
+ * The kinds are listed in python/interleave_recorder.py.
  */
 
 export type WorkerRecord =
@@ -11,7 +12,31 @@ export type WorkerRecord =
   | { kind: 'output'; ns: number; stream: 1 | 2; line: number | null; text: string; thread?: number; below?: true }
   | { kind: 'thread'; thread: number; name: string }
   | { kind: 'end'; ns: number; cpuNs: number; status: EndStatus }
-  | { kind: 'truncated'; ns: number };
+  | { kind: 'truncated'; ns: number }
+  | LockRecord;
+
+/** What a lock record says happened (python/interleave_locks.py). */
+export type LockPhase = 'wait' | 'acquired' | 'released' | 'gaveUp';
+export const LOCK_PHASES: readonly LockPhase[] = ['wait', 'acquired', 'released', 'gaveUp'];
+
+/**
+ * One step of a contended acquire of one of the user's locks (or a blocking wait on their
+ * Condition, Event, Barrier, Queue): the wait began (with the lock's kind and name), it was
+ * acquired or given up, the hold was released. `id` ties the steps together across the run's
+ * workers (a lock may be released by another worker); `thread` is the sub-lane as for output.
+ */
+export interface LockRecord {
+  kind: 'lock';
+  ns: number;
+  phase: LockPhase;
+  id: string;
+  /** The line of the user's file that acquired (waited, released); null: none. */
+  line: number | null;
+  thread: number;
+  /** With `phase: 'wait'`: the kind of object (`Lock`, `Condition`, `Queue`, …) and its name. */
+  lockKind?: string;
+  name?: string;
+}
 
 export interface EndStatus {
   status: 'ok' | 'error' | 'exited';
@@ -22,7 +47,7 @@ export interface EndStatus {
 export const MAGIC = 'ILVTRC2\n';
 export const FILE_HEADER = 16;
 export const HEAD = 21;
-export const KIND = { output: 79, begin: 66, end: 69, truncated: 84, thread: 83 } as const;
+export const KIND = { output: 79, begin: 66, end: 69, truncated: 84, thread: 83, lock: 76 } as const;
 
 export interface Parsed {
   records: WorkerRecord[];
@@ -94,7 +119,20 @@ function toRecord(kind: number, ns: number, a: number, b: number, buf: Buffer, s
       return { kind: 'truncated', ns };
     case KIND.thread:
       return { kind: 'thread', thread: a, name: buf.toString('utf8', start, end) };
+    case KIND.lock:
+      return lockRecord(ns, a, b, buf.toString('utf8', start, end));
     default:
       return null; // a kind we do not know: skipped, not fatal
   }
+}
+
+/** A lock record: its payload is the wait's id, and for a wait's start a tab, the kind, a tab and the name. */
+function lockRecord(ns: number, a: number, b: number, payload: string): LockRecord {
+  const [id, lockKind, ...name] = payload.split('\t');
+  const record: LockRecord = { kind: 'lock', ns, phase: LOCK_PHASES[b & 3], id, line: a > 0 ? a : null, thread: b >> 2 };
+  if (lockKind !== undefined) {
+    record.lockKind = lockKind;
+    record.name = name.join('\t');
+  }
+  return record;
 }

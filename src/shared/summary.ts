@@ -152,7 +152,9 @@ export function verdict(run: Run, s: RunSummary, gil = true): string {
       parts.push(`Starting the ${name} cost more than the work they did.`);
     }
   }
-  if (s.failed) parts.push(`${s.failed} of ${n} worker${n === 1 ? '' : 's'} did not finish normally${why ? ` (first: ${why})` : ''}.`);
+  const stuck = run.workerInfo.find((w) => w.deadlock);
+  if (stuck) parts.push(`Deadlocked, so the run was ended early: ${stuck.deadlock!.cycle}.`);
+  else if (s.failed) parts.push(`${s.failed} of ${n} worker${n === 1 ? '' : 's'} did not finish normally${why ? ` (first: ${why})` : ''}.`);
   if (run.truncated) parts.push('Recording stopped at the event cap.');
   return parts.join(' ');
 }
@@ -164,6 +166,7 @@ function failureReason(run: Run): string {
   if (w.error) return `${w.error.type}: ${w.error.message.split('\n')[0].replace(/\.$/, '')}`;
   if (w.status === 'exited') return `exit ${w.exitCode ?? '?'}`;
   if (w.status === 'killed') return `killed by ${w.signal ?? 'a signal'}`;
+  if (w.status === 'deadlock') return 'deadlocked';
   return w.status;
 }
 

@@ -60,9 +60,35 @@ export interface Run {
   unavailable?: string;
   /** Set when we stopped the run: at the time limit, or because the user cancelled. */
   stopped?: 'timeout' | 'cancelled';
+  /**
+   * Every contended acquire of the user's locks (and blocking wait on their Condition, Event,
+   * Barrier, Queue), in order of `waitT`. Present when the run ran with locks recorded.
+   */
+  locks?: LockSpan[];
 }
 
-export type WorkerStatus = 'ok' | 'error' | 'exited' | 'killed' | 'timeout';
+/**
+ * One contended acquire: waited from `waitT`, got it at `acquiredT` (null: never — gave up at a
+ * timeout, or still waiting when the run ended), held it until `releasedT` (null: not released
+ * while recorded, or nothing to hold, as for an Event). Times since the run's start.
+ */
+export interface LockSpan {
+  worker: number;
+  /** The thread the worker started that waited (as `OutputEvent.thread`); null: the worker's own. */
+  thread: number | null;
+  /** The name it was assigned to and the line that made it: `counter_lock (line 3)`; unnamed: `Lock (line 3)`. */
+  lock: string;
+  /** `Lock`, `RLock`, `Condition`, `Semaphore`, `BoundedSemaphore`, `Event`, `Barrier`, `Queue`, `LifoQueue`, `PriorityQueue`, `multiprocessing.Lock`, … */
+  kind: string;
+  /** The line of the user's file where acquire (or `with`, wait, get, put) was called; null: none. */
+  line: number | null;
+  waitT: number;
+  acquiredT: number | null;
+  releasedT: number | null;
+}
+
+/** `deadlock`: the run was ended because its live workers all waited on each other (see `WorkerInfo.deadlock`). */
+export type WorkerStatus = 'ok' | 'error' | 'exited' | 'killed' | 'timeout' | 'deadlock';
 
 export interface WorkerInfo {
   worker: number;
@@ -83,6 +109,13 @@ export interface WorkerInfo {
   signal?: string;
   /** Threads the worker started itself, whose output is on sub-lanes (`OutputEvent.thread`). */
   threads?: Array<{ thread: number; name: string }>;
+  /**
+   * With status `deadlock`, for a worker that was waiting when the run was ended: the run's cycle
+   * in words ("Thread 1 holds a (line 5) and waits for b (line 6); …") and this worker's frames of
+   * the user's file at that moment, as a traceback shows them. A worker that never started has
+   * status `deadlock` without it.
+   */
+  deadlock?: { cycle: string; stack: string };
 }
 
 export type Stream = 'stdout' | 'stderr';

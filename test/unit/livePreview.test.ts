@@ -9,7 +9,7 @@ import type { OutputEvent } from '../../src/shared/trace';
 const T0 = 1_000;
 
 function worker(n: number, lines: number): WorkerState {
-  const state: WorkerState = { begin: { ns: T0, pid: 100 + n }, sources: [new EventSource(n, false), new EventSource(n, true)], threads: [], truncated: false };
+  const state: WorkerState = { begin: { ns: T0, pid: 100 + n }, sources: [new EventSource(n, false), new EventSource(n, true)], threads: [], truncated: false, locks: [] };
   for (let i = 0; i < lines; i++) {
     const buf = Buffer.from(`w${n} ${i}`);
     state.sources[0].push(T0 + i, 1, 7, buf, 0, buf.length, 0, false);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { DEFAULTS, LIMITS, checkWorkers } from '../../src/runner/settings';
+import { DEFAULTS, LIMITS, checkDeadlockSeconds, checkWorkers } from '../../src/runner/settings';
 import { ALL_MODELS } from '../../src/shared/trace';
 
 const root = path.resolve(__dirname, '..', '..', '..');
@@ -19,10 +19,17 @@ test("package.json's setting defaults and limits are the runner's", () => {
   assert.equal(settings['interleave.timeoutSeconds'].exclusiveMinimum, 0);
   assert.equal(settings['interleave.maxEvents'].default, DEFAULTS.maxEvents);
   assert.equal(settings['interleave.maxEvents'].minimum, LIMITS.maxEvents.min);
+  assert.equal(settings['interleave.deadlockSeconds'].default, DEFAULTS.deadlockSeconds);
+  assert.equal(settings['interleave.deadlockSeconds'].minimum, LIMITS.deadlockSeconds.min);
 });
 
 test('the limit messages name the option and the limits', () => {
   assert.equal(checkWorkers(LIMITS.workers.max, '--workers'), null);
   assert.equal(checkWorkers(LIMITS.workers.max + 1, '--workers'), `--workers must be a whole number from ${LIMITS.workers.min} to ${LIMITS.workers.max}`);
   assert.equal(checkWorkers(1.5, 'x'), `x must be a whole number from ${LIMITS.workers.min} to ${LIMITS.workers.max}`);
+  assert.equal(checkDeadlockSeconds(0, '--deadlock-seconds'), null, '0 is off');
+  assert.equal(checkDeadlockSeconds(0.5, '--deadlock-seconds'), null);
+  for (const bad of [-1, Number.NaN, Number.POSITIVE_INFINITY]) {
+    assert.equal(checkDeadlockSeconds(bad, '--deadlock-seconds'), '--deadlock-seconds must be a number of seconds ≥ 0 (0 turns the deadlock watchdog off)');
+  }
 });

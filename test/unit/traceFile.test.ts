@@ -13,7 +13,7 @@ const T0 = 1_000_000_000;
 const MS = 1_000_000;
 
 function worker(n: number, pid: number): WorkerState {
-  return { begin: { ns: T0, pid }, sources: [new EventSource(n, false), new EventSource(n, true)], threads: [], truncated: false };
+  return { begin: { ns: T0, pid }, sources: [new EventSource(n, false), new EventSource(n, true)], threads: [], truncated: false, locks: [] };
 }
 
 function push(w: WorkerState, which: 0 | 1, t: number, text: string): void {

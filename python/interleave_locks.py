@@ -1,0 +1,881 @@
+"""Locks, exactly: which worker waited for which of the user's locks, from when to when, and the
+deadlock watchdog that ends a run whose workers all wait on each other.
+
+Installed when a run starts (never for ``inspect``), in every process that runs workers, before
+the user's module is loaded:
+
+- ``threading.Lock``/``RLock`` become factories, ``Condition``/``Semaphore``/``BoundedSemaphore``/
+  ``Event``/``Barrier`` and ``queue.Queue``/``LifoQueue``/``PriorityQueue`` subclasses, and
+  ``multiprocessing``'s ``Lock``/``RLock``/``Semaphore``/``BoundedSemaphore`` subclasses of its
+  own. Only objects made by a line of the user's file are instrumented (decided by the frame that
+  makes them): the standard library's own locks (an Event's Condition, a Queue's mutex,
+  concurrent.futures) stay the plain ones, and a wait inside a user's Queue or Event is a wait on
+  that Queue or Event. An object's name is what its line assigns it to and that line:
+  ``counter_lock (line 3)``, or ``Lock (line 3)`` when the line assigns it to nothing.
+- An uncontended acquire records nothing (a non-blocking try first, and the owner noted for the
+  watchdog). A contended one writes lock records (``L``, see interleave_recorder) to the worker's
+  event file: the wait began, then acquired (or gave up), then released — the hold.
+- Every blocked wait (and ``Thread.join``) is also noted per thread for the watchdog, which ends
+  the run when every thread that could still make progress has waited, without a time limit, for
+  ``deadlockSeconds``. Thread models: it runs in the harness and decides there. Process models:
+  each worker process publishes its state to ``w<i>.wait`` in the run's folder, and the harness
+  decides from those.
+"""
+import ast
+import itertools
+import os
+import queue as _queue
+import sys
+import threading
+import weakref
+
+import interleave_recorder as _rec
+from interleave_capture import _task_recorder
+from interleave_recorder import _current, _now, _user_line
+
+KIND_LOCK = 76  # "L": see the record list in interleave_recorder
+WAIT, ACQUIRED, RELEASED, GAVE_UP = 0, 1, 2, 3
+_TICK = 0.05  # the watchdog's period (s): a deadlock ends ≈ this long after the limit
+
+_get_ident = threading.get_ident
+_getframe = sys._getframe
+
+# The originals, taken when this module is imported (before install replaces them).
+_Lock = threading.Lock
+_RLock = threading.RLock
+_Condition = threading.Condition
+_Semaphore = threading.Semaphore
+_BoundedSemaphore = threading.BoundedSemaphore
+_Event = threading.Event
+_Barrier = threading.Barrier
+_join = threading.Thread.join
+_Queues = (_queue.Queue, _queue.LifoQueue, _queue.PriorityQueue)
+
+
+class _State(object):
+    """What this process knows of the run: whose file is the user's, and what waits now."""
+    user_file = None
+    lines = []  # the user's source, for names and stacks
+    model = None
+    dir = None
+    installed_pid = None
+    watchdog_pid = None
+
+
+_state = _State()
+_waits = {}  # thread ident -> _Wait: what that thread is blocked in now
+_seats = {}  # recorder -> _Seat: the workers of this process (live and ended)
+_owned = weakref.WeakSet()  # the user's locks, for the watchdog's "holds"
+_ids = itertools.count(1)
+_lock_counts = {}  # recorder -> lock waits recorded (capped like events)
+
+
+def _after_fork_in_child():
+    # the forked child's threads are gone, and with them their waits and workers
+    _waits.clear()
+    _seats.clear()
+    _lock_counts.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+# ---------------------------------------------------------------------------------------------
+# Names: what the creating line assigns the object to.
+
+_names = {}  # (code, line, position) -> name or None
+
+
+def _label(obj, kind, frame):
+    """``name (line n)`` for an object made by a line of the user's file, else None (the standard
+    library's own objects are not the user's)."""
+    if frame is None or frame.f_code.co_filename != _state.user_file:
+        return None
+    # made in the __init__ of the user's own subclass: the line that made it is further out
+    while (frame.f_code.co_name == "__init__" and frame.f_back is not None
+           and frame.f_back.f_code.co_filename == _state.user_file
+           and frame.f_locals.get("self") is obj):
+        frame = frame.f_back
+    line = frame.f_lineno
+    key = (frame.f_code, line, frame.f_lasti)
+    if key not in _names:
+        try:
+            _names[key] = _assigned_name(frame, line)
+        except Exception:  # a name is a nicety: never the user's failure
+            _names[key] = None
+    return "%s (line %d)" % (_names[key] or kind, line)
+
+
+def _statement_at(line):
+    """The statement of the user's file that spans ``line``: (node, its first line, the indent
+    taken off that first line), or None."""
+    lines = _state.lines
+    for start in range(line, max(0, line - 10), -1):
+        first = lines[start - 1] if 0 < start <= len(lines) else ""
+        indent = len(first) - len(first.lstrip())
+        for end in range(line, min(len(lines), line + 20) + 1):
+            text = "\n".join([first.lstrip()] + lines[start:end])
+            try:
+                tree = ast.parse(text)
+            except SyntaxError:
+                continue
+            if tree.body and getattr(tree.body[0], "end_lineno", 1) + start - 1 >= line:
+                return tree.body[0], start, indent
+            break
+    return None
+
+
+def _assigned_name(frame, line):
+    found = _statement_at(line)
+    if found is None:
+        return None
+    node, start, indent = found
+    if isinstance(node, ast.Assign):
+        target = node.targets[0]
+    elif isinstance(node, ast.AnnAssign) and node.value is not None:
+        target = node.target
+    else:
+        return None
+    where = _call_position(frame, start, indent)
+    return _path(target, node.value, where, frame, line)
+
+
+def _call_position(frame, start, indent):
+    """The (line, column) in the parsed statement of the call being made, where Python says
+    (3.11+); None before that."""
+    positions = getattr(frame.f_code, "co_positions", None)
+    if positions is None:
+        return None
+    try:
+        pos = list(positions())[frame.f_lasti // 2]
+    except (IndexError, ValueError):
+        return None
+    if pos[0] is None or pos[2] is None:
+        return None
+    row = pos[0] - start + 1
+    return row, pos[2] - (indent if row == 1 else 0)
+
+
+def _contains(node, where):
+    begin = (node.lineno, node.col_offset)
+    end = (getattr(node, "end_lineno", node.lineno), getattr(node, "end_col_offset", 1 << 30))
+    return begin <= where < end
+
+
+def _path(target, value, where, frame, line):
+    """The name the call's result is bound to: ``a`` in ``a, b = Lock(), Lock()``, ``locks[0]``
+    in ``locks = [Lock(), Lock()]``, else the whole target."""
+    name = ast.unparse(target) if hasattr(ast, "unparse") else None
+    elements = getattr(value, "elts", None) if isinstance(value, (ast.Tuple, ast.List)) else None
+    keys = value.keys if isinstance(value, ast.Dict) else None
+    items = elements if elements is not None else (value.values if keys is not None else None)
+    if not items:
+        return name
+    index = _element(items, where, frame, line)
+    if index is None:
+        return name if not isinstance(target, (ast.Tuple, ast.List)) else None
+    if isinstance(target, (ast.Tuple, ast.List)) and len(target.elts) == len(items):
+        return _path(target.elts[index], items[index], where, frame, line)
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return None
+    if keys is not None:
+        key = keys[index]
+        return "%s[%s]" % (name, ast.unparse(key)) if key is not None and hasattr(ast, "unparse") else name
+    return "%s[%d]" % (name, index)
+
+
+def _element(items, where, frame, line):
+    """Which of ``items`` holds the call being made: by position (3.11+), else by counting the
+    calls of that line before it when each item is one call (3.9, 3.10)."""
+    if where is not None:
+        for i, item in enumerate(items):
+            if _contains(item, where):
+                return i
+        return None
+    if not all(isinstance(item, ast.Call) for item in items):
+        return None
+    import dis
+    calls, current = [], None
+    for ins in dis.get_instructions(frame.f_code):
+        if ins.starts_line is not None:
+            current = ins.starts_line
+        if current == line and ins.opname.startswith("CALL"):
+            calls.append(ins.offset)
+    if len(calls) != len(items) or frame.f_lasti not in calls:
+        return None
+    return calls.index(frame.f_lasti)
+
+
+# ---------------------------------------------------------------------------------------------
+# Records and waits.
+
+class _Wait(object):
+    """A thread blocked in a wait: what on, since when, and whether it can end by itself."""
+    __slots__ = ("id", "rec", "thread", "line", "since", "timed", "what", "joined")
+
+    def __init__(self, rec, thread, line, timed, what, joined=None):
+        self.id = None
+        self.rec = rec
+        self.thread = thread
+        self.line = line
+        self.since = _now()
+        self.timed = timed
+        self.what = what  # "waits for b (line 6)": the cycle's words
+        self.joined = joined  # the Thread a join waits for
+
+
+def _recorder():
+    rec = _current.recorder
+    if rec is None:
+        rec = _task_recorder.get()
+    if rec is None or rec.generation != _rec._generation:
+        return None
+    return rec
+
+
+def _write(rec, phase, t, line, thread, payload):
+    """One lock record into ``rec``, by the rules of its other writers (its lock once threads
+    share it); never fails the user's code."""
+    try:
+        if rec.shared:
+            with rec._lock:
+                rec._record(KIND_LOCK, t, line, phase | thread << 2, payload)
+        else:
+            rec._record(KIND_LOCK, t, line, phase | thread << 2, payload)
+    except (ValueError, OSError):  # its file was closed: a thread outliving its worker
+        pass
+
+
+def _begin(label, kind, what, timed, record=True):
+    """A wait begins on the current thread: noted for the watchdog, and (``record``) written."""
+    rec = _recorder()
+    thread = _current.thread if rec is not None else 0
+    line = _user_line(_getframe(2), _state.user_file)
+    wait = _Wait(rec, thread, line, timed, what)
+    if record and rec is not None:
+        count = _lock_counts.get(rec, 0)
+        if count < rec.max_events:
+            _lock_counts[rec] = count + 1
+            wait.id = "%d.%d" % (os.getpid(), next(_ids))
+            _write(rec, WAIT, wait.since, line, thread,
+                   ("%s\t%s\t%s" % (wait.id, kind, label)).encode("utf-8", "backslashreplace"))
+    _waits[_get_ident()] = wait
+    return wait
+
+
+def _end(wait, ok):
+    """The wait is over: acquired (``ok``) or given up. Returns its id for the hold, if recorded."""
+    ident = _get_ident()
+    if _waits.get(ident) is wait:
+        del _waits[ident]
+    if wait.id is not None:
+        _write(wait.rec, ACQUIRED if ok else GAVE_UP, _now(), wait.line, wait.thread, wait.id.encode())
+    return wait.id if ok else None
+
+
+def _released(hold):
+    """The hold of a contended acquire ends: recorded by the releasing thread's worker."""
+    rec = _recorder()
+    if rec is not None:
+        _write(rec, RELEASED, _now(), _user_line(_getframe(2), _state.user_file),
+               _current.thread, hold.encode())
+
+
+# ---------------------------------------------------------------------------------------------
+# threading.Lock and RLock: wrappers (the C lock types cannot be subclassed).
+
+class _UserLock(object):
+    """A Lock made by the user's file. The fast path is a non-blocking acquire and the owner."""
+    __slots__ = ("_lock", "owner", "hold", "label", "kind", "__weakref__")
+
+    def __init__(self, lock, label, kind="Lock"):
+        self._lock = lock
+        self.owner = None  # the thread that holds it (for the watchdog's words)
+        self.hold = None  # the id of the contended acquire that holds it now
+        self.label = label
+        self.kind = kind
+        _owned.add(self)
+
+    def acquire(self, blocking=True, timeout=-1):
+        if self._lock.acquire(False):
+            self.owner = _get_ident()
+            return True
+        if not blocking:
+            return False
+        return _contended(self, timeout)
+
+    def __enter__(self):
+        if self._lock.acquire(False):
+            self.owner = _get_ident()
+            return True
+        return _contended(self, -1)
+
+    def release(self):
+        self.owner = None
+        if self.hold is not None:
+            hold, self.hold = self.hold, None
+            _released(hold)
+        self._lock.release()
+
+    def __exit__(self, t, v, tb):
+        self.owner = None
+        if self.hold is not None:
+            hold, self.hold = self.hold, None
+            _released(hold)
+        self._lock.release()
+
+    def locked(self):
+        return self._lock.locked()
+
+    # Condition's protocol: its wait releases and takes the lock again, a wait of its own
+    def _release_save(self):
+        self.release()
+
+    def _acquire_restore(self, _state_):
+        self._lock.acquire()
+        self.owner = _get_ident()
+
+    def _is_owned(self):
+        return self.owner == _get_ident()
+
+    def _at_fork_reinit(self):
+        self._lock._at_fork_reinit()
+        self.owner = self.hold = None
+
+    def __repr__(self):
+        return "<%s %s>" % (self.kind, self.label)
+
+
+def _contended(lock, timeout):
+    wait = _begin(lock.label, lock.kind, "waits for %s" % lock.label, timeout is not None and timeout >= 0)
+    ok = False
+    try:
+        ok = lock._lock.acquire(True, timeout)
+    finally:
+        hold = _end(wait, ok)
+    if ok:
+        lock.owner = _get_ident()
+        lock.hold = hold
+        if isinstance(lock, _UserRLock):
+            lock.depth = 1
+    return ok
+
+
+class _UserRLock(_UserLock):
+    """An RLock made by the user's file: re-entry by its owner succeeds at once (not a wait)."""
+    __slots__ = ("depth",)
+
+    def __init__(self, lock, label, kind="RLock"):
+        _UserLock.__init__(self, lock, label, kind)
+        self.depth = 0
+
+    def acquire(self, blocking=True, timeout=-1):
+        if self._lock.acquire(False):
+            self.owner = _get_ident()
+            self.depth += 1
+            return True
+        if not blocking:
+            return False
+        return _contended(self, timeout)
+
+    def __enter__(self):
+        if self._lock.acquire(False):
+            self.owner = _get_ident()
+            self.depth += 1
+            return True
+        return _contended(self, -1)
+
+    def release(self):
+        if self.owner != _get_ident():
+            return self._lock.release()  # not its owner: raises, as an RLock does
+        if self.depth == 1:  # the last release: the hold ends
+            self.depth = 0
+            self.owner = None
+            if self.hold is not None:
+                hold, self.hold = self.hold, None
+                _released(hold)
+        else:
+            self.depth -= 1
+        self._lock.release()
+
+    def __exit__(self, t, v, tb):
+        if self.owner != _get_ident():
+            return self._lock.release()
+        if self.depth == 1:
+            self.depth = 0
+            self.owner = None
+            if self.hold is not None:
+                hold, self.hold = self.hold, None
+                _released(hold)
+        else:
+            self.depth -= 1
+        self._lock.release()
+
+    def locked(self):
+        return self.owner is not None
+
+    def _release_save(self):
+        depth, self.depth, self.owner = self.depth, 0, None
+        if self.hold is not None:
+            hold, self.hold = self.hold, None
+            _released(hold)
+        return self._lock._release_save(), depth
+
+    def _acquire_restore(self, saved):
+        self._lock._acquire_restore(saved[0])
+        self.owner = _get_ident()
+        self.depth = saved[1]
+
+    def _is_owned(self):
+        return self._lock._is_owned()
+
+
+def Lock():
+    frame = _getframe(1)
+    if frame.f_code.co_filename != _state.user_file:
+        return _Lock()
+    lock = _UserLock(_Lock(), None)
+    lock.label = _label(lock, "Lock", frame)
+    return lock
+
+
+def RLock(*args, **kwargs):
+    frame = _getframe(1)
+    if frame.f_code.co_filename != _state.user_file:
+        return _RLock(*args, **kwargs)
+    lock = _UserRLock(_RLock(), None)
+    lock.label = _label(lock, "RLock", frame)
+    return lock
+
+
+# ---------------------------------------------------------------------------------------------
+# The Python classes: subclasses that act as the originals unless the user's file made them.
+# Their __init__ calls the original explicitly: the originals call each other by module name
+# (3.9's BoundedSemaphore calls Semaphore.__init__), which is ours once installed.
+
+class Condition(_Condition):
+    _ilv = None
+
+    def __init__(self, lock=None):
+        label = _label(self, "Condition", _getframe(1))
+        if label is not None and lock is None:  # its own lock: contention on it is on the Condition
+            lock = _UserRLock(_RLock(), label, "Condition")
+        _Condition.__init__(self, lock)
+        self._ilv = label
+
+    def wait(self, timeout=None):
+        if self._ilv is None:
+            return _Condition.wait(self, timeout)
+        wait = _begin(self._ilv, "Condition", "waits to be notified on %s" % self._ilv, timeout is not None)
+        ok = False
+        try:
+            ok = _Condition.wait(self, timeout)
+        finally:
+            hold = _end(wait, ok)
+        if hold is not None and isinstance(self._lock, _UserLock):
+            self._lock.hold = hold  # it holds the lock again: until its release
+        return ok
+
+
+class _SemaphoreWaits(object):
+    """acquire/release of a user's Semaphore: a contended acquire is recorded, and its hold ends
+    at that thread's next release."""
+    _ilv = None
+    _holds = None
+
+    def acquire(self, blocking=True, timeout=None):
+        base = super(_SemaphoreWaits, self)
+        if self._ilv is None or not blocking:
+            return base.acquire(blocking, timeout)
+        if base.acquire(False):
+            return True
+        wait = _begin(self._ilv, self._kind, "waits for %s" % self._ilv, timeout is not None)
+        ok = False
+        try:
+            ok = base.acquire(True, timeout)
+        finally:
+            hold = _end(wait, ok)
+        if hold is not None:
+            if self._holds is None:
+                self._holds = {}
+            self._holds.setdefault(_get_ident(), []).append(hold)
+        return ok
+
+    __enter__ = acquire
+
+    def release(self, n=1):
+        if self._holds:
+            mine = self._holds.get(_get_ident())
+            if mine:
+                _released(mine.pop())
+        return super(_SemaphoreWaits, self).release(n)
+
+    def __exit__(self, t, v, tb):
+        self.release()
+
+
+class Semaphore(_SemaphoreWaits, _Semaphore):
+    _kind = "Semaphore"
+
+    def __init__(self, value=1):
+        _Semaphore.__init__(self, value)
+        self._ilv = _label(self, "Semaphore", _getframe(1))
+
+
+class BoundedSemaphore(_SemaphoreWaits, _BoundedSemaphore):
+    _kind = "BoundedSemaphore"
+
+    def __init__(self, value=1):
+        _BoundedSemaphore.__init__(self, value)
+        self._ilv = _label(self, "BoundedSemaphore", _getframe(1))
+
+
+class Event(_Event):
+    _ilv = None
+
+    def __init__(self):
+        _Event.__init__(self)
+        self._ilv = _label(self, "Event", _getframe(1))
+
+    def wait(self, timeout=None):
+        if self._ilv is None or self.is_set():
+            return _Event.wait(self, timeout)
+        wait = _begin(self._ilv, "Event", "waits for %s to be set" % self._ilv, timeout is not None)
+        ok = False
+        try:
+            ok = _Event.wait(self, timeout)
+        finally:
+            _end(wait, ok)
+        return ok
+
+
+class Barrier(_Barrier):
+    _ilv = None
+
+    def __init__(self, parties, action=None, timeout=None):
+        _Barrier.__init__(self, parties, action, timeout)
+        self._ilv = _label(self, "Barrier", _getframe(1))
+
+    def wait(self, timeout=None):
+        if self._ilv is None or self.n_waiting + 1 >= self.parties:  # the last one does not wait
+            return _Barrier.wait(self, timeout)
+        timed = timeout is not None or self._timeout is not None
+        wait = _begin(self._ilv, "Barrier", "waits at %s" % self._ilv, timed)
+        ok = False
+        try:
+            index = _Barrier.wait(self, timeout)
+            ok = True
+            return index
+        finally:
+            _end(wait, ok)
+
+
+class _QueueWaits(object):
+    """A user's Queue: a get that finds it empty, a put that finds it full, a join with tasks
+    left are waits on the Queue (its own mutex and Conditions are the standard library's)."""
+    _ilv = None
+
+    def __init__(self, maxsize=0):
+        super(_QueueWaits, self).__init__(maxsize)
+        self._ilv = _label(self, self._kind, _getframe(1))
+
+    def get(self, block=True, timeout=None):
+        base = super(_QueueWaits, self)
+        if self._ilv is None or not block:
+            return base.get(block, timeout)
+        try:
+            return base.get(False)
+        except _queue.Empty:
+            pass
+        return self._wait(base.get, timeout, "waits for an item from %s")
+
+    def put(self, item, block=True, timeout=None):
+        base = super(_QueueWaits, self)
+        if self._ilv is None or not block:
+            return base.put(item, block, timeout)
+        try:
+            return base.put(item, False)
+        except _queue.Full:
+            pass
+        return self._wait(lambda b, t: base.put(item, b, t), timeout, "waits for room in %s")
+
+    def join(self):
+        base = super(_QueueWaits, self)
+        if self._ilv is None or not self.unfinished_tasks:
+            return base.join()
+        return self._wait(lambda b, t: base.join(), None, "waits for %s to be done")
+
+    def _wait(self, call, timeout, what):
+        wait = _begin(self._ilv, self._kind, what % self._ilv, timeout is not None)
+        ok = False
+        try:
+            result = call(True, timeout)
+            ok = True
+            return result
+        finally:
+            _end(wait, ok)
+
+
+Queue, LifoQueue, PriorityQueue = (type(q.__name__, (_QueueWaits, q), {"_kind": q.__name__, "__module__": "queue"})
+                                   for q in _Queues)
+
+
+def _thread_join(self, timeout=None):
+    """Thread.join: a wait on that thread, for the watchdog (not a lock: not recorded)."""
+    if timeout is not None or self is threading.current_thread() or not self.is_alive():
+        return _join(self, timeout)
+    wait = _Wait(_recorder(), _current.thread, _user_line(_getframe(1), _state.user_file), False,
+                 "waits for its thread %s to end" % self.name, joined=self)
+    ident = _get_ident()
+    _waits[ident] = wait
+    try:
+        return _join(self, timeout)
+    finally:
+        if _waits.get(ident) is wait:
+            del _waits[ident]
+
+
+# ---------------------------------------------------------------------------------------------
+# multiprocessing: Lock, RLock, Semaphore, BoundedSemaphore made by the user's file.
+
+def _mp_classes():
+    """Our subclasses of multiprocessing's SemLock types, made once (importing multiprocessing
+    costs a thread-model run for nothing until then)."""
+    if "_MpLock" in globals():
+        return {name: globals()["_Mp" + name] for name in _MP_NAMES}
+    from multiprocessing import synchronize
+
+    class MpWaits(object):
+        _ilv = None
+        owner = None
+        hold = None
+        depth = 0
+
+        def _make_methods(self):
+            pass  # SemLock binds acquire/release to the C lock per instance: ours are the methods
+
+        def acquire(self, block=True, timeout=None):
+            if self._semlock.acquire(False):
+                self.owner = _get_ident()
+                self.depth += 1
+                return True
+            if not block or self._ilv is None:
+                return self._semlock.acquire(block, timeout) and self._took(None)
+            wait = _begin(self._ilv, self._kind, "waits for %s" % self._ilv, timeout is not None)
+            ok = False
+            try:
+                ok = self._semlock.acquire(True, timeout)
+            finally:
+                hold = _end(wait, ok)
+            return ok and self._took(hold)
+
+        def _took(self, hold):
+            self.owner = _get_ident()
+            self.depth += 1
+            if hold is not None:
+                self.hold = hold
+            return True
+
+        def release(self):
+            if self.depth <= 1:
+                self.owner, self.depth = None, 0
+                if self.hold is not None:
+                    hold, self.hold = self.hold, None
+                    _released(hold)
+            else:
+                self.depth -= 1
+            self._semlock.release()
+
+        def __enter__(self):
+            return self.acquire()
+
+        def __exit__(self, t, v, tb):
+            self.release()
+
+    made = {}
+    for name in _MP_NAMES:
+        base = getattr(synchronize, name)
+        made[name] = type(name, (MpWaits, base), {"_kind": "multiprocessing." + name,
+                                                   "__module__": __name__, "__qualname__": "_Mp" + name})
+        globals()["_Mp" + name] = made[name]  # picklable by name (a spawn child imports us)
+    return made
+
+
+_MP_NAMES = ("Lock", "RLock", "Semaphore", "BoundedSemaphore")
+
+
+def __getattr__(name):
+    """_MpLock & co. on demand: a spawn child unpickling one of the user's locks imports this
+    module by name before anything is installed there."""
+    if name.startswith("_Mp") and name[3:] in _MP_NAMES:
+        return _mp_classes()[name[3:]]
+    raise AttributeError(name)
+
+
+def _patch_context(context):
+    """multiprocessing's contexts make the user's Lock/RLock/Semaphore/BoundedSemaphore ours."""
+    originals = {name: getattr(context.BaseContext, name) for name in _MP_NAMES}
+
+    def factory(name):
+        original = originals[name]
+
+        def make(self, *args, **kwargs):
+            frame = _getframe(1)
+            if frame.f_code.co_filename != _state.user_file:
+                return original(self, *args, **kwargs)  # multiprocessing's own (a Queue's lock)
+            lock = _mp_classes()[name](*args, ctx=self.get_context(), **kwargs)
+            lock._ilv = lock.label = _label(lock, name, frame)
+            _owned.add(lock)
+            return lock
+        make.__name__ = name
+        return make
+
+    for name in _MP_NAMES:
+        setattr(context.BaseContext, name, factory(name))
+    package = sys.modules.get("multiprocessing")
+    if package is not None and hasattr(package, "Lock"):  # bound when it was imported: again
+        for name in _MP_NAMES:
+            setattr(package, name, getattr(context._default_context, name))
+
+
+class _PatchOnImport(object):
+    """Patches multiprocessing when the user's code first imports it: importing it here would
+    cost every run of a thread model ≈ 16 ms."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "multiprocessing.context":
+            return None
+        sys.meta_path.remove(self)
+        import importlib.util
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
+            return spec
+        run = spec.loader.exec_module
+
+        def exec_module(module):
+            run(module)
+            try:
+                _patch_context(module)
+            except Exception:  # no working multiprocessing here (no sem_open): threading is covered
+                pass
+        spec.loader.exec_module = exec_module
+        return spec
+
+
+def _install_multiprocessing():
+    context = sys.modules.get("multiprocessing.context")
+    if context is not None:
+        _patch_context(context)
+    else:
+        sys.meta_path.insert(0, _PatchOnImport())
+
+
+# ---------------------------------------------------------------------------------------------
+# Installing, and the workers of this process.
+
+class _Seat(object):
+    """A worker running in this process: its recorder, index, lane label and thread."""
+    __slots__ = ("rec", "worker", "label", "ident", "live")
+
+    def __init__(self, rec, worker):
+        self.rec = rec
+        self.worker = worker
+        self.label = lane_label(_state.model, worker)
+        self.ident = _get_ident()
+        self.live = True
+
+
+# The lanes' labels, as the panel names them (webview-ui/src/timeline/model.ts, laneLabel).
+_LANES = {"process": "Process", "process-pool": "Pool task", "thread": "Thread", "thread-pool": "Pool thread",
+          "asyncio": "Task", "interpreter": "Interpreter"}
+
+
+def lane_label(model, worker):
+    return "%s %d" % (_LANES.get(model, "Call"), worker + 1)
+
+
+def install(config, control=None):
+    """Instrument the user's locks in this process (once per process; a forked child has the
+    parent's) and start the watchdog that ``config`` asks for. ``control``: the harness's, for the
+    watchdog's records; a worker process has none."""
+    if _state.installed_pid is None:
+        import interleave_loader as loader
+        _state.user_file = config["file"]
+        _state.model = config["model"]
+        _state.dir = config["dir"]
+        try:
+            _state.lines = loader.read_source(config["source"], config["file"]).splitlines()
+        except Exception:
+            _state.lines = []
+        threading.Lock, threading.RLock = Lock, RLock
+        threading.Condition, threading.Semaphore, threading.BoundedSemaphore = Condition, Semaphore, BoundedSemaphore
+        threading.Event, threading.Barrier = Event, Barrier
+        threading.Thread.join = _thread_join
+        _queue.Queue, _queue.LifoQueue, _queue.PriorityQueue = Queue, LifoQueue, PriorityQueue
+        _install_multiprocessing()
+    _state.installed_pid = os.getpid()
+    seconds = float(config.get("deadlockSeconds") or 0)
+    if seconds > 0 and _state.watchdog_pid != os.getpid() and config["model"] != "interpreter":
+        _state.watchdog_pid = os.getpid()
+        from interleave_watchdog import Watchdog
+        Watchdog(seconds, config, control).start()
+
+
+def worker_began(rec):
+    """``rec``'s worker runs on this thread from now (a hook of run_worker and task_worker)."""
+    if _state.installed_pid is None:
+        return
+    name = os.path.basename(rec.path)  # w<i>.trc: see interleave_worker.recorder_for
+    _seats[rec] = _Seat(rec, int(name[1:name.index(".")]))
+
+
+def worker_ended(rec):
+    seat = _seats.get(rec)
+    if seat is not None:
+        seat.live = False
+        if on_worker_end is not None:
+            on_worker_end(seat)
+
+
+on_worker_end = None  # the watchdog of a worker process: says at once that its worker ended
+
+
+def seats():
+    return list(_seats.values())
+
+
+def waits():
+    return dict(_waits)
+
+
+def held_by(ident):
+    """The user's locks ``ident`` holds now, by name."""
+    return [lock.label for lock in list(_owned) if lock.owner == ident and lock.label]
+
+
+def user_thread(thread):
+    """A thread the user's file made (its target or run is there): it could still release."""
+    for code in (getattr(getattr(thread, "_target", None), "__code__", None),
+                 getattr(getattr(type(thread), "run", None), "__code__", None)):
+        if code is not None and code.co_filename == _state.user_file:
+            return True
+    return False
+
+
+def user_stack(frame):
+    """The user's frames of a thread's stack, outermost first, as a traceback shows them."""
+    frames = []
+    while frame is not None:
+        if frame.f_code.co_filename == _state.user_file:
+            frames.append(frame)
+        frame = frame.f_back
+    out = []
+    for f in reversed(frames):
+        line = f.f_lineno
+        text = _state.lines[line - 1].strip() if 0 < line <= len(_state.lines) else ""
+        out.append('  File "%s", line %d, in %s\n%s' % (_state.user_file, line, f.f_code.co_name,
+                                                      "    %s\n" % text if text else ""))
+    return "".join(out)
+
+

@@ -1,0 +1,216 @@
+"""The deadlock watchdog: a run whose live workers have all waited on each other for
+``deadlockSeconds`` is ended early, each of those workers with its stack and the cycle in words.
+
+A thread can still make progress unless it is blocked, without a time limit, in one of the
+waits interleave_locks notes (the user's locks, Conditions, Events, Barriers, Queues, and
+Thread.join of a thread that is itself one of them). The threads that count: each live worker's
+own, the threads workers started, and threads the user's file made; not ours, and not the
+standard library's own (a pool's idle threads, a Queue's feeder).
+
+- Thread models (sequential, thread, thread-pool, asyncio): one watchdog thread in the harness
+  decides, writes the ``deadlock`` control record and ``runEnd``, and ends the harness process
+  (its workers' threads cannot be stopped otherwise); the runner then ends the process tree.
+- Process models: each worker process's watchdog publishes its worker's state to
+  ``w<i>.wait`` in the run's folder; the harness's decides from those (a worker whose process is
+  gone does not count), kills the workers' processes and ends the same way.
+"""
+import json
+import os
+import signal
+import sys
+import threading
+import time
+
+import interleave_locks as locks
+
+TICK = 0.05  # seconds between looks: a deadlock ends this much after the limit, at most
+
+
+class Watchdog(object):
+    def __init__(self, seconds, config, control):
+        self.limit_ns = int(seconds * 1e9)
+        self.control = control
+        self.dir = config["dir"]
+        self.workers = int(config["workers"])
+        in_children = config["model"] in ("process", "process-pool")
+        # the harness of a process model reads the workers' states; a worker process writes its own
+        self.mode = "publish" if control is None else ("files" if in_children else "here")
+        self.published = {}
+
+    def start(self):
+        if self.mode == "publish":
+            locks.on_worker_end = self._ended
+        thread = threading.Thread(target=self._watch, name="interleave-watchdog", daemon=True)
+        thread._interleave_recorder = None  # ours, not a worker's
+        thread.start()
+
+    def _watch(self):
+        while True:
+            time.sleep(TICK)
+            try:
+                self._look()
+            except Exception:  # never the user's failure; look again next time
+                pass
+
+    def _look(self):
+        now = locks._now()
+        if self.mode == "publish":
+            self._publish(analyse())
+            return
+        found = analyse() if self.mode == "here" else self._from_files()
+        if found and found["blocked"] and now - found["since"] >= self.limit_ns:
+            self._end_run(found, now)
+
+    # -- worker processes: their state, for the harness -----------------------------------------
+
+    def _publish(self, found):
+        for seat in locks.seats():
+            if not seat.live:
+                continue
+            if found and found["blocked"]:
+                mine = [e for e in found["entries"] if e["worker"] == seat.worker]
+                state = {"state": "blocked", "since": found["since"], "words": [e["words"] for e in mine],
+                         "stack": found["stacks"].get(seat.worker, "")}
+            else:
+                state = {"state": "running"}
+            self._write(seat.worker, state)
+
+    def _ended(self, seat):
+        self._write(seat.worker, {"state": "ended"})
+
+    def _write(self, worker, state):
+        state["pid"] = os.getpid()
+        text = json.dumps(state)
+        if self.published.get(worker) == text:
+            return
+        self.published[worker] = text
+        path = os.path.join(self.dir, "w%d.wait" % worker)
+        with open(path + ".tmp", "w") as f:
+            f.write(text)
+        os.replace(path + ".tmp", path)  # read whole or not at all
+
+    # -- the harness of a process model: the workers' states -------------------------------------
+
+    def _from_files(self):
+        blocked = []
+        for worker in range(self.workers):
+            try:
+                with open(os.path.join(self.dir, "w%d.wait" % worker)) as f:
+                    state = json.load(f)
+            except (OSError, ValueError):
+                return None  # not started yet: it may still release what the others wait for
+            if state["state"] == "ended" or not _alive(state["pid"]):
+                continue
+            if state["state"] != "blocked":
+                return None
+            blocked.append((worker, state))
+        if not blocked:
+            return None
+        return {"blocked": True, "since": max(s["since"] for _, s in blocked),
+                "entries": [{"worker": w, "thread": i, "words": words} for w, s in blocked for i, words in enumerate(s["words"])],
+                "stacks": {w: s["stack"] for w, s in blocked}, "pids": [s["pid"] for _, s in blocked]}
+
+    # -- the end of the run ----------------------------------------------------------------------
+
+    def _end_run(self, found, now):
+        entries = sorted(found["entries"], key=lambda e: (e["worker"], e["thread"]))
+        workers = sorted(found["stacks"])
+        self.control.write({"type": "deadlock", "t": now, "seconds": self.limit_ns / 1e9,
+                            "cycle": "; ".join(e["words"] for e in entries),
+                            "workers": [{"worker": w, "stack": found["stacks"][w]} for w in workers]})
+        self.control.write({"type": "runEnd", "t": locks._now()})
+        try:
+            import interleave_capture
+            sys.stdout.flush()
+            sys.stderr.flush()
+            interleave_capture.stop_below()
+        except Exception:
+            pass
+        for pid in found.get("pids", []):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        os._exit(0)  # the deadlocked threads cannot be stopped: the runner ends what is left
+
+
+def _alive(pid):
+    """Whether process ``pid`` still runs (a zombie does not: it waits to be joined)."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except FileNotFoundError:
+        return False
+    except OSError:
+        pass
+    try:
+        os.kill(pid, 0)
+        return True
+    except OSError:
+        return False
+
+
+def _participants(live):
+    """Thread ident -> the seat it works for (None: a thread the user's file made outside any
+    worker), of every thread that could still make progress for the run."""
+    by_rec = {seat.rec: seat for seat in locks.seats()}
+    out = {seat.ident: seat for seat in live}
+    names = {}
+    for thread in threading.enumerate():
+        names[thread.ident] = thread.name
+        if thread.ident in out:
+            continue
+        rec = getattr(thread, "_interleave_recorder", None)
+        if rec is not None:
+            out[thread.ident] = by_rec.get(rec)
+        elif locks.user_thread(thread):
+            out[thread.ident] = None
+    return out, names, by_rec
+
+
+def analyse():
+    """This process's workers now: None when none is live; else whether every thread that could
+    make progress is blocked (since when, who waits for what in words, each worker's stack)."""
+    live = [seat for seat in locks.seats() if seat.live]
+    if not live:
+        return None
+    parts, names, by_rec = _participants(live)
+    waits = locks.waits()
+    found = []
+    for ident, seat in parts.items():
+        wait = waits.get(ident)
+        if wait is None or wait.timed:
+            return {"blocked": False}
+        if wait.joined is not None and wait.joined.ident not in parts and wait.joined.is_alive():
+            return {"blocked": False}
+        found.append((ident, by_rec.get(wait.rec) or seat, wait))
+    frames = sys._current_frames()
+    entries, stacks = [], {}
+    for ident, seat, wait in found:
+        entries.append({"worker": seat.worker if seat else 1 << 20, "thread": wait.thread,
+                        "words": _words(ident, seat, wait, names)})
+        if seat is not None:
+            stack = locks.user_stack(frames.get(ident))
+            own = ident == seat.ident and wait.thread == 0
+            stacks[seat.worker] = (stack + stacks.get(seat.worker, "")) if own else \
+                stacks.get(seat.worker, "") + "Its thread %s:\n%s" % (names.get(ident, "?"), stack)
+    for seat in live:  # an asyncio task behind the one that blocks the event loop
+        if seat.worker not in stacks:
+            stacks[seat.worker] = ""
+            entries.append({"worker": seat.worker, "thread": 0,
+                            "words": "%s cannot run: the event loop it shares is blocked" % seat.label})
+    return {"blocked": True, "since": max(w.since for _, _, w in found), "entries": entries, "stacks": stacks}
+
+
+def _words(ident, seat, wait, names):
+    """'Thread 1 holds a (line 5) and waits for b (line 6)'."""
+    if seat is None:
+        who = "thread %s" % names.get(ident, "?")
+    elif ident == seat.ident and wait.thread == 0:
+        who = seat.label
+    else:
+        who = "%s's thread %s" % (seat.label, names.get(ident, "?"))
+    held = locks.held_by(ident)
+    if held:
+        return "%s holds %s and %s" % (who, " and ".join(held), wait.what)
+    return "%s %s" % (who, wait.what)

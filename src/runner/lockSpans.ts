@@ -1,0 +1,28 @@
+/**
+ * From the lock records of a run's workers to the trace's `runs[].locks`: one span per contended
+ * acquire (or blocking wait), its steps joined by id — across workers, since a lock can be
+ * released by another worker than the one that waited for it.
+ */
+import type { WorkerState } from './records';
+import type { LockSpan } from '../shared/trace';
+
+/** The run's lock spans in order of `waitT`, times relative to `t0` (the run's start). */
+export function lockSpans(workers: readonly WorkerState[], t0: number): LockSpan[] {
+  const byId = new Map<string, LockSpan>();
+  workers.forEach((w, worker) => {
+    for (const r of w.locks) {
+      if (r.phase === 'wait') {
+        byId.set(r.id, { worker, thread: r.thread || null, lock: r.name ?? '', kind: r.lockKind ?? '', line: r.line, waitT: r.ns - t0, acquiredT: null, releasedT: null });
+      }
+    }
+  });
+  for (const w of workers) {
+    for (const r of w.locks) {
+      const span = byId.get(r.id);
+      if (!span || r.phase === 'wait' || r.phase === 'gaveUp') continue;
+      if (r.phase === 'acquired') span.acquiredT = r.ns - t0;
+      else span.releasedT = r.ns - t0;
+    }
+  }
+  return [...byId.values()].sort((a, b) => a.waitT - b.waitT || a.worker - b.worker);
+}
