@@ -124,6 +124,12 @@ export function verdict(run: Run, s: RunSummary, gil = true): string {
     parts.push(`None of the ${name} got to run the function${why ? `: ${why}` : ''}.`);
     return parts.join(' ');
   }
+  const stuck = run.workerInfo.find((w) => w.deadlock);
+  if (stuck) {
+    // its times say how long they waited, not how the model performs
+    parts.push(`Deadlocked, so the run was ended early: ${stuck.deadlock!.cycle}.`);
+    return parts.join(' ');
+  }
   if (run.model === 'sequential') {
     parts.push(`Baseline: ${n} call${n === 1 ? '' : 's'} one after another took ${formatNs(run.wallNs)}.`);
   } else {
@@ -152,9 +158,7 @@ export function verdict(run: Run, s: RunSummary, gil = true): string {
       parts.push(`Starting the ${name} cost more than the work they did.`);
     }
   }
-  const stuck = run.workerInfo.find((w) => w.deadlock);
-  if (stuck) parts.push(`Deadlocked, so the run was ended early: ${stuck.deadlock!.cycle}.`);
-  else if (s.failed) parts.push(`${s.failed} of ${n} worker${n === 1 ? '' : 's'} did not finish normally${why ? ` (first: ${why})` : ''}.`);
+  if (s.failed) parts.push(`${s.failed} of ${n} worker${n === 1 ? '' : 's'} did not finish normally${why ? ` (first: ${why})` : ''}.`);
   if (run.truncated) parts.push('Recording stopped at the event cap.');
   return parts.join(' ');
 }

@@ -81,3 +81,12 @@ test('a CPU-bound thread run is told by its own CPU use, not by a noisy speedup'
   assert.match(v, /took turns on the CPU/);
   assert.doesNotMatch(v, /waiting|no faster/);
 });
+
+test('a deadlocked run says so in its verdict, with the cycle, and makes no claim about its speed', () => {
+  const cycle = 'Thread 1 holds a (line 5) and waits for b (line 6); Thread 2 holds b (line 6) and waits for a (line 5)';
+  const stuck = (i: number): WorkerInfo => ({ ...worker(i, 10, 0, 0), endNs: null, cpuNs: null, status: 'deadlock', deadlock: { cycle, stack: '  File "x.py", line 6, in f\n' } });
+  const r = run('thread', 2_000_000_000, [stuck(0), stuck(1)]);
+  const s = summarizeRun(r, run('sequential', 1_000_000, [worker(0, 0, 1_000_000, 1_000_000)]));
+  assert.equal(s.verdict, `Deadlocked, so the run was ended early: ${cycle}.`);
+  assert.equal(s.failed, 2);
+});

@@ -101,3 +101,18 @@ test('with a sink, output lines go to it (same fields) and the other records are
   const outputs = parseRecords(records).records.filter((r) => r.kind === 'output') as Array<{ ns: number; stream: number; line: number | null; text: string; thread?: number; below?: true }>;
   assert.deepEqual(seen, outputs.map((r) => [r.ns, r.stream, r.line, r.text, r.thread ?? 0, r.below === true]));
 });
+
+test('lock records: a wait with its kind and name, then acquired, released (by id), gave up; thread in b above the phase', () => {
+  const buf = Buffer.concat([
+    record(KIND.lock, T, 12, 0, '4242.1\tLock\tcounter_lock (line 3)'),
+    record(KIND.lock, T + 10, 12, 1, '4242.1'),
+    record(KIND.lock, T + 20, 14, 2 | (2 << 2), '4242.1'),
+    record(KIND.lock, T + 30, 0, 3, '4242.2'),
+  ]);
+  assert.deepEqual(parseRecords(buf).records, [
+    { kind: 'lock', ns: T, phase: 'wait', id: '4242.1', line: 12, thread: 0, lockKind: 'Lock', name: 'counter_lock (line 3)' },
+    { kind: 'lock', ns: T + 10, phase: 'acquired', id: '4242.1', line: 12, thread: 0 },
+    { kind: 'lock', ns: T + 20, phase: 'released', id: '4242.1', line: 14, thread: 2 },
+    { kind: 'lock', ns: T + 30, phase: 'gaveUp', id: '4242.2', line: null, thread: 0 },
+  ]);
+});

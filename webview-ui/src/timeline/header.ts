@@ -69,6 +69,8 @@ export function statusText(w: WorkerInfo): string {
       return `was killed (${w.signal ?? 'signal'})`;
     case 'timeout':
       return 'was stopped at the time limit';
+    case 'deadlock':
+      return w.deadlock ? `was deadlocked: ${w.deadlock.cycle}` : 'never started: the run was ended at a deadlock';
     default:
       return 'finished';
   }
@@ -77,12 +79,13 @@ export function statusText(w: WorkerInfo): string {
 function failureItem(run: RunMeta, w: WorkerInfo, targetFile: string, onReveal: (line: number, focusEditor: boolean) => void): HTMLElement {
   const item = el('li', { class: `failure status-${w.status}` });
   item.append(el('span', {}, `${laneLabel(run.model, w)} ${statusText(w)}`));
-  if (w.error?.traceback) {
+  const frames = w.error?.traceback || w.deadlock?.stack;
+  if (frames) {
     const details = el('details');
-    details.append(el('summary', {}, 'Traceback'));
+    details.append(el('summary', {}, w.error ? 'Traceback' : 'Stack at the deadlock'));
     const pre = el('pre', { class: 'traceback' });
     // Frames of the traced file become links to their line.
-    for (const line of w.error.traceback.split('\n')) {
+    for (const line of frames.split('\n')) {
       const m = /^\s*File "(.*)", line (\d+)/.exec(line);
       if (m && m[1] === targetFile) {
         const a = el('a', { href: '#', 'data-line': m[2] }, line);

@@ -22,7 +22,7 @@ export function renderRunSection(run: RunModel, summary: RunSummary | null, targ
     const label = el('div', { class: `lane-label${lane.thread ? ' sub-lane' : ''}`, 'data-worker': String(lane.worker), title }, lane.label);
     label.prepend(workerSwatch(lane.worker));
     if (lane.info && lane.info.status !== 'ok') {
-      const never = lane.info.startNs === null && lane.info.status === 'exited'; // the run ended before it
+      const never = lane.info.startNs === null && (lane.info.status === 'exited' || lane.info.status === 'deadlock'); // the run ended before it
       label.append(el('span', { class: 'lane-status' }, ` · ${never ? 'never started' : lane.info.status}`));
     }
     labels.append(label);

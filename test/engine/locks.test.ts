@@ -1,0 +1,181 @@
+/**
+ * Locks, exactly, and the deadlock watchdog, on real Python through the real CLI: each fixture
+ * shows one behaviour. After the suite, a case × model table of what was recorded.
+ */
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { after, test } from 'node:test';
+import { fixture, processesMentioning, root, runCli as runCliRaw, runOf, type CliResult } from './helpers';
+import type { LockSpan, Run } from '../../src/shared/trace';
+
+const MODELS = ['sequential', 'thread', 'process', 'thread-pool', 'process-pool'];
+const ALL = ['--models', MODELS.join(',')];
+/** This worktree's harness: a process left running by these runs names it (forked workers too). */
+const HARNESS = path.join(root, 'python', 'interleave_harness.py');
+
+/** case × model → what the run recorded, printed after the suite (the acceptance table). */
+const outcomes = new Map<string, Map<string, string>>();
+function runCli(args: string[]): CliResult {
+  const r = runCliRaw(args);
+  const name = path.basename(args[1], '.py') + (args.includes('--deadlock-seconds') ? ` (${args[args.indexOf('--deadlock-seconds') + 1]} s)` : '');
+  const row = outcomes.get(name) ?? new Map<string, string>();
+  for (const run of r.trace?.runs ?? []) row.set(run.model, describe(run));
+  if (!r.trace) row.set('cli', `exit ${r.status}`);
+  outcomes.set(name, row);
+  return r;
+}
+
+function describe(run: Run): string {
+  const statuses = [...new Set(run.workerInfo.map((w) => w.status))].join('/');
+  const kinds = [...new Set((run.locks ?? []).map((l) => l.kind))].join(',');
+  return `${statuses}, ${run.locks?.length ?? '—'} lock${run.locks?.length === 1 ? '' : 's'}${kinds ? ` (${kinds})` : ''}, ${(run.wallNs / 1e9).toFixed(1)} s`;
+}
+
+after(() => {
+  const lines = [['case', ...MODELS].map((c, i) => c.padEnd(i ? 30 : 30)).join('')];
+  for (const [name, row] of outcomes) lines.push([name.padEnd(30), ...MODELS.map((m) => (row.get(m) ?? row.get('cli') ?? '—').padEnd(30))].join(''));
+  console.log(`locks and deadlocks: case × model → worker statuses, lock spans (kinds), wall\n${lines.join('\n')}`);
+});
+
+/** The spans of `run`, each checked to be in time order. */
+function spansOf(run: Run): LockSpan[] {
+  assert.ok(Array.isArray(run.locks), `${run.model}: runs[].locks is there`);
+  for (const l of run.locks!) {
+    if (l.acquiredT !== null) assert.ok(l.waitT <= l.acquiredT, `${run.model}: waited before it acquired`);
+    if (l.releasedT !== null) assert.ok(l.acquiredT !== null && l.acquiredT <= l.releasedT, `${run.model}: acquired before it released`);
+  }
+  return run.locks!;
+}
+
+test('a contended lock: the waiting worker has one wait span (name and creation line, the with line) and its hold span', () => {
+  const r = runCli(['run', fixture('contended_lock.py'), '--function', 'add_slowly', ...ALL]);
+  assert.equal(r.status, 0, r.stderr);
+  for (const model of ['thread', 'thread-pool']) {
+    const [span, ...more] = spansOf(runOf(r.trace!, model as Run['model']));
+    assert.equal(more.length, 0, `${model}: one worker waited, once`);
+    assert.deepEqual({ ...span, waitT: 0, acquiredT: 0, releasedT: 0, worker: 0 }, { worker: 0, thread: null, lock: 'counter_lock (line 4)', kind: 'Lock', line: 11, waitT: 0, acquiredT: 0, releasedT: 0 });
+    assert.ok(span.acquiredT! - span.waitT >= 100e6, `${model}: waited while the other slept 0.2 s holding it`);
+    assert.ok(span.releasedT! - span.acquiredT! >= 150e6, `${model}: held it while it slept 0.2 s`);
+  }
+  for (const model of ['sequential', 'process', 'process-pool']) assert.deepEqual(spansOf(runOf(r.trace!, model as Run['model'])), [], `${model}: nobody waited (one at a time, or a lock per process)`);
+});
+
+test('acquire()/release() by hand: the wait is on the acquire line, the hold ends at release', () => {
+  const r = runCli(['run', fixture('acquire_release.py'), '--function', 'take_and_give_back', '--models', 'thread']);
+  assert.equal(r.status, 0, r.stderr);
+  const [span, ...more] = spansOf(r.trace!.runs[0]);
+  assert.equal(more.length, 0);
+  assert.equal(span.lock, 'guard (line 4)');
+  assert.equal(span.line, 9);
+  assert.ok(span.releasedT! - span.acquiredT! >= 150e6);
+});
+
+test('RLock re-entry by its owner is not a wait', () => {
+  const r = runCli(['run', fixture('reentrant_lock.py'), '--function', 'nested', '--workers', '1', ...ALL]);
+  assert.equal(r.status, 0, r.stderr);
+  for (const run of r.trace!.runs) {
+    assert.deepEqual(run.events.map((e) => e.text), ['three deep'], run.model);
+    assert.deepEqual(spansOf(run), [], run.model);
+  }
+});
+
+test('an uncontended lock records nothing', () => {
+  const r = runCli(['run', fixture('uncontended_lock.py'), '--function', 'alone', '--workers', '1', ...ALL]);
+  assert.equal(r.status, 0, r.stderr);
+  for (const run of r.trace!.runs) assert.deepEqual(spansOf(run), [], run.model);
+});
+
+for (const [file, fn, lock, kind, line] of [
+  ['condition_wait.py', 'wait_until_ready', 'ready (line 4)', 'Condition', 18],
+  ['queue_get_wait.py', 'take_a_job', 'jobs (line 5)', 'Queue', 15],
+  ['event_wait.py', 'wait_for_start', 'started (line 4)', 'Event', 14],
+] as const) {
+  test(`a blocking ${kind} wait is a lock wait on the ${kind}, not on its internal locks`, () => {
+    const r = runCli(['run', fixture(file), '--function', fn, ...ALL]);
+    assert.equal(r.status, 0, r.stderr);
+    for (const run of r.trace!.runs) {
+      assert.ok(run.workerInfo.every((w) => w.status === 'ok'), run.model);
+      const spans = spansOf(run);
+      assert.ok(spans.length >= 1, `${run.model}: the first worker waits 0.2 s at least`);
+      for (const s of spans) {
+        assert.deepEqual([s.lock, s.kind, s.line], [lock, kind, line], run.model);
+        assert.ok(s.acquiredT !== null && s.acquiredT - s.waitT >= 100e6, `${run.model}: waited for the thread it started`);
+      }
+    }
+  });
+}
+
+test("the standard library's own locks (a thread pool, logging, a Queue's mutex, join) are not the user's", () => {
+  const r = runCli(['run', fixture('stdlib_internal_locks.py'), '--function', 'busy_standard_library', '--models', 'thread,thread-pool,process']);
+  assert.equal(r.status, 0, r.stderr);
+  for (const run of r.trace!.runs) {
+    const spans = spansOf(run);
+    assert.deepEqual([...new Set(spans.map((s) => s.lock))], run.model === 'process' ? [] : ['user_lock (line 9)'], run.model);
+  }
+});
+
+test('the two-lock deadlock: ended in ≈ 2 s as deadlock, with the cycle and each stack; the next model still runs; nothing left', () => {
+  const started = Date.now();
+  const r = runCli(['run', fixture('two_locks_deadlock.py'), '--function', 'transfer']);
+  const elapsed = Date.now() - started;
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(elapsed < 25_000, `three runs, one of them ≈ 2 s: took ${elapsed} ms, not the 30 s timeout`);
+  const cycle = 'Thread 1 holds a (line 5) and waits for b (line 6); Thread 2 holds b (line 6) and waits for a (line 5)';
+  const thread = runOf(r.trace!, 'thread');
+  assert.ok(thread.wallNs < 5e9, `ended in ${thread.wallNs / 1e9} s`);
+  assert.ok(thread.wallNs >= 2e9, 'not before the 2 s of the setting');
+  assert.equal(thread.stopped, undefined, 'not a timeout');
+  for (const w of thread.workerInfo) {
+    assert.equal(w.status, 'deadlock');
+    assert.equal(w.deadlock!.cycle, cycle);
+    assert.match(w.deadlock!.stack, /two_locks_deadlock\.py", line 15, in transfer\n {4}with second:\n$/);
+    assert.doesNotMatch(w.deadlock!.stack, /interleave_/, 'the user\'s frames only');
+  }
+  assert.deepEqual(thread.locks!.map((l) => [l.worker, l.lock, l.acquiredT]), [[0, 'b (line 6)', null], [1, 'a (line 5)', null]], 'each still waits');
+  for (const model of ['sequential', 'process'] as const) {
+    assert.deepEqual(runOf(r.trace!, model).workerInfo.map((w) => w.status), ['ok', 'ok'], `${model} ran as before`);
+  }
+  assert.match(r.stdout, /Deadlocked, so the run was ended early: Thread 1 holds a \(line 5\)/);
+  assert.match(r.stdout, /worker 1 stuck at two_locks_deadlock\.py:15 in transfer: with second:/);
+  assert.deepEqual(processesMentioning(HARNESS), [], 'no harness or worker process left');
+});
+
+test("processes deadlocked on multiprocessing locks (fork): each process's part of the cycle; the workers are ended", () => {
+  const r = runCli(['run', fixture('process_locks_deadlock.py'), '--function', 'transfer', '--models', 'process', '--start-method', 'fork']);
+  assert.equal(r.status, 0, r.stderr);
+  const run = r.trace!.runs[0];
+  assert.ok(run.wallNs < 5e9, `ended in ${run.wallNs / 1e9} s`);
+  for (const w of run.workerInfo) {
+    assert.equal(w.status, 'deadlock');
+    assert.equal(w.deadlock!.cycle, 'Process 1 holds a (line 4) and waits for b (line 5); Process 2 holds b (line 5) and waits for a (line 4)');
+    assert.match(w.deadlock!.stack, /process_locks_deadlock\.py", line 17, in transfer/);
+  }
+  assert.deepEqual(run.locks!.map((l) => l.kind), ['multiprocessing.Lock', 'multiprocessing.Lock']);
+  assert.deepEqual(processesMentioning(HARNESS), [], 'no harness or worker process left');
+});
+
+test('a worker that waits for itself: deadlock; a sequential call after it never started', () => {
+  const r = runCli(['run', fixture('self_deadlock.py'), '--function', 'lock_twice', '--models', 'sequential,thread', '--deadlock-seconds', '1']);
+  assert.equal(r.status, 0, r.stderr);
+  const [first, second] = runOf(r.trace!, 'sequential').workerInfo;
+  assert.equal(first.status, 'deadlock');
+  assert.equal(first.deadlock!.cycle, 'Call 1 holds door (line 3) and waits for door (line 3)');
+  assert.deepEqual([second.status, second.startNs, second.deadlock], ['deadlock', null, undefined]);
+  const thread = runOf(r.trace!, 'thread');
+  assert.equal(thread.workerInfo[0].deadlock!.cycle, 'Thread 1 holds door (line 3) and waits for door (line 3); Thread 2 waits for door (line 3)');
+  assert.ok(thread.wallNs < 4e9, `a 1 s limit: ended in ${thread.wallNs / 1e9} s`);
+});
+
+test('--deadlock-seconds 0 turns the watchdog off: the deadlock runs into the time limit', () => {
+  const r = runCli(['run', fixture('two_locks_deadlock.py'), '--function', 'transfer', '--models', 'thread', '--deadlock-seconds', '0', '--timeout', '3']);
+  assert.equal(r.status, 0, r.stderr);
+  const run = r.trace!.runs[0];
+  assert.equal(run.stopped, 'timeout');
+  assert.deepEqual(run.workerInfo.map((w) => w.status), ['timeout', 'timeout']);
+});
+
+test('a bad --deadlock-seconds is refused before anything runs', () => {
+  const r = runCliRaw(['run', fixture('two_locks_deadlock.py'), '--function', 'transfer', '--deadlock-seconds=-1']);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--deadlock-seconds must be a number of seconds ≥ 0 \(0 turns the deadlock watchdog off\), not -1/);
+});
