@@ -21,12 +21,13 @@ the user's module is loaded:
   each worker process publishes its state to ``w<i>.wait`` in the run's folder, and the harness
   decides from those.
 """
-import ast
 import itertools
+import json
 import os
 import queue as _queue
 import sys
 import threading
+import time
 import weakref
 
 import interleave_recorder as _rec
@@ -39,6 +40,17 @@ _TICK = 0.05  # the watchdog's period (s): a deadlock ends ≈ this long after t
 
 _get_ident = threading.get_ident
 _getframe = sys._getframe
+# Who holds a lock: the thread; in the asyncio model the task too (tasks share the thread).
+_owner = _get_ident
+
+
+def _task_owner():
+    return _get_ident(), _task_recorder.get()
+
+
+def owner_key(ident, rec):
+    """What ``held_by`` takes for a thread (and, in the asyncio model, the task of ``rec``)."""
+    return (ident, rec) if _owner is _task_owner else ident
 
 # The originals, taken when this module is imported (before install replaces them).
 _Lock = threading.Lock
@@ -53,13 +65,15 @@ _Queues = (_queue.Queue, _queue.LifoQueue, _queue.PriorityQueue)
 
 
 class _State(object):
-    """What this process knows of the run: whose file is the user's, and what waits now."""
+    """What this process knows of the run: whose file is the user's, and how it is watched."""
     user_file = None
-    lines = []  # the user's source, for names and stacks
+    source = None
+    lines = None  # the user's source, for names and stacks (see source_lines)
     model = None
     dir = None
     installed_pid = None
     watchdog_pid = None
+    watch = None  # "here" (thread models), "files" (a process model's harness), "publish" (its workers)
 
 
 _state = _State()
@@ -68,6 +82,7 @@ _seats = {}  # recorder -> _Seat: the workers of this process (live and ended)
 _owned = weakref.WeakSet()  # the user's locks, for the watchdog's "holds"
 _ids = itertools.count(1)
 _lock_counts = {}  # recorder -> lock waits recorded (capped like events)
+_published = {}  # worker -> the state last written to its w<i>.wait
 
 
 def _after_fork_in_child():
@@ -75,136 +90,20 @@ def _after_fork_in_child():
     _waits.clear()
     _seats.clear()
     _lock_counts.clear()
+    _published.clear()
 
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
-# ---------------------------------------------------------------------------------------------
-# Names: what the creating line assigns the object to.
-
-_names = {}  # (code, line, position) -> name or None
-
-
 def _label(obj, kind, frame):
     """``name (line n)`` for an object made by a line of the user's file, else None (the standard
-    library's own objects are not the user's)."""
+    library's own objects are not the user's). The name is found by interleave_lock_names."""
     if frame is None or frame.f_code.co_filename != _state.user_file:
         return None
-    # made in the __init__ of the user's own subclass: the line that made it is further out
-    while (frame.f_code.co_name == "__init__" and frame.f_back is not None
-           and frame.f_back.f_code.co_filename == _state.user_file
-           and frame.f_locals.get("self") is obj):
-        frame = frame.f_back
-    line = frame.f_lineno
-    key = (frame.f_code, line, frame.f_lasti)
-    if key not in _names:
-        try:
-            _names[key] = _assigned_name(frame, line)
-        except Exception:  # a name is a nicety: never the user's failure
-            _names[key] = None
-    return "%s (line %d)" % (_names[key] or kind, line)
-
-
-def _statement_at(line):
-    """The statement of the user's file that spans ``line``: (node, its first line, the indent
-    taken off that first line), or None."""
-    lines = _state.lines
-    for start in range(line, max(0, line - 10), -1):
-        first = lines[start - 1] if 0 < start <= len(lines) else ""
-        indent = len(first) - len(first.lstrip())
-        for end in range(line, min(len(lines), line + 20) + 1):
-            text = "\n".join([first.lstrip()] + lines[start:end])
-            try:
-                tree = ast.parse(text)
-            except SyntaxError:
-                continue
-            if tree.body and getattr(tree.body[0], "end_lineno", 1) + start - 1 >= line:
-                return tree.body[0], start, indent
-            break
-    return None
-
-
-def _assigned_name(frame, line):
-    found = _statement_at(line)
-    if found is None:
-        return None
-    node, start, indent = found
-    if isinstance(node, ast.Assign):
-        target = node.targets[0]
-    elif isinstance(node, ast.AnnAssign) and node.value is not None:
-        target = node.target
-    else:
-        return None
-    where = _call_position(frame, start, indent)
-    return _path(target, node.value, where, frame, line)
-
-
-def _call_position(frame, start, indent):
-    """The (line, column) in the parsed statement of the call being made, where Python says
-    (3.11+); None before that."""
-    positions = getattr(frame.f_code, "co_positions", None)
-    if positions is None:
-        return None
-    try:
-        pos = list(positions())[frame.f_lasti // 2]
-    except (IndexError, ValueError):
-        return None
-    if pos[0] is None or pos[2] is None:
-        return None
-    row = pos[0] - start + 1
-    return row, pos[2] - (indent if row == 1 else 0)
-
-
-def _contains(node, where):
-    begin = (node.lineno, node.col_offset)
-    end = (getattr(node, "end_lineno", node.lineno), getattr(node, "end_col_offset", 1 << 30))
-    return begin <= where < end
-
-
-def _path(target, value, where, frame, line):
-    """The name the call's result is bound to: ``a`` in ``a, b = Lock(), Lock()``, ``locks[0]``
-    in ``locks = [Lock(), Lock()]``, else the whole target."""
-    name = ast.unparse(target) if hasattr(ast, "unparse") else None
-    elements = getattr(value, "elts", None) if isinstance(value, (ast.Tuple, ast.List)) else None
-    keys = value.keys if isinstance(value, ast.Dict) else None
-    items = elements if elements is not None else (value.values if keys is not None else None)
-    if not items:
-        return name
-    index = _element(items, where, frame, line)
-    if index is None:
-        return name if not isinstance(target, (ast.Tuple, ast.List)) else None
-    if isinstance(target, (ast.Tuple, ast.List)) and len(target.elts) == len(items):
-        return _path(target.elts[index], items[index], where, frame, line)
-    if isinstance(target, (ast.Tuple, ast.List)):
-        return None
-    if keys is not None:
-        key = keys[index]
-        return "%s[%s]" % (name, ast.unparse(key)) if key is not None and hasattr(ast, "unparse") else name
-    return "%s[%d]" % (name, index)
-
-
-def _element(items, where, frame, line):
-    """Which of ``items`` holds the call being made: by position (3.11+), else by counting the
-    calls of that line before it when each item is one call (3.9, 3.10)."""
-    if where is not None:
-        for i, item in enumerate(items):
-            if _contains(item, where):
-                return i
-        return None
-    if not all(isinstance(item, ast.Call) for item in items):
-        return None
-    import dis
-    calls, current = [], None
-    for ins in dis.get_instructions(frame.f_code):
-        if ins.starts_line is not None:
-            current = ins.starts_line
-        if current == line and ins.opname.startswith("CALL"):
-            calls.append(ins.offset)
-    if len(calls) != len(items) or frame.f_lasti not in calls:
-        return None
-    return calls.index(frame.f_lasti)
+    import interleave_lock_names
+    return interleave_lock_names.label(obj, kind, frame, _state.user_file, source_lines())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -299,7 +198,7 @@ class _UserLock(object):
 
     def acquire(self, blocking=True, timeout=-1):
         if self._lock.acquire(False):
-            self.owner = _get_ident()
+            self.owner = _owner()
             return True
         if not blocking:
             return False
@@ -307,7 +206,7 @@ class _UserLock(object):
 
     def __enter__(self):
         if self._lock.acquire(False):
-            self.owner = _get_ident()
+            self.owner = _owner()
             return True
         return _contended(self, -1)
 
@@ -334,10 +233,10 @@ class _UserLock(object):
 
     def _acquire_restore(self, _state_):
         self._lock.acquire()
-        self.owner = _get_ident()
+        self.owner = _owner()
 
     def _is_owned(self):
-        return self.owner == _get_ident()
+        return self.owner == _owner()
 
     def _at_fork_reinit(self):
         self._lock._at_fork_reinit()
@@ -355,7 +254,7 @@ def _contended(lock, timeout):
     finally:
         hold = _end(wait, ok)
     if ok:
-        lock.owner = _get_ident()
+        lock.owner = _owner()
         lock.hold = hold
         if isinstance(lock, _UserRLock):
             lock.depth = 1
@@ -372,7 +271,7 @@ class _UserRLock(_UserLock):
 
     def acquire(self, blocking=True, timeout=-1):
         if self._lock.acquire(False):
-            self.owner = _get_ident()
+            self.owner = _owner()
             self.depth += 1
             return True
         if not blocking:
@@ -381,13 +280,13 @@ class _UserRLock(_UserLock):
 
     def __enter__(self):
         if self._lock.acquire(False):
-            self.owner = _get_ident()
+            self.owner = _owner()
             self.depth += 1
             return True
         return _contended(self, -1)
 
     def release(self):
-        if self.owner != _get_ident():
+        if self.owner != _owner():
             return self._lock.release()  # not its owner: raises, as an RLock does
         if self.depth == 1:  # the last release: the hold ends
             self.depth = 0
@@ -400,7 +299,7 @@ class _UserRLock(_UserLock):
         self._lock.release()
 
     def __exit__(self, t, v, tb):
-        if self.owner != _get_ident():
+        if self.owner != _owner():
             return self._lock.release()
         if self.depth == 1:
             self.depth = 0
@@ -424,7 +323,7 @@ class _UserRLock(_UserLock):
 
     def _acquire_restore(self, saved):
         self._lock._acquire_restore(saved[0])
-        self.owner = _get_ident()
+        self.owner = _owner()
         self.depth = saved[1]
 
     def _is_owned(self):
@@ -637,107 +536,8 @@ def _thread_join(self, timeout=None):
 
 
 # ---------------------------------------------------------------------------------------------
-# multiprocessing: Lock, RLock, Semaphore, BoundedSemaphore made by the user's file.
-
-def _mp_classes():
-    """Our subclasses of multiprocessing's SemLock types, made once (importing multiprocessing
-    costs a thread-model run for nothing until then)."""
-    if "_MpLock" in globals():
-        return {name: globals()["_Mp" + name] for name in _MP_NAMES}
-    from multiprocessing import synchronize
-
-    class MpWaits(object):
-        _ilv = None
-        owner = None
-        hold = None
-        depth = 0
-
-        def _make_methods(self):
-            pass  # SemLock binds acquire/release to the C lock per instance: ours are the methods
-
-        def acquire(self, block=True, timeout=None):
-            if self._semlock.acquire(False):
-                self.owner = _get_ident()
-                self.depth += 1
-                return True
-            if not block or self._ilv is None:
-                return self._semlock.acquire(block, timeout) and self._took(None)
-            wait = _begin(self._ilv, self._kind, "waits for %s" % self._ilv, timeout is not None)
-            ok = False
-            try:
-                ok = self._semlock.acquire(True, timeout)
-            finally:
-                hold = _end(wait, ok)
-            return ok and self._took(hold)
-
-        def _took(self, hold):
-            self.owner = _get_ident()
-            self.depth += 1
-            if hold is not None:
-                self.hold = hold
-            return True
-
-        def release(self):
-            if self.depth <= 1:
-                self.owner, self.depth = None, 0
-                if self.hold is not None:
-                    hold, self.hold = self.hold, None
-                    _released(hold)
-            else:
-                self.depth -= 1
-            self._semlock.release()
-
-        def __enter__(self):
-            return self.acquire()
-
-        def __exit__(self, t, v, tb):
-            self.release()
-
-    made = {}
-    for name in _MP_NAMES:
-        base = getattr(synchronize, name)
-        made[name] = type(name, (MpWaits, base), {"_kind": "multiprocessing." + name,
-                                                   "__module__": __name__, "__qualname__": "_Mp" + name})
-        globals()["_Mp" + name] = made[name]  # picklable by name (a spawn child imports us)
-    return made
-
-
-_MP_NAMES = ("Lock", "RLock", "Semaphore", "BoundedSemaphore")
-
-
-def __getattr__(name):
-    """_MpLock & co. on demand: a spawn child unpickling one of the user's locks imports this
-    module by name before anything is installed there."""
-    if name.startswith("_Mp") and name[3:] in _MP_NAMES:
-        return _mp_classes()[name[3:]]
-    raise AttributeError(name)
-
-
-def _patch_context(context):
-    """multiprocessing's contexts make the user's Lock/RLock/Semaphore/BoundedSemaphore ours."""
-    originals = {name: getattr(context.BaseContext, name) for name in _MP_NAMES}
-
-    def factory(name):
-        original = originals[name]
-
-        def make(self, *args, **kwargs):
-            frame = _getframe(1)
-            if frame.f_code.co_filename != _state.user_file:
-                return original(self, *args, **kwargs)  # multiprocessing's own (a Queue's lock)
-            lock = _mp_classes()[name](*args, ctx=self.get_context(), **kwargs)
-            lock._ilv = lock.label = _label(lock, name, frame)
-            _owned.add(lock)
-            return lock
-        make.__name__ = name
-        return make
-
-    for name in _MP_NAMES:
-        setattr(context.BaseContext, name, factory(name))
-    package = sys.modules.get("multiprocessing")
-    if package is not None and hasattr(package, "Lock"):  # bound when it was imported: again
-        for name in _MP_NAMES:
-            setattr(package, name, getattr(context._default_context, name))
-
+# multiprocessing: its Lock, RLock, Semaphore, BoundedSemaphore made by the user's file are ours
+# (interleave_mp_locks), patched in when the user's code imports multiprocessing.
 
 class _PatchOnImport(object):
     """Patches multiprocessing when the user's code first imports it: importing it here would
@@ -755,12 +555,17 @@ class _PatchOnImport(object):
 
         def exec_module(module):
             run(module)
-            try:
-                _patch_context(module)
-            except Exception:  # no working multiprocessing here (no sem_open): threading is covered
-                pass
+            _patch_context(module)
         spec.loader.exec_module = exec_module
         return spec
+
+
+def _patch_context(context):
+    try:
+        import interleave_mp_locks
+        interleave_mp_locks.patch_context(context)
+    except Exception:  # no working multiprocessing here (no sem_open): threading is covered
+        pass
 
 
 def _install_multiprocessing():
@@ -776,7 +581,7 @@ def _install_multiprocessing():
 
 class _Seat(object):
     """A worker running in this process: its recorder, index, lane label and thread."""
-    __slots__ = ("rec", "worker", "label", "ident", "live")
+    __slots__ = ("rec", "worker", "label", "ident", "live", "task")
 
     def __init__(self, rec, worker):
         self.rec = rec
@@ -784,6 +589,13 @@ class _Seat(object):
         self.label = lane_label(_state.model, worker)
         self.ident = _get_ident()
         self.live = True
+        self.task = None  # the asyncio task it runs as: its stack when it is suspended
+        if _state.model == "asyncio":
+            import asyncio
+            try:
+                self.task = asyncio.current_task()
+            except RuntimeError:
+                pass
 
 
 # The lanes' labels, as the panel names them (webview-ui/src/timeline/model.ts, laneLabel).
@@ -800,26 +612,83 @@ def install(config, control=None):
     parent's) and start the watchdog that ``config`` asks for. ``control``: the harness's, for the
     watchdog's records; a worker process has none."""
     if _state.installed_pid is None:
-        import interleave_loader as loader
         _state.user_file = config["file"]
+        _state.source = config["source"]
         _state.model = config["model"]
         _state.dir = config["dir"]
-        try:
-            _state.lines = loader.read_source(config["source"], config["file"]).splitlines()
-        except Exception:
-            _state.lines = []
         threading.Lock, threading.RLock = Lock, RLock
         threading.Condition, threading.Semaphore, threading.BoundedSemaphore = Condition, Semaphore, BoundedSemaphore
         threading.Event, threading.Barrier = Event, Barrier
         threading.Thread.join = _thread_join
         _queue.Queue, _queue.LifoQueue, _queue.PriorityQueue = Queue, LifoQueue, PriorityQueue
         _install_multiprocessing()
+        if config["model"] == "asyncio":
+            global _owner
+            _owner = _task_owner
     _state.installed_pid = os.getpid()
     seconds = float(config.get("deadlockSeconds") or 0)
     if seconds > 0 and _state.watchdog_pid != os.getpid() and config["model"] != "interpreter":
         _state.watchdog_pid = os.getpid()
-        from interleave_watchdog import Watchdog
-        Watchdog(seconds, config, control).start()
+        in_children = config["model"] in ("process", "process-pool")
+        # a worker process publishes its state; the harness of a process model reads them
+        _state.watch = "publish" if control is None else ("files" if in_children else "here")
+        thread = threading.Thread(target=_watch, args=(int(seconds * 1e9), config, control),
+                                  name="interleave-watchdog", daemon=True)
+        thread._interleave_recorder = None  # ours, not a worker's
+        thread.start()
+
+
+def source_lines():
+    """The user's file as lines (for names and stacks), read when first needed."""
+    if _state.lines is None:
+        import interleave_loader as loader
+        try:
+            _state.lines = loader.read_source(_state.source, _state.user_file).splitlines()
+        except Exception:
+            _state.lines = []
+    return _state.lines
+
+
+def _watch(limit_ns, config, control):
+    """The watchdog's thread: it looks closely (interleave_watchdog) only once something may be
+    stuck — a wait as old as the limit, a worker process that says it is blocked."""
+    while not _may_be_stuck(limit_ns, int(config["workers"])):
+        time.sleep(_TICK)
+    from interleave_watchdog import Watchdog
+    Watchdog(limit_ns, config, control).watch()
+
+
+def _may_be_stuck(limit_ns, workers):
+    if _state.watch == "files":
+        for worker in range(workers):
+            try:
+                with open(os.path.join(_state.dir, "w%d.wait" % worker)) as f:
+                    if '"blocked"' in f.read():
+                        return True
+            except OSError:
+                pass
+        return False
+    now = _now()
+    try:
+        return any(not w.timed and now - w.since >= limit_ns for w in list(_waits.values()))
+    except RuntimeError:  # changed while read (no GIL): look again next time
+        return False
+
+
+def publish(worker, state):
+    """A worker process's state for the harness's watchdog (``w<i>.wait``), when it changed."""
+    state["pid"] = os.getpid()
+    text = json.dumps(state)
+    if _published.get(worker) == text:
+        return
+    _published[worker] = text
+    path = os.path.join(_state.dir, "w%d.wait" % worker)
+    try:
+        with open(path + ".tmp", "w") as f:
+            f.write(text)
+        os.replace(path + ".tmp", path)  # read whole or not at all
+    except OSError:
+        pass
 
 
 def worker_began(rec):
@@ -827,18 +696,17 @@ def worker_began(rec):
     if _state.installed_pid is None:
         return
     name = os.path.basename(rec.path)  # w<i>.trc: see interleave_worker.recorder_for
-    _seats[rec] = _Seat(rec, int(name[1:name.index(".")]))
+    seat = _seats[rec] = _Seat(rec, int(name[1:name.index(".")]))
+    if _state.watch == "publish":
+        publish(seat.worker, {"state": "running"})
 
 
 def worker_ended(rec):
     seat = _seats.get(rec)
     if seat is not None:
         seat.live = False
-        if on_worker_end is not None:
-            on_worker_end(seat)
-
-
-on_worker_end = None  # the watchdog of a worker process: says at once that its worker ended
+        if _state.watch == "publish":
+            publish(seat.worker, {"state": "ended"})
 
 
 def seats():
@@ -849,33 +717,6 @@ def waits():
     return dict(_waits)
 
 
-def held_by(ident):
-    """The user's locks ``ident`` holds now, by name."""
-    return [lock.label for lock in list(_owned) if lock.owner == ident and lock.label]
-
-
-def user_thread(thread):
-    """A thread the user's file made (its target or run is there): it could still release."""
-    for code in (getattr(getattr(thread, "_target", None), "__code__", None),
-                 getattr(getattr(type(thread), "run", None), "__code__", None)):
-        if code is not None and code.co_filename == _state.user_file:
-            return True
-    return False
-
-
-def user_stack(frame):
-    """The user's frames of a thread's stack, outermost first, as a traceback shows them."""
-    frames = []
-    while frame is not None:
-        if frame.f_code.co_filename == _state.user_file:
-            frames.append(frame)
-        frame = frame.f_back
-    out = []
-    for f in reversed(frames):
-        line = f.f_lineno
-        text = _state.lines[line - 1].strip() if 0 < line <= len(_state.lines) else ""
-        out.append('  File "%s", line %d, in %s\n%s' % (_state.user_file, line, f.f_code.co_name,
-                                                      "    %s\n" % text if text else ""))
-    return "".join(out)
-
-
+def held_by(key):
+    """The user's locks the thread (task) ``key`` (see owner_key) holds now, by name."""
+    return [lock.label for lock in list(_owned) if lock.owner == key and lock.label]

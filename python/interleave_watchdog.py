@@ -23,34 +23,24 @@ import time
 
 import interleave_locks as locks
 
-TICK = 0.05  # seconds between looks: a deadlock ends this much after the limit, at most
-
 
 class Watchdog(object):
-    def __init__(self, seconds, config, control):
-        self.limit_ns = int(seconds * 1e9)
+    """Looks at the run every locks._TICK from the watchdog's thread (started by interleave_locks)."""
+
+    def __init__(self, limit_ns, config, control):
+        self.limit_ns = limit_ns
         self.control = control
         self.dir = config["dir"]
         self.workers = int(config["workers"])
-        in_children = config["model"] in ("process", "process-pool")
-        # the harness of a process model reads the workers' states; a worker process writes its own
-        self.mode = "publish" if control is None else ("files" if in_children else "here")
-        self.published = {}
+        self.mode = locks._state.watch
 
-    def start(self):
-        if self.mode == "publish":
-            locks.on_worker_end = self._ended
-        thread = threading.Thread(target=self._watch, name="interleave-watchdog", daemon=True)
-        thread._interleave_recorder = None  # ours, not a worker's
-        thread.start()
-
-    def _watch(self):
+    def watch(self):
         while True:
-            time.sleep(TICK)
             try:
                 self._look()
             except Exception:  # never the user's failure; look again next time
                 pass
+            time.sleep(locks._TICK)
 
     def _look(self):
         now = locks._now()
@@ -73,21 +63,7 @@ class Watchdog(object):
                          "stack": found["stacks"].get(seat.worker, "")}
             else:
                 state = {"state": "running"}
-            self._write(seat.worker, state)
-
-    def _ended(self, seat):
-        self._write(seat.worker, {"state": "ended"})
-
-    def _write(self, worker, state):
-        state["pid"] = os.getpid()
-        text = json.dumps(state)
-        if self.published.get(worker) == text:
-            return
-        self.published[worker] = text
-        path = os.path.join(self.dir, "w%d.wait" % worker)
-        with open(path + ".tmp", "w") as f:
-            f.write(text)
-        os.replace(path + ".tmp", path)  # read whole or not at all
+            locks.publish(seat.worker, state)
 
     # -- the harness of a process model: the workers' states -------------------------------------
 
@@ -163,7 +139,7 @@ def _participants(live):
         rec = getattr(thread, "_interleave_recorder", None)
         if rec is not None:
             out[thread.ident] = by_rec.get(rec)
-        elif locks.user_thread(thread):
+        elif _user_thread(thread):
             out[thread.ident] = None
     return out, names, by_rec
 
@@ -190,16 +166,28 @@ def analyse():
         entries.append({"worker": seat.worker if seat else 1 << 20, "thread": wait.thread,
                         "words": _words(ident, seat, wait, names)})
         if seat is not None:
-            stack = locks.user_stack(frames.get(ident))
+            stack = _user_stack(frames.get(ident))
             own = ident == seat.ident and wait.thread == 0
             stacks[seat.worker] = (stack + stacks.get(seat.worker, "")) if own else \
                 stacks.get(seat.worker, "") + "Its thread %s:\n%s" % (names.get(ident, "?"), stack)
     for seat in live:  # an asyncio task behind the one that blocks the event loop
         if seat.worker not in stacks:
-            stacks[seat.worker] = ""
-            entries.append({"worker": seat.worker, "thread": 0,
-                            "words": "%s cannot run: the event loop it shares is blocked" % seat.label})
+            stacks[seat.worker] = _format_frames(_awaiting(seat.task.get_coro())) if seat.task else ""
+            held = locks.held_by(locks.owner_key(seat.ident, seat.rec))
+            entries.append({"worker": seat.worker, "thread": 0, "words": "%s %scannot run: the event loop it shares is blocked"
+                            % (seat.label, "holds %s and " % " and ".join(held) if held else "")})
     return {"blocked": True, "since": max(w.since for _, _, w in found), "entries": entries, "stacks": stacks}
+
+
+def _awaiting(coro):
+    """A suspended coroutine's frames, outermost first: it and what it awaits, down the chain."""
+    frames = []
+    while coro is not None:
+        frame = getattr(coro, "cr_frame", None) or getattr(coro, "gi_frame", None)
+        if frame is not None:
+            frames.append(frame)
+        coro = getattr(coro, "cr_await", None) or getattr(coro, "gi_yieldfrom", None)
+    return frames
 
 
 def _words(ident, seat, wait, names):
@@ -210,7 +198,39 @@ def _words(ident, seat, wait, names):
         who = seat.label
     else:
         who = "%s's thread %s" % (seat.label, names.get(ident, "?"))
-    held = locks.held_by(ident)
+    held = locks.held_by(locks.owner_key(ident, wait.rec))
     if held:
         return "%s holds %s and %s" % (who, " and ".join(held), wait.what)
     return "%s %s" % (who, wait.what)
+
+
+def _user_thread(thread):
+    """A thread the user's file made (its target or run is there): it could still release."""
+    for code in (getattr(getattr(thread, "_target", None), "__code__", None),
+                 getattr(getattr(type(thread), "run", None), "__code__", None)):
+        if code is not None and code.co_filename == locks._state.user_file:
+            return True
+    return False
+
+
+def _user_stack(frame):
+    """The user's frames of a thread's stack, outermost first, as a traceback shows them."""
+    frames = []
+    while frame is not None:
+        frames.append(frame)
+        frame = frame.f_back
+    return _format_frames(reversed(frames))
+
+
+def _format_frames(frames):
+    """Those of ``frames`` (outermost first) that are the user's file's, as a traceback shows them."""
+    lines, user_file = locks.source_lines(), locks._state.user_file
+    out = []
+    for f in frames:
+        if f.f_code.co_filename != user_file:
+            continue
+        line = f.f_lineno
+        text = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+        out.append('  File "%s", line %d, in %s\n%s' % (user_file, line, f.f_code.co_name,
+                                                      "    %s\n" % text if text else ""))
+    return "".join(out)

@@ -110,9 +110,9 @@ def _user_traceback(exc):
 def run_worker(target, recorder, cpu_clock):
     """One worker's body on the current thread: begin, call, end — never raises."""
     capture.attach(recorder)
+    locks.worker_began(recorder)  # before the worker's clocks start: a worker process says so in a file
     cpu0 = cpu_clock()
     recorder.begin()
-    locks.worker_began(recorder)
     status = {"status": "ok"}
     try:
         target.call()
@@ -201,8 +201,8 @@ def pool_task(config, worker):
 async def task_worker(target, recorder):
     """One asyncio task: its recorder travels in the task's context, not on the thread."""
     capture.attach_task(recorder)
-    recorder.begin()
     locks.worker_began(recorder)
+    recorder.begin()
     status = {"status": "ok"}
     try:
         result = target.call_async()

@@ -8,8 +8,8 @@ import { after, test } from 'node:test';
 import { fixture, processesMentioning, root, runCli as runCliRaw, runOf, type CliResult } from './helpers';
 import type { LockSpan, Run } from '../../src/shared/trace';
 
-const MODELS = ['sequential', 'thread', 'process', 'thread-pool', 'process-pool'];
-const ALL = ['--models', MODELS.join(',')];
+const MODELS = ['sequential', 'thread', 'process', 'thread-pool', 'process-pool', 'asyncio'];
+const ALL = ['--models', MODELS.filter((m) => m !== 'asyncio').join(',')];
 /** This worktree's harness: a process left running by these runs names it (forked workers too). */
 const HARNESS = path.join(root, 'python', 'interleave_harness.py');
 
@@ -32,10 +32,19 @@ function describe(run: Run): string {
 }
 
 after(() => {
-  const lines = [['case', ...MODELS].map((c, i) => c.padEnd(i ? 30 : 30)).join('')];
-  for (const [name, row] of outcomes) lines.push([name.padEnd(30), ...MODELS.map((m) => (row.get(m) ?? row.get('cli') ?? '—').padEnd(30))].join(''));
+  const lines = [['case', ...MODELS].map((c) => c.padEnd(36)).join(' ')];
+  for (const [name, row] of outcomes) lines.push([name.padEnd(36), ...MODELS.map((m) => (row.get(m) ?? row.get('cli') ?? '—').padEnd(36))].join(' '));
   console.log(`locks and deadlocks: case × model → worker statuses, lock spans (kinds), wall\n${lines.join('\n')}`);
 });
+
+/**
+ * The cycle of two workers that took two locks in opposite orders: which worker took which first
+ * is up to the scheduler.
+ */
+function crossed(who: string, a: string, b: string): string[] {
+  const words = (x: string, y: string) => `${who} 1 holds ${x} and waits for ${y}; ${who} 2 holds ${y} and waits for ${x}`;
+  return [words(a, b), words(b, a)];
+}
 
 /** The spans of `run`, each checked to be in time order. */
 function spansOf(run: Run): LockSpan[] {
@@ -120,22 +129,24 @@ test('the two-lock deadlock: ended in ≈ 2 s as deadlock, with the cycle and ea
   const elapsed = Date.now() - started;
   assert.equal(r.status, 0, r.stderr);
   assert.ok(elapsed < 25_000, `three runs, one of them ≈ 2 s: took ${elapsed} ms, not the 30 s timeout`);
-  const cycle = 'Thread 1 holds a (line 5) and waits for b (line 6); Thread 2 holds b (line 6) and waits for a (line 5)';
+  const cycles = crossed('Thread', 'a (line 5)', 'b (line 6)');
   const thread = runOf(r.trace!, 'thread');
   assert.ok(thread.wallNs < 5e9, `ended in ${thread.wallNs / 1e9} s`);
   assert.ok(thread.wallNs >= 2e9, 'not before the 2 s of the setting');
   assert.equal(thread.stopped, undefined, 'not a timeout');
   for (const w of thread.workerInfo) {
     assert.equal(w.status, 'deadlock');
-    assert.equal(w.deadlock!.cycle, cycle);
+    assert.ok(cycles.includes(w.deadlock!.cycle), w.deadlock!.cycle);
+    assert.equal(w.deadlock!.cycle, thread.workerInfo[0].deadlock!.cycle, 'one cycle for the run');
     assert.match(w.deadlock!.stack, /two_locks_deadlock\.py", line 15, in transfer\n {4}with second:\n$/);
     assert.doesNotMatch(w.deadlock!.stack, /interleave_/, 'the user\'s frames only');
   }
-  assert.deepEqual(thread.locks!.map((l) => [l.worker, l.lock, l.acquiredT]), [[0, 'b (line 6)', null], [1, 'a (line 5)', null]], 'each still waits');
+  assert.deepEqual(thread.locks!.map((l) => [l.worker, l.acquiredT]).sort(), [[0, null], [1, null]], 'each still waits');
+  assert.deepEqual(thread.locks!.map((l) => l.lock).sort(), ['a (line 5)', 'b (line 6)']);
   for (const model of ['sequential', 'process'] as const) {
     assert.deepEqual(runOf(r.trace!, model).workerInfo.map((w) => w.status), ['ok', 'ok'], `${model} ran as before`);
   }
-  assert.match(r.stdout, /Deadlocked, so the run was ended early: Thread 1 holds a \(line 5\)/);
+  assert.match(r.stdout, /Deadlocked, so the run was ended early: Thread 1 holds [ab] \(line [56]\) and waits for/);
   assert.match(r.stdout, /worker 1 stuck at two_locks_deadlock\.py:15 in transfer: with second:/);
   assert.deepEqual(processesMentioning(HARNESS), [], 'no harness or worker process left');
 });
@@ -147,7 +158,7 @@ test("processes deadlocked on multiprocessing locks (fork): each process's part 
   assert.ok(run.wallNs < 5e9, `ended in ${run.wallNs / 1e9} s`);
   for (const w of run.workerInfo) {
     assert.equal(w.status, 'deadlock');
-    assert.equal(w.deadlock!.cycle, 'Process 1 holds a (line 4) and waits for b (line 5); Process 2 holds b (line 5) and waits for a (line 4)');
+    assert.ok(crossed('Process', 'a (line 4)', 'b (line 5)').includes(w.deadlock!.cycle), w.deadlock!.cycle);
     assert.match(w.deadlock!.stack, /process_locks_deadlock\.py", line 17, in transfer/);
   }
   assert.deepEqual(run.locks!.map((l) => l.kind), ['multiprocessing.Lock', 'multiprocessing.Lock']);
@@ -162,8 +173,19 @@ test('a worker that waits for itself: deadlock; a sequential call after it never
   assert.equal(first.deadlock!.cycle, 'Call 1 holds door (line 3) and waits for door (line 3)');
   assert.deepEqual([second.status, second.startNs, second.deadlock], ['deadlock', null, undefined]);
   const thread = runOf(r.trace!, 'thread');
-  assert.equal(thread.workerInfo[0].deadlock!.cycle, 'Thread 1 holds door (line 3) and waits for door (line 3); Thread 2 waits for door (line 3)');
+  const self = 'holds door (line 3) and waits for door (line 3)';
+  assert.ok([`Thread 1 ${self}; Thread 2 waits for door (line 3)`, `Thread 1 waits for door (line 3); Thread 2 ${self}`].includes(thread.workerInfo[0].deadlock!.cycle), 'the one that took it first waits for itself');
   assert.ok(thread.wallNs < 4e9, `a 1 s limit: ended in ${thread.wallNs / 1e9} s`);
+});
+
+test('asyncio: a task blocking the event loop on a lock another task holds is a deadlock of both', () => {
+  const r = runCli(['run', fixture('async_lock_deadlock.py'), '--function', 'lock_twice', '--models', 'asyncio']);
+  assert.equal(r.status, 0, r.stderr);
+  const [one, two] = r.trace!.runs[0].workerInfo;
+  assert.deepEqual([one.status, two.status], ['deadlock', 'deadlock']);
+  assert.equal(one.deadlock!.cycle, 'Task 1 holds door (line 3) and cannot run: the event loop it shares is blocked; Task 2 waits for door (line 3)');
+  assert.match(one.deadlock!.stack, /line 9, in lock_twice\n {4}await asyncio\.sleep\(0\.1\)/, 'where the suspended task is');
+  assert.match(two.deadlock!.stack, /line 8, in lock_twice\n {4}door\.acquire\(\)/);
 });
 
 test('--deadlock-seconds 0 turns the watchdog off: the deadlock runs into the time limit', () => {
