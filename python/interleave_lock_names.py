@@ -28,42 +28,36 @@ def label(obj, kind, frame, user_file, lines):
     return "%s (line %d)" % (_names[key] or kind, line)
 
 
+_trees = {}  # id of the lines -> the file's syntax tree (parsed once, when first needed)
+
+
 def _statement_at(line, lines):
-    """The statement of the user's file that spans ``line``: (node, its first line, the indent
-    taken off that first line), or None."""
-    for start in range(line, max(0, line - 10), -1):
-        first = lines[start - 1] if 0 < start <= len(lines) else ""
-        indent = len(first) - len(first.lstrip())
-        for end in range(line, min(len(lines), line + 20) + 1):
-            text = "\n".join([first.lstrip()] + lines[start:end])
-            try:
-                tree = ast.parse(text)
-            except SyntaxError:
-                continue
-            if tree.body and getattr(tree.body[0], "end_lineno", 1) + start - 1 >= line:
-                return tree.body[0], start, indent
-            break
-    return None
+    """The innermost statement of the user's file that spans ``line`` (a call inside a statement
+    of several lines reports its own line)."""
+    tree = _trees.get(id(lines))
+    if tree is None:
+        tree = _trees[id(lines)] = ast.parse("\n".join(lines))
+    found = None
+    for node in ast.walk(tree):  # outer statements first: the last that spans it is the innermost
+        if isinstance(node, ast.stmt) and node.lineno <= line <= getattr(node, "end_lineno", node.lineno):
+            if found is None or node.lineno >= found.lineno:
+                found = node
+    return found
 
 
 def _assigned_name(frame, line, lines):
-    found = _statement_at(line, lines)
-    if found is None:
-        return None
-    node, start, indent = found
+    node = _statement_at(line, lines)
     if isinstance(node, ast.Assign):
         target = node.targets[0]
     elif isinstance(node, ast.AnnAssign) and node.value is not None:
         target = node.target
     else:
         return None
-    where = _call_position(frame, start, indent)
-    return _path(target, node.value, where, frame, line)
+    return _path(target, node.value, _call_position(frame), frame, line)
 
 
-def _call_position(frame, start, indent):
-    """The (line, column) in the parsed statement of the call being made, where Python says
-    (3.11+); None before that."""
+def _call_position(frame):
+    """The (line, column) of the call being made, where Python says (3.11+); None before that."""
     positions = getattr(frame.f_code, "co_positions", None)
     if positions is None:
         return None
@@ -73,8 +67,7 @@ def _call_position(frame, start, indent):
         return None
     if pos[0] is None or pos[2] is None:
         return None
-    row = pos[0] - start + 1
-    return row, pos[2] - (indent if row == 1 else 0)
+    return pos[0], pos[2]
 
 
 def _contains(node, where):

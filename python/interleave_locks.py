@@ -61,7 +61,6 @@ _BoundedSemaphore = threading.BoundedSemaphore
 _Event = threading.Event
 _Barrier = threading.Barrier
 _join = threading.Thread.join
-_Queues = (_queue.Queue, _queue.LifoQueue, _queue.PriorityQueue)
 
 
 class _State(object):
@@ -422,7 +421,7 @@ class Semaphore(_SemaphoreWaits, _Semaphore):
         self._ilv = _label(self, "Semaphore", _getframe(1))
 
 
-class BoundedSemaphore(_SemaphoreWaits, _BoundedSemaphore):
+class BoundedSemaphore(Semaphore, _BoundedSemaphore):  # still a threading.Semaphore
     _kind = "BoundedSemaphore"
 
     def __init__(self, value=1):
@@ -516,8 +515,10 @@ class _QueueWaits(object):
             _end(wait, ok)
 
 
-Queue, LifoQueue, PriorityQueue = (type(q.__name__, (_QueueWaits, q), {"_kind": q.__name__, "__module__": "queue"})
-                                   for q in _Queues)
+Queue = type("Queue", (_QueueWaits, _queue.Queue), {"_kind": "Queue", "__module__": "queue"})
+# still instances of queue.Queue, as the originals are
+LifoQueue, PriorityQueue = (type(q.__name__, (Queue, q), {"_kind": q.__name__, "__module__": "queue"})
+                            for q in (_queue.LifoQueue, _queue.PriorityQueue))
 
 
 def _thread_join(self, timeout=None):

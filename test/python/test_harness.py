@@ -22,7 +22,7 @@ HARNESS = os.path.join(ROOT, "python", "interleave_harness.py")
 def read_records(path):
     """The records of an event file as lists of strings, in the fields the tests compare:
     B [kind, t, pid]; O [kind, t, stream, line, text, thread, below]; S [kind, thread, name];
-    E [kind, t, cpuNs, status json]; T [kind, t]."""
+    E [kind, t, cpuNs, status json]; T [kind, t]; L [kind, t, phase, line, thread, id(, lock kind, name)]."""
     with open(path, "rb") as f:
         data = f.read()
     assert data[:8] == capture.MAGIC
@@ -42,6 +42,9 @@ def read_records(path):
             out.append(["B", str(t), str(a)])
         elif k == "S":
             out.append(["S", str(a), payload])
+        elif k == "L":
+            phase = ("wait", "acquired", "released", "gave up")[b & 3]
+            out.append(["L", str(t), phase, str(a), str(b >> 2)] + payload.split("\t"))
         elif k == "E":
             end = json.loads(payload)
             out.append(["E", str(t), str(end["cpuNs"]), json.dumps(end["status"])])
