@@ -421,3 +421,29 @@ test("a worker's own threads get sub-lanes; output read below Python is marked a
   await sub.screenshot({ path: path.join(results, 'webview-sublanes.png'), fullPage: true });
   await sub.close();
 });
+
+test('a deadlocked run: its lanes say deadlock, the header names the cycle with each stack; lock spans load', async () => {
+  const thread = structuredClone(trace.runs[1]);
+  const cycle = 'Thread 1 holds a (line 5) and waits for b (line 6); Thread 2 holds b (line 6) and waits for a (line 5)';
+  thread.workerInfo = thread.workerInfo.map((w) => ({ ...w, endNs: null, cpuNs: null, status: 'deadlock', deadlock: { cycle, stack: `  File "${trace.target.file}", line 6, in print_numbers\n    print(f"Number: {i}")\n` } }));
+  thread.locks = [0, 1].map((worker) => ({ worker, thread: null, lock: worker ? 'a (line 5)' : 'b (line 6)', kind: 'Lock', line: 6, waitT: thread.wallNs / 2, acquiredT: null, releasedT: null }));
+  const sequential = structuredClone(trace.runs[0]);
+  sequential.workerInfo[1] = { ...sequential.workerInfo[1], startNs: null, endNs: null, cpuNs: null, status: 'deadlock' }; // never started
+  const errors: string[] = [];
+  const sub = await browser.newPage({ viewport: { width: 1000, height: 700 } });
+  sub.on('pageerror', (e) => errors.push(e.message));
+  await sub.goto(`file://${path.join(dir, 'webview.html')}`);
+  await sub.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length > 0);
+  await postTrace(sub, 'k4', { ...trace, runs: [sequential, thread] });
+  await sub.locator('body[data-state="done"] .event-row').first().waitFor();
+  assert.deepEqual(await sub.locator('.lane-status').allTextContents(), [' · never started', ' · deadlock', ' · deadlock']);
+  const section = sub.locator('section.run[data-model="thread"]');
+  assert.match((await section.locator('.verdict').textContent())!, /^Deadlocked, so the run was ended early: Thread 1 holds a \(line 5\)/);
+  assert.deepEqual(await section.locator('.failure > span').allTextContents(), ['Thread 1 was deadlocked (the cycle is in the verdict above)', 'Thread 2 was deadlocked (the cycle is in the verdict above)']);
+  assert.equal(await section.locator('.failure summary').first().textContent(), 'Stack at the deadlock');
+  assert.equal(await section.locator('.failure a[data-line="6"]').count(), 2, "the stack's frames link to their line");
+  assert.match((await sub.locator('section.run[data-model="sequential"] .failure').textContent())!, /Call 2 never started: the run was ended at a deadlock/);
+  assert.deepEqual(errors, []);
+  await sub.screenshot({ path: path.join(results, 'webview-deadlock.png'), fullPage: true });
+  await sub.close();
+});

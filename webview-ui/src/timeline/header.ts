@@ -70,7 +70,7 @@ export function statusText(w: WorkerInfo): string {
     case 'timeout':
       return 'was stopped at the time limit';
     case 'deadlock':
-      return w.deadlock ? `was deadlocked: ${w.deadlock.cycle}` : 'never started: the run was ended at a deadlock';
+      return w.deadlock ? 'was deadlocked (the cycle is in the verdict above)' : 'never started: the run was ended at a deadlock';
     default:
       return 'finished';
   }
