@@ -21,6 +21,12 @@ is complete.
     S  a thread the worker started           a: its number, payload: its name
     E  the worker's body ended               payload: {"cpuNs": …, "status": …} JSON
     T  recording stopped at the event cap
+    L  a step of a contended acquire of     a: line of the acquire/release (0: none), b: phase |
+       one of the user's locks (written     thread << 2 (phase 0: the wait began, 1: acquired,
+       by interleave_locks)                 2: released, 3: gave up), payload: the wait's id
+                                            ("pid.n", unique in the run; a release may be in
+                                            another worker's file), and with phase 0 a tab, the
+                                            kind ("Lock", "Queue", …), a tab and the lock's name
 
 Output written below Python (a C extension's printf, a subprocess sharing our stdout) is read
 from a pipe that stands in for file descriptors 1 and 2 (see interleave_below) and recorded in
