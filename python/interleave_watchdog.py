@@ -4,8 +4,8 @@
 A thread can still make progress unless it is blocked, without a time limit, in one of the
 waits interleave_locks notes (the user's locks, Conditions, Events, Barriers, Queues, and
 Thread.join of a thread that is itself one of them). The threads that count: each live worker's
-own, the threads workers started, and threads the user's file made; not ours, and not the
-standard library's own (a pool's idle threads, a Queue's feeder).
+own, the threads workers started, and any other thread but ours and the standard library's own
+machinery (a pool's idle threads, a Queue's feeder, the harness's main thread).
 
 - Thread models (sequential, thread, thread-pool, asyncio): one watchdog thread in the harness
   decides, writes the ``deadlock`` control record and ``runEnd``, and ends the harness process
@@ -127,8 +127,8 @@ def _alive(pid):
 
 
 def _participants(live):
-    """Thread ident -> the seat it works for (None: a thread the user's file made outside any
-    worker), of every thread that could still make progress for the run."""
+    """Thread ident -> the seat it works for (None: a thread outside any worker), of every thread
+    that could still make progress for the run."""
     by_rec = {seat.rec: seat for seat in locks.seats()}
     out = {seat.ident: seat for seat in live}
     names = {}
@@ -139,7 +139,7 @@ def _participants(live):
         rec = getattr(thread, "_interleave_recorder", None)
         if rec is not None:
             out[thread.ident] = by_rec.get(rec)
-        elif _user_thread(thread):
+        elif not _machinery(thread):
             out[thread.ident] = None
     return out, names, by_rec
 
@@ -204,13 +204,18 @@ def _words(ident, seat, wait, names):
     return "%s %s" % (who, wait.what)
 
 
-def _user_thread(thread):
-    """A thread the user's file made (its target or run is there): it could still release."""
-    for code in (getattr(getattr(thread, "_target", None), "__code__", None),
-                 getattr(getattr(type(thread), "run", None), "__code__", None)):
-        if code is not None and code.co_filename == locks._state.user_file:
-            return True
-    return False
+_MACHINERY = ("concurrent.futures", "multiprocessing", "asyncio", "interleave_")
+
+
+def _machinery(thread):
+    """Ours, or the standard library's own machinery (a pool's idle thread, a Queue's feeder),
+    which cannot release the user's locks by itself; anything else may (a Timer a worker's
+    library started, a thread the module's set-up started)."""
+    if thread is threading.main_thread() or thread.name in ("interleave-watchdog", "interleave-below"):
+        return True
+    target = getattr(thread, "_target", None)
+    module = getattr(target, "__module__", None) or type(thread).__module__ or ""
+    return module.startswith(_MACHINERY)
 
 
 def _user_stack(frame):
