@@ -285,30 +285,36 @@ class _UserRLock(_UserLock):
         return _contended(self, -1)
 
     def release(self):
-        if self.owner != _owner():
-            return self._lock.release()  # not its owner: raises, as an RLock does
-        if self.depth == 1:  # the last release: the hold ends
-            self.depth = 0
-            self.owner = None
-            if self.hold is not None:
-                hold, self.hold = self.hold, None
-                _released(hold)
-        else:
-            self.depth -= 1
-        self._lock.release()
+        depth = self.depth
+        if depth > 1:  # still held after this one
+            self._lock.release()  # by its owner only: else this raises, as an RLock's does
+            self.depth = depth - 1
+            return
+        owner, hold = self.owner, self.hold
+        self.owner, self.depth, self.hold = None, 0, None  # before another thread can take it
+        try:
+            self._lock.release()
+        except RuntimeError:  # not the owner's release: nothing changed
+            self.owner, self.depth, self.hold = owner, depth, hold
+            raise
+        if hold is not None:
+            _released(hold)
 
-    def __exit__(self, t, v, tb):
-        if self.owner != _owner():
-            return self._lock.release()
-        if self.depth == 1:
-            self.depth = 0
-            self.owner = None
-            if self.hold is not None:
-                hold, self.hold = self.hold, None
-                _released(hold)
-        else:
-            self.depth -= 1
-        self._lock.release()
+    def __exit__(self, t, v, tb):  # release(), inlined: a with statement costs one call less
+        depth = self.depth
+        if depth > 1:
+            self._lock.release()
+            self.depth = depth - 1
+            return
+        owner, hold = self.owner, self.hold
+        self.owner, self.depth, self.hold = None, 0, None
+        try:
+            self._lock.release()
+        except RuntimeError:
+            self.owner, self.depth, self.hold = owner, depth, hold
+            raise
+        if hold is not None:
+            _released(hold)
 
     def locked(self):
         return self.owner is not None
