@@ -104,7 +104,7 @@ class Watchdog(object):
             pass
         for pid in found.get("pids", []):
             try:
-                os.kill(pid, signal.SIGKILL)
+                os.kill(pid, getattr(signal, "SIGKILL", signal.SIGTERM))
             except OSError:
                 pass
         os._exit(0)  # the deadlocked threads cannot be stopped: the runner ends what is left
@@ -119,6 +119,8 @@ def _alive(pid):
         return False
     except OSError:
         pass
+    if sys.platform == "win32":  # signal 0 is CTRL_C_EVENT there: never send it
+        return True
     try:
         os.kill(pid, 0)
         return True
