@@ -73,6 +73,8 @@ class _State(object):
     installed_pid = None
     watchdog_pid = None
     watch = None  # "here" (thread models), "files" (a process model's harness), "publish" (its workers)
+    id_pid = None  # the process the wait ids' prefix was made in
+    id_prefix = b""
 
 
 _state = _State()
@@ -110,17 +112,22 @@ def _label(obj, kind, frame):
 
 class _Wait(object):
     """A thread blocked in a wait: what on, since when, and whether it can end by itself."""
-    __slots__ = ("id", "rec", "thread", "line", "since", "timed", "what", "joined")
+    __slots__ = ("id", "rec", "thread", "line", "since", "timed", "verb", "label", "joined")
 
-    def __init__(self, rec, thread, line, timed, what, joined=None):
-        self.id = None
+    def __init__(self, rec, thread, line, timed, verb, label, joined=None):
+        self.id = None  # bytes: the id of its records
         self.rec = rec
         self.thread = thread
         self.line = line
         self.since = _now()
         self.timed = timed
-        self.what = what  # "waits for b (line 6)": the cycle's words
+        self.verb = verb  # "waits for %s" …
+        self.label = label  # … "b (line 6)"
         self.joined = joined  # the Thread a join waits for
+
+    def words(self):
+        """What it waits for, in the cycle's words: "waits for b (line 6)"."""
+        return self.verb % self.label
 
 
 def _recorder():
@@ -145,19 +152,28 @@ def _write(rec, phase, t, line, thread, payload):
         pass
 
 
-def _begin(label, kind, what, timed, record=True):
-    """A wait begins on the current thread: noted for the watchdog, and (``record``) written."""
+_tails = {}  # (kind, name) -> the end of a wait record's payload, encoded once
+
+
+def _begin(label, kind, verb, timed):
+    """A wait begins on the current thread: noted for the watchdog, and written to the worker's
+    file. Kept short: in a convoy (threads handing a lock to each other) every handoff is one."""
     rec = _recorder()
     thread = _current.thread if rec is not None else 0
     line = _user_line(_getframe(2), _state.user_file)
-    wait = _Wait(rec, thread, line, timed, what)
-    if record and rec is not None:
+    wait = _Wait(rec, thread, line, timed, verb, label)
+    if rec is not None:
         count = _lock_counts.get(rec, 0)
         if count < rec.max_events:
             _lock_counts[rec] = count + 1
-            wait.id = "%d.%d" % (os.getpid(), next(_ids))
-            _write(rec, WAIT, wait.since, line, thread,
-                   ("%s\t%s\t%s" % (wait.id, kind, label)).encode("utf-8", "backslashreplace"))
+            if _state.id_pid != os.getpid():  # ids unique in the run: "pid.n"
+                _state.id_pid = os.getpid()
+                _state.id_prefix = b"%d." % _state.id_pid
+            wait.id = _state.id_prefix + b"%d" % next(_ids)
+            tail = _tails.get((kind, label))
+            if tail is None:
+                tail = _tails[(kind, label)] = ("\t%s\t%s" % (kind, label)).encode("utf-8", "backslashreplace")
+            _write(rec, WAIT, wait.since, line, thread, wait.id + tail)
     _waits[_get_ident()] = wait
     return wait
 
@@ -168,16 +184,16 @@ def _end(wait, ok):
     if _waits.get(ident) is wait:
         del _waits[ident]
     if wait.id is not None:
-        _write(wait.rec, ACQUIRED if ok else GAVE_UP, _now(), wait.line, wait.thread, wait.id.encode())
+        _write(wait.rec, ACQUIRED if ok else GAVE_UP, _now(), wait.line, wait.thread, wait.id)
     return wait.id if ok else None
 
 
 def _released(hold):
     """The hold of a contended acquire ends: recorded by the releasing thread's worker."""
-    rec = _recorder()
+    rec = _recorder() if hold is not None else None
     if rec is not None:
         _write(rec, RELEASED, _now(), _user_line(_getframe(2), _state.user_file),
-               _current.thread, hold.encode())
+               _current.thread, hold)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -196,16 +212,18 @@ class _UserLock(object):
         _owned.add(self)
 
     def acquire(self, blocking=True, timeout=-1):
+        owner = _owner()  # before: a call while holding it is one more point where the GIL can pass
         if self._lock.acquire(False):
-            self.owner = _owner()
+            self.owner = owner
             return True
         if not blocking:
             return False
         return _contended(self, timeout)
 
     def __enter__(self):
+        owner = _owner()
         if self._lock.acquire(False):
-            self.owner = _owner()
+            self.owner = owner
             return True
         return _contended(self, -1)
 
@@ -246,7 +264,7 @@ class _UserLock(object):
 
 
 def _contended(lock, timeout):
-    wait = _begin(lock.label, lock.kind, "waits for %s" % lock.label, timeout is not None and timeout >= 0)
+    wait = _begin(lock.label, lock.kind, "waits for %s", timeout is not None and timeout >= 0)
     ok = False
     try:
         ok = lock._lock.acquire(True, timeout)
@@ -269,8 +287,9 @@ class _UserRLock(_UserLock):
         self.depth = 0
 
     def acquire(self, blocking=True, timeout=-1):
+        owner = _owner()
         if self._lock.acquire(False):
-            self.owner = _owner()
+            self.owner = owner
             self.depth += 1
             return True
         if not blocking:
@@ -278,8 +297,9 @@ class _UserRLock(_UserLock):
         return _contended(self, timeout)
 
     def __enter__(self):
+        owner = _owner()
         if self._lock.acquire(False):
-            self.owner = _owner()
+            self.owner = owner
             self.depth += 1
             return True
         return _contended(self, -1)
@@ -371,7 +391,7 @@ class Condition(_Condition):
     def wait(self, timeout=None):
         if self._ilv is None:
             return _Condition.wait(self, timeout)
-        wait = _begin(self._ilv, "Condition", "waits to be notified on %s" % self._ilv, timeout is not None)
+        wait = _begin(self._ilv, "Condition", "waits to be notified on %s", timeout is not None)
         ok = False
         try:
             ok = _Condition.wait(self, timeout)
@@ -394,7 +414,7 @@ class _SemaphoreWaits(object):
             return base.acquire(blocking, timeout)
         if base.acquire(False):
             return True
-        wait = _begin(self._ilv, self._kind, "waits for %s" % self._ilv, timeout is not None)
+        wait = _begin(self._ilv, self._kind, "waits for %s", timeout is not None)
         ok = False
         try:
             ok = base.acquire(True, timeout)
@@ -445,7 +465,7 @@ class Event(_Event):
     def wait(self, timeout=None):
         if self._ilv is None or self.is_set():
             return _Event.wait(self, timeout)
-        wait = _begin(self._ilv, "Event", "waits for %s to be set" % self._ilv, timeout is not None)
+        wait = _begin(self._ilv, "Event", "waits for %s to be set", timeout is not None)
         ok = False
         try:
             ok = _Event.wait(self, timeout)
@@ -465,7 +485,7 @@ class Barrier(_Barrier):
         if self._ilv is None or self.n_waiting + 1 >= self.parties:  # the last one does not wait
             return _Barrier.wait(self, timeout)
         timed = timeout is not None or self._timeout is not None
-        wait = _begin(self._ilv, "Barrier", "waits at %s" % self._ilv, timed)
+        wait = _begin(self._ilv, "Barrier", "waits at %s", timed)
         ok = False
         try:
             index = _Barrier.wait(self, timeout)
@@ -511,7 +531,7 @@ class _QueueWaits(object):
         return self._wait(lambda b, t: base.join(), None, "waits for %s to be done")
 
     def _wait(self, call, timeout, what):
-        wait = _begin(self._ilv, self._kind, what % self._ilv, timeout is not None)
+        wait = _begin(self._ilv, self._kind, what, timeout is not None)
         ok = False
         try:
             result = call(True, timeout)
@@ -532,7 +552,7 @@ def _thread_join(self, timeout=None):
     if timeout is not None or self is threading.current_thread() or not self.is_alive():
         return _join(self, timeout)
     wait = _Wait(_recorder(), _current.thread, _user_line(_getframe(1), _state.user_file), False,
-                 "waits for its thread %s to end" % self.name, joined=self)
+                 "waits for its thread %s to end", self.name, joined=self)
     ident = _get_ident()
     _waits[ident] = wait
     try:

@@ -30,7 +30,7 @@ def _mp_classes():
                 return True
             if not block or self._ilv is None:
                 return self._semlock.acquire(block, timeout) and self._took(None)
-            wait = _locks._begin(self._ilv, self._kind, "waits for %s" % self._ilv, timeout is not None)
+            wait = _locks._begin(self._ilv, self._kind, "waits for %s", timeout is not None)
             ok = False
             try:
                 ok = self._semlock.acquire(True, timeout)

@@ -202,8 +202,8 @@ def _words(ident, seat, wait, names):
         who = "%s's thread %s" % (seat.label, names.get(ident, "?"))
     held = locks.held_by(locks.owner_key(ident, wait.rec))
     if held:
-        return "%s holds %s and %s" % (who, " and ".join(held), wait.what)
-    return "%s %s" % (who, wait.what)
+        return "%s holds %s and %s" % (who, " and ".join(held), wait.words())
+    return "%s %s" % (who, wait.words())
 
 
 _MACHINERY = ("concurrent.futures", "multiprocessing", "asyncio", "interleave_")
