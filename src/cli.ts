@@ -5,10 +5,11 @@ import { runTraceEvents } from './runner/engine';
 import { TraceFileWriter } from './cli/traceFile';
 import { OutputWriteError, UserError } from './runner/errors';
 import type { RunEvents } from './runner/eventStore';
-import { openOutput, type OutputFile } from './cli/outputFile';
+import { openOutput, type OutputFile, type OutputWhat } from './cli/outputFile';
 import { timeLimitProblem } from './runner/timeLimit';
 import { findInterpreter, firstExecutable, pathCandidates } from './interpreter/interpreter';
 import { resolvePyenvShim } from './interpreter/pyenv';
+import { chromeTraceChunks } from './export/chromeTrace';
 import { reportHtml } from './report/html';
 import { formatNs, formatSpeedup, summarizeTrace } from './shared/summary';
 import { ALL_MODELS, type Model, type StartMethod, type Trace } from './shared/trace';
@@ -17,7 +18,8 @@ import { DEFAULTS, checkMaxEvents, checkWorkers } from './runner/settings';
 const USAGE = `usage: interleave run FILE --function NAME [--models ${DEFAULTS.models.join(',')}] [--workers ${DEFAULTS.workers}]
                       (models: sequential, thread, process, thread-pool, process-pool, asyncio, interpreter)
                       [--args EXPR] [--timeout ${DEFAULTS.timeoutSeconds}] [--start-method fork|spawn|forkserver]
-                      [--max-events ${DEFAULTS.maxEvents}] [--python PATH] [--json PATH|-] [--html PATH|-] [--quiet]`;
+                      [--max-events ${DEFAULTS.maxEvents}] [--python PATH] [--json PATH|-] [--html PATH|-] [--chrome PATH|-]
+                      [--quiet]`;
 
 class UsageError extends Error {}
 
@@ -36,6 +38,7 @@ function parse(argv: string[]) {
       python: { type: 'string' },
       json: { type: 'string' },
       html: { type: 'string' },
+      chrome: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -59,7 +62,7 @@ function parse(argv: string[]) {
   if (startMethod && !['fork', 'spawn', 'forkserver'].includes(startMethod)) throw new UsageError('--start-method must be fork, spawn or forkserver');
   return {
     file: path.resolve(positionals[1]), function: values.function, models: models as Model[], workers, args: values.args, timeout,
-    maxEvents, startMethod: startMethod as StartMethod | undefined, python: values.python, json: values.json, html: values.html, quiet: values.quiet,
+    maxEvents, startMethod: startMethod as StartMethod | undefined, python: values.python, json: values.json, html: values.html, chrome: values.chrome, quiet: values.quiet,
   };
 }
 
@@ -101,56 +104,78 @@ export async function main(argv: string[]): Promise<number> {
     }).catch(async (e: unknown) => {
       traceFile?.discard();
       outputs.html?.discard();
+      outputs.chrome?.discard();
       if (e instanceof UserError && e.kind !== 'harness') throw e;
       await findInterpreter(candidates); // throws what is wrong with the interpreter, if anything
       throw e;
     });
-    // The events stay columns (a million objects cost seconds): the trace file is written from
-    // them, and only the HTML report, which embeds the trace, makes the objects.
-    await traceFile?.finish(trace, events).catch((e: unknown) => {
-      outputs.html?.discard();
-      throw e;
-    });
-    if (outputs.html) await writeReport(outputs.html, { ...trace, runs: trace.runs.map((r, i) => ({ ...r, events: events[i].toEvents() })) });
+    await writeAfterRuns(outputs, traceFile, trace, events);
     // stdout carries the summary, unless a file goes there
-    const say = outputs.json?.onStdout || outputs.html?.onStdout ? process.stderr : process.stdout;
+    const say = outputs.json?.onStdout || outputs.html?.onStdout || outputs.chrome?.onStdout ? process.stderr : process.stdout;
     printSummary(say, trace, events);
     if (outputs.json && !outputs.json.onStdout) say.write(`trace: ${opts.json}\n`);
     if (outputs.html && !outputs.html.onStdout) say.write(`report: ${opts.html}\n`);
+    if (outputs.chrome && !outputs.chrome.onStdout) say.write(`chrome trace: ${opts.chrome}\n`);
     return 0;
   } catch (e) {
     return failure(e, opts.file, pipes.gone);
   }
 }
 
-/** The --json and --html outputs, opened (checked) before anything runs. */
-function openOutputs(opts: { file: string; json?: string; html?: string }): { json?: OutputFile; html?: OutputFile } {
-  const json = opts.json === undefined ? undefined : openOutput(opts.json, 'trace', '{');
-  let html: OutputFile | undefined;
+type OutputOption = 'json' | 'html' | 'chrome';
+type Outputs = Partial<Record<OutputOption, OutputFile>>;
+
+/** The output options: their flag, what messages call their file, how it begins (a device's probe). */
+const OUTPUTS: ReadonlyArray<[OutputOption, string, OutputWhat, string]> = [
+  ['json', '--json', 'trace', '{'],
+  ['html', '--html', 'report', '<'],
+  ['chrome', '--chrome', 'Chrome trace', '{'],
+];
+
+/** The outputs asked for, opened (checked) before anything runs; none on the program or on another's file. */
+function openOutputs(opts: { file: string } & Partial<Record<OutputOption, string>>): Outputs {
+  const opened: Array<[string, OutputFile]> = [];
   try {
-    html = opts.html === undefined ? undefined : openOutput(opts.html, 'report', '<');
+    for (const [key, option, what, first] of OUTPUTS) {
+      const requested = opts[key];
+      if (requested !== undefined) opened.push([option, openOutput(requested, what, first)]);
+    }
     const program = fs.realpathSync(opts.file);
-    for (const [option, out] of [['--json', json], ['--html', html]] as const) {
-      if (out?.replaces === program) throw new UserError('output', `${option} ${out.shown} is the program being run: choose another path.`);
-    }
-    if ((json?.onStdout && html?.onStdout) || (json?.replaces && json.replaces === html?.replaces)) {
-      throw new UserError('output', '--json and --html name the same file: give each its own.');
-    }
-    return { json, html };
+    opened.forEach(([option, out], i) => {
+      if (out.replaces === program) throw new UserError('output', `${option} ${out.shown} is the program being run: choose another path.`);
+      for (const [other, earlier] of opened.slice(0, i)) {
+        if ((out.onStdout && earlier.onStdout) || (out.replaces && out.replaces === earlier.replaces)) {
+          throw new UserError('output', `${other} and ${option} name the same file: give each its own.`);
+        }
+      }
+    });
+    return Object.fromEntries(opened.map(([option, out]) => [option.slice(2), out])) as Outputs;
   } catch (e) {
-    json?.discard();
-    html?.discard();
+    for (const [, out] of opened) out.discard();
     throw e;
   }
 }
 
-async function writeReport(out: OutputFile, trace: Trace): Promise<void> {
+/**
+ * The outputs written after the runs, from the runner's columns (a million event objects cost
+ * seconds): the trace file's end, the report (which embeds the trace, so makes the objects), the
+ * Chrome trace. A failure leaves every file that was not yet in place as it was.
+ */
+async function writeAfterRuns(outputs: Outputs, traceFile: TraceFileWriter | undefined, trace: Trace, events: RunEvents[]): Promise<void> {
   try {
-    await out.append(Buffer.from(reportHtml(trace)));
+    await traceFile?.finish(trace, events);
+    if (outputs.html) await writeWhole(outputs.html, [reportHtml({ ...trace, runs: trace.runs.map((r, i) => ({ ...r, events: events[i].toEvents() })) })]);
+    if (outputs.chrome) await writeWhole(outputs.chrome, chromeTraceChunks(trace, (r) => events[r].toColumns()));
   } catch (e) {
-    out.discard();
+    outputs.html?.discard();
+    outputs.chrome?.discard();
     throw e;
   }
+}
+
+/** Writes the content in its chunks, then puts the file in place. */
+async function writeWhole(out: OutputFile, chunks: Iterable<string | Uint8Array>): Promise<void> {
+  for (const chunk of chunks) await out.append(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
   await out.commit();
 }
 

@@ -8,7 +8,7 @@ export type UserErrorKind =
   | 'python' // no Python, or too old
   | 'encoding'
   | 'model' // a model that cannot run this target (asyncio needs an async def)
-  | 'output' // a --json/--html path that cannot be written (found before anything runs)
+  | 'output' // a --json/--html/--chrome path that cannot be written (found before anything runs)
   | 'harness'; // the harness itself failed (a bug of ours, reported with its output)
 
 export class UserError extends Error {
