@@ -1,0 +1,29 @@
+/** The panel's Export…: pick what, pick where (a save dialog), write it; say so when it fails. */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { EXPORT_KINDS, exportFileName, type ExportSource } from '../export/exportKinds';
+
+/** Export… of the open timeline, for the keyboard and the Command Palette. */
+export const EXPORT_COMMAND = 'interleave.exportTimeline';
+
+export async function exportTimeline(source: ExportSource): Promise<void> {
+  const items = EXPORT_KINDS.map((kind) => ({ label: kind.label, description: kind.description, choice: kind }));
+  const picked = await vscode.window.showQuickPick(items, { title: 'Export the timeline', placeHolder: 'What to export' });
+  if (!picked) return;
+  const kind = picked.choice;
+  const uri = await vscode.window.showSaveDialog({
+    title: `Export ${kind.what}`,
+    saveLabel: 'Export',
+    filters: { [kind.filter.name]: kind.filter.extensions },
+    defaultUri: vscode.Uri.file(path.join(path.dirname(source.trace.target.file), exportFileName(source.trace, kind))),
+  });
+  if (!uri) return;
+  try {
+    await vscode.workspace.fs.writeFile(uri, await kind.content(source));
+  } catch (e) {
+    const reason = e instanceof Error ? e.message : String(e);
+    void vscode.window.showErrorMessage(`Interleave could not export ${kind.what} to ${uri.fsPath}: ${reason}. Choose another place or kind of file and export again.`);
+    return;
+  }
+  vscode.window.setStatusBarMessage(`Interleave: exported ${kind.what} to ${path.basename(uri.fsPath)}`, 5000);
+}
