@@ -123,28 +123,97 @@ function* lifeSpans(c: RunContext): Iterable<ChromeEvent> {
   }
 }
 
-/** Each output line as an instant on its writer's track, named by its text. */
-function* outputInstants(c: RunContext): Iterable<ChromeEvent> {
+/** An output line's instant is named by its text (cut when long; the whole text is in args). */
+function instantName(text: string): string {
+  return text === '' ? '(empty line)' : text.length > NAME_MAX ? `${text.slice(0, NAME_MAX - 1)}…` : text;
+}
+
+/** The track of each output line: its tid by worker and helper thread. */
+function instantTids(c: RunContext): (i: number) => number {
   const tidOf = new Map(c.tracks.map((t) => [trackKey(t.worker, t.thread), t.tid]));
+  return (i) => tidOf.get(trackKey(c.cols.worker[i], c.cols.thread[i]))!;
+}
+
+const streamAt = (cols: EventColumns, i: number) => ((cols.stream[i] & 3) === 2 ? 'stderr' : 'stdout');
+
+/** Each output line as an instant on its writer's track: its text, stream, line (and whether it is approximate) in args. */
+function* outputInstants(c: RunContext): Iterable<ChromeEvent> {
   const { cols } = c;
+  const tidAt = instantTids(c);
   for (let i = 0; i < cols.t.length; i++) {
     const text = textAt(cols, i);
-    const stream = (cols.stream[i] & 3) === 2 ? 'stderr' : 'stdout';
+    const stream = streamAt(cols, i);
     const args: ChromeArgs = { text, stream, line: cols.line[i] || null };
     if (cols.stream[i] & APPROXIMATE) args.approximate = true;
-    const name = text === '' ? '(empty line)' : text.length > NAME_MAX ? `${text.slice(0, NAME_MAX - 1)}…` : text;
-    yield { name, cat: stream, ph: 'i', s: 't', pid: c.pid, tid: tidOf.get(trackKey(cols.worker[i], cols.thread[i]))!, ts: micros(cols.t[i]), args };
+    yield { name: instantName(text), cat: stream, ph: 'i', s: 't', pid: c.pid, tid: tidAt(i), ts: micros(cols.t[i]), args };
   }
 }
 
-/** The kinds of event of a run, in the order they are written. */
-const RUN_EVENTS: ReadonlyArray<(c: RunContext) => Iterable<ChromeEvent>> = [processMetadata, trackMetadata, lifeSpans, outputInstants];
+/**
+ * `ns` / 1000 as JSON, from the integer's digits: the same text as JSON.stringify gives (the
+ * exact decimal: below 2^53 ns it has few enough digits), at a fraction of the cost of printing
+ * a double — it counts at a million events.
+ */
+function jsonNsAsMicros(ns: number): string {
+  if (!Number.isSafeInteger(ns) || ns < 0) return JSON.stringify(ns / 1000);
+  const frac = ns % 1000;
+  if (frac === 0) return String(ns / 1000);
+  const digits = frac % 100 === 0 ? String(frac / 100) : frac % 10 === 0 ? String(100 + frac / 10).slice(1) : String(1000 + frac).slice(1);
+  return `${(ns - frac) / 1000}.${digits}`;
+}
 
 /**
- * The trace's events, one run after another. `columnsOf(r)`: run r's events as columns when they
- * are not in `trace.runs[r].events` (the runner's, without event objects).
+ * The same instants as JSON, a slice of events per text, written out in a plain loop: they are
+ * most of a file, and objects through generators and JSON.stringify cost twice as much (a test
+ * keeps the two equal).
  */
-export function* chromeTraceEvents(trace: Trace, columnsOf: (run: number) => EventColumns = (r) => toColumns(trace.runs[r].events)): Generator<ChromeEvent> {
+function* outputInstantsJson(c: RunContext): Iterable<string> {
+  const { cols, pid } = c;
+  const tidAt = instantTids(c);
+  let batch: string[] = [];
+  for (let i = 0; i < cols.t.length; i++) {
+    const text = textAt(cols, i);
+    const name = instantName(text);
+    const quoted = JSON.stringify(name);
+    const stream = streamAt(cols, i);
+    const more = cols.stream[i] & APPROXIMATE ? ',"approximate":true' : '';
+    const args = `{"text":${name === text ? quoted : JSON.stringify(text)},"stream":"${stream}","line":${cols.line[i] || null}${more}}`;
+    batch.push(`{"name":${quoted},"cat":"${stream}","ph":"i","s":"t","pid":${pid},"tid":${tidAt(i)},"ts":${jsonNsAsMicros(cols.t[i])},"args":${args}}`);
+    if (batch.length < SLICE) continue;
+    yield batch.join(',');
+    batch = [];
+  }
+  if (batch.length) yield batch.join(',');
+}
+
+/** A kind of event over a run: as objects, and as JSON texts when it has a faster way than JSON.stringify. */
+interface EventKind {
+  events(c: RunContext): Iterable<ChromeEvent>;
+  /** Its events' JSON, comma-separated, in slices (none empty). */
+  json?(c: RunContext): Iterable<string>;
+}
+
+/** The kinds of event of a run, in the order they are written. */
+const RUN_EVENTS: readonly EventKind[] = [{ events: processMetadata }, { events: trackMetadata }, { events: lifeSpans }, { events: outputInstants, json: outputInstantsJson }];
+
+/** A kind's JSON slices: its own, else its objects through JSON.stringify. */
+function* kindJson(kind: EventKind, c: RunContext): Iterable<string> {
+  if (kind.json) {
+    yield* kind.json(c);
+    return;
+  }
+  let batch: string[] = [];
+  for (const event of kind.events(c)) {
+    batch.push(JSON.stringify(event));
+    if (batch.length < SLICE) continue;
+    yield batch.join(',');
+    batch = [];
+  }
+  if (batch.length) yield batch.join(',');
+}
+
+/** Each run with its process and tracks. */
+function* runContexts(trace: Trace, columnsOf: (run: number) => EventColumns): Generator<RunContext> {
   // Synthetic ids: pid r + 1 for run r; tids above every pid and unique across runs, so that no
   // viewer takes a worker for another run's main thread or merges two runs' workers.
   let nextTid = trace.runs.length + 1;
@@ -152,8 +221,19 @@ export function* chromeTraceEvents(trace: Trace, columnsOf: (run: number) => Eve
     const cols = columnsOf(index);
     const tracks = runTracks(run, cols, nextTid);
     nextTid += tracks.length;
-    const context: RunContext = { run, index, pid: index + 1, cols, tracks, target: trace.target };
-    for (const kind of RUN_EVENTS) yield* kind(context);
+    yield { run, index, pid: index + 1, cols, tracks, target: trace.target };
+  }
+}
+
+const eventColumns = (trace: Trace) => (r: number) => toColumns(trace.runs[r].events);
+
+/**
+ * The trace's events, one run after another. `columnsOf(r)`: run r's events as columns when they
+ * are not in `trace.runs[r].events` (the runner's, without event objects).
+ */
+export function* chromeTraceEvents(trace: Trace, columnsOf: (run: number) => EventColumns = eventColumns(trace)): Generator<ChromeEvent> {
+  for (const context of runContexts(trace, columnsOf)) {
+    for (const kind of RUN_EVENTS) yield* kind.events(context);
   }
 }
 
@@ -163,59 +243,20 @@ function fileMetadata(trace: Trace): Record<string, unknown> {
 }
 
 /**
- * A time in µs as JSON, exactly: a whole number of ns over 1000 is written from its integer
- * digits (no binary fraction is printed, and integer formatting is several times faster than a
- * double's shortest form — it counts at a million events). Anything else through String().
- */
-function jsonMicros(us: number): string {
-  const ns = Math.round(us * 1000);
-  if (ns / 1000 !== us || !Number.isSafeInteger(ns) || ns < 0) return Number.isFinite(us) ? String(us) : 'null';
-  const frac = ns % 1000;
-  if (frac === 0) return String(ns / 1000);
-  const digits = frac % 100 === 0 ? String(frac / 100) : frac % 10 === 0 ? String(100 + frac / 10).slice(1) : String(1000 + frac).slice(1);
-  return `${(ns - frac) / 1000}.${digits}`;
-}
-
-function jsonValue(v: string | number | boolean | null): string {
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : 'null';
-  return String(v);
-}
-
-/** `JSON.stringify(event)`, a few times faster (keys are ours: plain names needing no escapes). */
-export function encodeEvent(e: ChromeEvent): string {
-  let out = `{"name":${JSON.stringify(e.name)},"ph":"${e.ph}","pid":${e.pid},"tid":${e.tid},"ts":${jsonMicros(e.ts)}`;
-  if (e.dur !== undefined) out += `,"dur":${jsonMicros(e.dur)}`;
-  if (e.s !== undefined) out += `,"s":"${e.s}"`;
-  if (e.cat !== undefined) out += `,"cat":${JSON.stringify(e.cat)}`;
-  if (e.args) {
-    let sep = '{';
-    out += ',"args":';
-    for (const key in e.args) {
-      out += `${sep}"${key}":${jsonValue(e.args[key])}`;
-      sep = ',';
-    }
-    out += sep === '{' ? '{}' : '}';
-  }
-  return `${out}}`;
-}
-
-/**
  * The Chrome trace file as text in chunks of a few thousand events: a million events never
  * become one string. Joined, the chunks are the JSON object `{displayTimeUnit, metadata, traceEvents}`.
  */
 export function* chromeTraceChunks(trace: Trace, columnsOf?: (run: number) => EventColumns): Generator<string> {
   const head = JSON.stringify({ displayTimeUnit: 'ns', metadata: fileMetadata(trace) });
   yield `${head.slice(0, -1)},"traceEvents":[`;
-  let batch: string[] = [];
   let first = true;
-  for (const event of chromeTraceEvents(trace, columnsOf)) {
-    batch.push(encodeEvent(event));
-    if (batch.length < SLICE) continue;
-    yield `${first ? '' : ','}${batch.join(',')}`;
-    first = false;
-    batch = [];
+  for (const context of runContexts(trace, columnsOf ?? eventColumns(trace))) {
+    for (const kind of RUN_EVENTS) {
+      for (const slice of kindJson(kind, context)) {
+        yield first ? slice : `,${slice}`;
+        first = false;
+      }
+    }
   }
-  if (batch.length) yield `${first ? '' : ','}${batch.join(',')}`;
   yield ']}';
 }

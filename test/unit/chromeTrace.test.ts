@@ -138,3 +138,18 @@ test('times are written as exact decimals of their ns, and the text is the event
   });
   assert.deepEqual(file.traceEvents, JSON.parse(JSON.stringify([...chromeTraceEvents(trace)])));
 });
+
+test('the file holds exactly the events as objects, whatever the lines hold', () => {
+  const base = canonical.runs[1];
+  const odd = ['', 'x'.repeat(200), 'quote " backslash \\ tab \t', 'ünïcödé → 🧵', '</script>', '\u2028'];
+  const events: OutputEvent[] = odd.map((text, i) => ({ t: 1000 * i + 7, worker: i % 2, pid: 1, stream: i % 3 ? 'stdout' : 'stderr', text, line: i % 2 ? null : i + 1 }));
+  events.push({ t: 9000, worker: 0, pid: 1, stream: 'stdout', text: 'helper', line: 4, thread: 2 }, { t: 9500, worker: 1, pid: 1, stream: 'stdout', text: 'below', line: null, approximate: true });
+  const trace = withRun({ workerInfo: [{ ...base.workerInfo[0], threads: [{ thread: 2, name: 'io' }] }, base.workerInfo[1]], events });
+  const { file } = exported(trace);
+  assertWellFormed(file);
+  assert.deepEqual(file.traceEvents, JSON.parse(JSON.stringify([...chromeTraceEvents(trace)])));
+  const names = file.traceEvents.filter((e) => e.ph === 'i').map((e) => e.name);
+  assert.equal(names[0], '(empty line)');
+  assert.equal(names[1], `${'x'.repeat(79)}…`);
+  assert.equal(file.traceEvents.filter((e) => e.ph === 'i')[1].args!.text, 'x'.repeat(200));
+});
