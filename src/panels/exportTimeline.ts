@@ -1,4 +1,5 @@
 /** The panel's Export…: pick what, pick where (a save dialog), write it; say so when it fails. */
+import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { EXPORT_KINDS, exportFileName, type ExportSource } from '../export/exportKinds';
@@ -19,11 +20,23 @@ export async function exportTimeline(source: ExportSource): Promise<void> {
   });
   if (!uri) return;
   try {
-    await vscode.workspace.fs.writeFile(uri, await kind.content(source));
+    await replaceWhole(uri, await kind.content(source));
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);
     void vscode.window.showErrorMessage(`Interleave could not export ${kind.what} to ${uri.fsPath}: ${reason}. Choose another place or kind of file and export again.`);
     return;
   }
   vscode.window.setStatusBarMessage(`Interleave: exported ${kind.what} to ${path.basename(uri.fsPath)}`, 5000);
+}
+
+/** Replaces `uri` only by a complete file: written beside it, then renamed over it (any file system). */
+async function replaceWhole(uri: vscode.Uri, bytes: Uint8Array): Promise<void> {
+  const temp = uri.with({ path: path.posix.join(path.posix.dirname(uri.path), `.${path.posix.basename(uri.path)}.${randomBytes(4).toString('hex')}.tmp`) });
+  try {
+    await vscode.workspace.fs.writeFile(temp, bytes);
+    await vscode.workspace.fs.rename(temp, uri, { overwrite: true });
+  } catch (e) {
+    await Promise.resolve(vscode.workspace.fs.delete(temp)).catch(() => undefined); // it may not exist
+    throw e;
+  }
 }
