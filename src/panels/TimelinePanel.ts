@@ -143,6 +143,8 @@ export class TimelinePanel {
   }
 
   private requestImage(format: ImageFormat): Promise<Uint8Array> {
+    // A hidden webview has no page to draw (VS Code drops it until it is shown again).
+    if (!this.panel.visible) return Promise.reject(new Error('the timeline panel is hidden — show it, then export the image again'));
     const requestId = this.nextImage++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {

@@ -19,15 +19,23 @@ export async function exportTimeline(source: ExportSource): Promise<void> {
     defaultUri: vscode.Uri.file(path.join(path.dirname(source.trace.target.file), exportFileName(source.trace, kind))),
   });
   if (!uri) return;
+  let bytes: Uint8Array;
   try {
-    await replaceWhole(uri, await kind.content(source));
+    bytes = await kind.content(source);
   } catch (e) {
-    const reason = e instanceof Error ? e.message : String(e);
-    void vscode.window.showErrorMessage(`Interleave could not export ${kind.what} to ${uri.fsPath}: ${reason}. Choose another place or kind of file and export again.`);
+    void vscode.window.showErrorMessage(`Interleave could not make ${kind.what}: ${reasonOf(e)}.`);
+    return;
+  }
+  try {
+    await replaceWhole(uri, bytes);
+  } catch (e) {
+    void vscode.window.showErrorMessage(`Interleave could not write ${kind.what} to ${uri.fsPath}: ${reasonOf(e)}. Choose another place and export again.`);
     return;
   }
   vscode.window.setStatusBarMessage(`Interleave: exported ${kind.what} to ${path.basename(uri.fsPath)}`, 5000);
 }
+
+const reasonOf = (e: unknown) => (e instanceof Error ? e.message : String(e)).replace(/\.$/, '');
 
 /** Replaces `uri` only by a complete file: written beside it, then renamed over it (any file system). */
 async function replaceWhole(uri: vscode.Uri, bytes: Uint8Array): Promise<void> {
