@@ -1,6 +1,6 @@
 /**
  * The view as an image: what the panel shows of the timeline — its title, the time axis, each
- * run's header, lane labels and lanes — as an SVG document (text as text, the axis as vectors,
+ * run's header, lane labels with their swatches and lanes — as an SVG document (text as text, the axis as vectors,
  * each run's lanes canvas embedded as a PNG), or that SVG drawn on a canvas for a PNG. It is read
  * from the DOM as laid out, so it follows the view as it changes; the event list is left out.
  */
@@ -56,21 +56,15 @@ function textItems(node: Text, style: CSSStyleDeclaration, o: Origin, out: strin
   for (const l of lines) out.push(`<text x="${px(l.x - o.x)}" y="${px(l.y - o.y)}" dominant-baseline="central" xml:space="preserve" ${attrs}>${escapeXml(l.text)}</text>`);
 }
 
-/** Backgrounds, borders and the `::before` swatch of a lane label: the boxes a reader sees. */
+/** Backgrounds (a colour, or a picture such as a worker's swatch) and top borders: the boxes a reader sees. */
 function boxItems(el: Element, style: CSSStyleDeclaration, o: Origin, out: string[]): void {
   const r = el.getBoundingClientRect();
-  const x = r.left - o.x;
-  const y = r.top - o.y;
-  if (seen(style.backgroundColor) && el !== document.body) out.push(`<rect x="${px(x)}" y="${px(y)}" width="${px(r.width)}" height="${px(r.height)}" fill="${escapeXml(style.backgroundColor)}"/>`);
+  const box = `x="${px(r.left - o.x)}" y="${px(r.top - o.y)}" width="${px(r.width)}"`;
+  if (seen(style.backgroundColor) && el !== document.body) out.push(`<rect ${box} height="${px(r.height)}" fill="${escapeXml(style.backgroundColor)}"/>`);
+  const picture = /^url\("?(data:[^")]+)"?\)$/.exec(style.backgroundImage);
+  if (picture && r.width && r.height) out.push(`<image ${box} height="${px(r.height)}" preserveAspectRatio="none" opacity="${style.opacity}" xlink:href="${escapeXml(picture[1])}"/>`);
   const top = parseFloat(style.borderTopWidth);
-  if (top > 0 && seen(style.borderTopColor)) out.push(`<rect x="${px(x)}" y="${px(y)}" width="${px(r.width)}" height="${top}" fill="${escapeXml(style.borderTopColor)}"/>`);
-  const before = getComputedStyle(el, '::before');
-  if (before.content !== 'none' && before.content !== 'normal' && seen(before.backgroundColor)) {
-    const w = parseFloat(before.width) || 0;
-    const h = parseFloat(before.height) || 0;
-    const left = x + parseFloat(style.paddingLeft) + parseFloat(style.borderLeftWidth);
-    out.push(`<rect x="${px(left)}" y="${px(y + (r.height - h) / 2)}" width="${w}" height="${h}" rx="${parseFloat(before.borderTopLeftRadius) || 0}" fill="${escapeXml(before.backgroundColor)}" opacity="${before.opacity}"/>`);
-  }
+  if (top > 0 && seen(style.borderTopColor)) out.push(`<rect ${box} height="${top}" fill="${escapeXml(style.borderTopColor)}"/>`);
 }
 
 /** An inline SVG (the axis) with its computed styles written onto it: CSS does not travel. */
