@@ -32,8 +32,8 @@ let dir: string;
 const pageErrors: string[] = [];
 
 /** The host's trace message, its typed columns sent as plain arrays and rebuilt in the page. */
-async function postTrace(target: Page): Promise<void> {
-  const message = traceMessage(trace, 'export');
+async function postTrace(target: Page, shown: Trace = trace): Promise<void> {
+  const message = traceMessage(shown, 'export');
   const plain = { ...message, columns: message.columns.map((c) => ({ ...c, t: [...c.t], worker: [...c.worker], line: [...c.line], stream: [...c.stream], thread: [...c.thread], textEnd: [...c.textEnd] })) };
   await target.evaluate((m) => {
     const columns = m.columns.map((c) => ({
@@ -144,4 +144,16 @@ test('the standalone report has no host to save files: no Export… button', asy
   await report.locator('.event-row').first().waitFor();
   assert.equal(await report.locator('.toolbar button[data-action="export"]').isVisible(), false);
   await report.close();
+});
+
+test("a user's exception message with markup and control characters stays text in a valid SVG", async () => {
+  const failing = structuredClone(trace);
+  failing.runs[1].workerInfo[0] = { ...failing.runs[1].workerInfo[0], status: 'error', error: { type: 'ValueError', message: 'bad \u0001 <b>value</b> & "more"', traceback: 'Traceback…' } };
+  await postTrace(page, failing);
+  await page.locator('.failures', { hasText: 'ValueError' }).waitFor();
+  const svg = await exported('svg', 3);
+  assert.equal(svg.error, null);
+  assert.ok(svg.width > 0 && svg.height > 0, 'Chromium decodes it');
+  assert.ok(svg.text.includes('&lt;b&gt;value&lt;/b&gt;') && svg.text.includes('&amp;'), 'markup is escaped');
+  assert.ok(!svg.text.includes('\u0001'), 'no control character');
 });

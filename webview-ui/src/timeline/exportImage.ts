@@ -28,7 +28,9 @@ interface Origin {
   y: number;
 }
 
-const escapeXml = (s: string) => s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
+/** Text as XML: markup escaped, and the control characters XML 1.0 cannot hold (a user's exception message may have them) dropped. */
+// eslint-disable-next-line no-control-regex
+const escapeXml = (s: string) => s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '').replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
 const seen = (color: string) => color !== '' && color !== 'transparent' && !/^rgba\(.*,\s*0\)$/.test(color);
 const px = (n: number) => Math.round(n * 100) / 100;
 
