@@ -20,6 +20,11 @@ export class TimelinePanel {
   private readonly disposables: vscode.Disposable[] = [];
   private ready = false;
   private queue: HostToWebview[] = [];
+  /**
+   * What the panel shows now (the run going on, or its trace): a webview hidden behind another
+   * tab is unloaded and says `ready` again when shown; it gets this again.
+   */
+  private shown: HostToWebview | undefined;
   private trace: Trace | undefined;
   private pendingFile: string | undefined;
   private readonly received: Trace[] = [];
@@ -79,6 +84,7 @@ export class TimelinePanel {
   }
 
   post(message: HostToWebview): void {
+    if (message.type === 'running' || message.type === 'trace' || message.type === 'failed') this.shown = message;
     if (this.ready) void this.panel.webview.postMessage(message);
     else this.queue.push(message);
   }
@@ -107,6 +113,10 @@ export class TimelinePanel {
   private onMessage(message: WebviewToHost): void {
     switch (message.type) {
       case 'ready': {
+        if (this.ready && this.shown) {
+          void this.panel.webview.postMessage(this.shown); // shown again after being hidden: reloaded
+          break;
+        }
         this.ready = true;
         const queued = this.queue;
         this.queue = [];
