@@ -274,17 +274,17 @@ def _below_recorder():
 
 def _pass_through(stream, fd):
     """CapturedStream's arguments for ``stream`` (sys.stdout: fd 1, sys.stderr: 2): a text layer
-    of our own with the stream's encoding, errors and buffering, writing to the stream's
-    descriptor (its duplicate, when fd ``fd`` is a pipe read below Python); how many characters
-    it may hold before it is flushed. Its binary layer is ours too: closing it never closes the
-    interpreter's."""
+    of our own with the stream's encoding, errors and buffering (a raw binary layer under
+    ``python -u``, as the interpreter's), writing to the stream's descriptor (its duplicate, when
+    fd ``fd`` is a pipe read below Python); how many characters it may hold before it is
+    flushed. Its binary layer is ours too: closing it never closes the interpreter's."""
     try:
         fileno = stream.fileno()
-        stream.buffer  # a text layer over a binary one, as the interpreter's are
+        raw = isinstance(stream.buffer, io.RawIOBase)
     except (AttributeError, OSError, ValueError):  # not a file's text stream: used as it is
         return stream, fd, None
     stream.flush()
-    binary = io.open(_real_fds.get(fd, fileno), "wb", closefd=False)
+    binary = io.open(_real_fds.get(fd, fileno), "wb", buffering=0 if raw else -1, closefd=False)
     text = io.TextIOWrapper(binary, encoding=stream.encoding, errors=stream.errors,
                             line_buffering=stream.line_buffering,
                             write_through=getattr(stream, "write_through", False))
