@@ -1,7 +1,8 @@
 """Route what a worker writes to its recorder (interleave_recorder), cheaply, and pass it on
 unchanged: print() replaced by one call that writes and records a line, a pass-through proxy for
-sys.stdout/sys.stderr (write(), partial lines, other streams), os.write(1|2) recorded exactly,
-fds 1 and 2 read below Python (interleave_below), threads a worker starts attributed to it.
+sys.stdout/sys.stderr (write(), partial lines, other streams) and for their .buffer,
+os.write(1|2) recorded exactly (also through sys.stdout.fileno(), which is fd 1 itself), fds 1
+and 2 read below Python (interleave_below), threads a worker starts attributed to it.
 """
 import builtins
 import contextvars
@@ -31,9 +32,11 @@ class CapturedStream(io.TextIOBase):
     """Stands in for sys.stdout / sys.stderr: passes text through unchanged and records it
     for the worker running on the current thread."""
 
-    def __init__(self, original, stream_id, flush_at=None):
+    def __init__(self, original, stream_id, flush_at=None, fileno=None):
         self._original = original
         self._stream_id = stream_id
+        self._fileno = fileno
+        self._buffer = None
         write = original.write
         if flush_at is None:  # not a text layer of ours: it keeps its own buffering
             write = lambda s, write=write: write(s) or len(s)
@@ -80,7 +83,11 @@ class CapturedStream(io.TextIOBase):
         return True
 
     def fileno(self):
-        return self._original.fileno()
+        # the descriptor the stream had (fd 1 or 2), not the duplicate we write to: what is
+        # written to it (os.write, a subprocess given sys.stdout) is recorded too
+        if self._fileno is None:
+            return self._original.fileno()
+        return self._fileno
 
     @property
     def encoding(self):
@@ -92,7 +99,33 @@ class CapturedStream(io.TextIOBase):
 
     @property
     def buffer(self):
-        return self._original.buffer
+        if self._buffer is None:
+            self._buffer = CapturedBuffer(self._original.buffer, self._stream_id, self.fileno)
+        return self._buffer
+
+    def __getattr__(self, name):
+        return getattr(self._original, name)
+
+
+class CapturedBuffer(object):
+    """Stands in for sys.stdout.buffer / sys.stderr.buffer: passes bytes through unchanged and
+    records them as os.write does (time and line exact, marked as bypassing sys.stdout). Not an
+    io class: IOBase would close the real buffer when this proxy is collected."""
+
+    def __init__(self, original, stream_id, fileno):
+        self._original = original
+        self._stream_id = stream_id
+        self.fileno = fileno  # the text stream's
+
+    def write(self, b):
+        n = self._original.write(b)
+        if n:
+            _record_bytes(self._stream_id, b, n)
+        return n
+
+    def writelines(self, lines):
+        for b in lines:
+            self.write(b)
 
     def __getattr__(self, name):
         return getattr(self._original, name)
@@ -277,12 +310,13 @@ def _pass_through(stream, fd):
     of our own with the stream's encoding, errors and buffering (a raw binary layer under
     ``python -u``, as the interpreter's), writing to the stream's descriptor (its duplicate, when
     fd ``fd`` is a pipe read below Python); how many characters it may hold before it is
-    flushed. Its binary layer is ours too: closing it never closes the interpreter's."""
+    flushed; the descriptor the stream had. Its binary layer is ours too: closing it never
+    closes the interpreter's."""
     try:
         fileno = stream.fileno()
         raw = isinstance(stream.buffer, io.RawIOBase)
     except (AttributeError, OSError, ValueError):  # not a file's text stream: used as it is
-        return stream, fd, None
+        return stream, fd, None, None
     stream.flush()
     binary = io.open(_real_fds.get(fd, fileno), "wb", buffering=0 if raw else -1, closefd=False)
     text = io.TextIOWrapper(binary, encoding=stream.encoding, errors=stream.errors,
@@ -299,7 +333,7 @@ def _pass_through(stream, fd):
         text._CHUNK_SIZE = sys.maxsize
     except (AttributeError, ValueError, OverflowError):  # not CPython's: it keeps its own chunks
         flush_at = sys.maxsize
-    return text, fd, flush_at
+    return text, fd, flush_at, fileno
 
 
 def _write(fd, data):
@@ -308,11 +342,18 @@ def _write(fd, data):
     if fd != 1 and fd != 2:
         return _os_write(fd, data)
     n = _os_write(_real_fds.get(fd, fd), data)
-    rec = _current.recorder or _task_recorder.get()
-    if rec is not None and rec.generation == _rec._generation and n > 0:
-        # marked approximate (it bypassed sys.stdout/stderr), though its time and line are exact
-        rec.feed(fd, memoryview(data)[:n].tobytes().decode("utf-8", "replace"), below=1)
+    if n > 0:
+        _record_bytes(fd, data, n)
     return n
+
+
+def _record_bytes(stream, data, n):
+    """The first ``n`` bytes of ``data``, written to ``stream`` (1|2) past sys.stdout/stderr's text
+    layer, as the current worker's output: marked approximate (it bypassed sys.stdout/stderr),
+    though its time and line are exact."""
+    rec = _current.recorder or _task_recorder.get()
+    if rec is not None and rec.generation == _rec._generation:
+        rec.feed(stream, memoryview(data).tobytes()[:n].decode("utf-8", "replace"), below=1)
 
 
 # The recorder of the asyncio task running now (tasks share a thread, not a context).

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import type { Trace } from '../../src/shared/trace';
 import { cli, fixture } from './helpers';
 
 /** The environment of a user who has not set PYTHONUNBUFFERED: stdout is block-buffered. */
@@ -58,3 +59,48 @@ test('a 2 × 500,000-line thread flood is passed on unchanged: no foreign byte, 
   assert.ok(seen.size >= n - pieces, `${seen.size} distinct whole lines`);
 });
 
+/** The CLI with a trace file and without --quiet: the trace, and the user's output as passed on (stderr). */
+function traceAndOutput(args: string[]): { status: number | null; trace?: Trace; output: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'interleave-test-'));
+  const json = path.join(dir, 'trace.json');
+  try {
+    const r = spawnSync(process.execPath, [cli, ...args, '--json', json], { encoding: 'utf8', timeout: 120_000 });
+    const trace = fs.existsSync(json) ? (JSON.parse(fs.readFileSync(json, 'utf8')) as Trace) : undefined;
+    return { status: r.status, trace, output: r.stderr };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Lines written past sys.stdout/sys.stderr's text layer, with the stream and the line of the fixture that wrote them (null: a subprocess). */
+const PAST_TEXT: [string, 'stdout' | 'stderr', number | null][] = [
+  ['fileno line', 'stdout', 9],
+  ['stderr fileno line', 'stderr', 10],
+  ['buffer line', 'stdout', 11],
+  ['stderr buffer line', 'stderr', 13],
+  ['wrapper line', 'stdout', 16],
+  ['subprocess line', 'stdout', null],
+];
+
+test('writes through sys.stdout.fileno(), sys.stdout.buffer (or a wrapper of it) and a subprocess given sys.stdout: each line one event, marked approximate, and passed on once', () => {
+  const workers = 2;
+  const models = ['sequential', 'thread', 'process'];
+  const r = traceAndOutput(['run', fixture('writes_past_text_layer.py'), '--function', 'write_past_text_layer', '--models', models.join(','), '--workers', String(workers)]);
+  assert.equal(r.status, 0, r.output);
+  for (const run of r.trace!.runs) {
+    for (const [text, stream, line] of PAST_TEXT) {
+      const events = run.events.filter((e) => e.text === text);
+      assert.equal(events.length, workers, `${run.model}: "${text}" once per call`);
+      for (const e of events) {
+        assert.equal(e.stream, stream, `${run.model}: "${text}"`);
+        assert.equal(e.approximate, true, `${run.model}: "${text}" bypassed the text layer`);
+        assert.equal(e.line, line, `${run.model}: "${text}" has the line that wrote it`);
+      }
+    }
+    assert.equal(run.events.filter((e) => e.text === 'text line' && !e.approximate).length, workers, run.model);
+  }
+  const shown = r.output.split('\n');
+  for (const [text] of PAST_TEXT) {
+    assert.equal(shown.filter((l) => l === text).length, workers * models.length, `"${text}" shown once per call`);
+  }
+});
