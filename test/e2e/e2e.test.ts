@@ -69,6 +69,12 @@ test('1–3. right-click in print_numbers → Run Concurrently → timeline; cli
   assert.notEqual(await cursorLine(page), 6);
   await webview(page).locator('.event-row[data-model="thread"]').first().click();
   await waitForCursorLine(page, 6);
+  // the click kept the keyboard in the panel: + zooms there and never types into the file
+  await page.keyboard.press('+');
+  await page.keyboard.press('+');
+  await webview(page).locator('.timeline').first().waitFor();
+  assert.equal(await page.locator('.tabs-container .tab.dirty', { hasText: 'threads_example.py' }).count(), 0, 'the file is unchanged');
+  assert.equal(await editorLine(page, 'threads_example.py', '++').count(), 0);
   await screenshot(page, '03-reveal');
 });
 
@@ -216,4 +222,16 @@ test('7. after a window reload the panel comes back with its trace', async () =>
   await frame.locator('body[data-state="done"] .event-row').first().waitFor({ timeout: 60_000 });
   assert.deepEqual(await eventsPerModel(frame), before);
   await screenshot(page, '10-after-reload');
+});
+
+test('8. a panel hidden behind another tab shows its timeline again when brought back', async () => {
+  const before = await eventsPerModel(webview(page));
+  await page.locator('.tab', { hasText: 'Interleave: print_numbers' }).click();
+  // another editor in the panel's group hides the panel (VS Code unloads a hidden webview)
+  await runCommandFromPalette(page, 'File: New Untitled Text File');
+  await page.locator('.tabs-container .tab.active', { hasText: 'Untitled' }).waitFor();
+  await page.locator('.tab', { hasText: 'Interleave: print_numbers' }).click();
+  const frame = webview(page);
+  await frame.locator('body[data-state="done"] .event-row').first().waitFor({ timeout: 30_000 });
+  assert.deepEqual(await eventsPerModel(frame), before);
 });
