@@ -21,17 +21,19 @@ _TRY = tuple(getattr(ast, name) for name in ("Try", "TryStar") if hasattr(ast, n
 class LoadError(Exception):
     """A problem with the user's file that the user must fix; ``kind`` names which."""
 
-    def __init__(self, kind, message, line=None, col=None, traceback_text=None):
+    def __init__(self, kind, message, line=None, col=None, traceback_text=None, problem=None):
         super().__init__(message)
         self.kind = kind
         self.message = message
         self.line = line
         self.col = col
         self.traceback_text = traceback_text
+        # what is wrong, without the CLI's words around it (the editor words it its own way)
+        self.problem = problem
 
     def to_json(self):
         return {"kind": self.kind, "message": self.message, "line": self.line,
-                "col": self.col, "traceback": self.traceback_text}
+                "col": self.col, "traceback": self.traceback_text, "problem": self.problem}
 
 
 def _is_main_guard(test):
@@ -215,18 +217,34 @@ def compile_snippet(text, first_line, display_file):
     return compile(tree, display_file, "exec")
 
 
+def args_syntax_problem(expr):
+    """Why ``expr`` is not call-argument syntax (as inside ``f(...)``), in Python's words with the
+    column, or None. Only parses: nothing is evaluated, so the editor can ask before a run."""
+    try:
+        call = ast.parse("_(%s)" % expr, mode="eval")
+    except SyntaxError as e:
+        where = ""
+        if e.lineno == 1 and e.offset:
+            where = " (column %d)" % max(1, min(len(expr), e.offset - 2))  # 2: the "_(" around it
+        return e.msg + where
+    body = call.body
+    # "a)(b" or "a), (b" would parse around our brackets: only one call of _ is arguments
+    if not (isinstance(body, ast.Call) and isinstance(body.func, ast.Name) and body.func.id == "_"):
+        return "the brackets do not hold one list of arguments"
+    return None
+
+
 def parse_args(expr, namespace):
     """Evaluate call-argument syntax (``"bob", times=3``) in the module's namespace."""
     if not expr or not expr.strip():
         return (), {}
-    try:
-        call = ast.parse("_(%s)" % expr, mode="eval")
-    except SyntaxError as e:
-        raise LoadError("args", "--args is not valid call-argument syntax: %s (%r)" % (e.msg, expr))
-    if not isinstance(call.body, ast.Call):
-        raise LoadError("args", "--args is not valid call-argument syntax: %r" % expr)
+    problem = args_syntax_problem(expr)
+    if problem:
+        raise LoadError("args", "--args is not valid call-argument syntax: %s (%r)" % (problem, expr),
+                        problem=problem)
     collect = "(lambda *a, **k: (a, k))(%s)" % expr
     try:
         return eval(compile(collect, "<--args>", "eval"), dict(namespace))
     except Exception as e:
-        raise LoadError("args", "evaluating --args %r failed: %s: %s" % (expr, type(e).__name__, e))
+        raise LoadError("args", "evaluating --args %r failed: %s: %s" % (expr, type(e).__name__, e),
+                        problem="%s: %s" % (type(e).__name__, e))
