@@ -19,7 +19,7 @@ const vscode: VsCodeApi | null = typeof acquireVsCodeApi === 'function' ? acquir
 let state: TimelineState = vscode?.getState() ?? {};
 
 const view = new TimelineView(app, {
-  onReveal: (line, focus) => vscode?.postMessage({ type: 'reveal', line, focus }),
+  onReveal: vscode ? (line, focus) => vscode.postMessage({ type: 'reveal', line, focus }) : undefined,
   onZoom: (zoom) => {
     state = { ...state, zoom };
     vscode?.setState(state);
