@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { COMMAND } from '../commands/ids';
 import { traceMessage, type HostToWebview, type TimelineState, type WebviewToHost } from '../shared/protocol';
 import type { RunEvents } from '../runner/eventStore';
 import type { Trace } from '../shared/trace';
@@ -31,15 +32,13 @@ export class TimelinePanel {
     return TimelinePanel.current;
   }
 
-  /** After a reload: the webview's saved state names the trace to show again. */
+  /** After a reload: the webview's saved state names the trace to show again; the history comes from the store. */
   static async revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, store: TraceStore, state: TimelineState | undefined): Promise<void> {
     panel.webview.options = TimelinePanel.options(extensionUri);
     const revived = new TimelinePanel(panel, extensionUri, store);
     TimelinePanel.current?.dispose();
     TimelinePanel.current = revived;
-    const trace = state?.key ? await store.load(state.key) : undefined;
-    if (trace && state?.key) revived.showTrace(trace, state.key);
-    else revived.post({ type: 'failed', message: 'This timeline is no longer stored. Run the function again.' });
+    await revived.showRecording(state?.key);
   }
 
   private static options(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
@@ -95,6 +94,21 @@ export class TimelinePanel {
     this.received.push(trace);
     this.panel.title = `Interleave: ${trace.target.function ?? 'selection'}`;
     this.post(traceMessage(trace, key, events && { columns: events.map((e) => e.toColumns()), counts: events.map((e) => e.counts()) }));
+    void this.sendHistory(key);
+  }
+
+  /** A stored recording (picked in the history, or the one shown before a reload). */
+  private async showRecording(key: string | undefined): Promise<void> {
+    const trace = key ? await this.store.load(key) : undefined;
+    if (trace && key) return this.showTrace(trace, key);
+    this.post({ type: 'failed', message: 'This recording is no longer stored. Pick another in the history, or run the function again.' });
+    await this.sendHistory(null);
+  }
+
+  /** The store's recordings, newest first, for the history; `shown`: the one on screen. */
+  private async sendHistory(shown: string | null): Promise<void> {
+    const recordings = (await this.store.recordings()).map((r) => r.recording);
+    this.post({ type: 'history', recordings, shown });
   }
 
   private onMessage(message: WebviewToHost): void {
@@ -108,6 +122,13 @@ export class TimelinePanel {
       }
       case 'reveal':
         void this.reveal(message.line, message.focus);
+        break;
+      case 'showRecording':
+        void this.showRecording(message.key);
+        break;
+      case 'runAgain':
+        // through the command: its trust check, progress, Cancel and error messages
+        void vscode.commands.executeCommand(COMMAND, { again: message.key });
         break;
     }
   }

@@ -3,6 +3,7 @@
  * The webview sends `ready` first; the host answers with what it has.
  */
 import { runMeta, toColumns, type EventColumns, type RunMeta } from './columns';
+import type { Recording } from './recording';
 import { summarizeTrace, type EventCounts, type RunSummary } from './summary';
 import type { Model, Trace } from './trace';
 
@@ -12,6 +13,8 @@ export type TraceMeta = Omit<Trace, 'runs'> & { runs: RunMeta[] };
 export type HostToWebview =
   /** A run is under way: show the target and live events as they come. */
   | { type: 'running'; title: string; models: Model[]; workers: number }
+  /** The run of `model`, `index` of `total` (0-based), has begun. */
+  | { type: 'progress'; model: Model; index: number; total: number }
   /** Events recorded since the last chunk for one model, as columns (times relative to that run's start; not sorted). */
   | { type: 'events'; model: Model; columns: EventColumns }
   /**
@@ -22,7 +25,9 @@ export type HostToWebview =
   /** The run failed before producing a trace. */
   | { type: 'failed'; message: string }
   /** The editor's cursor moved: emphasise the events of this line (null: none). */
-  | { type: 'highlightLine'; line: number | null };
+  | { type: 'highlightLine'; line: number | null }
+  /** The stored recordings, newest first, and which of them the panel shows (null: none of them). */
+  | { type: 'history'; recordings: Recording[]; shown: string | null };
 
 export type WebviewToHost =
   | { type: 'ready' }
@@ -31,7 +36,11 @@ export type WebviewToHost =
    * (Enter, a double click); false keeps it in the panel (a single click), so keys meant for the
    * panel never type into the user's code.
    */
-  | { type: 'reveal'; line: number; focus: boolean; file?: string };
+  | { type: 'reveal'; line: number; focus: boolean; file?: string }
+  /** Show this stored recording (picked in the history). */
+  | { type: 'showRecording'; key: string }
+  /** Run this recording's target again, with its settings and arguments (through the command). */
+  | { type: 'runAgain'; key: string };
 
 /** Persisted webview state (vscode.setState): enough to ask the host for the trace again. */
 export interface TimelineState {

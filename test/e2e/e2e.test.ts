@@ -150,6 +150,24 @@ test('4d. workers that raise alike: one line and one traceback in the panel, its
   await screenshot(page, '05c-traceback');
 });
 
+test('4e. the history lists the runs, newest first; picking one shows it again; Run again runs it once more', async () => {
+  const frame = webview(page);
+  const select = frame.locator('.history select');
+  const labels = () => select.locator('option').allTextContents();
+  const before = await labels();
+  assert.ok(before.length >= 5, `a recording per run so far: ${before.join(' | ')}`);
+  assert.match(before[0], /^fail_after_two · \d\d:\d\d:\d\d · 3 models$/);
+  const io = await select.locator('option', { hasText: 'wait_for_io' }).first().getAttribute('value');
+  await select.selectOption(io!);
+  await frame.locator('section.run[data-model="thread"] .verdict', { hasText: 'waiting' }).waitFor({ timeout: 30_000 });
+  await frame.getByRole('button', { name: 'Run again' }).click();
+  const after = await poll('the run again to be recorded', labels, (l) => l.length === Math.min(10, before.length + 1) && l[0].startsWith('wait_for_io'), 60_000);
+  await frame.locator('body[data-state="done"] .event-row').first().waitFor({ timeout: 60_000 });
+  assert.equal(await select.inputValue(), await select.locator('option').first().getAttribute('value'), `the new run is shown: ${after[0]}`);
+  assert.equal((await eventsPerModel(frame)).thread.length, 8);
+  await screenshot(page, '05d-history');
+});
+
 test('5. a syntax error gives an error notification naming the line, and no panel', async () => {
   await runFromPaletteAt(page, 'syntax_error.py', 'print("fine")');
   const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'SyntaxError' });
