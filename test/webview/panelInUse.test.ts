@@ -71,6 +71,19 @@ test('the history lists the recordings kept, newest first; picking one asks the 
   await page.close();
 });
 
+test('in a 320-px panel the history and Run again wrap onto their own line and stay inside it', async () => {
+  const page = await panel(320, 700);
+  await postTrace(page, 'k3', canonical);
+  await post(page, { type: 'history', recordings: RECORDINGS, shown: 'k3' });
+  await page.locator('.history select').waitFor();
+  for (const control of ['.history select', '.history button']) {
+    const box = (await page.locator(control).boundingBox())!;
+    assert.ok(box.x >= 0 && box.x + box.width <= 320, `${control}: ${JSON.stringify(box)}`);
+  }
+  await page.screenshot({ path: path.join(results, 'webview-history-320.png'), clip: { x: 0, y: 0, width: 320, height: 260 } });
+  await page.close();
+});
+
 test('Run again asks the host to run the recording shown; it waits while a run goes on', async () => {
   const page = await panel();
   await postTrace(page, 'k1', canonical);
