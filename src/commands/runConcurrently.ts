@@ -99,8 +99,9 @@ async function prepareAndRun(ctx: CommandContext, target: RunTarget, editor: vsc
   if (!fn.required.length) return execute(ctx, job);
   // Arguments the run could not evaluate (a NameError…) bring the box back with them and the problem.
   let problem: string | undefined;
+  const checker = request.inspection.python.executable || python.executable; // the real binary: a pyenv shim costs its start-up per check
   for (;;) {
-    const args = await askArguments(ctx.memento, file, fn, python.executable, problem);
+    const args = await askArguments(ctx.memento, file, fn, checker, problem);
     if (args === undefined) return undefined;
     request.args = settings.args = args;
     try {
