@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { RunCodeLensProvider } from './commands/codeLens';
 import { COMMAND, commandTarget, runConcurrently, type CommandContext } from './commands/runConcurrently';
+import { EXPORT_COMMAND } from './panels/exportTimeline';
 import { TimelinePanel } from './panels/TimelinePanel';
 import { TraceStore } from './panels/traceStore';
 import type { TimelineState } from './shared/protocol';
@@ -26,6 +27,11 @@ export function activate(context: vscode.ExtensionContext): InterleaveApi {
     output,
     codeLens,
     vscode.commands.registerCommand(COMMAND, (first?: unknown, functionName?: unknown) => runConcurrently(ctx, commandTarget(first, functionName))),
+    vscode.commands.registerCommand(EXPORT_COMMAND, () =>
+      TimelinePanel.current
+        ? TimelinePanel.current.exportTimeline()
+        : vscode.window.showInformationMessage('Interleave: no timeline is open. Run a function with Interleave: Run Concurrently, then export it.'),
+    ),
     vscode.languages.registerCodeLensProvider({ language: 'python' }, codeLens),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('interleave.codeLens') && codeLens.refresh()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => codeLens.refresh()),

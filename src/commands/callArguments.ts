@@ -20,7 +20,7 @@ const CLOSE = ')]}';
 
 /**
  * What is wrong with `text` as a call's arguments, in Python's words where it has them, or null
- * when nothing obvious is: brackets that do not match, a string left open, a comment, an argument
+ * when nothing obvious is: brackets that do not match, a string left open, an argument
  * missing between commas, `name=` with no value, an operator with nothing after it, a positional
  * argument after a keyword one.
  */
@@ -37,7 +37,7 @@ export function quickArgumentsProblem(text: string): string | null {
       i = end;
       continue;
     }
-    if (ch === '#') return `a comment cannot be part of the arguments (column ${i + 1})`;
+    if (ch === '#') break; // a comment, to the end of the text
     if (OPEN.includes(ch)) open.push({ bracket: ch, col: i + 1 });
     else if (CLOSE.includes(ch)) {
       const last = open.pop();

@@ -27,7 +27,9 @@ export type HostToWebview =
   /** The editor's cursor moved: emphasise the events of this line (null: none). */
   | { type: 'highlightLine'; line: number | null }
   /** The stored recordings, newest first, and which of them the panel shows (null: none of them). */
-  | { type: 'history'; recordings: Recording[]; shown: string | null };
+  | { type: 'history'; recordings: Recording[]; shown: string | null }
+  /** Draw what the view shows as an image file and send it back (`image`, same `requestId`). */
+  | { type: 'exportImage'; requestId: number; format: ImageFormat };
 
 export type WebviewToHost =
   | { type: 'ready' }
@@ -40,7 +42,15 @@ export type WebviewToHost =
   /** Show this stored recording (picked in the history). */
   | { type: 'showRecording'; key: string }
   /** Run this recording's target again, with its settings and arguments (through the command). */
-  | { type: 'runAgain'; key: string };
+  | { type: 'runAgain'; key: string }
+  /** The Export… button: the host asks what to export and where. */
+  | { type: 'export' }
+  /** The answer to `exportImage`: the image file's bytes, or why there are none. */
+  | { type: 'image'; requestId: number; bytes: Uint8Array }
+  | { type: 'image'; requestId: number; error: string };
+
+/** Images of the view the webview can make. */
+export type ImageFormat = 'png' | 'svg';
 
 /** Persisted webview state (vscode.setState): enough to ask the host for the trace again. */
 export interface TimelineState {

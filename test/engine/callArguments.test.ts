@@ -10,8 +10,8 @@ import { quickArgumentsProblem } from '../../src/commands/callArguments';
 import { argumentsSyntaxProblem } from '../../src/runner/inspect';
 import { fixture, python, runCli } from './helpers';
 
-const VALID = ['"bob", times=3', "'a,b', x=(1, 2)", 'f(1)[0], *xs, k={"a": [1]}, **kw', '"""a\'b"""', "r'\\d+', b'x'", '1.', '...', 'x == 1, y=a if b else c', 'key=lambda v: -v', 'f"{x!r:>10}"', '1,', 'x=1, *more', '[i for i in range(3)]', 'undefined_name'];
-const INVALID = ['"bob", times=', '"bob', '[1, 2', '(1, 2]', '1), print("x"', 'a)(b', '1,, 2', 'x=1, 2', '**kw, 2', '1 +', 'n and', '"bob" 2', ',', 'lambda', 'x=', '*'];
+const VALID = ['"bob", times=3', "'a,b', x=(1, 2)", 'f(1)[0], *xs, k={"a": [1]}, **kw', '"""a\'b"""', "r'\\d+', b'x'", '1.', '...', 'x == 1, y=a if b else c', 'key=lambda v: -v', 'f"{x!r:>10}"', '1,', 'x=1, *more', '[i for i in range(3)]', 'undefined_name', '"a"  # a note (tuple'];
+const INVALID = ['"bob", times=', '"bob', '[1, 2', '(1, 2]', '1), print("x"', 'a)(b', '1,, 2', 'x=1, 2', '**kw, 2', '1 +', 'n and', '"bob" 2', ',', 'lambda', 'x=', '*', 'x=1, x=2'];
 
 test("the harness's check-args accepts call arguments and names the problem, with its column, of the rest", async () => {
   for (const args of VALID) assert.equal(await argumentsSyntaxProblem(childProcess.spawn, python, args), null, args);
