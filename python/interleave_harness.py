@@ -3,6 +3,7 @@
 Standard library only, Python 3.9+. Started by the runner, once per model:
 
     python interleave_harness.py inspect SOURCE DISPLAY_FILE   -> JSON on stdout
+    python interleave_harness.py check-args EXPR               -> JSON on stdout (syntax only)
     python interleave_harness.py run CONFIG.json
 
 ``run`` writes worker events to memory-mapped files (see interleave_capture) and run-level
@@ -192,8 +193,12 @@ def main(argv):
     if len(argv) >= 3 and argv[1] == "inspect":
         sys.stdout.write(json.dumps(inspect(argv[2], argv[3] if len(argv) > 3 else argv[2])) + "\n")
         return 0
+    if len(argv) == 3 and argv[1] == "check-args":
+        problem = loader.args_syntax_problem(argv[2])
+        sys.stdout.write(json.dumps({"ok": problem is None, "problem": problem}) + "\n")
+        return 0
     if len(argv) != 3 or argv[1] != "run":
-        sys.stderr.write("usage: interleave_harness.py inspect SOURCE [FILE] | run CONFIG.json\n")
+        sys.stderr.write("usage: interleave_harness.py inspect SOURCE [FILE] | check-args EXPR | run CONFIG.json\n")
         return 2
     with open(argv[2], encoding="utf-8") as f:
         config = json.load(f)

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { COMMAND } from '../commands/ids';
 import { traceMessage, type HostToWebview, type ImageFormat, type TimelineState, type WebviewToHost } from '../shared/protocol';
 import type { RunEvents } from '../runner/eventStore';
 import type { Trace } from '../shared/trace';
@@ -25,6 +26,9 @@ export class TimelinePanel {
    * tab is unloaded and says `ready` again when shown; it gets this again.
    */
   private shown: HostToWebview | undefined;
+  /** With it: the history, and which model of the run going on is running. */
+  private history: HostToWebview | undefined;
+  private progress: HostToWebview | undefined;
   private trace: Trace | undefined;
   private pendingFile: string | undefined;
   private readonly received: Trace[] = [];
@@ -43,15 +47,13 @@ export class TimelinePanel {
     return TimelinePanel.current;
   }
 
-  /** After a reload: the webview's saved state names the trace to show again. */
+  /** After a reload: the webview's saved state names the trace to show again; the history comes from the store. */
   static async revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, store: TraceStore, state: TimelineState | undefined): Promise<void> {
     panel.webview.options = TimelinePanel.options(extensionUri);
     const revived = new TimelinePanel(panel, extensionUri, store);
     TimelinePanel.current?.dispose();
     TimelinePanel.current = revived;
-    const trace = state?.key ? await store.load(state.key) : undefined;
-    if (trace && state?.key) revived.showTrace(trace, state.key);
-    else revived.post({ type: 'failed', message: 'This timeline is no longer stored. Run the function again.' });
+    await revived.showRecording(state?.key);
   }
 
   private static options(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
@@ -84,7 +86,9 @@ export class TimelinePanel {
   }
 
   post(message: HostToWebview): void {
-    if (message.type === 'running' || message.type === 'trace' || message.type === 'failed') this.shown = message;
+    if (message.type === 'running' || message.type === 'trace' || message.type === 'failed') [this.shown, this.progress] = [message, undefined];
+    else if (message.type === 'history') this.history = message;
+    else if (message.type === 'progress') this.progress = message;
     if (this.ready) void this.panel.webview.postMessage(message);
     else this.queue.push(message);
   }
@@ -108,13 +112,29 @@ export class TimelinePanel {
     this.received.push(trace);
     this.panel.title = `Interleave: ${trace.target.function ?? 'selection'}`;
     this.post(traceMessage(trace, key, events && { columns: events.map((e) => e.toColumns()), counts: events.map((e) => e.counts()) }));
+    void this.sendHistory(key);
+  }
+
+  /** A stored recording (picked in the history, or the one shown before a reload). */
+  private async showRecording(key: string | undefined): Promise<void> {
+    const trace = key ? await this.store.load(key) : undefined;
+    if (trace && key) return this.showTrace(trace, key);
+    this.post({ type: 'failed', message: 'This recording is no longer stored. Pick another in the history, or run the function again.' });
+    await this.sendHistory(null);
+  }
+
+  /** The store's recordings, newest first, for the history; `shown`: the one on screen. */
+  private async sendHistory(shown: string | null): Promise<void> {
+    const recordings = (await this.store.recordings()).map((r) => r.recording);
+    this.post({ type: 'history', recordings, shown });
   }
 
   private onMessage(message: WebviewToHost): void {
     switch (message.type) {
       case 'ready': {
         if (this.ready && this.shown) {
-          void this.panel.webview.postMessage(this.shown); // shown again after being hidden: reloaded
+          // shown again after being hidden: reloaded
+          for (const m of [this.shown, this.progress, this.history]) if (m) void this.panel.webview.postMessage(m);
           break;
         }
         this.ready = true;
@@ -125,6 +145,13 @@ export class TimelinePanel {
       }
       case 'reveal':
         void this.reveal(message.line, message.focus);
+        break;
+      case 'showRecording':
+        void this.showRecording(message.key);
+        break;
+      case 'runAgain':
+        // through the command: its trust check, progress, Cancel and error messages
+        void vscode.commands.executeCommand(COMMAND, { again: message.key });
         break;
       case 'export':
         void this.exportTimeline();

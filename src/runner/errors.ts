@@ -15,7 +15,8 @@ export class UserError extends Error {
   constructor(
     readonly kind: UserErrorKind,
     message: string,
-    readonly details: { file?: string; line?: number | null; col?: number | null; traceback?: string; functions?: string[] } = {},
+    /** `problem`: what is wrong without the CLI's words around it (bad arguments: "NameError: name 'bob' is not defined"). */
+    readonly details: { file?: string; line?: number | null; col?: number | null; traceback?: string; functions?: string[]; problem?: string } = {},
   ) {
     super(message);
     this.name = 'UserError';

@@ -20,7 +20,7 @@ export type ControlRecord =
   | { type: 'runEnd'; t: number }
   | { type: 'unavailable'; reason: string }
   | ({ type: 'inspection' } & InspectReply)
-  | { type: 'badInput'; kind: string; message: string; line: number | null; col: number | null; traceback: string | null };
+  | { type: 'badInput'; kind: string; message: string; line: number | null; col: number | null; traceback: string | null; problem?: string | null };
 
 /** One worker as its event files told it so far. */
 export interface WorkerState {

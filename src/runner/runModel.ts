@@ -112,7 +112,7 @@ function outcome(o: ModelRunOptions, follower: RunFollower, exit: HarnessExit): 
   const bad = findRecord(control, 'badInput');
   if (bad) {
     const kind = BAD_INPUT_KINDS.find((k) => k === bad.kind) ?? 'harness';
-    throw new UserError(kind, bad.message, { file: o.file, line: bad.line, col: bad.col, traceback: bad.traceback ?? undefined });
+    throw new UserError(kind, bad.message, { file: o.file, line: bad.line, col: bad.col, traceback: bad.traceback ?? undefined, problem: bad.problem ?? undefined });
   }
   const inspected = findRecord(control, 'inspection');
   const { type: _type, ...inspection } = inspected ?? { type: 'inspection' as const };

@@ -21,6 +21,8 @@ export const DEFAULTS = {
 export const LIMITS = {
   workers: { min: 1, max: 256 },
   maxEvents: { min: 1 },
+  /** Recordings the panel keeps in its history, with their traces (older ones are deleted). */
+  recordings: 10,
 } as const;
 
 /** The message for a setting or option `name` whose value is out of its limits, or null. */

@@ -115,13 +115,19 @@ export function summarizeTrace(trace: Trace, counts?: readonly EventCounts[]): R
 export function verdict(run: Run, s: RunSummary, gil = true): string {
   const parts: string[] = [];
   const n = run.workerInfo.length;
-  const name = ({ thread: 'threads', process: 'processes', 'thread-pool': 'pool threads', 'process-pool': 'pool processes', asyncio: 'tasks', interpreter: 'subinterpreters' } as Record<string, string>)[run.model] ?? 'calls';
+  const name = workerNoun(run.model, 2);
   const speed = s.speedup === null ? '' : ` — ${formatSpeedup(s.speedup)} the sequential speed`;
   if (run.unavailable) return `Not run: ${run.unavailable}.`;
   if (run.stopped) parts.push(run.stopped === 'timeout' ? 'Stopped at the time limit.' : 'Cancelled.');
   const why = failureReason(run);
   if (n > 0 && run.workerInfo.every((w) => w.startNs === null)) {
     parts.push(`None of the ${name} got to run the function${why ? `: ${why}` : ''}.`);
+    return parts.join(' ');
+  }
+  if (n > 0 && run.workerInfo.every(failedByItself)) {
+    // their times are those of the failure: start-up against work, overlap or speed would mislead
+    parts.push(`${failedTogether(run, name)}, so the times measure the failure, not the function's work: fix it and run again.`);
+    if (run.truncated) parts.push('Recording stopped at the event cap.');
     return parts.join(' ');
   }
   if (run.model === 'sequential') {
@@ -155,6 +161,43 @@ export function verdict(run: Run, s: RunSummary, gil = true): string {
   if (s.failed) parts.push(`${s.failed} of ${n} worker${n === 1 ? '' : 's'} did not finish normally${why ? ` (first: ${why})` : ''}.`);
   if (run.truncated) parts.push('Recording stopped at the event cap.');
   return parts.join(' ');
+}
+
+/** What a model's workers are called: "thread"/"threads", "call"/"calls" (sequential), … */
+export function workerNoun(model: Run['model'], count: number): string {
+  const [one, many] = NOUNS[model] ?? ['call', 'calls'];
+  return count === 1 ? one : many;
+}
+
+const NOUNS: Partial<Record<Run['model'], [string, string]>> = {
+  thread: ['thread', 'threads'],
+  process: ['process', 'processes'],
+  'thread-pool': ['pool thread', 'pool threads'],
+  'process-pool': ['pool process', 'pool processes'],
+  asyncio: ['task', 'tasks'],
+  interpreter: ['subinterpreter', 'subinterpreters'],
+};
+
+/** A worker that ended through its own failure (not one we stopped at the time limit). */
+function failedByItself(w: WorkerInfo): boolean {
+  return w.status !== 'ok' && w.status !== 'timeout';
+}
+
+/** "All 3 threads raised ValueError: boom", "Both processes exited with code 1", or the first of several reasons. */
+function failedTogether(run: Run, many: string): string {
+  const n = run.workerInfo.length;
+  const who = n === 1 ? `The one ${workerNoun(run.model, 1)}` : n === 2 ? `Both ${many}` : `All ${n} ${many}`;
+  const reasons = new Set(run.workerInfo.map((w) => failureWords(w, n)));
+  return reasons.size === 1 ? `${who} ${[...reasons][0]}` : `${who} failed (first: ${failureReason(run)})`;
+}
+
+/** How a worker ended, as a verb phrase: "raised ValueError: boom", "exited with code 1". */
+function failureWords(w: WorkerInfo, workers: number): string {
+  if (w.startNs === null) return 'never started';
+  if (w.error) return `raised ${w.error.type}: ${w.error.message.split('\n')[0].replace(/\.$/, '')}`;
+  if (w.status === 'exited') return `exited with code ${w.exitCode ?? '?'}`;
+  if (w.status === 'killed') return `${workers === 1 ? 'was' : 'were'} killed by ${w.signal ?? 'a signal'}`;
+  return `ended with status ${w.status}`;
 }
 
 /** The first failed worker's reason in a few words. */

@@ -168,6 +168,30 @@ class LoaderTest(TempDir):
             with self.assertRaises(loader.LoadError, msg=bad):
                 loader.parse_args(bad, {"y": []})
 
+    def test_args_syntax_problem_only_parses(self):
+        self.assertIsNone(loader.args_syntax_problem('"bob", times=3'))
+        self.assertIsNone(loader.args_syntax_problem("undefined_name, *xs, k=1, **kw"))  # nothing evaluated
+        self.assertIn("(column ", loader.args_syntax_problem('"bob", times='))
+        self.assertIsNotNone(loader.args_syntax_problem("[1, 2"))
+        self.assertIn("positional argument follows keyword argument", loader.args_syntax_problem("x=1, 2"))
+        # brackets that would close ours and call the result: not one list of arguments
+        for bad in ["a)(b", "1), print('x'", "a)[0"]:
+            self.assertIsNotNone(loader.args_syntax_problem(bad), bad)
+        with self.assertRaises(loader.LoadError) as caught:
+            loader.parse_args("a)(b", {"a": print, "b": 1})
+        self.assertEqual(caught.exception.problem, "the brackets do not hold one list of arguments")
+        with self.assertRaises(loader.LoadError) as caught:
+            loader.parse_args("bob", {})
+        self.assertEqual(caught.exception.problem, "NameError: name 'bob' is not defined")
+
+    def test_check_args_verb_answers_json(self):
+        harness = os.path.join(os.path.dirname(loader.__file__), "interleave_harness.py")
+        out = subprocess.run([sys.executable, "-S", harness, "check-args", '"bob", times='],
+                             stdout=subprocess.PIPE, check=True).stdout
+        reply = json.loads(out)
+        self.assertFalse(reply["ok"])
+        self.assertIn("(column ", reply["problem"])  # the words are Python's own: they vary by version
+
     def test_parse_args_takes_only_the_arguments_of_one_call(self):
         # each closes our call and goes on with code of its own, or nests past the parser's limits
         for bad in ["1).__class__(", "1)(2", "1)+_(2", "[" * 100000, "-" * 100000 + "1",

@@ -2,7 +2,6 @@
 import { formatNs, formatSpeedup, type RunSummary } from '../../../src/shared/summary';
 import type { RunMeta } from '../../../src/shared/columns';
 import type { WorkerInfo } from '../../../src/shared/trace';
-import { laneLabel } from './model';
 
 export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -17,7 +16,8 @@ function figure(list: HTMLElement, name: string, value: string, title: string): 
   list.append(item);
 }
 
-export function renderHeader(run: RunMeta, title: string, s: RunSummary, targetFile: string, onReveal: (line: number, focusEditor: boolean) => void, onZoomTo: () => void): HTMLElement {
+/** The run's failed workers follow it (failures.ts). */
+export function renderHeader(run: RunMeta, title: string, s: RunSummary, onZoomTo: () => void): HTMLElement {
   const header = el('header', { class: 'run-header' });
   if (run.unavailable) {
     header.append(el('div', { class: 'run-title' }), el('p', { class: 'verdict unavailable' }, s.verdict));
@@ -40,12 +40,6 @@ export function renderHeader(run: RunMeta, title: string, s: RunSummary, targetF
   header.append(figures, el('p', { class: 'verdict' }, s.verdict));
   if (run.truncated) header.append(el('p', { class: 'badge truncated', role: 'note' }, 'Truncated: recording stopped at the event cap (setting interleave.maxEvents); the figures cover what was recorded.'));
   if (run.stopped) header.append(el('p', { class: 'badge stopped', role: 'note' }, run.stopped === 'timeout' ? 'Stopped at the time limit (interleave.timeoutSeconds): workers still going were ended with their process tree.' : 'Cancelled: workers still going were ended with their process tree.'));
-  const failures = run.workerInfo.filter((w) => w.status !== 'ok');
-  if (failures.length) {
-    const list = el('ul', { class: 'failures' });
-    for (const w of failures) list.append(failureItem(run, w, targetFile, onReveal));
-    header.append(list);
-  }
   return header;
 }
 
@@ -72,29 +66,4 @@ export function statusText(w: WorkerInfo): string {
     default:
       return 'finished';
   }
-}
-
-function failureItem(run: RunMeta, w: WorkerInfo, targetFile: string, onReveal: (line: number, focusEditor: boolean) => void): HTMLElement {
-  const item = el('li', { class: `failure status-${w.status}` });
-  item.append(el('span', {}, `${laneLabel(run.model, w)} ${statusText(w)}`));
-  if (w.error?.traceback) {
-    const details = el('details');
-    details.append(el('summary', {}, 'Traceback'));
-    const pre = el('pre', { class: 'traceback' });
-    // Frames of the traced file become links to their line.
-    for (const line of w.error.traceback.split('\n')) {
-      const m = /^\s*File "(.*)", line (\d+)/.exec(line);
-      if (m && m[1] === targetFile) {
-        const a = el('a', { href: '#', 'data-line': m[2] }, line);
-        a.addEventListener('click', (ev) => {
-          ev.preventDefault();
-          onReveal(Number(m[2]), ev.detail !== 1); // a single click keeps the focus here; Enter (detail 0) or a double click goes to the editor
-        });
-        pre.append(a, '\n');
-      } else pre.append(`${line}\n`);
-    }
-    details.append(pre);
-    item.append(details);
-  }
-  return item;
 }

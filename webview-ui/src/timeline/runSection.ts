@@ -1,18 +1,23 @@
 /** The DOM of one run: its header, then lane labels beside the canvas the lanes are drawn on. */
 import type { RunSummary } from '../../../src/shared/summary';
+import { renderFailures } from './failures';
 import { el, renderHeader, renderLiveHeader, statusText } from './header';
 import type { RunModel } from './model';
 import { workerSwatch } from './theme';
 
 export interface RunSectionHandlers {
-  onReveal(line: number, focusEditor: boolean): void;
+  /** Absent where there is no editor (the standalone report). */
+  onReveal?(line: number, focusEditor: boolean): void;
   onZoomToRun(): void;
 }
 
 /** `summary` null: the run is still going (a live header, no figures). */
 export function renderRunSection(run: RunModel, summary: RunSummary | null, targetFile: string, handlers: RunSectionHandlers): { section: HTMLElement; canvas: HTMLCanvasElement } {
   const section = el('section', { class: 'run', 'data-model': run.model, 'aria-label': run.title });
-  section.append(summary ? renderHeader(run.run, run.title, summary, targetFile, handlers.onReveal, handlers.onZoomToRun) : renderLiveHeader(run.title, run.cols.t.length));
+  const header = summary ? renderHeader(run.run, run.title, summary, handlers.onZoomToRun) : renderLiveHeader(run.title, run.cols.t.length);
+  const failures = summary && renderFailures(run.run, targetFile, handlers.onReveal);
+  if (failures) header.append(failures);
+  section.append(header);
   const canvas = el('canvas', { class: 'lanes', 'aria-hidden': 'true' });
   if (run.run.unavailable) return { section, canvas }; // nothing ran: no lanes (the canvas stays detached)
   const labels = el('div', { class: 'lane-labels' });

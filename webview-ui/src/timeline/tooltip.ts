@@ -4,7 +4,8 @@ import { formatNs } from '../../../src/shared/summary';
 import { el } from './header';
 import { pidOf, writerOf, type RunModel } from './model';
 
-export function showEventTooltip(tooltip: HTMLElement, run: RunModel, index: number, at: { clientX: number; clientY: number }): void {
+/** `canReveal`: a click can show the line (in VS Code; the standalone report has no editor). */
+export function showEventTooltip(tooltip: HTMLElement, run: RunModel, index: number, at: { clientX: number; clientY: number }, canReveal: boolean): void {
   const ev = eventAt(run.cols, run.run.workerInfo, index);
   tooltip.replaceChildren(
     el('div', { class: 'tooltip-text' }, ev.text || '(empty line)'),
@@ -12,7 +13,7 @@ export function showEventTooltip(tooltip: HTMLElement, run: RunModel, index: num
     el('div', {}, `t = ${formatNs(ev.t)} · ${ev.stream} · event ${index + 1} of ${run.cols.t.length}`),
     el('div', {}, ev.approximate
       ? 'written below Python (C code, a subprocess): approximate — the time it was read'
-      : ev.line === null ? 'no line of the file on the stack' : `line ${ev.line} (click to show, double-click to go to it)`),
+      : ev.line === null ? 'no line of the file on the stack' : `line ${ev.line}${canReveal ? ' (click to show, double-click to go to it)' : ''}`),
   );
   tooltip.hidden = false;
   const pad = 12;

@@ -8,7 +8,8 @@ import { select, type Selection } from 'd3-selection';
 import { zoom as d3zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } from 'd3-zoom';
 import type { EventColumns, RunMeta } from '../../../src/shared/columns';
 import type { TraceMeta } from '../../../src/shared/protocol';
-import { formatNs, type RunSummary } from '../../../src/shared/summary';
+import type { RunSummary } from '../../../src/shared/summary';
+import { axisTicks } from './axisFormat';
 import { EventList, type EventRef, type Reveal } from './eventList';
 import { el } from './header';
 import { renderRunSection } from './runSection';
@@ -26,8 +27,9 @@ export interface ViewCallbacks {
   /**
    * Show `line` in the editor. `focusEditor`: move the keyboard focus there (Enter, a double
    * click); otherwise it stays in the panel (a single click), as in VS Code's Search view.
+   * Absent where there is no editor to show it in (the standalone HTML report).
    */
-  onReveal(line: number, focusEditor: boolean): void;
+  onReveal?(line: number, focusEditor: boolean): void;
   onZoom?(transform: { k: number; x: number }): void;
 }
 
@@ -150,7 +152,7 @@ export class TimelineView {
     this.runsHost.replaceChildren();
     model.runs.forEach((run, i) => {
       const { section, canvas } = renderRunSection(run, summaries ? summaries[i] : null, targetFile, {
-        onReveal: (line, focusEditor) => this.callbacks.onReveal(line, focusEditor),
+        onReveal: this.callbacks.onReveal && ((line, focusEditor) => this.callbacks.onReveal?.(line, focusEditor)),
         onZoomToRun: () => this.zoomTo(0, run.endNs),
       });
       canvas.addEventListener('mousemove', (e) => this.onHover(i, e));
@@ -220,7 +222,8 @@ export class TimelineView {
     if (!this.model) return;
     const width = this.plotWidth();
     const zoomed = this.transform.rescaleX(this.base);
-    const axis = axisTop<number>(zoomed).ticks(tickCount(width)).tickFormat((d) => formatNs(Number(d)));
+    const ticks = axisTicks((n) => zoomed.ticks(n), width, tickCount(width));
+    const axis = axisTop<number>(zoomed).tickValues(ticks.values).tickFormat((d) => ticks.format(Number(d)));
     this.axisGroup.call(axis);
     const x = this.plotScale();
     const dpr = window.devicePixelRatio || 1;
@@ -263,7 +266,7 @@ export class TimelineView {
       this.tooltip.hidden = true;
       return;
     }
-    showEventTooltip(this.tooltip, rv.model, index, e);
+    showEventTooltip(this.tooltip, rv.model, index, e, this.callbacks.onReveal !== undefined);
   }
 
   /** A click selects and shows the line, keeping focus here; the second click of a double click moves focus to the editor. */
@@ -273,7 +276,7 @@ export class TimelineView {
     this.selected = { run: runIndex, index };
     this.list.select(this.selected);
     const line = this.runViews[runIndex].model.cols.line[index];
-    if (line > 0) this.callbacks.onReveal(line, e.detail >= 2);
+    if (line > 0) this.callbacks.onReveal?.(line, e.detail >= 2);
     this.scheduleDraw();
   }
 
@@ -281,7 +284,7 @@ export class TimelineView {
     this.selected = ref;
     const run = this.model?.runs[ref.run];
     const line = run?.cols.line[ref.index] ?? 0;
-    if (reveal !== 'none' && line > 0) this.callbacks.onReveal(line, reveal === 'focus-editor');
+    if (reveal !== 'none' && line > 0) this.callbacks.onReveal?.(line, reveal === 'focus-editor');
     if (run) this.panTo(run.cols.t[ref.index]);
     this.scheduleDraw();
   }
@@ -290,7 +293,7 @@ export class TimelineView {
   private goToSelected(): void {
     const { run, index } = this.selected!;
     const line = this.model?.runs[run]?.cols.line[index] ?? 0;
-    if (line > 0) this.callbacks.onReveal(line, true);
+    if (line > 0) this.callbacks.onReveal?.(line, true);
   }
 
   /** Brings time `t` into view (centred, same zoom) when it is outside the plot. */
