@@ -21,6 +21,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import interleave_capture as capture  # noqa: E402
 import interleave_loader as loader  # noqa: E402
+import interleave_supervisor as supervisor  # noqa: E402
 from interleave_worker import (BAD_INPUT, Target, task_worker, pool_task,  # noqa: E402
                                process_main, recorder_for, run_worker)
 _now = time.perf_counter_ns
@@ -193,6 +194,9 @@ def main(argv):
         return 2
     with open(argv[2], encoding="utf-8") as f:
         config = json.load(f)
+    # Before anything of the user's runs: from here on this is the harness proper, and the first
+    # process ends whatever the run leaves behind (see interleave_supervisor).
+    supervisor.supervise(config.get("lifeline"), config["dir"])
     control = Control(config["dir"])
     if config.get("inspect"):
         # the runner's first model: inspecting here saves it starting Python once more

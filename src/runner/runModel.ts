@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { UserError } from './errors';
 import { MIN_PYTHON } from '../python/interpreter';
 import { harnessEnv, harnessScript, type SpawnFn } from './harness';
+import { endProcessTree, killGroup } from './processTree';
 import { WorkerFileReader } from './workerFile';
 import { EventSource, RunEvents } from './eventStore';
 import { EncodedEvents } from './eventsJson';
@@ -83,10 +84,18 @@ export async function runModel(options: ModelRunOptions): Promise<ModelRunResult
   }
 }
 
+/**
+ * The harness's descriptor of a pipe only we hold the other end of: when we end without ending
+ * the run (killed, crashed), it reads end-of-file and the harness ends the run itself.
+ */
+const LIFELINE_FD = 3;
+
 function runInDir(o: ModelRunOptions, dir: string): Promise<ModelRunResult> {
+  const lifeline = process.platform !== 'win32';
   const config = {
     file: o.file, source: o.source, function: o.function, snippet: o.snippet ?? null, args: o.args ?? '',
     model: o.model, workers: o.workers, startMethod: o.startMethod ?? null, dir, maxEvents: o.maxEvents ?? 1_000_000, inspect: o.inspect === true, minPython: MIN_PYTHON,
+    lifeline: lifeline ? LIFELINE_FD : null,
   };
   const configPath = path.join(dir, 'config.json');
   fs.writeFileSync(configPath, JSON.stringify(config));
@@ -161,7 +170,7 @@ function runInDir(o: ModelRunOptions, dir: string): Promise<ModelRunResult> {
     let stopReason: 'timeout' | 'cancelled' | null = null;
     let stderrTail = '';
     const child = o.spawn(o.python, [harnessScript(), 'run', configPath], {
-      stdio: ['ignore', o.stdout ?? 'pipe', 'pipe'],
+      stdio: ['ignore', o.stdout ?? 'pipe', 'pipe', lifeline ? 'pipe' : 'ignore'],
       env: harnessEnv(),
       cwd: path.dirname(o.file),
       detached: process.platform !== 'win32', // its own process group: one kill ends the whole tree
@@ -177,7 +186,10 @@ function runInDir(o: ModelRunOptions, dir: string): Promise<ModelRunResult> {
       if (state !== 'running' && state !== 'starting') return;
       stopReason = reason;
       state = 'stopped';
-      killTree(child.pid);
+      if (child.pid === undefined) return;
+      // Reaped already (its pipes are still open): it ended what was below it as it exited.
+      if (child.exitCode !== null || child.signalCode !== null) killGroup(child.pid);
+      else endProcessTree(child.pid); // not reaped: its pid is still its own
     };
     const timer = setTimeout(() => stop('timeout'), o.timeoutMs);
     const onAbort = () => stop('cancelled');
@@ -198,8 +210,8 @@ function runInDir(o: ModelRunOptions, dir: string): Promise<ModelRunResult> {
       reject(new UserError('python', `Could not start Python (${o.python}): ${e.message}. Set "interleave.pythonPath" to a Python 3.9+ interpreter.`));
     });
     child.on('close', (code, signal) => {
-      // Anything left in the group (a process worker the harness could not join) goes too.
-      killTree(child.pid);
+      // Anything left in the group goes too (the harness ended what was below it before it exited).
+      if (child.pid !== undefined) killGroup(child.pid);
       try {
         poll();
       } finally {
@@ -233,15 +245,4 @@ function runInDir(o: ModelRunOptions, dir: string): Promise<ModelRunResult> {
       resolve({ ...assemble(o, control, workers, t0 ?? 0, { code, signal, stopReason }), ...found });
     });
   });
-}
-
-/** Ends the harness and everything it started (same process group). */
-function killTree(pid: number | undefined): void {
-  if (pid === undefined) return;
-  try {
-    if (process.platform === 'win32') process.kill(pid, 'SIGKILL');
-    else process.kill(-pid, 'SIGKILL');
-  } catch {
-    // already gone
-  }
 }

@@ -2,11 +2,13 @@
 and the event recorder, including events surviving a writer that dies."""
 import json
 import os
+import signal
 import struct
 import subprocess
 import sys
 import tempfile
 import textwrap
+import time
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -349,6 +351,110 @@ class HarnessCommandTest(TempDir):
         self.run_harness(path, "p", "sequential", 1)
         records = [r for r in read_records(os.path.join(self.dir, "w0.trc")) if r[0] == "O"]
         self.assertEqual([(r[4].split()[0], r[3]) for r in records], [("a", "6"), ("helper", "2"), ("b", "8"), ("c", "8")] * 3)
+
+
+def _running(pid):
+    """Whether ``pid`` has not ended (a zombie has)."""
+    try:
+        with open("/proc/%d/stat" % pid, "rb") as f:
+            stat = f.read()
+    except OSError:
+        return False
+    return stat[stat.rfind(b")") + 2:stat.rfind(b")") + 3] not in (b"Z", b"X")
+
+
+def _gone(pids, seconds=5.0):
+    deadline = time.monotonic() + seconds
+    while any(_running(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return not any(_running(p) for p in pids)
+
+
+# A process supervised as the harness is, whose child (the harness proper) starts a daemon in a
+# session of its own whose parent is gone (a double fork), writes its pid, then ends as told.
+SUPERVISED = textwrap.dedent("""\
+    import os, signal, sys, time
+    sys.path.insert(0, %(python)r)
+    import interleave_supervisor
+    lifeline = int(sys.argv[3]) if len(sys.argv) > 3 else None
+    interleave_supervisor.supervise(lifeline, sys.argv[4] if len(sys.argv) > 4 else None)
+    if os.fork() == 0:
+        os.setsid()
+        daemon = os.fork()
+        if daemon == 0:
+            time.sleep(60)
+            os._exit(0)
+        with open(sys.argv[1], "w") as f:
+            f.write("%%d %%d" %% (daemon, os.getppid()))
+        os._exit(0)
+    os.wait()
+    how = sys.argv[2]
+    if how == "hang":
+        time.sleep(60)
+    if how == "segv":
+        os.kill(os.getpid(), signal.SIGSEGV)
+    os._exit(int(how))
+    """)
+
+
+@unittest.skipUnless(os.path.isdir("/proc/self") and hasattr(os, "fork"), "needs /proc and fork")
+class SupervisorTest(TempDir):
+    def start(self, how, *extra, **kwargs):
+        script = self.write("supervised.py", SUPERVISED % {"python": os.path.join(ROOT, "python")})
+        pid_file = os.path.join(self.dir, "pids")
+        proc = subprocess.Popen([sys.executable, script, pid_file, how] + [str(e) for e in extra],
+                                stderr=subprocess.PIPE, **kwargs)
+        return proc, pid_file
+
+    def daemon(self, pid_file):
+        deadline = time.monotonic() + 30
+        while not (os.path.exists(pid_file) and os.path.getsize(pid_file)) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        with open(pid_file) as f:
+            return int(f.read().split()[0])
+
+    def tearDown(self):
+        try:  # a failed test must not leave its daemon for a minute
+            os.kill(self.daemon(os.path.join(self.dir, "pids")), signal.SIGKILL)
+        except (OSError, ValueError):
+            pass
+        super().tearDown()
+
+    def test_a_daemon_in_another_session_ends_with_the_harness_whose_exit_code_is_kept(self):
+        proc, pid_file = self.start("5")
+        _, err = proc.communicate(timeout=30)
+        self.assertEqual(proc.returncode, 5, err)
+        self.assertTrue(_gone([self.daemon(pid_file)]), "the daemon outlived the run")
+
+    def test_a_harness_killed_by_a_signal_is_reported_so(self):
+        proc, pid_file = self.start("segv")
+        _, err = proc.communicate(timeout=30)
+        self.assertEqual(proc.returncode, -signal.SIGSEGV, err)
+        self.assertTrue(_gone([self.daemon(pid_file)]))
+
+    def test_when_the_runner_goes_the_run_goes_with_it(self):
+        read_end, write_end = os.pipe()
+        run_dir = os.path.join(self.dir, "run")
+        os.mkdir(run_dir)
+        proc, pid_file = self.start("hang", read_end, run_dir, pass_fds=(read_end,))
+        os.close(read_end)
+        daemon = self.daemon(pid_file)
+        self.assertTrue(_running(daemon))
+        os.close(write_end)  # the runner has gone, however
+        proc.communicate(timeout=30)
+        self.assertTrue(_gone([daemon]))
+        self.assertFalse(os.path.exists(run_dir), "the run's folder is removed")
+
+    def test_descendants_are_found_in_any_session(self):
+        proc, pid_file = self.start("hang")
+        try:
+            daemon = self.daemon(pid_file)
+            import interleave_supervisor as supervisor
+            self.assertIn(daemon, supervisor.descendants(proc.pid))
+        finally:
+            proc.kill()  # the supervisor only: the daemon, holding stderr too, goes in tearDown
+            proc.wait()
+            proc.stderr.close()
 
 
 if __name__ == "__main__":
