@@ -55,10 +55,11 @@ export async function runTraceEvents(req: TraceRequest): Promise<{ trace: Trace;
   if (!fs.existsSync(req.file) && req.text === undefined) {
     throw new UserError('file', `No such file: ${req.file}`, { file: req.file });
   }
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'interleave-src-'));
+  let tmp: string | null = null; // only for the editor's text: nothing to leave behind if we are killed
   try {
     let source = req.file;
     if (req.text !== undefined) {
+      tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'interleave-src-'));
       source = path.join(tmp, 'source.py');
       fs.writeFileSync(source, req.text, 'utf8');
     }
@@ -136,7 +137,7 @@ export async function runTraceEvents(req: TraceRequest): Promise<{ trace: Trace;
     }
     return { trace, events };
   } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
+    if (tmp !== null) fs.rmSync(tmp, { recursive: true, force: true });
   }
 }
 
