@@ -76,6 +76,32 @@ def _child_context(config, control):
     return context, dict(config, startMethod=context.get_start_method())
 
 
+def _run_process_pool(config, workers, control):
+    """The process-pool model: a task per worker; how each of the pool's processes ended is
+    recorded too, for the tasks whose future only says that the pool broke."""
+    from concurrent.futures import ProcessPoolExecutor
+    context, config = _child_context(config, control)
+    t0 = _now()
+    control.write({"type": "runStart", "t": t0})
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        # pid -> Process, every process the pool starts (the pool's own dict, kept after shutdown)
+        processes = getattr(pool, "_processes", None)
+        if not isinstance(processes, dict):
+            processes = {}  # another Python's pool: a lost task's status says "unknown"
+        futures = []
+        for i in range(workers):
+            control.write({"type": "created", "worker": i, "t": _now()})
+            futures.append(pool.submit(pool_task, config, i))
+        for i, future in enumerate(futures):
+            try:
+                future.result()
+                control.write({"type": "joined", "worker": i, "t": _now()})
+            except Exception as e:  # the pool broke: a process died under this task, or before it
+                control.write({"type": "joined", "worker": i, "t": _now(), "lost": type(e).__name__})
+    for pid, process in list(processes.items()):  # joined by the shutdown: their exit codes are known
+        control.write({"type": "processExit", "pid": pid, "exitCode": process.exitcode})
+
+
 def run_model(config, control):
     model = config["model"]
     workers = int(config["workers"])
@@ -134,21 +160,7 @@ def run_model(config, control):
                 future.result()
                 control.write({"type": "joined", "worker": i, "t": _now()})
     elif model == "process-pool":
-        from concurrent.futures import ProcessPoolExecutor
-        context, config = _child_context(config, control)
-        t0 = _now()
-        control.write({"type": "runStart", "t": t0})
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            futures = []
-            for i in range(workers):
-                control.write({"type": "created", "worker": i, "t": _now()})
-                futures.append(pool.submit(pool_task, config, i))
-            for i, future in enumerate(futures):
-                try:
-                    future.result()
-                    control.write({"type": "joined", "worker": i, "t": _now()})
-                except Exception as e:  # the pool broke: a process died under this task
-                    control.write({"type": "joined", "worker": i, "t": _now(), "lost": type(e).__name__})
+        _run_process_pool(config, workers, control)
     elif model == "asyncio":
         t0 = _now()
         control.write({"type": "runStart", "t": t0})

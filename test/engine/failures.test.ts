@@ -195,3 +195,30 @@ test('at --timeout, processes in other sessions are ended too: the run ends at i
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('process-pool: a task whose process dies says how (exited 7, killed SIGSEGV); a task that never ran, never started', () => {
+  const cases = [
+    { file: 'exits_abruptly.py', fn: 'leave', outcome: 'exited 7', words: 'exited with code 7' },
+    { file: 'segfaults.py', fn: 'crash', outcome: 'killed SIGSEGV', words: 'was killed by SIGSEGV' },
+  ];
+  for (const { file, fn, outcome, words } of cases) {
+    for (const method of ['fork', 'spawn']) {
+      const r = runCli(['run', fixture(file), '--function', fn, '--models', 'process-pool', '--start-method', method]);
+      assert.equal(r.status, 0, r.stderr);
+      const run = runOf(r.trace!, 'process-pool');
+      const what = `${fn} under ${method}: ${JSON.stringify(run.workerInfo)}`;
+      for (const w of run.workerInfo) {
+        if (w.startNs === null) {
+          // the pool broke first: nothing of it ran
+          assert.equal(w.pid, null, what);
+          assert.deepEqual([w.status, w.error?.type], ['error', 'BrokenProcessPool'], what);
+          assert.match(w.error!.message, new RegExp(`^never started: the pool broke before this task ran — worker \\d's process \\(pid \\d+\\) ${words}$`), what);
+        } else {
+          // its own end, or the pool's SIGTERM once another process had died
+          assert.ok([outcome, 'killed SIGTERM'].includes(`${w.status} ${w.exitCode ?? w.signal}`), what);
+        }
+      }
+      assert.ok(run.workerInfo.some((w) => `${w.status} ${w.exitCode ?? w.signal}` === outcome), what);
+    }
+  }
+});

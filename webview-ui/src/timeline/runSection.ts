@@ -1,5 +1,6 @@
 /** The DOM of one run: its header, then lane labels beside the canvas the lanes are drawn on. */
 import type { RunSummary } from '../../../src/shared/summary';
+import { neverStarted } from '../../../src/shared/trace';
 import { el, renderHeader, renderLiveHeader, statusText } from './header';
 import type { RunModel } from './model';
 
@@ -19,8 +20,7 @@ export function renderRunSection(run: RunModel, summary: RunSummary | null, targ
     const title = lane.info ? statusText(lane.info) : `Output of a thread that ${lane.label.replace('↳ ', '')} was started by worker ${lane.worker + 1}`;
     const label = el('div', { class: `lane-label worker-${lane.worker % 6}${lane.thread ? ' sub-lane' : ''}`, 'data-worker': String(lane.worker), title }, lane.label);
     if (lane.info && lane.info.status !== 'ok') {
-      const never = lane.info.startNs === null && lane.info.status === 'exited'; // the run ended before it
-      label.append(el('span', { class: 'lane-status' }, ` · ${never ? 'never started' : lane.info.status}`));
+      label.append(el('span', { class: 'lane-status' }, ` · ${neverStarted(lane.info) ? 'never started' : lane.info.status}`));
     }
     labels.append(label);
   }
