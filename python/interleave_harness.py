@@ -20,6 +20,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import interleave_capture as capture  # noqa: E402
+import interleave_fds as fds  # noqa: E402
 import interleave_loader as loader  # noqa: E402
 import interleave_supervisor as supervisor  # noqa: E402
 from interleave_worker import (BAD_INPUT, Target, task_worker, pool_task,  # noqa: E402
@@ -31,10 +32,23 @@ class Control(object):
     """Run-level records, few per run: one write each so they survive the harness dying."""
 
     def __init__(self, folder):
-        self._fd = os.open(os.path.join(folder, "control.jsonl"),
-                           os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        self._path = os.path.join(folder, "control.jsonl")
+        self._open()
+
+    def _open(self):
+        self._fd = os.open(self._path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        fds.own(self._fd)
+        st = os.fstat(self._fd)
+        self._file = (st.st_dev, st.st_ino)
 
     def write(self, record):
+        try:
+            st = os.fstat(self._fd)
+            ours = (st.st_dev, st.st_ino) == self._file
+        except OSError:
+            ours = False
+        if not ours:  # closed under us by code we do not see (C): never write to what took its number
+            self._open()
         os.write(self._fd, (json.dumps(record) + "\n").encode("utf-8"))
 
 
@@ -217,7 +231,7 @@ def main(argv):
         if not fit_to_run(inspection, config):
             return 0
     control.write(dict(type="python", **python_info()))
-    capture.install()
+    capture.install(run_dir=config["dir"])
     try:
         run_model(config, control)
     except loader.LoadError as e:

@@ -3,12 +3,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
-import { eventually, fixture, harnessRun, isRunning, killLeftovers, pidsIn, processesMentioning, runCli as runCliRaw, runOf, type CliResult } from './helpers';
+import { eventually, fixture, harnessRun, isRunning, killLeftovers, pidsIn, processesMentioning, pythonWithSubinterpreters, runCli as runCliRaw, runOf, type CliResult } from './helpers';
 
 /** case × model → outcome, printed after the suite (the fault-injection table). */
 const outcomes = new Map<string, Map<string, string>>();
-function runCli(args: string[]): CliResult {
-  const r = runCliRaw(args);
+function runCli(args: string[], showOutput = false): CliResult {
+  const r = runCliRaw(args, undefined, showOutput);
   const name = args[1].split('/').pop()!.replace('.py', '');
   const row = outcomes.get(name) ?? new Map<string, string>();
   for (const run of r.trace?.runs ?? []) {
@@ -221,4 +221,37 @@ test('process-pool: a task whose process dies says how (exited 7, killed SIGSEGV
       assert.ok(run.workerInfo.some((w) => `${w.status} ${w.exitCode ?? w.signal}` === outcome), what);
     }
   }
+});
+
+for (const fn of ['close_all', 'close_each']) {
+  test(`a worker that closes every descriptor from 3 up (${fn}) closes only its own: the run, its records and the output go on`, () => {
+    const models = ['sequential', 'thread', 'process', 'thread-pool'];
+    const r = runCli(['run', fixture('closes_descriptors.py'), '--function', fn, '--models', models.join(',')], true);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(r.trace!.runs.map((run) => run.model), models);
+    for (const run of r.trace!.runs) {
+      assert.deepEqual(run.workerInfo.map((w) => w.status), ['ok', 'ok'], `${run.model}: ${JSON.stringify(run.workerInfo)}`);
+      for (const w of [0, 1]) assert.deepEqual(run.events.filter((e) => e.worker === w).map((e) => e.text), ['before close', 'after close'], `${run.model} worker ${w}`);
+    }
+    assert.equal(r.stderr.split('after close\n').length - 1, models.length * 2, 'the output written after closing still reaches the user');
+  });
+}
+
+test('a subinterpreter that closes every descriptor from 3 up leaves the ones it shares with us', (t) => {
+  const py = pythonWithSubinterpreters();
+  if (!py) return t.skip('no Python 3.13+ on this machine');
+  const r = runCli(['run', fixture('closes_descriptors.py'), '--function', 'close_all', '--models', 'interpreter', '--python', py]);
+  assert.equal(r.status, 0, r.stderr);
+  const run = runOf(r.trace!, 'interpreter');
+  assert.deepEqual(run.workerInfo.map((w) => w.status), ['ok', 'ok'], JSON.stringify(run.workerInfo));
+  for (const w of [0, 1]) assert.deepEqual(run.events.filter((e) => e.worker === w).map((e) => e.text), ['before close', 'after close'], `worker ${w}`);
+});
+
+test('a process-pool task that closes the pool\'s own pipes: the pool ends its processes, and the trace says so', () => {
+  const r = runCli(['run', fixture('closes_descriptors.py'), '--function', 'close_all', '--models', 'process-pool']);
+  assert.equal(r.status, 0, r.stderr);
+  const run = runOf(r.trace!, 'process-pool');
+  // as in a plain run: the pool sees its process's pipe close, takes it for dead and ends them all
+  for (const w of run.workerInfo) assert.ok(w.status === 'ok' || (w.status === 'killed' && w.signal === 'SIGTERM'), JSON.stringify(w));
+  for (const w of [0, 1]) assert.equal(run.events.filter((e) => e.worker === w)[0]?.text, 'before close', `worker ${w}`);
 });

@@ -18,11 +18,11 @@ export interface CliResult {
   trace?: Trace;
 }
 
-/** Runs the real CLI (real Python) and reads back the trace it wrote. */
-export function runCli(args: string[], timeoutMs = 120_000): CliResult {
+/** Runs the real CLI (real Python) and reads back the trace it wrote (`showOutput`: the user's output on stderr). */
+export function runCli(args: string[], timeoutMs = 120_000, showOutput = false): CliResult {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'interleave-test-'));
   const json = path.join(dir, 'trace.json');
-  const r = spawnSync(process.execPath, [cli, ...args, '--json', json, '--quiet'], { encoding: 'utf8', timeout: timeoutMs });
+  const r = spawnSync(process.execPath, [cli, ...args, '--json', json, ...(showOutput ? [] : ['--quiet'])], { encoding: 'utf8', timeout: timeoutMs });
   const result: CliResult = { status: r.status, stdout: r.stdout, stderr: r.stderr };
   if (fs.existsSync(json)) result.trace = JSON.parse(fs.readFileSync(json, 'utf8')) as Trace;
   fs.rmSync(dir, { recursive: true, force: true });
@@ -90,4 +90,17 @@ export function killLeftovers(pids: number[]): void {
       // gone
     }
   }
+}
+
+/** A Python that has subinterpreters (3.13+), if this machine has one. */
+export function pythonWithSubinterpreters(): string | null {
+  const candidates = [process.env.INTERLEAVE_TEST_PYTHON_313, 'python3.14', 'python3.13'];
+  const pyenv = path.join(os.homedir(), '.pyenv', 'versions');
+  if (fs.existsSync(pyenv)) for (const v of fs.readdirSync(pyenv).filter((v) => /^3\.1[3-9]\./.test(v) && !v.endsWith('t')).reverse()) candidates.push(path.join(pyenv, v, 'bin', 'python3'));
+  for (const c of candidates) {
+    if (!c) continue;
+    const r = spawnSync(c, ['-c', 'import sys; sys.exit(0 if sys.version_info >= (3, 13) else 1)']);
+    if (r.status === 0) return c;
+  }
+  return null;
 }

@@ -353,6 +353,54 @@ class HarnessCommandTest(TempDir):
         self.assertEqual([(r[4].split()[0], r[3]) for r in records], [("a", "6"), ("helper", "2"), ("b", "8"), ("c", "8")] * 3)
 
 
+# Closes every descriptor from 3 up after protect(), as a worker may, then goes on recording past
+# the initial mapping (which needs the event file's descriptors); prints what it found.
+CLOSES_ALL = textwrap.dedent("""\
+    import errno, os, sys
+    sys.path.insert(0, %(python)r)
+    import interleave_fds, interleave_recorder
+    rec = interleave_recorder.Recorder(sys.argv[1], "x.py", 1000000)
+    users = os.open(sys.argv[1] + ".user", os.O_WRONLY | os.O_CREAT)
+    interleave_fds.protect()
+    child = os.fork()
+    if child == 0:  # a process the user forks closes what it likes
+        os.closerange(3, 4096)
+        try:
+            os.fstat(rec._fd)
+            os._exit(1)
+        except OSError:
+            os._exit(0)
+    print("in a forked child, closed:", os.waitpid(child, 0)[1] == 0)
+    os.closerange(3, 4096)
+    try:
+        os.fstat(users)
+        print("user's descriptor open")
+    except OSError:
+        print("user's descriptor closed")
+    try:
+        os.close(rec._fd)
+    except OSError as e:
+        print("ours refused:", errno.errorcode[e.errno])
+    for i in range(40000):
+        rec.feed(1, "line %%d with some padding to fill the file\\n" %% i)
+    rec.close()
+    print("recorded")
+    """)
+
+
+class OwnDescriptorsTest(TempDir):
+    def test_the_users_closerange_leaves_ours_open(self):
+        script = self.write("closes.py", CLOSES_ALL % {"python": os.path.join(ROOT, "python")})
+        path = os.path.join(self.dir, "w0.trc")
+        out = subprocess.run([sys.executable, script, path], capture_output=True, text=True)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertEqual(out.stdout.splitlines(), ["in a forked child, closed: True", "user's descriptor closed",
+                                                  "ours refused: EBADF", "recorded"])
+        records = read_records(path)
+        self.assertEqual(len(records), 40000)  # past 1 MiB: the file grew through our descriptors
+        self.assertEqual(records[-1][4], "line 39999 with some padding to fill the file")
+
+
 def _running(pid):
     """Whether ``pid`` has not ended (a zombie has)."""
     try:
