@@ -10,6 +10,9 @@ records to ``control.jsonl`` in the config's folder. With ``"inspect": true`` in
 first inspects the file as ``inspect`` does, into the control file, and runs only when the
 runner's checks will pass. The user's own output passes through to our stdout/stderr unchanged.
 Exit status 3 means the user's input was at fault (the reason is the last control record).
+``run`` forks at once: the first process supervises the run's processes (interleave_supervisor;
+``"lifeline"`` in the config is a descriptor the runner holds the other end of) and exits with
+the status of the second, which runs the model.
 """
 import json
 import os
