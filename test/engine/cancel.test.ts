@@ -41,6 +41,7 @@ test('Cancel (the command\'s path) also ends processes the run started in other 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'interleave-test-'));
   const pidFile = path.join(dir, 'pids');
   const controller = new AbortController();
+  let cancelled = 0;
   try {
     const trace = await runTrace({
       python,
@@ -53,9 +54,13 @@ test('Cancel (the command\'s path) also ends processes the run started in other 
       spawn,
       signal: controller.signal,
       onEvents: () => {
-        if (pidsIn(pidFile).length === 2) controller.abort(); // both daemons started
+        if (pidsIn(pidFile).length < 2 || cancelled) return; // both daemons started
+        cancelled = Date.now();
+        controller.abort();
       },
     });
+    // not when the daemons end (60 s), holding the run's output pipes until then
+    assert.ok(Date.now() - cancelled < 30_000, `Cancel took ${Date.now() - cancelled} ms`);
     assert.equal(trace.runs[0].stopped, 'cancelled');
     assert.equal(pidsIn(pidFile).length, 2);
     assert.ok(await eventually(() => !pidsIn(pidFile).some(isRunning), 5000), `still running: ${pidsIn(pidFile).filter(isRunning)}`);
