@@ -38,36 +38,65 @@ def become_subreaper():
 
 
 def _children_by_parent():
-    """parent pid -> pids of its live children, from /proc; None where there is no /proc."""
+    """parent pid -> pids of its live children, from every /proc/<pid>/stat; None where there is
+    no /proc."""
     try:
         names = os.listdir("/proc")
     except OSError:
         return None
     children = {}
     for name in names:
-        if not name.isdigit():
-            continue
-        try:
-            with open("/proc/%s/stat" % name, "rb") as f:
-                stat = f.read()
-        except OSError:
-            continue  # it ended meanwhile
-        # "pid (comm) state ppid …": the command name may hold spaces and parentheses
-        fields = stat[stat.rfind(b")") + 2:].split()
-        if len(fields) < 2 or fields[0] in (b"Z", b"X"):
-            continue  # already dead: nothing to end, and it has no children
-        children.setdefault(int(fields[1]), []).append(int(name))
+        if name.isdigit():
+            state, parent = _state_and_parent(int(name))
+            if state is not None and state not in b"ZX":  # a dead one has nothing to end, nor children
+                children.setdefault(parent, []).append(int(name))
     return children
+
+
+def _state_and_parent(pid):
+    """(state, parent pid) of ``pid`` from /proc; (None, None) when it has ended."""
+    try:
+        with open("/proc/%d/stat" % pid, "rb") as f:
+            stat = f.read()
+    except OSError:
+        return None, None
+    # "pid (comm) state ppid …": the command name may hold spaces and parentheses
+    fields = stat[stat.rfind(b")") + 2:].split()
+    return (fields[0], int(fields[1])) if len(fields) > 1 else (None, None)
+
+
+def _children(pid):
+    """The live children of ``pid`` from its threads' /proc children lists (read only the run's
+    processes, not every process of the machine, at the end of every run)."""
+    found = []
+    try:
+        tids = os.listdir("/proc/%d/task" % pid)
+    except OSError:
+        return found  # it has ended
+    for tid in tids:
+        try:
+            with open("/proc/%d/task/%s/children" % (pid, tid), "rb") as f:
+                found.extend(int(child) for child in f.read().split())
+        except OSError:
+            pass  # that thread has ended
+    return [child for child in found if _state_and_parent(child)[0] not in (None, b"Z", b"X")]
+
+
+# Linux 3.5+ built with CONFIG_PROC_CHILDREN lists each thread's children.
+_CHILDREN_LISTED = os.path.exists("/proc/%d/task/%d/children" % (os.getpid(), os.getpid()))
 
 
 def descendants(root):
     """Every live process below ``root``; None where /proc cannot say."""
-    children = _children_by_parent()
-    if children is None:
-        return None
+    children = _children
+    if not _CHILDREN_LISTED:
+        by_parent = _children_by_parent()
+        if by_parent is None:
+            return None
+        children = by_parent.get
     found, todo = [], [root]
     while todo:
-        for child in children.get(todo.pop(), ()):
+        for child in children(todo.pop()) or ():
             found.append(child)
             todo.append(child)
     return found
