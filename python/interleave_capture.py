@@ -11,6 +11,7 @@ import os
 import sys
 import threading
 
+import interleave_fds as _fds
 import interleave_recorder as _rec
 from interleave_recorder import (HEAD, HEAD_SIZE, HEADER, KIND_OUTPUT, MAGIC, Recorder,  # noqa: F401
                                  _active, _current, _ended, _line_of, _now, _pack_record,
@@ -218,15 +219,17 @@ _below = None
 _os_write = os.write
 
 
-def install(below=True):
+def install(below=True, run_dir=None):
     """Route sys.stdout/sys.stderr through the recorders and (``below``) fds 1/2 through a pipe
-    reader; threads a worker starts inherit its recorder. Once per process (again in a forked
+    reader; threads a worker starts inherit its recorder; our descriptors (and those of files
+    in ``run_dir``) survive the user's os.closerange. Once per process (again in a forked
     child)."""
     global _installed_pid
     first = _installed_pid is None
     if _installed_pid == os.getpid():
         return
     _installed_pid = os.getpid()
+    _fds.protect(run_dir)  # the user's closerange(3, …) must not close our files and pipes
     if below:
         _start_below()
     if not first:
@@ -276,6 +279,7 @@ def _start_below():
         for fd in (1, 2):
             if fd not in _real_fds:
                 _real_fds[fd] = os.dup(fd)
+                _fds.own(_real_fds[fd])
     except OSError:  # no stdout/stderr at all: nothing to read below Python
         return
     import atexit

@@ -34,6 +34,8 @@ import sys
 import threading
 import time
 
+import interleave_fds as fds
+
 MAGIC = b"ILVTRC2\n"
 HEADER = 16
 HEAD = struct.Struct("<Iqii")  # after the kind byte
@@ -136,6 +138,7 @@ class Recorder(object):
         self.count = 0
         self.truncated = False
         self._fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
+        fds.own(self._fd)
         os.ftruncate(self._fd, _INITIAL)
         self._mm = mmap.mmap(self._fd, _INITIAL)
         self._mm[0:8] = MAGIC
@@ -280,4 +283,4 @@ class Recorder(object):
         try:
             self._mm.close()
         finally:
-            os.close(self._fd)
+            fds.close(self._fd)

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runTraceEvents } from './runner/engine';
@@ -80,6 +81,50 @@ export async function main(argv: string[]): Promise<number> {
   }
   const controller = new AbortController();
   const pipes = watchForGoneReaders(() => controller.abort());
+  const stopping = new CancelOnSignals(controller);
+  try {
+    const status = await runAndReport(opts, controller.signal, pipes);
+    return stopping.received ? 128 + os.constants.signals[stopping.received] : status;
+  } finally {
+    stopping.dispose();
+  }
+}
+
+/** Ctrl-C, `kill`, a closed terminal: each ends the run as Cancel does, and the CLI then exits 128 + its number. */
+const CANCELLING_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * The first of CANCELLING_SIGNALS cancels the runs: the process tree is ended, our temporary
+ * folders removed and the trace file finished (the runs so far, the last one `stopped:
+ * "cancelled"`), where Node's default is to die at once with the harness left running and the
+ * trace file half written. A second signal of the same kind has the default effect.
+ */
+class CancelOnSignals {
+  received: NodeJS.Signals | undefined;
+  private readonly handlers = CANCELLING_SIGNALS.map((name) => [name, () => this.cancel(name)] as const);
+  // after SIGHUP the terminal is gone: writing to it fails, which is no reason to stop cleaning up
+  private readonly ignore = () => {};
+
+  constructor(private readonly controller: AbortController) {
+    for (const [name, handler] of this.handlers) process.once(name, handler);
+  }
+
+  private cancel(name: NodeJS.Signals): void {
+    this.received ??= name;
+    process.stdout.on('error', this.ignore);
+    process.stderr.on('error', this.ignore);
+    this.controller.abort();
+  }
+
+  dispose(): void {
+    for (const [name, handler] of this.handlers) process.removeListener(name, handler);
+    process.stdout.removeListener('error', this.ignore);
+    process.stderr.removeListener('error', this.ignore);
+  }
+}
+
+/** Runs the models and writes the trace, report and summary; the exit status (0, or 2 for bad input). */
+async function runAndReport(opts: NonNullable<ReturnType<typeof parse>>, signal: AbortSignal, pipes: ReturnType<typeof watchForGoneReaders>): Promise<number> {
   try {
     if (!fs.existsSync(opts.file)) throw new UserError('file', `${opts.file}: no such file`);
     // The first candidate that exists inspects the file straight away, and its answer names the
@@ -88,14 +133,13 @@ export async function main(argv: string[]): Promise<number> {
     const candidates = opts.python ? [opts.python] : pathCandidates();
     // A pyenv shim is read, not run: its ≈ 0.3 s start-up would be the CLI's largest fixed cost.
     const found = firstExecutable(candidates);
-    process.once('SIGINT', () => controller.abort());
     // Opened before anything runs: a path that cannot be written is said first. The trace file
     // is written while the runs go on (see cli/traceFile).
     const outputs = openOutputs(opts);
     const traceFile = outputs.json && new TraceFileWriter(outputs.json);
     const { trace, events } = await runTraceEvents({
       python: found ? resolvePyenvShim(found.path) : candidates[0], file: opts.file, function: opts.function, args: opts.args, models: opts.models, workers: opts.workers,
-      timeoutSeconds: opts.timeout, startMethod: opts.startMethod, maxEvents: opts.maxEvents, signal: controller.signal,
+      timeoutSeconds: opts.timeout, startMethod: opts.startMethod, maxEvents: opts.maxEvents, signal,
       // The user's output, unchanged, on our stderr (stdout carries the summary): their stdout
       // straight to our fd 2, their stderr through us (we keep its tail for error messages).
       stdout: opts.quiet ? 'ignore' : 2,

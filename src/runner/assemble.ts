@@ -69,8 +69,7 @@ export function assemble(
       info.status = 'error'; // the subinterpreter itself failed before the worker could say so
       info.error = { type: 'InterpreterError', message: joined.failed, traceback: '' };
     } else if (joined?.lost) {
-      info.status = 'killed'; // the pool's process died under this task (BrokenProcessPool)
-      info.signal = 'unknown (the pool process ended abruptly)';
+      setLostInPool(info, joined.lost, poolExits(control, workers));
     } else if (exit.signal) {
       info.status = 'killed';
       info.signal = exit.signal;
@@ -109,4 +108,48 @@ function setExit(info: WorkerInfo, exitCode: number): void {
     info.status = 'exited';
     info.exitCode = exitCode;
   }
+}
+
+/** How each process of a process pool ended, and the worker (task) that began last in it. */
+interface PoolExit {
+  pid: number;
+  exitCode: number | null;
+  worker: number | null;
+}
+
+function poolExits(control: readonly ControlRecord[], workers: readonly WorkerState[]): PoolExit[] {
+  return control
+    .filter((r): r is Extract<ControlRecord, { type: 'processExit' }> => r.type === 'processExit')
+    .map((r) => {
+      const worker = workers.map((w, i) => (w.begin?.pid === r.pid ? i : -1)).filter((i) => i >= 0).pop();
+      return { pid: r.pid, exitCode: r.exitCode, worker: worker ?? null };
+    });
+}
+
+/**
+ * A process-pool task whose future failed (BrokenProcessPool) before it recorded its end: how its
+ * process ended when it had begun (exited 7, killed SIGSEGV, or SIGTERM when the pool ended it
+ * because another process died); else it never started, and the process that broke the pool says why.
+ */
+function setLostInPool(info: WorkerInfo, lost: string, exits: PoolExit[]): void {
+  if (info.startNs !== null) {
+    const own = exits.find((e) => e.pid === info.pid);
+    if (own && own.exitCode !== null && own.exitCode !== 0) {
+      setExit(info, own.exitCode);
+      return;
+    }
+    info.status = 'killed'; // its process died, how is not known (a Python whose pool we cannot read)
+    info.signal = 'unknown (the pool process ended abruptly)';
+    return;
+  }
+  const pooled = -(os.constants.signals.SIGTERM as number); // how the pool ends the others once one has died
+  const culprit = exits.find((e): e is PoolExit & { exitCode: number } => e.exitCode !== null && e.exitCode !== 0 && e.exitCode !== pooled);
+  const process = culprit && (culprit.worker === null ? `process ${culprit.pid}` : `worker ${culprit.worker}'s process (pid ${culprit.pid})`);
+  const how = culprit ? `${process} ${exitInWords(culprit.exitCode)}` : 'one of its processes ended abruptly';
+  info.status = 'error';
+  info.error = { type: lost, message: `never started: the pool broke before this task ran — ${how}`, traceback: '' };
+}
+
+function exitInWords(exitCode: number): string {
+  return exitCode < 0 ? `was killed by ${SIGNALS[-exitCode] ?? `signal ${-exitCode}`}` : `exited with code ${exitCode}`;
 }

@@ -57,7 +57,8 @@ interface Followed {
  */
 export async function runTraceEvents(req: TraceRequest): Promise<{ trace: Trace; events: RunEvents[] }> {
   if (!fs.existsSync(req.file) && req.text === undefined) throw new UserError('file', `No such file: ${req.file}`, { file: req.file });
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'interleave-src-'));
+  // only for the editor's text: nothing to leave behind if we are killed
+  const tmp = req.text === undefined ? null : fs.mkdtempSync(path.join(os.tmpdir(), 'interleave-src-'));
   try {
     const run = modelRunner(req, sourceOf(req, tmp));
     const first = req.inspection ? undefined : await inspectByRunning(req, run);
@@ -78,13 +79,13 @@ export async function runTraceEvents(req: TraceRequest): Promise<{ trace: Trace;
     }
     return { trace, events };
   } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
+    if (tmp !== null) fs.rmSync(tmp, { recursive: true, force: true });
   }
 }
 
-/** Where the text to run is: the file, or a copy of the editor's unsaved text. */
-function sourceOf(req: TraceRequest, tmp: string): string {
-  if (req.text === undefined) return req.file;
+/** Where the text to run is: the file, or a copy of the editor's unsaved text (in `tmp`). */
+function sourceOf(req: TraceRequest, tmp: string | null): string {
+  if (req.text === undefined || tmp === null) return req.file;
   const source = path.join(tmp, 'source.py');
   fs.writeFileSync(source, req.text, 'utf8');
   return source;

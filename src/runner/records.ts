@@ -17,6 +17,8 @@ export type ControlRecord =
   | { type: 'created'; worker: number; t: number }
   | { type: 'pid'; worker: number; pid: number }
   | { type: 'joined'; worker: number; t: number; exitCode?: number | null; lost?: string; failed?: string }
+  /** How each process of a process pool ended (after the pool shut down). */
+  | { type: 'processExit'; pid: number; exitCode: number | null }
   | { type: 'runEnd'; t: number }
   | { type: 'unavailable'; reason: string }
   | ({ type: 'inspection' } & InspectReply)

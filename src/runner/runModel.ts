@@ -11,7 +11,7 @@ import { MIN_PYTHON, DEFAULTS } from './settings';
 import type { SpawnFn } from './launch';
 import { RunEvents } from './eventStore';
 import { RunFollower, type RunSink } from './follower';
-import { HarnessProcess, type HarnessExit } from './harnessProcess';
+import { HAS_LIFELINE, HarnessProcess, LIFELINE_FD, type HarnessExit } from './harnessProcess';
 import type { InspectReply } from './inspect';
 import { assemble } from './assemble';
 import { findRecord, runContext } from './records';
@@ -100,6 +100,7 @@ function writeConfig(o: ModelRunOptions, dir: string): string {
   const config = {
     file: o.file, source: o.source, function: o.function, snippet: o.snippet ?? null, args: o.args ?? '', model: o.model, workers: o.workers,
     startMethod: o.startMethod ?? null, dir, maxEvents: o.maxEvents ?? DEFAULTS.maxEvents, inspect: o.inspect === true, needsAsync: o.needsAsync === true, minPython: MIN_PYTHON,
+    lifeline: HAS_LIFELINE ? LIFELINE_FD : null,
   };
   const configPath = path.join(dir, 'config.json');
   fs.writeFileSync(configPath, JSON.stringify(config));

@@ -17,6 +17,14 @@ export function inChildProcesses(model: Model): boolean {
 
 export type StartMethod = 'fork' | 'spawn' | 'forkserver';
 
+/**
+ * A worker whose body never began: a sequential call after one that ended the process (status
+ * `exited`, with that exit), a process-pool task after the pool broke (`error`, BrokenProcessPool).
+ */
+export function neverStarted(w: WorkerInfo): boolean {
+  return w.startNs === null && (w.status === 'exited' || (w.status === 'error' && w.error?.type === 'BrokenProcessPool'));
+}
+
 export interface Trace {
   schema: typeof TRACE_SCHEMA;
   target: Target;

@@ -1,7 +1,7 @@
 /** A run's header: the figures that answer the user's question, the verdict, and failures. */
 import { formatNs, formatSpeedup, type RunSummary } from '../../../src/shared/summary';
 import type { RunMeta } from '../../../src/shared/columns';
-import type { WorkerInfo } from '../../../src/shared/trace';
+import { neverStarted, type WorkerInfo } from '../../../src/shared/trace';
 
 export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -55,10 +55,11 @@ export function renderLiveHeader(title: string, events: number): HTMLElement {
 export function statusText(w: WorkerInfo): string {
   switch (w.status) {
     case 'error':
-      return `raised ${w.error?.type ?? 'an exception'}: ${w.error?.message ?? ''}`;
+      // a pool's task after the pool broke never ran: its message says so, and why
+      return neverStarted(w) ? (w.error?.message ?? 'never started') : `raised ${w.error?.type ?? 'an exception'}: ${w.error?.message ?? ''}`;
     case 'exited':
       // a sequential call after one that ended the process never ran
-      return w.startNs === null ? `never started: the run ended first (exit code ${w.exitCode ?? '?'})` : `exited with code ${w.exitCode ?? '?'}`;
+      return neverStarted(w) ? `never started: the run ended first (exit code ${w.exitCode ?? '?'})` : `exited with code ${w.exitCode ?? '?'}`;
     case 'killed':
       return `was killed (${w.signal ?? 'signal'})`;
     case 'timeout':

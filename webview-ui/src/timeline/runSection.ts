@@ -1,6 +1,7 @@
 /** The DOM of one run: its header, then lane labels beside the canvas the lanes are drawn on. */
 import type { RunSummary } from '../../../src/shared/summary';
 import { renderFailures } from './failures';
+import { neverStarted } from '../../../src/shared/trace';
 import { el, renderHeader, renderLiveHeader, statusText } from './header';
 import type { RunModel } from './model';
 import { workerSwatch } from './theme';
@@ -27,8 +28,7 @@ export function renderRunSection(run: RunModel, summary: RunSummary | null, targ
     const label = el('div', { class: `lane-label${lane.thread ? ' sub-lane' : ''}`, 'data-worker': String(lane.worker), title }, lane.label);
     label.prepend(workerSwatch(lane.worker));
     if (lane.info && lane.info.status !== 'ok') {
-      const never = lane.info.startNs === null && lane.info.status === 'exited'; // the run ended before it
-      label.append(el('span', { class: 'lane-status' }, ` · ${never ? 'never started' : lane.info.status}`));
+      label.append(el('span', { class: 'lane-status' }, ` · ${neverStarted(lane.info) ? 'never started' : lane.info.status}`));
     }
     labels.append(label);
   }
