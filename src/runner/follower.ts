@@ -58,7 +58,7 @@ export class RunFollower {
         for (const r of reader.poll(sink)) {
           if (r.kind === 'begin') state.begin = r;
           else if (r.kind === 'end') state.end = r;
-          else if (r.kind === 'thread') state.threads.push({ thread: r.thread, name: r.name });
+          else if (r.kind === 'thread') state.threads.push({ thread: r.thread, name: r.name, ...(r.tid ? { tid: r.tid } : {}) });
           else if (r.kind === 'truncated') state.truncated = true;
         }
       }
