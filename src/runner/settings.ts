@@ -16,11 +16,17 @@ export const DEFAULTS = {
   timeoutSeconds: 30,
   /** Events recorded per worker before recording stops (a "truncated" marker; the trace stays valid). */
   maxEvents: 1_000_000,
+  /** Thread states: samples a second per thread, where /proc exists (0: off). */
+  sampleHz: 1000,
 } as const;
 
 export const LIMITS = {
   workers: { min: 1, max: 256 },
   maxEvents: { min: 1 },
+  /** Above 5 kHz the sampler's own reads cost more than a few % of a core for a handful of threads. */
+  sampleHz: { min: 0, max: 5000 },
+  /** A run's state spans before they are coarsened: ≈ 75 bytes each, ≈ 2 MB of trace. */
+  stateSpans: 25_000,
 } as const;
 
 /** The message for a setting or option `name` whose value is out of its limits, or null. */
@@ -31,6 +37,11 @@ export function checkWorkers(n: number, name: string): string | null {
 
 export function checkMaxEvents(n: number, name: string): string | null {
   return Number.isInteger(n) && n >= LIMITS.maxEvents.min ? null : `${name} must be a whole number ≥ ${LIMITS.maxEvents.min}`;
+}
+
+export function checkSampleHz(n: number, name: string): string | null {
+  const { min, max } = LIMITS.sampleHz;
+  return Number.isInteger(n) && n >= min && n <= max ? null : `${name} must be a whole number from ${min} (off) to ${max}`;
 }
 
 export function checkTimeout(seconds: number, name: string): string | null {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { DEFAULTS, LIMITS, checkTimeout, checkWorkers } from '../../src/runner/settings';
+import { DEFAULTS, LIMITS, checkSampleHz, checkTimeout, checkWorkers } from '../../src/runner/settings';
 import { ALL_MODELS } from '../../src/shared/trace';
 
 const root = path.resolve(__dirname, '..', '..', '..');
@@ -18,6 +18,9 @@ test("package.json's setting defaults and limits are the runner's", () => {
   assert.equal(settings['interleave.timeoutSeconds'].default, DEFAULTS.timeoutSeconds);
   assert.equal(settings['interleave.maxEvents'].default, DEFAULTS.maxEvents);
   assert.equal(settings['interleave.maxEvents'].minimum, LIMITS.maxEvents.min);
+  assert.equal(settings['interleave.sampleHz'].default, DEFAULTS.sampleHz);
+  assert.equal(settings['interleave.sampleHz'].minimum, LIMITS.sampleHz.min);
+  assert.equal(settings['interleave.sampleHz'].maximum, LIMITS.sampleHz.max);
 });
 
 test('the limit messages name the option and the limits', () => {
@@ -27,4 +30,7 @@ test('the limit messages name the option and the limits', () => {
   assert.match(checkTimeout(0, '--timeout') ?? '', /--timeout must be a positive number of seconds/);
   assert.match(checkTimeout(Number.NaN, '--timeout') ?? '', /positive/);
   assert.equal(checkTimeout(1e9, '--timeout'), null);
+  assert.equal(checkSampleHz(0, '--sample-hz'), null, '0 turns sampling off');
+  assert.equal(checkSampleHz(LIMITS.sampleHz.max + 1, '--sample-hz'), `--sample-hz must be a whole number from 0 (off) to ${LIMITS.sampleHz.max}`);
+  assert.match(checkSampleHz(-1, '--sample-hz') ?? '', /from 0 \(off\)/);
 });
