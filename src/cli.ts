@@ -7,14 +7,17 @@ import { UserError } from './runner/errors';
 import { findInterpreter, firstExecutable, pathCandidates } from './interpreter/interpreter';
 import { resolvePyenvShim } from './interpreter/pyenv';
 import { reportHtml } from './report/html';
-import { formatNs, formatSpeedup, summarizeTrace } from './shared/summary';
-import { ALL_MODELS, type Model, type StartMethod } from './shared/trace';
-import { DEFAULTS, checkMaxEvents, checkTimeout, checkWorkers } from './runner/settings';
+import { formatNs, formatSpeedup, summarizeTrace, type EventCounts } from './shared/summary';
+import { sharesText, stateShares } from './shared/states';
+import { laneLabel } from './shared/lanes';
+import { ALL_MODELS, type Model, type Run, type StartMethod, type Trace } from './shared/trace';
+import { DEFAULTS, checkMaxEvents, checkSampleHz, checkTimeout, checkWorkers } from './runner/settings';
 
 const USAGE = `usage: interleave run FILE --function NAME [--models ${DEFAULTS.models.join(",")}] [--workers ${DEFAULTS.workers}]
                       (models: sequential, thread, process, thread-pool, process-pool, asyncio, interpreter)
                       [--args EXPR] [--timeout ${DEFAULTS.timeoutSeconds}] [--start-method fork|spawn|forkserver]
-                      [--max-events ${DEFAULTS.maxEvents}] [--python PATH] [--json PATH] [--html PATH] [--quiet]`;
+                      [--max-events ${DEFAULTS.maxEvents}] [--sample-hz ${DEFAULTS.sampleHz}] (thread states, 0: off)
+                      [--python PATH] [--json PATH] [--html PATH] [--quiet]`;
 
 class UsageError extends Error {}
 
@@ -30,6 +33,7 @@ function parse(argv: string[]) {
       timeout: { type: 'string', default: String(DEFAULTS.timeoutSeconds) },
       'start-method': { type: 'string' },
       'max-events': { type: 'string', default: String(DEFAULTS.maxEvents) },
+      'sample-hz': { type: 'string', default: String(DEFAULTS.sampleHz) },
       python: { type: 'string' },
       json: { type: 'string' },
       html: { type: 'string' },
@@ -52,11 +56,14 @@ function parse(argv: string[]) {
   const maxEvents = Number(values['max-events']);
   const badMaxEvents = checkMaxEvents(maxEvents, '--max-events');
   if (badMaxEvents) throw new UsageError(badMaxEvents);
+  const sampleHz = Number(values['sample-hz']);
+  const badSampleHz = checkSampleHz(sampleHz, '--sample-hz');
+  if (badSampleHz) throw new UsageError(badSampleHz);
   const startMethod = values['start-method'];
   if (startMethod && !['fork', 'spawn', 'forkserver'].includes(startMethod)) throw new UsageError('--start-method must be fork, spawn or forkserver');
   return {
     file: path.resolve(positionals[1]), function: values.function, models: models as Model[], workers, args: values.args, timeout,
-    maxEvents, startMethod: startMethod as StartMethod | undefined, python: values.python, json: values.json, html: values.html, quiet: values.quiet,
+    maxEvents, sampleHz, startMethod: startMethod as StartMethod | undefined, python: values.python, json: values.json, html: values.html, quiet: values.quiet,
   };
 }
 
@@ -92,7 +99,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     const { trace, events } = await runTraceEvents({
       python: found ? resolvePyenvShim(found.path) : candidates[0], file: opts.file, function: opts.function, args: opts.args, models: opts.models, workers: opts.workers,
-      timeoutSeconds: opts.timeout, startMethod: opts.startMethod, maxEvents: opts.maxEvents, signal: controller.signal,
+      timeoutSeconds: opts.timeout, startMethod: opts.startMethod, maxEvents: opts.maxEvents, sampleHz: opts.sampleHz, signal: controller.signal,
       // The user's output, unchanged, on our stderr (stdout carries the summary): their stdout
       // straight to our fd 2, their stderr through us (we keep its tail for error messages).
       stdout: opts.quiet ? 'ignore' : 2,
@@ -108,15 +115,7 @@ export async function main(argv: string[]): Promise<number> {
     // them, and only the HTML report, which embeds the trace, makes the objects.
     traceFile?.finish(trace, events);
     if (opts.html) fs.writeFileSync(opts.html, reportHtml({ ...trace, runs: trace.runs.map((r, i) => ({ ...r, events: events[i].toEvents() })) }));
-    const summaries = summarizeTrace(trace, events.map((e) => e.counts()));
-    summaries.forEach((s, i) => {
-      if (trace.runs[i].unavailable) {
-        process.stdout.write(`${s.model.padEnd(10)} ${s.verdict}\n`);
-        return;
-      }
-      const speed = s.speedup === null ? '' : `  speedup ${formatSpeedup(s.speedup)}`;
-      process.stdout.write(`${s.model.padEnd(10)} wall ${formatNs(s.wallNs).padStart(9)}  cpu ${s.cpuNs === null ? '—' : formatNs(s.cpuNs)}  events ${s.events}  switches ${s.switches}${speed}\n           ${s.verdict}\n`);
-    });
+    process.stdout.write(summaryText(trace, events.map((e) => e.counts()), opts.sampleHz > 0));
     if (opts.json) process.stdout.write(`trace: ${opts.json}\n`);
     if (opts.html) process.stdout.write(`report: ${opts.html}\n`);
     return 0;
@@ -129,6 +128,31 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`interleave: internal error: ${(e as Error).stack ?? e}\n`);
     return 1;
   }
+}
+
+/** Each run's figures and verdict, then how its workers spent their time (when states were sampled). */
+function summaryText(trace: Trace, counts: EventCounts[], sampling: boolean): string {
+  return summarizeTrace(trace, counts)
+    .map((s, i) => {
+      const run = trace.runs[i];
+      if (run.unavailable) return `${s.model.padEnd(10)} ${s.verdict}\n`;
+      const speed = s.speedup === null ? '' : `  speedup ${formatSpeedup(s.speedup)}`;
+      const head = `${s.model.padEnd(10)} wall ${formatNs(s.wallNs).padStart(9)}  cpu ${s.cpuNs === null ? '—' : formatNs(s.cpuNs)}  events ${s.events}  switches ${s.switches}${speed}\n           ${s.verdict}\n`;
+      return head + statesText(run, sampling);
+    })
+    .join('');
+}
+
+/** "Thread 1: running 49% · waiting for the GIL 48% · sleeping 3%", a line per sampled thread. */
+function statesText(run: Run, sampling: boolean): string {
+  const lines = stateShares(run).map(({ worker, thread, shares }) => {
+    const info = run.workerInfo[worker];
+    const name = thread === null ? laneLabel(run.model, info ?? { worker, pid: null }) : `  ↳ ${info?.threads?.find((t) => t.thread === thread)?.name ?? `thread ${thread}`}`;
+    return `           ${name}: ${sharesText(shares)}\n`;
+  });
+  // why there are none, or what to know of those there are (not when the user turned sampling off)
+  if (run.stateNote && sampling) lines.push(`           ${run.stateNote}\n`);
+  return lines.join('');
 }
 
 if (require.main === module) {

@@ -79,6 +79,7 @@ async function prepareAndRun(ctx: CommandContext, target: RunTarget, editor: vsc
     timeoutSeconds: positive(config.get<number>('timeoutSeconds', DEFAULTS.timeoutSeconds), DEFAULTS.timeoutSeconds),
     startMethod: startMethodSetting(config.get<string>('startMethod', 'default')),
     maxEvents: Math.max(LIMITS.maxEvents.min, Math.floor(config.get<number>('maxEvents', DEFAULTS.maxEvents))),
+    sampleHz: clamp(Math.floor(config.get<number>('sampleHz', DEFAULTS.sampleHz)), LIMITS.sampleHz.min, LIMITS.sampleHz.max),
   };
   let title: string;
   const selection = editor.selection;

@@ -5,6 +5,7 @@
  */
 import type { EventColumns, RunMeta } from '../../../src/shared/columns';
 import type { Model, Run, WorkerInfo } from '../../../src/shared/trace';
+import { laneLabel } from '../../../src/shared/lanes';
 import type { Times } from './layout';
 
 export interface LaneModel {
@@ -59,26 +60,8 @@ const TITLES: Record<Model, string> = {
   interpreter: 'Subinterpreters',
 };
 
-export function laneLabel(model: Model, w: Pick<WorkerInfo, 'worker' | 'pid'>): string {
-  const n = w.worker + 1;
-  const pid = w.pid ? ` · pid ${w.pid}` : '';
-  switch (model) {
-    case 'process':
-      return `Process ${n}${pid}`;
-    case 'process-pool':
-      return `Pool task ${n}${pid}`;
-    case 'thread':
-      return `Thread ${n}`;
-    case 'thread-pool':
-      return `Pool thread ${n}`;
-    case 'asyncio':
-      return `Task ${n}`;
-    case 'interpreter':
-      return `Interpreter ${n}`;
-    default:
-      return `Call ${n}`;
-  }
-}
+/** One home for lane names: the CLI's summary says them too. */
+export { laneLabel } from '../../../src/shared/lanes';
 
 export function runTitle(run: Pick<Run, 'model' | 'workers' | 'startMethod'>): string {
   const method = run.startMethod ? ` (${run.startMethod})` : '';
