@@ -35,17 +35,19 @@ function own(run: Run, state: ThreadState): number[] {
     .map((l) => l.shares[state]);
 }
 
-test('two CPU-bound threads take turns with the GIL: each waits for it a good part of the time, and together they run ≈ one CPU', { skip: !linux }, () => {
+test('two CPU-bound threads take turns with the GIL: each waits for it part of the time, and together they use ≈ one CPU', { skip: !linux }, () => {
   const r = runCli('two CPU-bound threads', ['run', fixture('spins.py'), '--function', 'spin', '--models', 'thread']);
   assert.equal(r.status, 0, r.stderr);
   const run = runOf(r.trace!, 'thread');
   assert.equal(run.stateSource?.method, 'proc');
   const gil = own(run, 'gil');
-  const running = own(run, 'running');
   assert.equal(gil.length, 2);
-  for (const g of gil) assert.ok(g >= 0.15, `waiting for the GIL: ${gil.map((x) => x.toFixed(2))}`);
-  const cpus = running.reduce((a, b) => a + b, 0);
-  assert.ok(cpus >= 0.6 && cpus <= 1.6, `running together: ${cpus.toFixed(2)} (a thread ready for a CPU it waits for counts as running)`);
+  // ≈ 45–50% each on an idle machine; on a loaded one a thread ready for a CPU it waits for is
+  // state R, running, and the GIL's share shrinks (12–23% seen with 6 builds on 2 cores)
+  for (const g of gil) assert.ok(g >= 0.08, `waiting for the GIL: ${gil.map((x) => x.toFixed(2))}`);
+  const cpu = run.workerInfo.reduce((n, w) => n + (w.cpuNs ?? 0), 0);
+  const body = Math.max(...run.workerInfo.map((w) => w.endNs! - w.startNs!));
+  assert.ok(cpu <= 1.25 * body, `their CPU time (${(cpu / 1e6).toFixed(0)} ms) is at most one CPU's over ${(body / 1e6).toFixed(0)} ms`);
   assert.match(r.stdout, /Thread 1: running \d+% · waiting for the GIL \d+%/);
 });
 

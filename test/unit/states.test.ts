@@ -15,7 +15,9 @@ const shared = { gilShared: true, inLockWait: false };
 const alone = { gilShared: false, inLockWait: false };
 /** /proc/…/syscall of a thread blocked in `nr` with these arguments (then sp and pc). */
 const syscallText = (nr: number, ...args: string[]) => `${nr} ${[...args, '0x0', '0x0', '0x0', '0x0', '0x0', '0x0'].slice(0, 6).join(' ')} 0x7ffd5a0 0x7f3e21\n`;
-const stateFor = (text: string, ctx = shared) => stateOf(decode(codeOfSyscall(text, x64), book), ctx);
+/** The sampler reads /proc's text as bytes. */
+const code = (text: string) => codeOfSyscall(Buffer.from(text, 'latin1'), text.length, x64);
+const stateFor = (text: string, ctx = shared) => stateOf(decode(code(text), book), ctx);
 
 test('the system call tables know each architecture by its own numbers', () => {
   assert.equal(x64?.get(202), 'futex');
@@ -30,11 +32,14 @@ test('the system call tables know each architecture by its own numbers', () => {
 });
 
 test('/proc/…/syscall: running, not in a system call, and a futex wait with and without a timeout', () => {
-  assert.equal(codeOfSyscall('running\n', x64), RUNNING);
-  assert.equal(codeOfSyscall('-1 0x7ffd5a0 0x7f3e21\n', x64), NO_SYSCALL);
-  assert.equal(codeOfSyscall(syscallText(202, '0x55da47750310', '0x189', '0x0', '0x0'), x64), syscallCode(202, false), 'Lock.acquire(): no timeout');
-  assert.equal(codeOfSyscall(syscallText(202, '0x55da47750310', '0x89', '0x0', '0x7f767f7fdb40'), x64), syscallCode(202, true), "the GIL's timed wait");
-  assert.equal(codeOfSyscall(syscallText(0, '0x3', '0x7f3e2124b800', '0xa'), x64), syscallCode(0, false));
+  assert.equal(code('running\n'), RUNNING);
+  assert.equal(code('-1 0x7ffd5a0 0x7f3e21\n'), NO_SYSCALL);
+  assert.equal(code(''), NO_SYSCALL);
+  assert.equal(code(syscallText(202, '0x55da47750310', '0x189', '0x0', '0x0')), syscallCode(202, false), 'Lock.acquire(): no timeout');
+  assert.equal(code(syscallText(202, '0x55da47750310', '0x89', '0x0', '0x7f767f7fdb40')), syscallCode(202, true), "the GIL's timed wait");
+  assert.equal(code(syscallText(202, '0x55da47750310', '0x89', '0x0', '0x0a')), syscallCode(202, true), 'a timeout pointer that starts like a null one');
+  assert.equal(code(syscallText(0, '0x3', '0x7f3e2124b800', '0xa')), syscallCode(0, false));
+  assert.equal(code(syscallText(0, '0x3', '0x7f3e2124b800', '0x1')), syscallCode(0, false), 'only a futex wait has a timeout that counts');
 });
 
 test('each wait is classified: the GIL, sleeping, I/O, other with its name', () => {
@@ -67,8 +72,11 @@ test('without /proc/…/syscall: the state letter and wchan, where a futex wait 
 });
 
 test('/proc/…/schedstat: time on a CPU and time waiting for one', () => {
-  assert.deepEqual(schedstatOf('74833502 13836992 56\n'), { runNs: 74833502, waitNs: 13836992 });
-  assert.equal(schedstatOf(''), null);
+  const sched = (text: string) => schedstatOf(Buffer.from(text), text.length);
+  assert.deepEqual(sched('74833502 13836992 56\n'), { runNs: 74833502, waitNs: 13836992 });
+  assert.deepEqual(sched('0 0 0\n'), { runNs: 0, waitNs: 0 }, 'a kernel without schedstats');
+  assert.equal(sched(''), null);
+  assert.equal(sched('12'), null);
 });
 
 const MS = 1_000_000;

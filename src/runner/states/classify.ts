@@ -26,14 +26,22 @@ export function syscallCode(nr: number, timed: boolean): number {
   return nr * 2 + (timed ? 1 : 0);
 }
 
-/** The code of /proc/…/syscall's text (`names`: this architecture's system calls). */
-export function codeOfSyscall(text: string, names: ReadonlyMap<number, string> | null): number {
-  if (text.startsWith('running')) return RUNNING;
-  const fields = text.trim().split(' ');
-  const nr = Number.parseInt(fields[0], 10);
-  if (!(nr >= 0)) return NO_SYSCALL;
+/**
+ * The code of /proc/…/syscall's text, read from its bytes (`names`: this architecture's system
+ * calls): the sampler's hot path, so no string is made of it.
+ */
+export function codeOfSyscall(b: Uint8Array, length: number, names: ReadonlyMap<number, string> | null): number {
+  if (length > 0 && b[0] === 0x72) return RUNNING; // "running"
+  let nr = 0;
+  let i = 0;
+  for (; i < length && b[i] >= 0x30 && b[i] <= 0x39; i++) nr = nr * 10 + b[i] - 0x30;
+  if (i === 0) return NO_SYSCALL; // "-1 sp pc", or nothing
   const timeoutArg = FUTEX_TIMEOUT_ARG[names?.get(nr) ?? ''];
-  return syscallCode(nr, timeoutArg !== undefined && fields[timeoutArg] !== undefined && fields[timeoutArg] !== '0x0');
+  if (timeoutArg === undefined) return syscallCode(nr, false);
+  let field = 0;
+  for (; i < length && field < timeoutArg; i++) if (b[i] === 0x20) field++;
+  const nullPointer = b[i] === 0x30 && b[i + 1] === 0x78 && b[i + 2] === 0x30 && (i + 3 >= length || b[i + 3] === 0x20 || b[i + 3] === 0x0a);
+  return syscallCode(nr, field === timeoutArg && i < length && !nullPointer);
 }
 
 /** The state letter of /proc/…/stat's text (R, S, D, T, t, Z, X, I…); '?' when unreadable. */
@@ -42,10 +50,15 @@ export function stateLetter(text: string): string {
   return close >= 0 && close + 2 < text.length ? text[close + 2] : '?';
 }
 
-/** From /proc/…/schedstat's text: ns on a CPU so far, and ns spent ready but waiting for one (null: none there). */
-export function schedstatOf(text: string): { runNs: number; waitNs: number } | null {
-  const [runNs, waitNs] = text.split(' ').map((f) => Number.parseInt(f, 10));
-  return Number.isFinite(runNs) && Number.isFinite(waitNs) ? { runNs, waitNs } : null;
+/** From /proc/…/schedstat's bytes: ns on a CPU so far, and ns spent ready but waiting for one (null: none there). */
+export function schedstatOf(b: Uint8Array, length: number): { runNs: number; waitNs: number } | null {
+  let i = 0;
+  let runNs = 0;
+  let waitNs = 0;
+  for (; i < length && b[i] >= 0x30 && b[i] <= 0x39; i++) runNs = runNs * 10 + b[i] - 0x30;
+  const first = i;
+  for (i++; i < length && b[i] >= 0x30 && b[i] <= 0x39; i++) waitNs = waitNs * 10 + b[i] - 0x30;
+  return first > 0 && i > first + 1 ? { runNs, waitNs } : null;
 }
 
 /** A thread that is gone (a zombie, or dead): no more samples of it. */

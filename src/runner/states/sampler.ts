@@ -41,10 +41,16 @@ export interface SampledRun {
   hz: number;
 }
 
-const text = Buffer.alloc(1024);
-function readText(fd: number): string {
-  return text.toString('latin1', 0, fs.readSync(fd, text, 0, text.length, 0));
+/** Every /proc file is read into this, from offset 0 (pread): no open, no close, no new buffer. */
+const bytes = Buffer.alloc(1024);
+function readBytes(fd: number): number {
+  return fs.readSync(fd, bytes, 0, bytes.length, 0);
 }
+function readText(fd: number): string {
+  return bytes.toString('latin1', 0, readBytes(fd));
+}
+/** A running thread's schedstat is read every this many samples only (a blocked one's every sample). */
+const SCHEDSTAT_EVERY = 16;
 
 function errno(e: unknown): string {
   return (e as NodeJS.ErrnoException).code ?? '';
@@ -76,6 +82,8 @@ class ThreadSampler {
   private fds: { syscall?: number; stat?: number; wchan?: number; schedstat?: number } = {};
   private lastT = -1;
   private sched: { runNs: number; waitNs: number } | null = null;
+  /** When schedstat was read last. */
+  private schedT = -1;
   private current = UNSEEN;
 
   constructor(proc: string, pid: number, tid: number, private readonly syscalls: ReadonlyMap<number, string> | null, private readonly wchans: WchanBook) {
@@ -94,7 +102,7 @@ class ThreadSampler {
     if (!this.byWchan) {
       try {
         this.fds.syscall = fs.openSync(path.join(this.dir, 'syscall'), 'r');
-        readText(this.fds.syscall); // readable only with ptrace rights over the thread
+        readBytes(this.fds.syscall); // readable only with ptrace rights over the thread
       } catch {
         this.byWchan = true;
       }
@@ -124,7 +132,7 @@ class ThreadSampler {
       return this.close(now, periodNs); // gone (ESRCH), or no longer ours to read
     }
     if (code === UNSEEN) return this.close(now, periodNs);
-    if (this.fds.schedstat !== undefined) code = this.ranMostOfTheTime(now, code);
+    if (this.fds.schedstat !== undefined && (code !== RUNNING || this.samples % SCHEDSTAT_EVERY === 0)) code = this.ranMostOfTheTime(now, code);
     if (this.lastT >= 0 && now - this.lastT > MAX_GAP_PERIODS * periodNs && this.current !== UNSEEN) this.change(this.lastT + periodNs, UNSEEN);
     if (code !== this.current) this.change(now, code);
     this.lastT = now;
@@ -134,7 +142,7 @@ class ThreadSampler {
   /** The code of what the thread does now; UNSEEN when it has ended. */
   private observe(): number {
     if (!this.byWchan) {
-      const code = codeOfSyscall(readText(this.fds.syscall!), this.syscalls);
+      const code = codeOfSyscall(bytes, readBytes(this.fds.syscall!), this.syscalls);
       if (code !== NO_SYSCALL) return code;
       this.fds.stat ??= fs.openSync(path.join(this.dir, 'stat'), 'r'); // a zombie says "-1" too
       return isGone(stateLetter(readText(this.fds.stat))) ? UNSEEN : code;
@@ -145,15 +153,21 @@ class ThreadSampler {
     return wchan === null ? RUNNING : this.wchans.code(wchan);
   }
 
-  /** A thread that was on a CPU for at least half the time since the last sample counts as running. */
+  /**
+   * Reads schedstat: its time on a CPU and waiting for one add up, and a blocked thread that was
+   * on a CPU for at least half the time since the last sample counts as running — when that
+   * sample read schedstat too (it was blocked: a running one's is read only now and then).
+   */
   private ranMostOfTheTime(now: number, code: number): number {
-    const sched = schedstatOf(readText(this.fds.schedstat!));
+    const sched = schedstatOf(bytes, readBytes(this.fds.schedstat!));
     const last = this.sched;
+    const lastT = this.schedT;
     this.sched = sched;
+    this.schedT = now;
     if (!sched || !last) return code;
     this.seen.onCpuNs += sched.runNs - last.runNs;
     this.seen.readyNs += sched.waitNs - last.waitNs;
-    return (sched.runNs - last.runNs) * 2 >= now - this.lastT ? RUNNING : code;
+    return code !== RUNNING && lastT === this.lastT && (sched.runNs - last.runNs) * 2 >= now - lastT ? RUNNING : code;
   }
 
   private change(t: number, code: number): void {
