@@ -155,9 +155,10 @@ test("shares: each lane's part of its observed time in each state, in words", ()
   assert.deepEqual(stateShares({}), [], 'no states, no lanes');
 });
 
-test('a busy machine is said when threads waited for a CPU a fifth or more of the time they were ready', () => {
-  const th = (onCpuNs: number, readyNs: number) => ({ ...series(1, [], 0), onCpuNs, readyNs });
+test('a busy machine is said when threads waited for a CPU a fifth or more of the time they were ready, and of the time sampled', () => {
+  const th = (onCpuNs: number, readyNs: number, sampledNs = 100) => ({ ...series(1, [[0, RUNNING]], sampledNs / MS), onCpuNs, readyNs });
   assert.match(busyMachine({ threads: [th(25, 58), th(25, 58)] }), /busy: its threads spent 70% of the time they were ready to run waiting for a CPU/);
   assert.equal(busyMachine({ threads: [th(90, 10)] }), '');
+  assert.equal(busyMachine({ threads: [th(1, 3, 300)] }), '', 'sleepers: a few µs of waiting for a CPU is not a busy machine');
   assert.equal(busyMachine({ threads: [] }), '');
 });

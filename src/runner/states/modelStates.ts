@@ -11,7 +11,7 @@ import { StateSampler, cannotSample, type SamplingRun } from './stateSampler';
 import { runStates } from './spans';
 import { syscallNames } from './syscalls';
 
-/** Above this share of ready time spent waiting for a CPU, the note says the machine was busy. */
+/** Above this share of ready time (and of the time sampled) spent waiting for a CPU, the note says the machine was busy. */
 const BUSY_SHARE = 0.2;
 
 export class ModelStates {
@@ -88,10 +88,14 @@ export class ModelStates {
   }
 }
 
-/** Threads ready to run wait for a CPU on a busy machine: a state letter R cannot tell that from running, schedstat can. */
+/**
+ * Threads ready to run wait for a CPU on a busy machine: the state letter R cannot tell that from
+ * running, schedstat can. Said when it is a good part of their ready time and of the time sampled.
+ */
 export function busyMachine(s: Pick<SampledRun, 'threads'>): string {
   const ready = s.threads.reduce((n, th) => n + th.readyNs, 0);
   const total = ready + s.threads.reduce((n, th) => n + th.onCpuNs, 0);
-  if (!(total > 0) || ready < BUSY_SHARE * total) return '';
+  const sampled = s.threads.reduce((n, th) => n + (th.t.length ? th.end - th.t[0] : 0), 0);
+  if (!(total > 0) || ready < BUSY_SHARE * total || ready < BUSY_SHARE * sampled) return '';
   return `The machine was busy: its threads spent ${Math.round((100 * ready) / total)}% of the time they were ready to run waiting for a CPU, which counts as running here.`;
 }
