@@ -25,8 +25,8 @@ export const LIMITS = {
   maxEvents: { min: 1 },
   /** Above 5 kHz the sampler's own reads cost more than a few % of a core for a handful of threads. */
   sampleHz: { min: 0, max: 5000 },
-  /** A run's state spans before they are coarsened: ≈ 75 bytes each, ≈ 2 MB of trace. */
-  stateSpans: 25_000,
+  /** A run's state spans before they are coarsened: ≈ 88 bytes each in the trace, so ≤ 2 MB. */
+  stateSpans: 22_000,
 } as const;
 
 /** The message for a setting or option `name` whose value is out of its limits, or null. */
