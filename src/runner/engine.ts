@@ -62,7 +62,7 @@ interface Followed {
 export async function runTraceEvents(req: TraceRequest): Promise<{ trace: Trace; events: RunEvents[] }> {
   if (!fs.existsSync(req.file) && req.text === undefined) throw new UserError('file', `No such file: ${req.file}`, { file: req.file });
   // the sampler's thread starts while Python does (it takes a while on a busy machine)
-  if (!cannotSample(req.sampleHz ?? DEFAULTS.sampleHz)) StateSampler.shared().warm();
+  if (!cannotSample(req.sampleHz ?? DEFAULTS.sampleHz) && req.models.some((m) => m !== 'asyncio')) StateSampler.shared().warm();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'interleave-src-'));
   try {
     const run = modelRunner(req, sourceOf(req, tmp));

@@ -128,11 +128,11 @@ class ThreadSampler {
     let code: number;
     try {
       code = this.observe();
+      if (code !== UNSEEN && this.fds.schedstat !== undefined && (code !== RUNNING || this.samples % SCHEDSTAT_EVERY === 0)) code = this.ranMostOfTheTime(now, code);
     } catch {
-      return this.close(now, periodNs); // gone (ESRCH), or no longer ours to read
+      return this.close(now, periodNs); // gone (ESRCH) between two reads, or no longer ours to read
     }
     if (code === UNSEEN) return this.close(now, periodNs);
-    if (this.fds.schedstat !== undefined && (code !== RUNNING || this.samples % SCHEDSTAT_EVERY === 0)) code = this.ranMostOfTheTime(now, code);
     if (this.lastT >= 0 && now - this.lastT > MAX_GAP_PERIODS * periodNs && this.current !== UNSEEN) this.change(this.lastT + periodNs, UNSEEN);
     if (code !== this.current) this.change(now, code);
     this.lastT = now;
