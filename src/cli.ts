@@ -12,15 +12,17 @@ import { findInterpreter, firstExecutable, pathCandidates } from './interpreter/
 import { resolvePyenvShim } from './interpreter/pyenv';
 import { chromeTraceChunks } from './export/chromeTrace';
 import { reportHtml } from './report/html';
-import { formatNs, formatSpeedup, summarizeTrace } from './shared/summary';
-import { ALL_MODELS, type Model, type StartMethod, type Trace } from './shared/trace';
-import { DEFAULTS, checkMaxEvents, checkWorkers } from './runner/settings';
+import { formatNs, formatSpeedup, summarizeTrace, type EventCounts } from './shared/summary';
+import { sharesText, stateShares } from './shared/states';
+import { helperThreadName, laneLabel } from './shared/labels';
+import { ALL_MODELS, type Model, type Run, type StartMethod, type Trace } from './shared/trace';
+import { DEFAULTS, checkMaxEvents, checkSampleHz, checkWorkers } from './runner/settings';
 
 const USAGE = `usage: interleave run FILE --function NAME [--models ${DEFAULTS.models.join(',')}] [--workers ${DEFAULTS.workers}]
                       (models: sequential, thread, process, thread-pool, process-pool, asyncio, interpreter)
                       [--args EXPR] [--timeout ${DEFAULTS.timeoutSeconds}] [--start-method fork|spawn|forkserver]
-                      [--max-events ${DEFAULTS.maxEvents}] [--python PATH] [--json PATH|-] [--html PATH|-] [--chrome PATH|-]
-                      [--quiet]`;
+                      [--max-events ${DEFAULTS.maxEvents}] [--sample-hz ${DEFAULTS.sampleHz}] (thread states, 0: off)
+                      [--python PATH] [--json PATH|-] [--html PATH|-] [--chrome PATH|-] [--quiet]`;
 
 class UsageError extends Error {}
 
@@ -36,6 +38,7 @@ function parse(argv: string[]) {
       timeout: { type: 'string', default: String(DEFAULTS.timeoutSeconds) },
       'start-method': { type: 'string' },
       'max-events': { type: 'string', default: String(DEFAULTS.maxEvents) },
+      'sample-hz': { type: 'string', default: String(DEFAULTS.sampleHz) },
       python: { type: 'string' },
       json: { type: 'string' },
       html: { type: 'string' },
@@ -59,11 +62,14 @@ function parse(argv: string[]) {
   const maxEvents = Number(values['max-events']);
   const badMaxEvents = checkMaxEvents(maxEvents, '--max-events');
   if (badMaxEvents) throw new UsageError(badMaxEvents);
+  const sampleHz = Number(values['sample-hz']);
+  const badSampleHz = checkSampleHz(sampleHz, '--sample-hz');
+  if (badSampleHz) throw new UsageError(badSampleHz);
   const startMethod = values['start-method'];
   if (startMethod && !['fork', 'spawn', 'forkserver'].includes(startMethod)) throw new UsageError('--start-method must be fork, spawn or forkserver');
   return {
     file: path.resolve(positionals[1]), function: values.function, models: models as Model[], workers, args: values.args, timeout,
-    maxEvents, startMethod: startMethod as StartMethod | undefined, python: values.python, json: values.json, html: values.html, chrome: values.chrome, quiet: values.quiet,
+    maxEvents, sampleHz, startMethod: startMethod as StartMethod | undefined, python: values.python, json: values.json, html: values.html, chrome: values.chrome, quiet: values.quiet,
   };
 }
 
@@ -139,7 +145,7 @@ async function runAndReport(opts: NonNullable<ReturnType<typeof parse>>, signal:
     const traceFile = outputs.json && new TraceFileWriter(outputs.json);
     const { trace, events } = await runTraceEvents({
       python: found ? resolvePyenvShim(found.path) : candidates[0], file: opts.file, function: opts.function, args: opts.args, models: opts.models, workers: opts.workers,
-      timeoutSeconds: opts.timeout, startMethod: opts.startMethod, maxEvents: opts.maxEvents, signal,
+      timeoutSeconds: opts.timeout, startMethod: opts.startMethod, maxEvents: opts.maxEvents, sampleHz: opts.sampleHz, signal,
       // The user's output, unchanged, on our stderr (stdout carries the summary): their stdout
       // straight to our fd 2, their stderr through us (we keep its tail for error messages).
       stdout: opts.quiet ? 'ignore' : 2,
@@ -156,7 +162,7 @@ async function runAndReport(opts: NonNullable<ReturnType<typeof parse>>, signal:
     await writeAfterRuns(outputs, traceFile, trace, events);
     // stdout carries the summary, unless a file goes there
     const say = outputs.json?.onStdout || outputs.html?.onStdout || outputs.chrome?.onStdout ? process.stderr : process.stdout;
-    printSummary(say, trace, events);
+    printSummary(say, trace, events, opts.sampleHz > 0);
     if (outputs.json && !outputs.json.onStdout) say.write(`trace: ${opts.json}\n`);
     if (outputs.html && !outputs.html.onStdout) say.write(`report: ${opts.html}\n`);
     if (outputs.chrome && !outputs.chrome.onStdout) say.write(`chrome trace: ${opts.chrome}\n`);
@@ -223,16 +229,8 @@ async function writeWhole(out: OutputFile, chunks: Iterable<string | Uint8Array>
   await out.commit();
 }
 
-function printSummary(say: NodeJS.WriteStream, trace: Trace, events: RunEvents[]): void {
-  const summaries = summarizeTrace(trace, events.map((e) => e.counts()));
-  summaries.forEach((s, i) => {
-    if (trace.runs[i].unavailable) {
-      say.write(`${s.model.padEnd(10)} ${s.verdict}\n`);
-      return;
-    }
-    const speed = s.speedup === null ? '' : `  speedup ${formatSpeedup(s.speedup)}`;
-    say.write(`${s.model.padEnd(10)} wall ${formatNs(s.wallNs).padStart(9)}  cpu ${s.cpuNs === null ? '—' : formatNs(s.cpuNs)}  events ${s.events}  switches ${s.switches}${speed}\n           ${s.verdict}\n`);
-  });
+function printSummary(say: NodeJS.WriteStream, trace: Trace, events: RunEvents[], sampling: boolean): void {
+  say.write(summaryText(trace, events.map((e) => e.counts()), sampling));
 }
 
 /**
@@ -263,6 +261,31 @@ function failure(e: unknown, file: string, readerGone: boolean): number {
   }
   process.stderr.write(`interleave: internal error: ${(e as Error).stack ?? e}\n`);
   return 1;
+}
+
+/** Each run's figures and verdict, then how its workers spent their time (when states were sampled). */
+function summaryText(trace: Trace, counts: EventCounts[], sampling: boolean): string {
+  return summarizeTrace(trace, counts)
+    .map((s, i) => {
+      const run = trace.runs[i];
+      if (run.unavailable) return `${s.model.padEnd(10)} ${s.verdict}\n`;
+      const speed = s.speedup === null ? '' : `  speedup ${formatSpeedup(s.speedup)}`;
+      const head = `${s.model.padEnd(10)} wall ${formatNs(s.wallNs).padStart(9)}  cpu ${s.cpuNs === null ? '—' : formatNs(s.cpuNs)}  events ${s.events}  switches ${s.switches}${speed}\n           ${s.verdict}\n`;
+      return head + statesText(run, sampling);
+    })
+    .join('');
+}
+
+/** "Thread 1: running 49% · waiting for the GIL 48% · sleeping 3%", a line per sampled thread. */
+function statesText(run: Run, sampling: boolean): string {
+  const lines = stateShares(run).map(({ worker, thread, shares }) => {
+    const info = run.workerInfo[worker];
+    const name = thread === null ? laneLabel(run.model, info ?? { worker }) : `  ↳ ${helperThreadName(info, thread)}`;
+    return `           ${name}: ${sharesText(shares)}\n`;
+  });
+  // why there are none, or what to know of those there are (not when the user turned sampling off)
+  if (run.stateNote && sampling) lines.push(`           ${run.stateNote}\n`);
+  return lines.join('');
 }
 
 if (require.main === module) {

@@ -195,12 +195,13 @@ function settingsOf(config: vscode.WorkspaceConfiguration, file: string): RunSet
     timeoutSeconds: timeLimitSetting(config),
     startMethod: startMethodSetting(config.get<string>('startMethod', 'default')),
     maxEvents: Math.max(LIMITS.maxEvents.min, Math.floor(config.get<number>('maxEvents', DEFAULTS.maxEvents))),
+    sampleHz: clamp(Math.floor(config.get<number>('sampleHz', DEFAULTS.sampleHz)), LIMITS.sampleHz.min, LIMITS.sampleHz.max),
   };
 }
 
 /** The engine's request for these settings (target and Python added by the caller). */
 function requestOf(s: RunSettings): TraceRequest {
-  return { python: '', file: s.file, models: s.models, workers: s.workers, timeoutSeconds: s.timeoutSeconds, startMethod: s.startMethod, maxEvents: s.maxEvents };
+  return { python: '', file: s.file, models: s.models, workers: s.workers, timeoutSeconds: s.timeoutSeconds, startMethod: s.startMethod, maxEvents: s.maxEvents, sampleHz: s.sampleHz };
 }
 
 /** Lines `startLine`–`endLine` (1-based) of the document as it reads now. */

@@ -19,6 +19,8 @@ export interface RunSettings {
   timeoutSeconds: number;
   startMethod?: StartMethod;
   maxEvents: number;
+  /** Thread states: samples a second (0: off); absent in recordings made before it existed. */
+  sampleHz?: number;
 }
 
 export interface StoredRecording {

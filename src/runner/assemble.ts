@@ -56,6 +56,7 @@ export function assemble(
       cpuNs: w.end && w.end.cpuNs >= 0 ? w.end.cpuNs : null,
       status: 'ok',
     };
+    if (w.begin?.tid) info.tid = w.begin.tid;
     if (w.threads.length) info.threads = w.threads;
     if (w.end) {
       info.status = w.end.status.status;

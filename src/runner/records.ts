@@ -26,11 +26,11 @@ export type ControlRecord =
 
 /** One worker as its event files told it so far. */
 export interface WorkerState {
-  begin?: { ns: number; pid: number };
+  begin?: { ns: number; pid: number; tid?: number };
   end?: Extract<WorkerRecord, { kind: 'end' }>;
   /** Its events: from its event file, and from its side file (read below Python). */
   sources: EventSource[];
-  threads: Array<{ thread: number; name: string }>;
+  threads: Array<{ thread: number; name: string; tid?: number }>;
   truncated: boolean;
 }
 

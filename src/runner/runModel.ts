@@ -15,6 +15,7 @@ import { HAS_LIFELINE, HarnessProcess, LIFELINE_FD, type HarnessExit } from './h
 import type { InspectReply } from './inspect';
 import { assemble } from './assemble';
 import { findRecord, runContext } from './records';
+import { ModelStates } from './states/modelStates';
 import type { Model, PythonInfo, Run, StartMethod } from '../shared/trace';
 
 /** What one model run needs. */
@@ -32,6 +33,8 @@ export interface ModelRunOptions {
   startMethod?: StartMethod;
   timeoutMs: number;
   maxEvents?: number;
+  /** Thread states: samples a second per thread (0: off); DEFAULTS.sampleHz when absent. */
+  sampleHz?: number;
   signal?: AbortSignal;
   spawn: SpawnFn;
   /** The user's own output, unchanged, as it arrives. */
@@ -72,12 +75,15 @@ export async function runModel(o: ModelRunOptions): Promise<ModelRunResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'interleave-'));
   try {
     const follower = new RunFollower(dir, o.workers, o.sinks ?? []);
+    // before the harness starts: the sampler finds each worker as its body begins
+    const states = ModelStates.start({ model: o.model, workers: o.workers, hz: o.sampleHz ?? DEFAULTS.sampleHz, dir });
     const harness = new HarnessProcess({
       spawn: o.spawn, python: o.python, configPath: writeConfig(o, dir), cwd: path.dirname(o.file), inspect: o.inspect === true,
       timeoutMs: o.timeoutMs, signal: o.signal, stdout: o.stdout, onOutput: o.onOutput,
     });
     const follow = () => {
       follower.poll();
+      states.follow(follower.workers);
       if (follower.t0 !== null) harness.runStarted();
     };
     const ticker = setInterval(follow, o.pollMs ?? 50);
@@ -88,8 +94,11 @@ export async function runModel(o: ModelRunOptions): Promise<ModelRunResult> {
     } finally {
       clearInterval(ticker);
       follower.close();
+      await states.end();
     }
-    return outcome(o, follower, exit);
+    const result = outcome(o, follower, exit);
+    if (!result.notRun && !result.run.unavailable) states.addTo(result.run, follower.t0 ?? 0, result.python?.gil ?? true);
+    return result;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -16,6 +16,8 @@ export const DEFAULTS = {
   timeoutSeconds: 30,
   /** Events recorded per worker before recording stops (a "truncated" marker; the trace stays valid). */
   maxEvents: 1_000_000,
+  /** Thread states: samples a second per thread, where /proc exists (0: off). */
+  sampleHz: 1000,
 } as const;
 
 export const LIMITS = {
@@ -23,6 +25,10 @@ export const LIMITS = {
   maxEvents: { min: 1 },
   /** Recordings the panel keeps in its history, with their traces (older ones are deleted). */
   recordings: 10,
+  /** Above 5 kHz the sampler's own reads cost more than a few % of a core for a handful of threads. */
+  sampleHz: { min: 0, max: 5000 },
+  /** A run's state spans before they are coarsened: ≈ 88 bytes each in the trace, so ≤ 2 MB. */
+  stateSpans: 22_000,
 } as const;
 
 /** The message for a setting or option `name` whose value is out of its limits, or null. */
@@ -33,6 +39,11 @@ export function checkWorkers(n: number, name: string): string | null {
 
 export function checkMaxEvents(n: number, name: string): string | null {
   return Number.isInteger(n) && n >= LIMITS.maxEvents.min ? null : `${name} must be a whole number ≥ ${LIMITS.maxEvents.min}`;
+}
+
+export function checkSampleHz(n: number, name: string): string | null {
+  const { min, max } = LIMITS.sampleHz;
+  return Number.isInteger(n) && n >= min && n <= max ? null : `${name} must be a whole number from ${min} (off) to ${max}`;
 }
 
 /** What to do about the interpreter, said the same way in every message. */

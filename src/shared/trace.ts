@@ -68,6 +68,53 @@ export interface Run {
   unavailable?: string;
   /** Set when we stopped the run: at the time limit, or because the user cancelled. */
   stopped?: 'timeout' | 'cancelled';
+  /** How the thread states in `states` were observed; null when they were not (`stateNote` says why). */
+  stateSource?: StateSource | null;
+  /** Why there are no states (sampling off, not Linux, …), or what to know about those there are. */
+  stateNote?: string;
+  /** What each worker's threads were doing while its body ran: per worker, per thread, in time order. */
+  states?: StateSpan[];
+}
+
+/**
+ * What a thread is doing, as seen from outside the interpreter: `running` (on a CPU, or ready to
+ * run on one), `gil` (a thread waiting for the GIL), `lock` (waiting in an instrumented lock,
+ * condition, event, barrier or queue), `sleep` (time.sleep and other timed sleeps), `io` (blocked
+ * on a file, pipe or socket), `other` (blocked in anything else: `detail` names it).
+ */
+export type ThreadState = 'running' | 'gil' | 'lock' | 'sleep' | 'io' | 'other';
+export const THREAD_STATES: readonly ThreadState[] = ['running', 'gil', 'lock', 'sleep', 'io', 'other'];
+
+/** How a run's thread states were observed. */
+export interface StateSource {
+  /** Sampled from /proc/PID/task/TID (Linux), from outside the interpreter. */
+  method: 'proc';
+  /** The sampling rate asked for, per thread (samples a second). */
+  hz: number;
+  /** Samples taken: one per sampled thread per tick. */
+  samples: number;
+  /**
+   * How blocked threads were told apart: by the system call they are in (/proc/…/syscall), or —
+   * where that cannot be read (no ptrace rights, an architecture whose calls we do not know) —
+   * by the kernel function they sleep in (wchan), which cannot tell a timed wait from an untimed one.
+   */
+  blockedBy: 'syscall' | 'wchan';
+}
+
+/**
+ * A stretch of time one thread of a worker spent in one state: from `t` (ns since the run's
+ * start) for `dur` ns. Equal neighbours are merged; time between samples belongs to the sample
+ * before it (up to a limit: beyond it, that time is in no span).
+ */
+export interface StateSpan {
+  worker: number;
+  /** The helper thread's number, as `OutputEvent.thread`; null: the worker's own thread. */
+  thread: number | null;
+  t: number;
+  dur: number;
+  state: ThreadState;
+  /** The system call (or kernel function) a blocked thread was in; null while running. */
+  detail: string | null;
 }
 
 export type WorkerStatus = 'ok' | 'error' | 'exited' | 'killed' | 'timeout';
@@ -89,8 +136,12 @@ export interface WorkerInfo {
   error?: { type: string; message: string; traceback: string };
   exitCode?: number;
   signal?: string;
-  /** Threads the worker started itself, whose output is on sub-lanes (`OutputEvent.thread`). */
-  threads?: Array<{ thread: number; name: string }>;
+  /** Threads the worker started itself, whose output is on sub-lanes (`OutputEvent.thread`); `tid` as below. */
+  threads?: Array<{ thread: number; name: string; tid?: number }>;
+  /** The native id of the thread that ran the body (`threading.get_native_id()`); a process's main thread's. */
+  tid?: number | null;
+  /** Time the worker's own thread spent in each state: the sums of its spans in `Run.states`. */
+  stateNs?: Record<ThreadState, number>;
 }
 
 export type Stream = 'stdout' | 'stderr';

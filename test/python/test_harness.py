@@ -23,7 +23,7 @@ HARNESS = os.path.join(ROOT, "python", "interleave_harness.py")
 
 def read_records(path):
     """The records of an event file as lists of strings, in the fields the tests compare:
-    B [kind, t, pid]; O [kind, t, stream, line, text, thread, below]; S [kind, thread, name];
+    B [kind, t, pid, tid]; O [kind, t, stream, line, text, thread, below]; S [kind, thread, name, tid];
     E [kind, t, cpuNs, status json]; T [kind, t]."""
     with open(path, "rb") as f:
         data = f.read()
@@ -41,9 +41,9 @@ def read_records(path):
             text = payload[:-1] if payload.endswith("\n") else payload
             out.append(["O", str(t), str(b & 3), str(a), text, str(b >> 3), str((b >> 2) & 1)])
         elif k == "B":
-            out.append(["B", str(t), str(a)])
+            out.append(["B", str(t), str(a), str(b)])
         elif k == "S":
-            out.append(["S", str(a), payload])
+            out.append(["S", str(a), payload, str(b)])
         elif k == "E":
             end = json.loads(payload)
             out.append(["E", str(t), str(end["cpuNs"]), json.dumps(end["status"])])
@@ -275,6 +275,15 @@ class RecorderTest(TempDir):
         self.assertEqual(outputs, [("1", "ab"), ("1", "one"), ("1", "two"), ("2", "err"), ("1", "three")])
         self.assertEqual(json.loads(records[-1][3]), {"status": "ok"})
 
+    def test_begin_says_which_thread_runs_the_worker(self):
+        import threading
+        rec = self.recorder()
+        rec.begin()
+        rec.end(0, {"status": "ok"})
+        rec.close()
+        begin = read_records(os.path.join(self.dir, "w0.trc"))[0]
+        self.assertEqual(begin[2:], [str(os.getpid()), str(threading.get_native_id())])
+
     def test_a_helper_threads_pieces_do_not_mix_with_the_workers(self):
         import threading
         rec = self.recorder()
@@ -293,7 +302,8 @@ class RecorderTest(TempDir):
         rec.end(0, {"status": "ok"})
         rec.close()
         records = read_records(os.path.join(self.dir, "w0.trc"))
-        self.assertEqual(records[0], ["S", "1", "helper-x"])
+        self.assertEqual(records[0], ["S", "1", "helper-x", str(thread.native_id)],
+                         "the helper's native thread id: the runner samples its state by it")
         self.assertEqual([(r[4], r[5]) for r in records if r[0] == "O"], [("xy", "1"), ("ab", "0")])
         self.assertEqual(name, [1])
 

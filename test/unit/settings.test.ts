@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { DEFAULTS, LIMITS, checkWorkers } from '../../src/runner/settings';
+import { DEFAULTS, LIMITS, checkSampleHz, checkWorkers } from '../../src/runner/settings';
 import { ALL_MODELS } from '../../src/shared/trace';
 
 const root = path.resolve(__dirname, '..', '..', '..');
@@ -19,10 +19,16 @@ test("package.json's setting defaults and limits are the runner's", () => {
   assert.equal(settings['interleave.timeoutSeconds'].exclusiveMinimum, 0);
   assert.equal(settings['interleave.maxEvents'].default, DEFAULTS.maxEvents);
   assert.equal(settings['interleave.maxEvents'].minimum, LIMITS.maxEvents.min);
+  assert.equal(settings['interleave.sampleHz'].default, DEFAULTS.sampleHz);
+  assert.equal(settings['interleave.sampleHz'].minimum, LIMITS.sampleHz.min);
+  assert.equal(settings['interleave.sampleHz'].maximum, LIMITS.sampleHz.max);
 });
 
 test('the limit messages name the option and the limits', () => {
   assert.equal(checkWorkers(LIMITS.workers.max, '--workers'), null);
   assert.equal(checkWorkers(LIMITS.workers.max + 1, '--workers'), `--workers must be a whole number from ${LIMITS.workers.min} to ${LIMITS.workers.max}`);
   assert.equal(checkWorkers(1.5, 'x'), `x must be a whole number from ${LIMITS.workers.min} to ${LIMITS.workers.max}`);
+  assert.equal(checkSampleHz(0, '--sample-hz'), null, '0 turns sampling off');
+  assert.equal(checkSampleHz(LIMITS.sampleHz.max + 1, '--sample-hz'), `--sample-hz must be a whole number from 0 (off) to ${LIMITS.sampleHz.max}`);
+  assert.match(checkSampleHz(-1, '--sample-hz') ?? '', /from 0 \(off\)/);
 });
