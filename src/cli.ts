@@ -7,6 +7,7 @@ import { UserError } from './runner/errors';
 import { findInterpreter, firstExecutable, pathCandidates } from './interpreter/interpreter';
 import { resolvePyenvShim } from './interpreter/pyenv';
 import { reportHtml } from './report/html';
+import { compareRuns } from './shared/comparison';
 import { formatNs, formatSpeedup, summarizeTrace } from './shared/summary';
 import { ALL_MODELS, type Model, type StartMethod } from './shared/trace';
 import { DEFAULTS, checkMaxEvents, checkTimeout, checkWorkers } from './runner/settings';
@@ -117,6 +118,8 @@ export async function main(argv: string[]): Promise<number> {
       const speed = s.speedup === null ? '' : `  speedup ${formatSpeedup(s.speedup)}`;
       process.stdout.write(`${s.model.padEnd(10)} wall ${formatNs(s.wallNs).padStart(9)}  cpu ${s.cpuNs === null ? '—' : formatNs(s.cpuNs)}  events ${s.events}  switches ${s.switches}${speed}\n           ${s.verdict}\n`);
     });
+    const comparison = compareRuns(summaries); // the panel's answer to "threads or processes?", in one line
+    if (comparison) process.stdout.write(`${comparison.sentence}\n`);
     if (opts.json) process.stdout.write(`trace: ${opts.json}\n`);
     if (opts.html) process.stdout.write(`report: ${opts.html}\n`);
     return 0;
