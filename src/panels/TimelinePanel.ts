@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { traceMessage, type HostToWebview, type TimelineState, type WebviewToHost } from '../shared/protocol';
 import type { RunEvents } from '../runner/eventStore';
 import type { Trace } from '../shared/trace';
+import { SkippedLinesDecoration } from './skippedLinesDecoration';
 import type { TraceStore } from './traceStore';
 
 /**
@@ -19,6 +20,8 @@ export class TimelinePanel {
   private trace: Trace | undefined;
   private pendingFile: string | undefined;
   private readonly received: Trace[] = [];
+  /** The traced file's statements that did not run, dimmed in its editors while the panel is open. */
+  private readonly skipped = new SkippedLinesDecoration();
 
   static createOrShow(extensionUri: vscode.Uri, store: TraceStore, title: string): TimelinePanel {
     if (TimelinePanel.current) {
@@ -59,6 +62,7 @@ export class TimelinePanel {
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
     panel.webview.onDidReceiveMessage((m: WebviewToHost) => this.onMessage(m), null, this.disposables);
     vscode.window.onDidChangeTextEditorSelection((e) => this.onCursor(e), null, this.disposables);
+    this.disposables.push(this.skipped);
   }
 
   /** The traced file, for reveal and cursor highlights. */
@@ -86,6 +90,7 @@ export class TimelinePanel {
     this.panel.title = message.title;
     this.trace = undefined;
     this.pendingFile = file;
+    this.skipped.show(undefined);
     this.post(message);
   }
 
@@ -93,6 +98,7 @@ export class TimelinePanel {
   showTrace(trace: Trace, key: string, events?: readonly RunEvents[]): void {
     this.trace = trace;
     this.received.push(trace);
+    this.skipped.show(trace.target.file, trace.target.skippedLines);
     this.panel.title = `Interleave: ${trace.target.function ?? 'selection'}`;
     this.post(traceMessage(trace, key, events && { columns: events.map((e) => e.toColumns()), counts: events.map((e) => e.counts()) }));
   }
