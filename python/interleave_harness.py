@@ -168,7 +168,7 @@ def run_model(config, control):
 def inspect(source, display_file):
     """The file's top-level functions as Python's parser sees them (no code of the user's runs)."""
     try:
-        tree = loader.parse(loader.read_source(source), display_file)
+        tree = loader.parse(loader.read_source(source, display_file), display_file)
         return {"ok": True, "functions": loader.list_functions(tree), "python": python_info()}
     except loader.LoadError as e:
         return {"ok": False, "error": e.to_json(), "python": python_info()}
@@ -176,14 +176,16 @@ def inspect(source, display_file):
 
 def fit_to_run(inspection, config):
     """Whether the runner's checks of this inspection will pass (the file parses, the function is
-    there and has its arguments, the Python is as new as the runner's minimum): else nothing of
-    the user's runs."""
+    there and has its arguments, the Python is as new as the runner's minimum, an asyncio model
+    in the request has an async def to run): else nothing of the user's runs."""
     if not inspection["ok"] or sys.version_info < tuple(config.get("minPython") or ()):
         return False
     if config.get("snippet"):
-        return True
+        return not config.get("needsAsync")
     found = [f for f in inspection["functions"] if f["name"] == config.get("function")]
-    return bool(found) and (not found[0]["required"] or bool((config.get("args") or "").strip()))
+    if not found or (config.get("needsAsync") and not found[0]["isAsync"]):
+        return False
+    return not found[0]["required"] or bool((config.get("args") or "").strip())
 
 
 def main(argv):

@@ -5,6 +5,7 @@ Imports, definitions and assignments run; top-level calls, loops, ``with`` block
 child process, whatever the start method, so all workers see the same module.
 """
 import ast
+import io
 import os
 import sys
 import textwrap
@@ -110,13 +111,29 @@ def _filter_body(body, skipped):
     return kept
 
 
-def read_source(source_path):
+def read_source(source_path, display_file=None):
+    """The file's text, decoded as Python itself decodes a source file: by its BOM, else its
+    PEP 263 coding line, else as UTF-8. Our copy of an editor's unsaved text (a `source_path`
+    that is not `display_file`) is UTF-8 whatever its coding line says: the editor decoded it."""
     with open(source_path, "rb") as f:
         data = f.read()
+    name = os.path.basename(display_file or source_path)
+    fix = "save it as UTF-8, or name its encoding in a coding line (# -*- coding: latin-1 -*-, PEP 263)"
+    if display_file is not None and os.path.abspath(source_path) != os.path.abspath(display_file):
+        encoding = "utf-8-sig"
+    elif any(b"coding" in line for line in data.split(b"\n", 2)[:2]):
+        import tokenize  # ≈ 2 ms of regexes: only for a file that may have a coding line
+        try:
+            encoding = tokenize.detect_encoding(io.BytesIO(data).readline)[0]
+        except SyntaxError as e:  # an unknown encoding, a BOM that contradicts the coding line
+            raise LoadError("encoding", "%s: %s; %s" % (name, e.msg, fix))
+    else:
+        encoding = "utf-8-sig"  # UTF-8, less a BOM if there is one
     try:
-        return data.decode("utf-8-sig")
+        return data.decode(encoding)
     except UnicodeDecodeError as e:
-        raise LoadError("encoding", "the file is not valid UTF-8 (%s)" % e)
+        raise LoadError("encoding", "%s is not valid %s (byte %d: %s); %s"
+                        % (name, encoding.replace("-sig", ""), e.start, e.reason, fix))
 
 
 def parse(source, display_file):
@@ -167,7 +184,7 @@ def load_module(source_path, display_file):
     existing = sys.modules.get(name)
     if existing is not None and getattr(existing, "__interleave_loaded__", False):
         return existing, existing.__interleave_skipped__  # a forked child inherits it
-    source = read_source(source_path)
+    source = read_source(source_path, display_file)
     tree = parse(source, display_file)
     skipped = []
     tree.body = _filter_body(tree.body, skipped)
@@ -215,18 +232,50 @@ def compile_snippet(text, first_line, display_file):
     return compile(tree, display_file, "exec")
 
 
+# How much of a long --args a message shows: the message stays one readable line.
+_ARGS_SHOWN = 60
+_COLLECT = "__interleave_collect__"
+# What parsing or compiling pathological input raises besides SyntaxError (deep nesting).
+_TOO_COMPLEX = (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError)
+
+
+def _shown(expr):
+    return repr(expr if len(expr) <= _ARGS_SHOWN else expr[:_ARGS_SHOWN] + "...")
+
+
+def _not_call_arguments(expr, why):
+    return LoadError("args", "--args is not valid call-argument syntax: %s (%s); write them as inside "
+                     "f(...), e.g. --args '\"bob\", times=3'" % (why, _shown(expr)))
+
+
 def parse_args(expr, namespace):
-    """Evaluate call-argument syntax (``"bob", times=3``) in the module's namespace."""
+    """Evaluate call-argument syntax (``"bob", times=3``) in the module's namespace.
+
+    The text must be exactly the arguments of one call: parsed as ``_(EXPR)``, whose tree must be
+    that one call to ``_``; the arguments are then evaluated from the tree, never by pasting the
+    text into other code (``1).__class__(`` would otherwise call something else)."""
     if not expr or not expr.strip():
         return (), {}
     try:
-        call = ast.parse("_(%s)" % expr, mode="eval")
-    except SyntaxError as e:
-        raise LoadError("args", "--args is not valid call-argument syntax: %s (%r)" % (e.msg, expr))
-    if not isinstance(call.body, ast.Call):
-        raise LoadError("args", "--args is not valid call-argument syntax: %r" % expr)
-    collect = "(lambda *a, **k: (a, k))(%s)" % expr
+        # the newline lets the text end in a comment
+        call = ast.parse("_(%s\n)" % expr, mode="eval").body
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "_"
+                and call.func.col_offset == 0):
+            raise SyntaxError("not the arguments of one call")
+        tree = ast.Expression(body=ast.Call(func=ast.Name(id=_COLLECT, ctx=ast.Load()),
+                                            args=call.args, keywords=call.keywords))
+        code = compile(ast.fix_missing_locations(tree), "<--args>", "eval")
+    except _TOO_COMPLEX as e:
+        why = getattr(e, "msg", None) or str(e) or type(e).__name__
+        if isinstance(e, (RecursionError, MemoryError)):
+            why = "nested too deeply"
+        raise _not_call_arguments(expr, why)
+    scope = dict(namespace)
+    scope[_COLLECT] = lambda *a, **k: (a, k)
     try:
-        return eval(compile(collect, "<--args>", "eval"), dict(namespace))
-    except Exception as e:
-        raise LoadError("args", "evaluating --args %r failed: %s: %s" % (expr, type(e).__name__, e))
+        return eval(code, scope)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as e:  # noqa: B902 - even exit() in --args is the user's input failing
+        raise LoadError("args", "evaluating --args %s failed: %s: %s" % (_shown(expr), type(e).__name__,
+                                                                       str(e).split("\n")[0]))

@@ -3,19 +3,24 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runTraceEvents } from './runner/engine';
 import { TraceFileWriter } from './cli/traceFile';
-import { UserError } from './runner/errors';
+import { OutputWriteError, UserError } from './runner/errors';
+import type { RunEvents } from './runner/eventStore';
+import { openOutput, type OutputFile, type OutputWhat } from './cli/outputFile';
+import { timeLimitProblem } from './runner/timeLimit';
 import { findInterpreter, firstExecutable, pathCandidates } from './interpreter/interpreter';
 import { resolvePyenvShim } from './interpreter/pyenv';
+import { chromeTraceChunks } from './export/chromeTrace';
 import { reportHtml } from './report/html';
 import { compareRuns } from './shared/comparison';
 import { formatNs, formatSpeedup, summarizeTrace } from './shared/summary';
-import { ALL_MODELS, type Model, type StartMethod } from './shared/trace';
-import { DEFAULTS, checkMaxEvents, checkTimeout, checkWorkers } from './runner/settings';
+import { ALL_MODELS, type Model, type StartMethod, type Trace } from './shared/trace';
+import { DEFAULTS, checkMaxEvents, checkWorkers } from './runner/settings';
 
-const USAGE = `usage: interleave run FILE --function NAME [--models ${DEFAULTS.models.join(",")}] [--workers ${DEFAULTS.workers}]
+const USAGE = `usage: interleave run FILE --function NAME [--models ${DEFAULTS.models.join(',')}] [--workers ${DEFAULTS.workers}]
                       (models: sequential, thread, process, thread-pool, process-pool, asyncio, interpreter)
                       [--args EXPR] [--timeout ${DEFAULTS.timeoutSeconds}] [--start-method fork|spawn|forkserver]
-                      [--max-events ${DEFAULTS.maxEvents}] [--python PATH] [--json PATH] [--html PATH] [--quiet]`;
+                      [--max-events ${DEFAULTS.maxEvents}] [--python PATH] [--json PATH|-] [--html PATH|-] [--chrome PATH|-]
+                      [--quiet]`;
 
 class UsageError extends Error {}
 
@@ -34,6 +39,7 @@ function parse(argv: string[]) {
       python: { type: 'string' },
       json: { type: 'string' },
       html: { type: 'string' },
+      chrome: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -48,8 +54,8 @@ function parse(argv: string[]) {
   const badWorkers = checkWorkers(workers, '--workers');
   if (badWorkers) throw new UsageError(badWorkers);
   const timeout = Number(values.timeout);
-  const badTimeout = checkTimeout(timeout, '--timeout');
-  if (badTimeout) throw new UsageError(badTimeout);
+  const timeoutProblem = timeLimitProblem(timeout);
+  if (timeoutProblem) throw new UsageError(`--timeout ${timeoutProblem}, not ${values.timeout}`);
   const maxEvents = Number(values['max-events']);
   const badMaxEvents = checkMaxEvents(maxEvents, '--max-events');
   if (badMaxEvents) throw new UsageError(badMaxEvents);
@@ -57,7 +63,7 @@ function parse(argv: string[]) {
   if (startMethod && !['fork', 'spawn', 'forkserver'].includes(startMethod)) throw new UsageError('--start-method must be fork, spawn or forkserver');
   return {
     file: path.resolve(positionals[1]), function: values.function, models: models as Model[], workers, args: values.args, timeout,
-    maxEvents, startMethod: startMethod as StartMethod | undefined, python: values.python, json: values.json, html: values.html, quiet: values.quiet,
+    maxEvents, startMethod: startMethod as StartMethod | undefined, python: values.python, json: values.json, html: values.html, chrome: values.chrome, quiet: values.quiet,
   };
 }
 
@@ -73,6 +79,8 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  const controller = new AbortController();
+  const pipes = watchForGoneReaders(() => controller.abort());
   try {
     if (!fs.existsSync(opts.file)) throw new UserError('file', `${opts.file}: no such file`);
     // The first candidate that exists inspects the file straight away, and its answer names the
@@ -81,16 +89,11 @@ export async function main(argv: string[]): Promise<number> {
     const candidates = opts.python ? [opts.python] : pathCandidates();
     // A pyenv shim is read, not run: its ≈ 0.3 s start-up would be the CLI's largest fixed cost.
     const found = firstExecutable(candidates);
-    const controller = new AbortController();
     process.once('SIGINT', () => controller.abort());
-    // The trace file is written while the runs go on (see cli/traceFile): opened first, so a
-    // path that cannot be written is said before anything runs.
-    let traceFile: TraceFileWriter | undefined;
-    try {
-      traceFile = opts.json === undefined ? undefined : new TraceFileWriter(opts.json);
-    } catch (e) {
-      throw new UserError('file', `cannot write the trace to ${opts.json}: ${(e as Error).message}`);
-    }
+    // Opened before anything runs: a path that cannot be written is said first. The trace file
+    // is written while the runs go on (see cli/traceFile).
+    const outputs = openOutputs(opts);
+    const traceFile = outputs.json && new TraceFileWriter(outputs.json);
     const { trace, events } = await runTraceEvents({
       python: found ? resolvePyenvShim(found.path) : candidates[0], file: opts.file, function: opts.function, args: opts.args, models: opts.models, workers: opts.workers,
       timeoutSeconds: opts.timeout, startMethod: opts.startMethod, maxEvents: opts.maxEvents, signal: controller.signal,
@@ -101,37 +104,124 @@ export async function main(argv: string[]): Promise<number> {
       onOutput: opts.quiet ? undefined : (_model, _stream, text) => process.stderr.write(text),
     }).catch(async (e: unknown) => {
       traceFile?.discard();
+      outputs.html?.discard();
+      outputs.chrome?.discard();
       if (e instanceof UserError && e.kind !== 'harness') throw e;
       await findInterpreter(candidates); // throws what is wrong with the interpreter, if anything
       throw e;
     });
-    // The events stay columns (a million objects cost seconds): the trace file is written from
-    // them, and only the HTML report, which embeds the trace, makes the objects.
-    traceFile?.finish(trace, events);
-    if (opts.html) fs.writeFileSync(opts.html, reportHtml({ ...trace, runs: trace.runs.map((r, i) => ({ ...r, events: events[i].toEvents() })) }));
-    const summaries = summarizeTrace(trace, events.map((e) => e.counts()));
-    summaries.forEach((s, i) => {
-      if (trace.runs[i].unavailable) {
-        process.stdout.write(`${s.model.padEnd(10)} ${s.verdict}\n`);
-        return;
-      }
-      const speed = s.speedup === null ? '' : `  speedup ${formatSpeedup(s.speedup)}`;
-      process.stdout.write(`${s.model.padEnd(10)} wall ${formatNs(s.wallNs).padStart(9)}  cpu ${s.cpuNs === null ? '—' : formatNs(s.cpuNs)}  events ${s.events}  switches ${s.switches}${speed}\n           ${s.verdict}\n`);
-    });
-    const comparison = compareRuns(summaries); // the panel's answer to "threads or processes?", in one line
-    if (comparison) process.stdout.write(`${comparison.sentence}\n`);
-    if (opts.json) process.stdout.write(`trace: ${opts.json}\n`);
-    if (opts.html) process.stdout.write(`report: ${opts.html}\n`);
+    await writeAfterRuns(outputs, traceFile, trace, events);
+    // stdout carries the summary, unless a file goes there
+    const say = outputs.json?.onStdout || outputs.html?.onStdout || outputs.chrome?.onStdout ? process.stderr : process.stdout;
+    printSummary(say, trace, events);
+    if (outputs.json && !outputs.json.onStdout) say.write(`trace: ${opts.json}\n`);
+    if (outputs.html && !outputs.html.onStdout) say.write(`report: ${opts.html}\n`);
+    if (outputs.chrome && !outputs.chrome.onStdout) say.write(`chrome trace: ${opts.chrome}\n`);
     return 0;
   } catch (e) {
-    if (e instanceof UserError) {
-      const where = e.details.line && !e.message.includes(`:${e.details.line}:`) ? ` (${path.basename(opts.file)}:${e.details.line})` : '';
-      process.stderr.write(`interleave: ${e.message.split('\n')[0]}${where}\n`);
-      return 2;
+    return failure(e, opts.file, pipes.gone);
+  }
+}
+
+type OutputOption = 'json' | 'html' | 'chrome';
+type Outputs = Partial<Record<OutputOption, OutputFile>>;
+
+/** The output options: their flag, what messages call their file, how it begins (a device's probe). */
+const OUTPUTS: ReadonlyArray<[OutputOption, string, OutputWhat, string]> = [
+  ['json', '--json', 'trace', '{'],
+  ['html', '--html', 'report', '<'],
+  ['chrome', '--chrome', 'Chrome trace', '{'],
+];
+
+/** The outputs asked for, opened (checked) before anything runs; none on the program or on another's file. */
+function openOutputs(opts: { file: string } & Partial<Record<OutputOption, string>>): Outputs {
+  const opened: Array<[string, OutputFile]> = [];
+  try {
+    for (const [key, option, what, first] of OUTPUTS) {
+      const requested = opts[key];
+      if (requested !== undefined) opened.push([option, openOutput(requested, what, first)]);
     }
-    process.stderr.write(`interleave: internal error: ${(e as Error).stack ?? e}\n`);
+    const program = fs.realpathSync(opts.file);
+    opened.forEach(([option, out], i) => {
+      if (out.replaces === program) throw new UserError('output', `${option} ${out.shown} is the program being run: choose another path.`);
+      for (const [other, earlier] of opened.slice(0, i)) {
+        if ((out.onStdout && earlier.onStdout) || (out.replaces && out.replaces === earlier.replaces)) {
+          throw new UserError('output', `${other} and ${option} name the same file: give each its own.`);
+        }
+      }
+    });
+    return Object.fromEntries(opened.map(([option, out]) => [option.slice(2), out])) as Outputs;
+  } catch (e) {
+    for (const [, out] of opened) out.discard();
+    throw e;
+  }
+}
+
+/**
+ * The outputs written after the runs, from the runner's columns (a million event objects cost
+ * seconds): the trace file's end, the report (which embeds the trace, so makes the objects), the
+ * Chrome trace. A failure leaves every file that was not yet in place as it was.
+ */
+async function writeAfterRuns(outputs: Outputs, traceFile: TraceFileWriter | undefined, trace: Trace, events: RunEvents[]): Promise<void> {
+  try {
+    await traceFile?.finish(trace, events);
+    if (outputs.html) await writeWhole(outputs.html, [reportHtml({ ...trace, runs: trace.runs.map((r, i) => ({ ...r, events: events[i].toEvents() })) })]);
+    if (outputs.chrome) await writeWhole(outputs.chrome, chromeTraceChunks(trace, (r) => events[r].toColumns()));
+  } catch (e) {
+    outputs.html?.discard();
+    outputs.chrome?.discard();
+    throw e;
+  }
+}
+
+/** Writes the content in its chunks, then puts the file in place. */
+async function writeWhole(out: OutputFile, chunks: Iterable<string | Uint8Array>): Promise<void> {
+  for (const chunk of chunks) await out.append(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  await out.commit();
+}
+
+function printSummary(say: NodeJS.WriteStream, trace: Trace, events: RunEvents[]): void {
+  const summaries = summarizeTrace(trace, events.map((e) => e.counts()));
+  summaries.forEach((s, i) => {
+    if (trace.runs[i].unavailable) {
+      say.write(`${s.model.padEnd(10)} ${s.verdict}\n`);
+      return;
+    }
+    const speed = s.speedup === null ? '' : `  speedup ${formatSpeedup(s.speedup)}`;
+    say.write(`${s.model.padEnd(10)} wall ${formatNs(s.wallNs).padStart(9)}  cpu ${s.cpuNs === null ? '—' : formatNs(s.cpuNs)}  events ${s.events}  switches ${s.switches}${speed}\n           ${s.verdict}\n`);
+  });
+  const comparison = compareRuns(summaries); // the panel's answer to "threads or processes?", in one line
+  if (comparison) say.write(`${comparison.sentence}\n`);
+}
+
+/**
+ * The reader of our stdout or stderr went away (`| head -3`): stop the runs (their processes
+ * end) and say nothing more, as other CLIs do — never Node's unhandled `write EPIPE`.
+ */
+function watchForGoneReaders(stop: () => void): { gone: boolean } {
+  const state = { gone: false };
+  const onError = () => {
+    state.gone = true;
+    stop();
+  };
+  process.stdout.on('error', onError);
+  process.stderr.on('error', onError);
+  return state;
+}
+
+/** The exit status for what went wrong, with its one line (unless nobody is left to read it). */
+function failure(e: unknown, file: string, readerGone: boolean): number {
+  if (e instanceof UserError) {
+    const where = e.details.line && !e.message.includes(`:${e.details.line}:`) ? ` (${path.basename(file)}:${e.details.line})` : '';
+    process.stderr.write(`interleave: ${e.message.split('\n')[0]}${where}\n`);
+    return 2;
+  }
+  if (e instanceof OutputWriteError) {
+    if (!readerGone) process.stderr.write(`interleave: ${e.message}\n`);
     return 1;
   }
+  process.stderr.write(`interleave: internal error: ${(e as Error).stack ?? e}\n`);
+  return 1;
 }
 
 if (require.main === module) {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { RunCodeLensProvider } from './commands/codeLens';
 import { COMMAND, runConcurrently, type CommandContext } from './commands/runConcurrently';
+import { EXPORT_COMMAND } from './panels/exportTimeline';
 import { TimelinePanel } from './panels/TimelinePanel';
 import { TraceStore } from './panels/traceStore';
 import type { TimelineState } from './shared/protocol';
@@ -23,6 +24,11 @@ export function activate(context: vscode.ExtensionContext): InterleaveApi {
     codeLens,
     vscode.commands.registerCommand(COMMAND, (uri?: vscode.Uri, functionName?: string) =>
       runConcurrently(ctx, { uri: uri instanceof vscode.Uri ? uri : undefined, functionName: typeof functionName === 'string' ? functionName : undefined }),
+    ),
+    vscode.commands.registerCommand(EXPORT_COMMAND, () =>
+      TimelinePanel.current
+        ? TimelinePanel.current.exportTimeline()
+        : vscode.window.showInformationMessage('Interleave: no timeline is open. Run a function with Interleave: Run Concurrently, then export it.'),
     ),
     vscode.languages.registerCodeLensProvider({ language: 'python' }, codeLens),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('interleave.codeLens') && codeLens.refresh()),

@@ -11,32 +11,36 @@
  * pieces over a long time, output read below Python late), or a head does not fit its gap, the
  * whole file is written again from memory — the file is always the trace, only slower. So is a
  * small trace (its gaps would be most of it).
+ *
+ * All of that goes into a temporary file (see outputFile), renamed over the user's path only
+ * when the trace is complete. An output written in order (stdout, a device, a fifo) streams
+ * nothing during the run: the trace is written from memory at the end.
  */
-import * as fs from 'node:fs';
 import type { Trace } from '../shared/trace';
 import { runOpening, traceJsonChunks, traceOpening } from '../shared/traceJson';
 import type { WorkerState } from '../runner/records';
 import type { RunEvents } from '../runner/eventStore';
 import { EncodedEvents, eventsJson } from '../runner/eventsJson';
 import type { RunProgress, RunSink } from '../runner/follower';
+import type { OutputFile } from './outputFile';
 
 const GAP = 1 << 16;
 const SLACK_NS = 50e6;
 
 export class TraceFileWriter {
-  private readonly fd: number;
   private position = 0;
   private readonly runs: RunStream[] = [];
+  /** The first write that failed (a full disk): nothing more is written; `finish` throws it. */
+  private failure: unknown;
 
   /** `compactBelow`: a trace that streamed fewer bytes is written again without its gaps (cheap). */
-  constructor(readonly file: string, private readonly compactBelow = 8 << 20) {
-    this.fd = fs.openSync(file, 'w');
-  }
+  constructor(readonly out: OutputFile, private readonly compactBelow = 8 << 20) {}
 
   /** A run starts: its gap, then its events as they become final. */
   beginRun(): RunStream {
     const run = new RunStream(this, this.position);
-    this.write(Buffer.alloc(GAP, 0x20));
+    if (this.out.positional) this.write(Buffer.alloc(GAP, 0x20));
+    else run.ok = false; // written in order, from memory, at the end
     this.runs.push(run);
     return run;
   }
@@ -53,40 +57,44 @@ export class TraceFileWriter {
   }
 
   write(bytes: Uint8Array): void {
-    for (let done = 0; done < bytes.length; ) done += fs.writeSync(this.fd, bytes, done, bytes.length - done, this.position + done);
+    this.overwrite(bytes, this.position);
     this.position += bytes.length;
   }
 
   overwrite(bytes: Uint8Array, position: number): void {
-    for (let done = 0; done < bytes.length; ) done += fs.writeSync(this.fd, bytes, done, bytes.length - done, position + done);
+    if (this.failure !== undefined || !this.out.positional) return;
+    try {
+      this.out.positional.writeAt(bytes, position);
+    } catch (e) {
+      this.failure = e; // said when the runs are over: stopping them here would lose them
+    }
   }
 
   /**
    * The runs are over: `trace.runs[i]` went out through the i-th `beginRun` (its events in
-   * `events[i]`). Writes the heads into their gaps, or the whole file again when it must.
+   * `events[i]`). Writes the heads into their gaps, or the whole file again when it must, and
+   * puts the file in place. Throws OutputWriteError (what was at the path is then unchanged).
    */
-  finish(trace: Trace, events: RunEvents[]): void {
-    try {
-      const heads = trace.runs.map((_, r) => Buffer.from((r === 0 ? traceOpening(trace) : '') + runOpening(trace, r)));
-      const streamed = this.runs.reduce((n, run) => n + run.streamed, 0);
-      if (streamed >= this.compactBelow && this.runs.length === trace.runs.length && this.runs.every((run) => run.ok) && heads.every((h) => h.length <= GAP)) {
-        this.write(Buffer.from(']}'));
-        heads.forEach((head, r) => this.overwrite(head, this.runs[r].gapAt));
-        return;
-      }
-      fs.ftruncateSync(this.fd, 0);
+  async finish(trace: Trace, events: RunEvents[]): Promise<void> {
+    if (this.failure !== undefined) throw this.failure;
+    const heads = trace.runs.map((_, r) => Buffer.from((r === 0 ? traceOpening(trace) : '') + runOpening(trace, r)));
+    const streamed = this.runs.reduce((n, run) => n + run.streamed, 0);
+    if (streamed >= this.compactBelow && this.runs.length === trace.runs.length && this.runs.every((run) => run.ok) && heads.every((h) => h.length <= GAP)) {
+      this.write(Buffer.from(']}'));
+      heads.forEach((head, r) => this.overwrite(head, this.runs[r].gapAt));
+      if (this.failure !== undefined) throw this.failure;
+    } else {
+      this.out.positional?.truncate();
       this.position = 0;
       const encoded = (r: number) => (this.runs.length === trace.runs.length ? this.runs[r].encodedSources : []);
-      for (const chunk of traceJsonChunks(trace, (r) => eventsJson(events[r], 0, encoded(r)))) this.write(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-    } finally {
-      fs.closeSync(this.fd);
+      for (const chunk of traceJsonChunks(trace, (r) => eventsJson(events[r], 0, encoded(r)))) await this.out.append(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
     }
+    await this.out.commit();
   }
 
-  /** The runs did not produce a trace: no file. */
+  /** The runs did not produce a trace: what was at the path stays as it was. */
   discard(): void {
-    fs.closeSync(this.fd);
-    fs.rmSync(this.file, { force: true });
+    this.out.discard();
   }
 }
 
@@ -109,15 +117,14 @@ export class RunStream implements RunSink {
 
   /** Per worker, per source: its events as JSON so far (once the worker's pid is known). */
   private encoded: Array<EncodedEvents[] | undefined> = [];
+  /** The run's workers, as the last poll showed them. */
+  private workers: readonly WorkerState[] = [];
 
   constructor(private readonly file: TraceFileWriter, readonly gapAt: number) {}
 
   get empty(): boolean {
     return this.written === 0;
   }
-
-  /** The run's workers, as the last poll showed them. */
-  private workers: readonly WorkerState[] = [];
 
   /** Per source of the run, in the run's order of sources: what was encoded of it. */
   get encodedSources(): Array<EncodedEvents | undefined> {

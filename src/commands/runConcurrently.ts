@@ -10,6 +10,7 @@ import { TimelinePanel } from '../panels/TimelinePanel';
 import { toColumns } from '../shared/columns';
 import { LivePreview } from '../runner/livePreview';
 import { DEFAULTS, LIMITS } from '../runner/settings';
+import { timeLimitProblem } from '../runner/timeLimit';
 import type { TraceStore } from '../panels/traceStore';
 import { ALL_MODELS, type Model, type StartMethod, type Trace } from '../shared/trace';
 
@@ -76,7 +77,7 @@ async function prepareAndRun(ctx: CommandContext, target: RunTarget, editor: vsc
     text,
     models: validModels(config.get<string[]>('models', [...DEFAULTS.models])),
     workers: clamp(Math.floor(config.get<number>('workers', DEFAULTS.workers)), LIMITS.workers.min, LIMITS.workers.max),
-    timeoutSeconds: positive(config.get<number>('timeoutSeconds', DEFAULTS.timeoutSeconds), DEFAULTS.timeoutSeconds),
+    timeoutSeconds: timeLimitSetting(config),
     startMethod: startMethodSetting(config.get<string>('startMethod', 'default')),
     maxEvents: Math.max(LIMITS.maxEvents.min, Math.floor(config.get<number>('maxEvents', DEFAULTS.maxEvents))),
   };
@@ -149,8 +150,12 @@ function clamp(n: number, min: number, max: number): number {
   return Number.isFinite(n) ? Math.max(min, Math.min(max, n)) : min;
 }
 
-function positive(n: number, otherwise: number): number {
-  return n > 0 && Number.isFinite(n) ? n : otherwise;
+/** interleave.timeoutSeconds, by the CLI's rule: a bad one is said, never turned into 1 ms. */
+function timeLimitSetting(config: vscode.WorkspaceConfiguration): number {
+  const seconds = Number(config.get<unknown>('timeoutSeconds', DEFAULTS.timeoutSeconds));
+  const problem = timeLimitProblem(seconds);
+  if (problem) throw new UserError('args', `The setting interleave.timeoutSeconds ${problem}: change it in Settings.`);
+  return seconds;
 }
 
 function startMethodSetting(value: string): StartMethod | undefined {

@@ -1,10 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { traceMessage, type HostToWebview, type TimelineState, type WebviewToHost } from '../shared/protocol';
+import { traceMessage, type HostToWebview, type ImageFormat, type TimelineState, type WebviewToHost } from '../shared/protocol';
 import type { RunEvents } from '../runner/eventStore';
 import type { Trace } from '../shared/trace';
+import { exportTimeline } from './exportTimeline';
 import { SkippedLinesDecoration } from './skippedLinesDecoration';
 import type { TraceStore } from './traceStore';
+
+/** How long the webview may take to draw an image of itself. */
+const IMAGE_TIMEOUT_MS = 30_000;
 
 /**
  * The timeline webview: created or revealed by the command, revived by the serializer after a
@@ -17,9 +21,17 @@ export class TimelinePanel {
   private readonly disposables: vscode.Disposable[] = [];
   private ready = false;
   private queue: HostToWebview[] = [];
+  /**
+   * What the panel shows now (the run going on, or its trace): a webview hidden behind another
+   * tab is unloaded and says `ready` again when shown; it gets this again.
+   */
+  private shown: HostToWebview | undefined;
   private trace: Trace | undefined;
   private pendingFile: string | undefined;
   private readonly received: Trace[] = [];
+  /** Images asked of the webview, by request id. */
+  private readonly images = new Map<number, { resolve(bytes: Uint8Array): void; reject(e: Error): void }>();
+  private nextImage = 1;
   /** The traced file's statements that did not run, dimmed in its editors while the panel is open. */
   private readonly skipped = new SkippedLinesDecoration();
 
@@ -76,6 +88,7 @@ export class TimelinePanel {
   }
 
   post(message: HostToWebview): void {
+    if (message.type === 'running' || message.type === 'trace' || message.type === 'failed') this.shown = message;
     if (this.ready) void this.panel.webview.postMessage(message);
     else this.queue.push(message);
   }
@@ -106,6 +119,10 @@ export class TimelinePanel {
   private onMessage(message: WebviewToHost): void {
     switch (message.type) {
       case 'ready': {
+        if (this.ready && this.shown) {
+          void this.panel.webview.postMessage(this.shown); // shown again after being hidden: reloaded
+          break;
+        }
         this.ready = true;
         const queued = this.queue;
         this.queue = [];
@@ -115,7 +132,53 @@ export class TimelinePanel {
       case 'reveal':
         void this.reveal(message.line, message.focus);
         break;
+      case 'export':
+        void this.exportTimeline();
+        break;
+      case 'image': {
+        const pending = this.images.get(message.requestId);
+        this.images.delete(message.requestId);
+        if ('error' in message) pending?.reject(new Error(message.error));
+        else pending?.resolve(asBytes(message.bytes));
+        break;
+      }
     }
+  }
+
+  /**
+   * Export… (the toolbar's button, the command): the shown trace — its events are in it, the
+   * command fills them right after showing it — or an image the webview draws of itself.
+   */
+  async exportTimeline(): Promise<void> {
+    const trace = this.trace;
+    if (!trace) {
+      void vscode.window.showInformationMessage('Interleave: there is nothing to export yet. Wait for the run to finish, then export again.');
+      return;
+    }
+    await exportTimeline({ trace, image: (format) => this.requestImage(format) });
+  }
+
+  private requestImage(format: ImageFormat): Promise<Uint8Array> {
+    // A hidden webview has no page to draw (VS Code drops it until it is shown again).
+    if (!this.panel.visible) return Promise.reject(new Error('the timeline panel is hidden — show it, then export the image again'));
+    const requestId = this.nextImage++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.images.delete(requestId);
+        reject(new Error(`the view did not draw the image within ${IMAGE_TIMEOUT_MS / 1000} s`));
+      }, IMAGE_TIMEOUT_MS);
+      this.images.set(requestId, {
+        resolve: (bytes) => {
+          clearTimeout(timer);
+          resolve(bytes);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      });
+      this.post({ type: 'exportImage', requestId, format });
+    });
   }
 
   /** `focus` false: the line is shown and selected but the keyboard stays in the panel. */
@@ -159,9 +222,18 @@ export class TimelinePanel {
 
   dispose(): void {
     if (TimelinePanel.current === this) TimelinePanel.current = undefined;
+    for (const pending of this.images.values()) pending.reject(new Error('the panel was closed'));
+    this.images.clear();
     this.panel.dispose();
     while (this.disposables.length) this.disposables.pop()?.dispose();
   }
+}
+
+/** The webview's bytes as they arrive: a Uint8Array, or its plain-object form where typed arrays do not travel. */
+function asBytes(bytes: unknown): Uint8Array {
+  if (bytes instanceof Uint8Array) return bytes;
+  if (bytes instanceof ArrayBuffer) return new Uint8Array(bytes);
+  return Uint8Array.from(Object.values(bytes as Record<string, number>));
 }
 
 export function getNonce(): string {

@@ -119,7 +119,8 @@ function modelRunner(req: TraceRequest, source: string): ModelRunner {
  */
 async function inspectByRunning(req: TraceRequest, run: ModelRunner): Promise<{ inspection: Inspection; ran?: Followed } | undefined> {
   if (!req.models.length || req.signal?.aborted) return undefined;
-  const first = await run(req.models[0], req.python, { inspect: true }).catch((e: unknown) => {
+  const needsAsync = req.models.includes('asyncio'); // its check, too, before any model runs
+  const first = await run(req.models[0], req.python, { inspect: true, needsAsync }).catch((e: unknown) => {
     // the user's input at fault (it ran: the inspection passed); else find out what is wrong below
     if (e instanceof UserError && e.kind !== 'harness' && e.kind !== 'python') throw e;
     return undefined;
@@ -136,6 +137,7 @@ function traceHead(req: TraceRequest, inspection: Inspection): Trace {
   requireSupported({ executable: inspection.python.executable, version: inspection.python.version });
   const python = inspection.python;
   if (req.snippet) {
+    if (req.models.includes('asyncio')) throw notAsync(req, undefined);
     const { startLine, endLine } = req.snippet;
     return { schema: TRACE_SCHEMA, target: { file: req.file, function: null, line: startLine, snippet: { startLine, endLine } }, python, runs: [] };
   }
@@ -145,7 +147,13 @@ function traceHead(req: TraceRequest, inspection: Inspection): Trace {
     const example = target.required.map((p) => `${p}=…`).join(', ');
     throw new UserError('args', `${target.name}() needs arguments (${target.required.join(', ')}): pass them as a Python call, e.g. --args '${example}'.`, { file: req.file, line: target.line });
   }
+  if (req.models.includes('asyncio') && !target.isAsync) throw notAsync(req, target);
   return { schema: TRACE_SCHEMA, target: { file: req.file, function: target.name, line: target.line, ...(req.args ? { args: req.args } : {}) }, python, runs: [] };
+}
+
+function notAsync(req: TraceRequest, target: FunctionInfo | undefined): UserError {
+  const what = target ? `${target.name} is not an async def` : 'the selection is not an async def';
+  return new UserError('model', `the asyncio model runs coroutines: ${what}; make it an async def, or leave asyncio out of the models.`, { file: req.file, line: target?.line ?? null });
 }
 
 function noSuchFunction(file: string, name: string, functions: FunctionInfo[]): UserError {

@@ -8,6 +8,7 @@ export type UserErrorKind =
   | 'python' // no Python, or too old
   | 'encoding'
   | 'model' // a model that cannot run this target (asyncio needs an async def)
+  | 'output' // a --json/--html/--chrome path that cannot be written (found before anything runs)
   | 'harness'; // the harness itself failed (a bug of ours, reported with its output)
 
 export class UserError extends Error {
@@ -23,4 +24,15 @@ export class UserError extends Error {
 
 export function isUserError(e: unknown): e is UserError {
   return e instanceof UserError;
+}
+
+/**
+ * Writing an output file failed after the runs (a full disk, a reader that went away): not bad
+ * input, but not a bug of ours either — one line, and the file that was there is left as it was.
+ */
+export class OutputWriteError extends Error {
+  constructor(message: string, cause: unknown) {
+    super(message, { cause });
+    this.name = 'OutputWriteError';
+  }
 }

@@ -13,6 +13,7 @@ import { UserError } from './errors';
 import { pythonHint } from './settings';
 import { harnessEnv, harnessScript, type SpawnFn } from './launch';
 import { killTree } from './processTree';
+import { setLongTimeout } from './timeLimit';
 
 export type HarnessState = 'spawned' | 'inspecting' | 'running' | 'ending' | 'ended';
 export type HarnessEvent = 'inspect' | 'run' | 'stop' | 'exit' | 'error';
@@ -51,16 +52,13 @@ export interface HarnessOptions {
   onOutput?: (stream: 'stdout' | 'stderr', text: string) => void;
 }
 
-/** Node's timers hold at most 2^31 − 1 ms (≈ 24.8 days); a longer timeout is chained. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
 export class HarnessProcess {
   state: HarnessState = 'spawned';
   /** Resolves when the process has ended (and everything it started is gone). */
   readonly done: Promise<HarnessExit>;
   private stopReason: StopReason | null = null;
   private stderrTail = '';
-  private timer: NodeJS.Timeout | undefined;
+  private clearTimer: () => void = () => undefined;
   private readonly pid: number | undefined;
   private settle!: { resolve: (exit: HarnessExit) => void; reject: (e: Error) => void };
 
@@ -81,7 +79,7 @@ export class HarnessProcess {
     child.on('spawn', () => this.fire(o.inspect ? 'inspect' : 'run'));
     child.on('error', (e: NodeJS.ErrnoException) => this.fire('error', e));
     child.on('close', (code, signal) => this.fire('exit', { code, signal }));
-    this.armTimeout(o.timeoutMs);
+    this.clearTimer = setLongTimeout(() => this.stop('timeout'), o.timeoutMs);
     o.signal?.addEventListener('abort', this.onAbort);
     if (o.signal?.aborted) this.onAbort();
   }
@@ -98,11 +96,6 @@ export class HarnessProcess {
     this.fire('stop');
   }
 
-  private armTimeout(ms: number): void {
-    const now = Math.min(ms, MAX_TIMER_MS);
-    this.timer = setTimeout(() => (ms > now ? this.armTimeout(ms - now) : this.stop('timeout')), now);
-  }
-
   private fire(event: HarnessEvent, detail?: unknown): void {
     const next = TRANSITIONS[this.state][event];
     if (!next) return;
@@ -113,7 +106,7 @@ export class HarnessProcess {
   private enter(state: HarnessState, event: HarnessEvent, detail: unknown): void {
     if (state === 'ending') killTree(this.pid);
     if (state !== 'ended') return;
-    clearTimeout(this.timer);
+    this.clearTimer();
     this.o.signal?.removeEventListener('abort', this.onAbort);
     if (event === 'error') {
       const e = detail as Error;

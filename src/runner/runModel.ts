@@ -49,6 +49,8 @@ export interface ModelRunOptions {
    * the runner's checks will pass; the result then has `inspection`, and `notRun` when it stopped.
    */
   inspect?: boolean;
+  /** With `inspect`: the request has the asyncio model, so its checks pass only for an async def. */
+  needsAsync?: boolean;
 }
 
 export interface ModelRunResult {
@@ -97,7 +99,7 @@ export async function runModel(o: ModelRunOptions): Promise<ModelRunResult> {
 function writeConfig(o: ModelRunOptions, dir: string): string {
   const config = {
     file: o.file, source: o.source, function: o.function, snippet: o.snippet ?? null, args: o.args ?? '', model: o.model, workers: o.workers,
-    startMethod: o.startMethod ?? null, dir, maxEvents: o.maxEvents ?? DEFAULTS.maxEvents, inspect: o.inspect === true, minPython: MIN_PYTHON,
+    startMethod: o.startMethod ?? null, dir, maxEvents: o.maxEvents ?? DEFAULTS.maxEvents, inspect: o.inspect === true, needsAsync: o.needsAsync === true, minPython: MIN_PYTHON,
   };
   const configPath = path.join(dir, 'config.json');
   fs.writeFileSync(configPath, JSON.stringify(config));

@@ -1,7 +1,7 @@
 /**
  * One home for Interleave's defaults and limits: the VS Code command, the CLI and the runner take
  * them from here (and the runner hands the harness what it needs), and the messages that name a
- * limit are made here. package.json's configuration repeats the defaults for VS Code's settings
+ * limit are made here (the time limit's rule and timer: timeLimit.ts). package.json's configuration repeats the defaults for VS Code's settings
  * UI; a unit test keeps the two equal.
  */
 import type { Model } from '../shared/trace';
@@ -31,10 +31,6 @@ export function checkWorkers(n: number, name: string): string | null {
 
 export function checkMaxEvents(n: number, name: string): string | null {
   return Number.isInteger(n) && n >= LIMITS.maxEvents.min ? null : `${name} must be a whole number ≥ ${LIMITS.maxEvents.min}`;
-}
-
-export function checkTimeout(seconds: number, name: string): string | null {
-  return seconds > 0 && Number.isFinite(seconds) ? null : `${name} must be a positive number of seconds`;
 }
 
 /** What to do about the interpreter, said the same way in every message. */

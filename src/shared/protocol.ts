@@ -22,7 +22,9 @@ export type HostToWebview =
   /** The run failed before producing a trace. */
   | { type: 'failed'; message: string }
   /** The editor's cursor moved: emphasise the events of this line (null: none). */
-  | { type: 'highlightLine'; line: number | null };
+  | { type: 'highlightLine'; line: number | null }
+  /** Draw what the view shows as an image file and send it back (`image`, same `requestId`). */
+  | { type: 'exportImage'; requestId: number; format: ImageFormat };
 
 export type WebviewToHost =
   | { type: 'ready' }
@@ -31,7 +33,15 @@ export type WebviewToHost =
    * (Enter, a double click); false keeps it in the panel (a single click), so keys meant for the
    * panel never type into the user's code.
    */
-  | { type: 'reveal'; line: number; focus: boolean; file?: string };
+  | { type: 'reveal'; line: number; focus: boolean; file?: string }
+  /** The Export… button: the host asks what to export and where. */
+  | { type: 'export' }
+  /** The answer to `exportImage`: the image file's bytes, or why there are none. */
+  | { type: 'image'; requestId: number; bytes: Uint8Array }
+  | { type: 'image'; requestId: number; error: string };
+
+/** Images of the view the webview can make. */
+export type ImageFormat = 'png' | 'svg';
 
 /** Persisted webview state (vscode.setState): enough to ask the host for the trace again. */
 export interface TimelineState {

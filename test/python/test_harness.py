@@ -168,6 +168,60 @@ class LoaderTest(TempDir):
             with self.assertRaises(loader.LoadError, msg=bad):
                 loader.parse_args(bad, {"y": []})
 
+    def test_parse_args_takes_only_the_arguments_of_one_call(self):
+        # each closes our call and goes on with code of its own, or nests past the parser's limits
+        for bad in ["1).__class__(", "1)(2", "1)+_(2", "[" * 100000, "-" * 100000 + "1",
+                    "a." * 100000 + "b", "x=1, x=2"]:
+            with self.assertRaises(loader.LoadError, msg=bad[:20]) as caught:
+                loader.parse_args(bad, {})
+            self.assertEqual(caught.exception.kind, "args")
+            self.assertIn("--args is not valid call-argument syntax", caught.exception.message)
+            self.assertLess(len(caught.exception.message), 300, "the message shows a short part of the text")
+        self.assertEqual(loader.parse_args("*[1, 2], k=3, **{'m': 4}  # a comment", {}), ((1, 2), {"k": 3, "m": 4}))
+        with self.assertRaises(loader.LoadError) as caught:
+            loader.parse_args("exit(3)", {"exit": sys.exit})
+        self.assertIn("evaluating --args 'exit(3)' failed: SystemExit", caught.exception.message)
+
+    def test_read_source_decodes_a_file_as_python_does(self):
+        cases = {
+            "latin-1 coding line": b'# -*- coding: latin-1 -*-\nx = "caf\xe9"\n',
+            "coding line 2, after a shebang": b'#!/usr/bin/env python\n# vim: set fileencoding=cp1252 :\nx = "\x80"\n',
+            "BOM": b'\xef\xbb\xbfx = "caf\xc3\xa9"\n',
+            "BOM and a utf-8 coding line": b'\xef\xbb\xbf# coding: utf-8\nx = "caf\xc3\xa9"\n',
+            "UTF-8": 'x = "caf\u00e9"\n'.encode("utf-8"),
+            "a coding comment past line 2": b'x = 1\ny = 2\n# coding: latin-1\nz = "caf\xc3\xa9"\n',
+            # Python refuses these too
+            "latin-1 without a coding line": b'x = "caf\xe9"\n',
+            "an unknown encoding": b'# coding: klingon\nx = 1\n',
+            "a BOM and a latin-1 coding line": b'\xef\xbb\xbf# coding: latin-1\nx = 1\n',
+        }
+        with tempfile.TemporaryDirectory() as d:
+            for case, data in cases.items():
+                path = os.path.join(d, "m.py")
+                with open(path, "wb") as f:
+                    f.write(data)
+                try:
+                    python_code = compile(data, path, "exec")
+                except SyntaxError:
+                    with self.assertRaises(loader.LoadError, msg=case) as caught:
+                        loader.read_source(path, path)
+                    self.assertEqual(caught.exception.kind, "encoding", case)
+                    self.assertIn("m.py", caught.exception.message)
+                    continue
+                ours, python = {}, {}
+                exec(compile(loader.read_source(path, path), path, "exec"), ours)
+                exec(python_code, python)
+                self.assertEqual({k: v for k, v in ours.items() if k != "__builtins__"},
+                                 {k: v for k, v in python.items() if k != "__builtins__"}, case)
+
+    def test_read_source_takes_a_copy_of_editor_text_as_utf8(self):
+        # the editor decoded the file already: its coding line no longer describes the copy's bytes
+        with tempfile.TemporaryDirectory() as d:
+            copy = os.path.join(d, "source.py")
+            with open(copy, "wb") as f:
+                f.write('# -*- coding: latin-1 -*-\nx = "caf\u00e9"\n'.encode("utf-8"))
+            self.assertIn('"caf\u00e9"', loader.read_source(copy, os.path.join(d, "real.py")))
+
     def test_snippet_keeps_file_line_numbers(self):
         code = loader.compile_snippet("    x = 1\n    print(x)\n", 10, "f.py")
         lines = sorted({i[2] for i in code.co_lines() if i[2]}) if hasattr(code, "co_lines") else [10]

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import type { WorkerState } from '../../src/runner/records';
 import { EventSource, RunEvents } from '../../src/runner/eventStore';
+import { openOutput } from '../../src/cli/outputFile';
 import { TraceFileWriter } from '../../src/cli/traceFile';
 import type { Trace } from '../../src/shared/trace';
 
@@ -39,8 +40,8 @@ function traceOf(runs: RunEvents[]): Trace {
 }
 
 /** Two workers taking turns (a stretch each), polled as it goes; `spoil` may add a late line. */
-function simulate(file: string, compactBelow: number, spoil?: (workers: WorkerState[]) => void) {
-  const writer = new TraceFileWriter(file, compactBelow);
+async function simulate(file: string, compactBelow: number, spoil?: (workers: WorkerState[]) => void) {
+  const writer = new TraceFileWriter(openOutput(file, 'trace', '{'), compactBelow);
   const all: RunEvents[] = [];
   for (let r = 0; r < 2; r++) {
     const stream = writer.beginRun();
@@ -60,37 +61,39 @@ function simulate(file: string, compactBelow: number, spoil?: (workers: WorkerSt
     all.push(events);
   }
   const trace = traceOf(all);
-  writer.finish(trace, all);
+  await writer.finish(trace, all);
   const expected = { ...trace, runs: trace.runs.map((run, i) => ({ ...run, events: all[i].toEvents() })) };
   return { text: fs.readFileSync(file, 'utf8'), expected };
 }
 
-test('the trace file written while the runs go on is the trace (gaps for the heads, or compact)', () => {
+test('the trace file written while the runs go on is the trace (gaps for the heads, or compact)', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'interleave-tracefile-'));
   try {
     const file = path.join(dir, 't.json');
     // streamed: the heads went into their gaps (whitespace), the events as they became final
-    const streamed = simulate(file, 0);
+    const streamed = await simulate(file, 0);
     assert.deepEqual(JSON.parse(streamed.text), streamed.expected);
     assert.ok(/"events":\[ {1000}/.test(streamed.text), 'a gap of spaces after a head');
     assert.equal(JSON.parse(streamed.text).runs[0].events.length, 8000);
     // a small trace: written again, without gaps: exactly JSON.stringify's text
-    const compact = simulate(file, 1 << 30);
+    const compact = await simulate(file, 1 << 30);
     assert.equal(compact.text, JSON.stringify(compact.expected));
     // a line that comes late (its time before events already written): written again, still right
-    const late = simulate(file, 0, (workers) => push(workers[0], 1, T0 + 5 * MS, 'read below Python, late'));
+    const late = await simulate(file, 0, (workers) => push(workers[0], 1, T0 + 5 * MS, 'read below Python, late'));
     assert.equal(late.text, JSON.stringify(late.expected));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
 
-test('a trace file the runs did not finish is removed', () => {
+test('a trace the runs did not finish leaves what was at the path as it was, and no temporary file', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'interleave-tracefile-'));
   const file = path.join(dir, 't.json');
-  const writer = new TraceFileWriter(file);
+  fs.writeFileSync(file, 'the old trace');
+  const writer = new TraceFileWriter(openOutput(file, 'trace', '{'));
   writer.beginRun();
   writer.discard();
-  assert.equal(fs.existsSync(file), false);
+  assert.equal(fs.readFileSync(file, 'utf8'), 'the old trace');
+  assert.deepEqual(fs.readdirSync(dir), ['t.json']);
   fs.rmSync(dir, { recursive: true, force: true });
 });

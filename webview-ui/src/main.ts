@@ -3,8 +3,10 @@
  * host sends. In a standalone HTML report: render the trace embedded in the page.
  */
 import { concatColumns, sortColumns, textAt, type EventColumns, type RunMeta } from '../../src/shared/columns';
-import { traceMessage, type HostToWebview, type TimelineState, type WebviewToHost } from '../../src/shared/protocol';
+import { traceMessage, type HostToWebview, type ImageFormat, type TimelineState, type WebviewToHost } from '../../src/shared/protocol';
 import type { Model, Trace } from '../../src/shared/trace';
+import { exportImage } from './timeline/exportImage';
+import { enableExport } from './timeline/toolbar';
 import { TimelineView } from './timeline/view';
 
 interface VsCodeApi {
@@ -92,10 +94,23 @@ function onMessage(message: HostToWebview): void {
     case 'highlightLine':
       view.setHighlightLine(message.line);
       break;
+    case 'exportImage':
+      void sendImage(message.requestId, message.format);
+      break;
+  }
+}
+
+/** Draws the view as the host asked and sends the file's bytes back (or what went wrong). */
+async function sendImage(requestId: number, format: ImageFormat): Promise<void> {
+  try {
+    vscode?.postMessage({ type: 'image', requestId, bytes: await exportImage(app, format) });
+  } catch (e) {
+    vscode?.postMessage({ type: 'image', requestId, error: e instanceof Error ? e.message : String(e) });
   }
 }
 
 if (vscode) {
+  enableExport(app, () => vscode.postMessage({ type: 'export' }));
   window.addEventListener('message', (e: MessageEvent<HostToWebview>) => onMessage(e.data));
   vscode.postMessage({ type: 'ready' });
 } else {

@@ -2,7 +2,6 @@
  * Pure layout for the timeline: where lanes sit, which events are visible, how they collapse into
  * pixel columns when dense, which labels fit, and which event a pointer is over. No DOM here.
  */
-import type { WorkerInfo } from '../../../src/shared/trace';
 
 export const LANE_HEIGHT = 30;
 export const STRIP_HEIGHT = 16;
@@ -202,19 +201,5 @@ export function stripIndexAt(x: number, count: number, width: number): number {
   return Math.min(count - 1, Math.floor((x / width) * count));
 }
 
-export type LifePhase = 'startup' | 'running' | 'join';
-
-/** A worker's life as bars: start-up (created → body starts), running, and waiting to be joined. */
-export function lifeSegments(info: WorkerInfo, wallNs: number): Array<{ phase: LifePhase; t0: number; t1: number }> {
-  const out: Array<{ phase: LifePhase; t0: number; t1: number }> = [];
-  const { createdNs, startNs, endNs, joinedNs } = info;
-  if (startNs === null) {
-    if (createdNs !== null && createdNs !== undefined) out.push({ phase: 'startup', t0: createdNs, t1: joinedNs ?? wallNs });
-    return out;
-  }
-  if (createdNs !== null && createdNs !== undefined && createdNs < startNs) out.push({ phase: 'startup', t0: createdNs, t1: startNs });
-  const end = endNs ?? Math.max(startNs, wallNs);
-  out.push({ phase: 'running', t0: startNs, t1: end });
-  if (joinedNs !== null && joinedNs !== undefined && joinedNs > end) out.push({ phase: 'join', t0: end, t1: joinedNs });
-  return out;
-}
+// The worker's life phases are shared with the Chrome trace export.
+export { lifeSegments, type LifePhase } from '../../../src/shared/workerLife';
