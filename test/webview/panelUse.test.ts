@@ -13,7 +13,8 @@ import { formatNs } from '../../src/shared/summary';
 import type { Trace } from '../../src/shared/trace';
 import { contrastRatio, parseHex } from '../../webview-ui/src/timeline/palette';
 import { CHROMIUM_ARGS } from '../e2e/codeServer';
-import { openPanel, posted, readTrace, root, THEMES, webviewPage } from './panelPage';
+import { traceMessage } from '../../src/shared/protocol';
+import { openPanel, posted, postWithColumns, readTrace, root, THEMES, webviewPage } from './panelPage';
 
 const results = path.join(root, 'test-results');
 const trace = readTrace('canonical.json');
@@ -231,5 +232,20 @@ test('while a run goes on, a zoom survives the redraws that new events bring', a
   await page.waitForTimeout(300); // the live redraw
   const after = (await ticks(page, 'thread')).ns;
   assert.ok(after.at(-1)! - after[0] < 0.5 * events[7].t, `still zoomed in after the redraw: ${after.map((t) => formatNs(t))} (was ${zoomed.map((t) => formatNs(t))})`);
+  await page.close();
+});
+
+test('the same trace shown again (a reload, a tab shown again) keeps the choice of axis and each run\'s zoom', async () => {
+  const page = await openPanel(browser, file, trace);
+  await page.locator('#shared-axis').check();
+  await page.locator('.timeline').focus();
+  for (let i = 0; i < 3; i++) await page.keyboard.press('+');
+  await page.waitForTimeout(50);
+  const before = await Promise.all(['sequential', 'process'].map((m) => ticks(page, m)));
+  const key = await page.evaluate(() => (window as unknown as { acquireVsCodeApi(): { getState(): { key: string } } }).acquireVsCodeApi().getState().key);
+  await postWithColumns(page, traceMessage(trace, key));
+  await page.waitForTimeout(100);
+  assert.equal(await page.locator('#shared-axis').isChecked(), true);
+  assert.deepEqual(await Promise.all(['sequential', 'process'].map((m) => ticks(page, m))), before);
   await page.close();
 });
