@@ -12,7 +12,8 @@ import { findInterpreter, firstExecutable, pathCandidates } from './interpreter/
 import { resolvePyenvShim } from './interpreter/pyenv';
 import { chromeTraceChunks } from './export/chromeTrace';
 import { reportHtml } from './report/html';
-import { formatNs, formatSpeedup, summarizeTrace, type EventCounts } from './shared/summary';
+import { compareRuns } from './shared/comparison';
+import { formatNs, formatSpeedup, summarizeTrace, type RunSummary } from './shared/summary';
 import { sharesText, stateShares } from './shared/states';
 import { helperThreadName, laneLabel } from './shared/labels';
 import { ALL_MODELS, type Model, type Run, type StartMethod, type Trace } from './shared/trace';
@@ -230,7 +231,10 @@ async function writeWhole(out: OutputFile, chunks: Iterable<string | Uint8Array>
 }
 
 function printSummary(say: NodeJS.WriteStream, trace: Trace, events: RunEvents[], sampling: boolean): void {
-  say.write(summaryText(trace, events.map((e) => e.counts()), sampling));
+  const summaries = summarizeTrace(trace, events.map((e) => e.counts()));
+  say.write(summaryText(trace, summaries, sampling));
+  const comparison = compareRuns(summaries); // the panel's answer to "threads or processes?", in one line
+  if (comparison) say.write(`${comparison.sentence}\n`);
 }
 
 /**
@@ -264,8 +268,8 @@ function failure(e: unknown, file: string, readerGone: boolean): number {
 }
 
 /** Each run's figures and verdict, then how its workers spent their time (when states were sampled). */
-function summaryText(trace: Trace, counts: EventCounts[], sampling: boolean): string {
-  return summarizeTrace(trace, counts)
+function summaryText(trace: Trace, summaries: RunSummary[], sampling: boolean): string {
+  return summaries
     .map((s, i) => {
       const run = trace.runs[i];
       if (run.unavailable) return `${s.model.padEnd(10)} ${s.verdict}\n`;

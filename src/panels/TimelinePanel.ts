@@ -5,6 +5,7 @@ import { traceMessage, type HostToWebview, type ImageFormat, type TimelineState,
 import type { RunEvents } from '../runner/eventStore';
 import type { Trace } from '../shared/trace';
 import { exportTimeline } from './exportTimeline';
+import { SkippedLinesDecoration } from './skippedLinesDecoration';
 import type { TraceStore } from './traceStore';
 
 /** How long the webview may take to draw an image of itself. */
@@ -35,6 +36,8 @@ export class TimelinePanel {
   /** Images asked of the webview, by request id. */
   private readonly images = new Map<number, { resolve(bytes: Uint8Array): void; reject(e: Error): void }>();
   private nextImage = 1;
+  /** The traced file's statements that did not run, dimmed in its editors while the panel is open. */
+  private readonly skipped = new SkippedLinesDecoration();
 
   static createOrShow(extensionUri: vscode.Uri, store: TraceStore, title: string): TimelinePanel {
     if (TimelinePanel.current) {
@@ -73,6 +76,7 @@ export class TimelinePanel {
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
     panel.webview.onDidReceiveMessage((m: WebviewToHost) => this.onMessage(m), null, this.disposables);
     vscode.window.onDidChangeTextEditorSelection((e) => this.onCursor(e), null, this.disposables);
+    this.disposables.push(this.skipped);
   }
 
   /** The traced file, for reveal and cursor highlights. */
@@ -103,6 +107,7 @@ export class TimelinePanel {
     this.panel.title = message.title;
     this.trace = undefined;
     this.pendingFile = file;
+    this.skipped.show(undefined);
     this.post(message);
   }
 
@@ -110,6 +115,7 @@ export class TimelinePanel {
   showTrace(trace: Trace, key: string, events?: readonly RunEvents[]): void {
     this.trace = trace;
     this.received.push(trace);
+    this.skipped.show(trace.target.file, trace.target.skippedLines);
     this.panel.title = `Interleave: ${trace.target.function ?? 'selection'}`;
     this.post(traceMessage(trace, key, events && { columns: events.map((e) => e.toColumns()), counts: events.map((e) => e.counts()) }));
     void this.sendHistory(key);

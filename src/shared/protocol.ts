@@ -55,7 +55,13 @@ export type ImageFormat = 'png' | 'svg';
 /** Persisted webview state (vscode.setState): enough to ask the host for the trace again. */
 export interface TimelineState {
   key?: string;
-  zoom?: { k: number; x: number };
+  zoom?: SavedZoom;
+}
+
+/** The timeline's zoom: whether the runs share one time scale, and each run's zoom and pan. */
+export interface SavedZoom {
+  shared: boolean;
+  runs: Array<{ k: number; x: number }>;
 }
 
 /**

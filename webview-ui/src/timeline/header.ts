@@ -2,6 +2,7 @@
 import { formatNs, formatSpeedup, type RunSummary } from '../../../src/shared/summary';
 import type { RunMeta } from '../../../src/shared/columns';
 import { neverStarted, type WorkerInfo } from '../../../src/shared/trace';
+import { TERMS, termId, type Term } from './terms';
 
 export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -10,9 +11,10 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<
   return e;
 }
 
-function figure(list: HTMLElement, name: string, value: string, title: string): void {
-  const item = el('div', { class: 'figure', title });
-  item.append(el('dt', {}, name), el('dd', {}, value));
+/** A figure, named and explained by the key's entry for its term (hover, and for screen readers). */
+function figure(list: HTMLElement, term: Term, value: string): void {
+  const item = el('div', { class: 'figure', title: TERMS[term].meaning, 'data-term': term });
+  item.append(el('dt', { 'aria-describedby': termId(term) }, TERMS[term].name), el('dd', {}, value));
   list.append(item);
 }
 
@@ -25,18 +27,18 @@ export function renderHeader(run: RunMeta, title: string, s: RunSummary, onZoomT
     return header;
   }
   const heading = el('div', { class: 'run-title' });
-  const zoomTo = el('button', { type: 'button', class: 'zoom-to-run', title: `Zoom the time axis to this run (${formatNs(run.wallNs)})` }, 'Zoom to run');
+  const zoomTo = el('button', { type: 'button', class: 'zoom-to-run', title: `Show this whole run (${formatNs(run.wallNs)}) across the plot; with the same time axis for all runs, the others' events beyond it are counted at the edges` }, 'Zoom to run');
   zoomTo.addEventListener('click', onZoomTo);
   heading.append(el('h2', {}, title), zoomTo);
   header.append(heading);
   const figures = el('dl', { class: 'figures' });
-  figure(figures, 'Wall', formatNs(s.wallNs), 'From just before the first worker was created to just after the last was joined');
-  figure(figures, 'CPU', s.cpuNs === null ? '—' : formatNs(s.cpuNs), "Sum of the workers' own CPU time");
-  figure(figures, 'Speedup', s.speedup === null ? (run.model === 'sequential' ? 'baseline' : '—') : formatSpeedup(s.speedup), 'Sequential wall time ÷ this wall time');
-  figure(figures, 'Overlap', formatNs(s.overlapNs), 'Time during which two or more workers were running');
-  figure(figures, 'Switches', String(s.switches), 'Consecutive events from different workers');
-  figure(figures, 'Events', String(s.events), 'Output lines recorded');
-  if (s.startupNs !== null) figure(figures, 'Start-up', formatNs(s.startupNs), 'Median time from creating a worker to its first instruction');
+  figure(figures, 'wall', formatNs(s.wallNs));
+  figure(figures, 'cpu', s.cpuNs === null ? '—' : formatNs(s.cpuNs));
+  figure(figures, 'speedup', s.speedup === null ? (run.model === 'sequential' ? 'baseline' : '—') : formatSpeedup(s.speedup));
+  figure(figures, 'overlap', formatNs(s.overlapNs));
+  figure(figures, 'switches', s.switches.toLocaleString('en-US'));
+  figure(figures, 'events', s.events.toLocaleString('en-US'));
+  if (s.startupNs !== null) figure(figures, 'startup', formatNs(s.startupNs));
   header.append(figures, el('p', { class: 'verdict' }, s.verdict));
   if (run.truncated) header.append(el('p', { class: 'badge truncated', role: 'note' }, 'Truncated: recording stopped at the event cap (setting interleave.maxEvents); the figures cover what was recorded.'));
   if (run.stopped) header.append(el('p', { class: 'badge stopped', role: 'note' }, run.stopped === 'timeout' ? 'Stopped at the time limit (interleave.timeoutSeconds): workers still going were ended with their process tree.' : 'Cancelled: workers still going were ended with their process tree.'));

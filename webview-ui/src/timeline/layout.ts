@@ -42,6 +42,50 @@ export function tickCount(width: number): number {
   return Math.max(2, Math.floor(width / TICK_SPACING));
 }
 
+/** Where things sit inside a lane (px from its top): the marks, then the worker's life bar. */
+export const LANE_PARTS = {
+  markTop: 5,
+  markHeight: 15,
+  /** Tall enough to see in a dark theme, and to point at (its phases have a hover). */
+  lifeTop: 21,
+  lifeHeight: 7,
+};
+
+/** Which part of a lane a y coordinate (from the lane's top) is in. */
+export function lanePartAt(y: number): 'marks' | 'life' {
+  return y >= LANE_PARTS.lifeTop - 2 ? 'life' : 'marks';
+}
+
+/**
+ * The time keyboard zoom keeps still: the event nearest the middle of the view [t0, t1], held
+ * inside the view, so `+` never zooms into empty space while there are events to look at.
+ */
+export function keyAnchor(times: Times, t0: number, t1: number): number {
+  const middle = (t0 + t1) / 2;
+  const i = lowerBound(times, middle);
+  let best = middle;
+  let distance = Infinity;
+  for (const j of [i - 1, i]) {
+    const t = j >= 0 && j < times.length ? times.at(j)! : NaN;
+    if (Math.abs(t - middle) < distance) {
+      best = t;
+      distance = Math.abs(t - middle);
+    }
+  }
+  return Math.min(t1, Math.max(t0, best));
+}
+
+/** The count of a lane's events beyond an edge of the view: "◀ 12", "8 ▶". */
+export function offscreenText(count: number, side: 'before' | 'after'): string {
+  const n = count.toLocaleString('en-US');
+  return side === 'before' ? `◀ ${n}` : `${n} ▶`;
+}
+
+/** The segment that time `t` falls in, if any (segments in time order, as a life bar's phases). */
+export function segmentAt<S extends { t0: number; t1: number }>(segments: readonly S[], t: number): S | null {
+  return segments.find((s) => t >= s.t0 && t <= s.t1) ?? null;
+}
+
 export interface RunLayout {
   height: number;
   lanes: Array<{ y: number; height: number }>;
@@ -117,15 +161,15 @@ export function needsBuckets(visible: number, width: number): boolean {
 
 /**
  * Labels that fit: left to right, a label is shown when it starts after the previous shown label
- * ended (plus a gap) and before the next mark of the lane.
+ * ended (plus a gap) and ends before the next mark of the lane and the plot's right edge `right`.
  */
-export function fittingLabels(xs: ArrayLike<number>, widths: ArrayLike<number>, gap = 6): boolean[] {
+export function fittingLabels(xs: ArrayLike<number>, widths: ArrayLike<number>, gap = 6, right = Infinity): boolean[] {
   const shown: boolean[] = new Array(xs.length).fill(false);
   let lastEnd = -Infinity;
   for (let i = 0; i < xs.length; i++) {
     const start = xs[i] + 4;
     const end = start + widths[i];
-    const next = i + 1 < xs.length ? xs[i + 1] : Infinity;
+    const next = Math.min(right + 2, i + 1 < xs.length ? xs[i + 1] : Infinity);
     if (start >= lastEnd + gap && end <= next - 2) {
       shown[i] = true;
       lastEnd = end;

@@ -32,7 +32,7 @@ export function renderRunSection(run: RunModel, summary: RunSummary | null, targ
     }
     labels.append(label);
   }
-  labels.append(el('div', { class: 'strip-label', title: 'Events in global order, coloured by worker' }, 'Order'));
+  labels.append(el('div', { class: 'strip-label', title: "Every event in output order, one equal cell each, with its worker's colour and number (time is not to scale here)" }, 'Order'));
   const body = el('div', { class: 'run-body' });
   body.append(labels, canvas);
   section.append(body);
