@@ -24,6 +24,8 @@ const common = { bundle: true, minify: production, sourcemap: !production, logLe
 const builds = [
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node18', external: ['vscode'] },
   { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node18', banner: { js: '#!/usr/bin/env node' } },
+  // the state sampler's worker_thread: a file of its own, beside the bundles that start it
+  { ...common, entryPoints: ['src/runner/states/samplerThread.ts'], outfile: 'dist/samplerThread.js', platform: 'node', format: 'cjs', target: 'node18' },
   { ...common, entryPoints: ['webview-ui/src/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022', sourcemap: false },
 ];
 

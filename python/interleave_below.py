@@ -10,6 +10,8 @@ import struct
 import threading
 import time
 
+import interleave_fds as fds
+
 try:
     import fcntl
     import termios
@@ -35,15 +37,19 @@ class Below(object):
             r, w = os.pipe()
             os.dup2(w, fd)
             os.close(w)
+            fds.own(r)
             self._pipes[fd] = r
+        self._selector = selectors.DefaultSelector()
+        for fd, r in self._pipes.items():
+            self._selector.register(r, selectors.EVENT_READ, fd)
+        if hasattr(self._selector, "fileno"):  # epoll, kqueue: a descriptor of ours too
+            fds.own(self._selector.fileno())
         self._thread = threading.Thread(target=self._pump, name="interleave-below", daemon=True)
         self._thread._interleave_recorder = None  # ours, not a worker's
         self._thread.start()
 
     def _pump(self):
-        sel = selectors.DefaultSelector()
-        for fd, r in self._pipes.items():
-            sel.register(r, selectors.EVENT_READ, fd)
+        sel = self._selector
         while sel.get_map():
             self._busy = False
             ready = sel.select()
@@ -55,7 +61,7 @@ class Below(object):
                     data = b""
                 if not data:
                     sel.unregister(key.fd)
-                    os.close(key.fd)
+                    fds.close(key.fd)
                     self._lines(key.data, b"", True)
                     continue
                 try:
@@ -63,6 +69,9 @@ class Below(object):
                 except OSError:
                     pass  # nobody reads our output any more; the trace still gets it
                 self._lines(key.data, data, False)
+        if hasattr(sel, "fileno"):
+            fds.disown(sel.fileno())
+        sel.close()
 
     def _lines(self, stream, data, final):
         data = self._carry[stream] + data

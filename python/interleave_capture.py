@@ -1,7 +1,8 @@
 """Route what a worker writes to its recorder (interleave_recorder), cheaply, and pass it on
 unchanged: print() replaced by one call that writes and records a line, a pass-through proxy for
-sys.stdout/sys.stderr (write(), partial lines, other streams), os.write(1|2) recorded exactly,
-fds 1 and 2 read below Python (interleave_below), threads a worker starts attributed to it.
+sys.stdout/sys.stderr (write(), partial lines, other streams) and for their .buffer,
+os.write(1|2) recorded exactly (also through sys.stdout.fileno(), which is fd 1 itself), fds 1
+and 2 read below Python (interleave_below), threads a worker starts attributed to it.
 """
 import builtins
 import contextvars
@@ -10,32 +11,56 @@ import os
 import sys
 import threading
 
+import interleave_fds as _fds
 import interleave_recorder as _rec
 from interleave_recorder import (HEAD, HEAD_SIZE, HEADER, KIND_OUTPUT, MAGIC, Recorder,  # noqa: F401
                                  _active, _current, _ended, _line_of, _now, _pack_record,
                                  _record_packer, _user_line, _utf8)
 
 
+# Per stream (1: stdout, 2: stderr): the characters our text layer holds now (roughly: threads
+# race on it) and how many it may hold before it is flushed (see _pass_through). Kept here, not
+# on the CapturedStream: its __getattr__ keeps CPython from specialising attribute loads on it,
+# and each costs ≈ 40 ns more.
+_unflushed = [0, 0, 0]
+_flush_at = [sys.maxsize] * 3
+# CapturedStream -> (its stream, its text layer's write): one dict lookup instead of two or three
+# attribute loads on it, for the same reason
+_direct = {}
+
+
 class CapturedStream(io.TextIOBase):
     """Stands in for sys.stdout / sys.stderr: passes text through unchanged and records it
     for the worker running on the current thread."""
 
-    def __init__(self, original, stream_id):
+    def __init__(self, original, stream_id, flush_at=None, fileno=None):
         self._original = original
-        self._write = original.write
         self._stream_id = stream_id
+        self._fileno = fileno
+        self._buffer = None
+        write = original.write
+        if flush_at is None:  # not a text layer of ours: it keeps its own buffering
+            write = lambda s, write=write: write(s) or len(s)
+        else:
+            _flush_at[stream_id] = flush_at
+        _direct[self] = (stream_id, write)
 
     def write(self, s):
-        n = self._write(s)  # the original stream rejects what is not str, as it always did
+        stream, write = _direct[self]
+        n = write(s)  # the original stream rejects what is not str, as it always did
+        unflushed = _unflushed[stream] + n
+        if unflushed > _flush_at[stream]:
+            self.flush()
+        else:
+            _unflushed[stream] = unflushed
         rec = _current.recorder or _task_recorder.get()
         if rec is None or rec.generation != _rec._generation:
             return n
         if rec.shared:
-            rec.feed(self._stream_id, s)
+            rec.feed(stream, s)
             return n
         # Fast paths for what print() does — write(text), then write("\n") — inlined: a
         # Python call costs about as much as everything else an event needs.
-        stream = self._stream_id
         pending = rec._pending.get(stream)
         if pending is None:
             if "\n" not in s:
@@ -49,6 +74,7 @@ class CapturedStream(io.TextIOBase):
         return n
 
     def flush(self):
+        _unflushed[self._stream_id] = 0
         self._original.flush()
 
     def isatty(self):
@@ -58,7 +84,11 @@ class CapturedStream(io.TextIOBase):
         return True
 
     def fileno(self):
-        return self._original.fileno()
+        # the descriptor the stream had (fd 1 or 2), not the duplicate we write to: what is
+        # written to it (os.write, a subprocess given sys.stdout) is recorded too
+        if self._fileno is None:
+            return self._original.fileno()
+        return self._fileno
 
     @property
     def encoding(self):
@@ -70,7 +100,33 @@ class CapturedStream(io.TextIOBase):
 
     @property
     def buffer(self):
-        return self._original.buffer
+        if self._buffer is None:
+            self._buffer = CapturedBuffer(self._original.buffer, self._stream_id, self.fileno)
+        return self._buffer
+
+    def __getattr__(self, name):
+        return getattr(self._original, name)
+
+
+class CapturedBuffer(object):
+    """Stands in for sys.stdout.buffer / sys.stderr.buffer: passes bytes through unchanged and
+    records them as os.write does (time and line exact, marked as bypassing sys.stdout). Not an
+    io class: IOBase would close the real buffer when this proxy is collected."""
+
+    def __init__(self, original, stream_id, fileno):
+        self._original = original
+        self._stream_id = stream_id
+        self.fileno = fileno  # the text stream's
+
+    def write(self, b):
+        n = self._original.write(b)
+        if n:
+            _record_bytes(self._stream_id, b, n)
+        return n
+
+    def writelines(self, lines):
+        for b in lines:
+            self.write(b)
 
     def __getattr__(self, name):
         return getattr(self._original, name)
@@ -85,15 +141,17 @@ def _print(*args, sep=None, end=None, file=None, flush=False):
     (text, separators, "\\n"). Anything unusual takes the builtin print through the streams."""
     if file is None:
         file = sys.stdout
-    if file.__class__ is not CapturedStream or sep is not None or end is not None:
+    try:
+        direct = _direct.get(file)
+    except TypeError:  # an unhashable file: not one of ours
+        direct = None
+    if direct is None or sep is not None or end is not None:
         return _builtin_print(*args, sep=sep, end=end, file=file, flush=flush)
     rec = _current.recorder  # cleared in a forked child: never an inherited one
     if rec is None:
         rec = _task_recorder.get()
-        if rec is None or rec.generation != _rec._generation:  # not a worker's: nothing to record
-            return _builtin_print(*args, file=file._original, flush=flush)
-    if rec.shared:
-        return _builtin_print(*args, file=file, flush=flush)
+        if rec is not None and rec.generation != _rec._generation:
+            rec = None  # a task's, inherited through a fork: not this process's
     n = len(args)
     if n == 1:
         text = args[0]
@@ -105,9 +163,20 @@ def _print(*args, sep=None, end=None, file=None, flush=False):
         text = "%s %s" % args if n == 2 else " ".join(map(str, args))  # str() of each, as print does
         out = text + "\n"
         one_line = "\n" not in text  # an operator, not a method call: half the cost
-    file._write(out)
-    if rec._pending or not one_line:
-        rec._feed(file._stream_id, out)  # several lines, or the end of a pending one
+    stream, write = direct
+    unflushed = _unflushed[stream] + write(out)  # CapturedStream.write's first lines, inlined
+    if unflushed > _flush_at[stream]:
+        file.flush()
+    else:
+        _unflushed[stream] = unflushed
+    if rec is None:  # not a worker's: passed on, nothing to record
+        if flush:
+            file.flush()
+        return
+    if rec.shared:  # the worker's threads write too: under the recorder's lock
+        rec.feed(stream, out)
+    elif rec._pending or not one_line:
+        rec._feed(stream, out)  # several lines, or the end of a pending one
     else:
         try:
             frame = _getframe(1)
@@ -129,13 +198,13 @@ def _print(*args, sep=None, end=None, file=None, flush=False):
         size = len(data)
         end = pos + HEAD_SIZE + size
         if end > rec._cap or rec.count >= rec.max_events:
-            rec._event(_now(), file._stream_id, line, out[:-1])
+            rec._event(_now(), stream, line, out[:-1])
         else:
             rec.count += 1
             mm = rec._mm
             # head and payload in one call (the kind byte skipped), then the kind byte: last
             pack = _pack_record.get(size) or _record_packer(size)
-            pack(mm, pos, size, _now(), line, file._stream_id, data)
+            pack(mm, pos, size, _now(), line, stream, data)
             mm[pos] = KIND_OUTPUT
             rec._pos = end
     if flush:
@@ -150,21 +219,23 @@ _below = None
 _os_write = os.write
 
 
-def install(below=True):
+def install(below=True, run_dir=None):
     """Route sys.stdout/sys.stderr through the recorders and (``below``) fds 1/2 through a pipe
-    reader; threads a worker starts inherit its recorder. Once per process (again in a forked
+    reader; threads a worker starts inherit its recorder; our descriptors (and those of files
+    in ``run_dir``) survive the user's os.closerange. Once per process (again in a forked
     child)."""
     global _installed_pid
     first = _installed_pid is None
     if _installed_pid == os.getpid():
         return
     _installed_pid = os.getpid()
+    _fds.protect(run_dir)  # the user's closerange(3, …) must not close our files and pipes
     if below:
         _start_below()
     if not first:
         return  # a forked child: streams and patches came along with the fork
-    sys.stdout = CapturedStream(_on_real_fd(sys.stdout, 1), 1)
-    sys.stderr = CapturedStream(_on_real_fd(sys.stderr, 2), 2)
+    sys.stdout = CapturedStream(*_pass_through(sys.stdout, 1))
+    sys.stderr = CapturedStream(*_pass_through(sys.stderr, 2))
     os.write = _write
     builtins.print = _print
     original_init = threading.Thread.__init__
@@ -208,6 +279,7 @@ def _start_below():
         for fd in (1, 2):
             if fd not in _real_fds:
                 _real_fds[fd] = os.dup(fd)
+                _fds.own(_real_fds[fd])
     except OSError:  # no stdout/stderr at all: nothing to read below Python
         return
     import atexit
@@ -239,14 +311,35 @@ def _below_recorder():
     return None
 
 
-def _on_real_fd(stream, fd):
-    """``stream`` again, writing to the original descriptor rather than to fd ``fd``."""
-    if fd not in _real_fds or not hasattr(stream, "buffer"):
-        return stream
+def _pass_through(stream, fd):
+    """CapturedStream's arguments for ``stream`` (sys.stdout: fd 1, sys.stderr: 2): a text layer
+    of our own with the stream's encoding, errors and buffering (a raw binary layer under
+    ``python -u``, as the interpreter's), writing to the stream's descriptor (its duplicate, when
+    fd ``fd`` is a pipe read below Python); how many characters it may hold before it is
+    flushed; the descriptor the stream had. Its binary layer is ours too: closing it never
+    closes the interpreter's."""
+    try:
+        fileno = stream.fileno()
+        raw = isinstance(stream.buffer, io.RawIOBase)
+    except (AttributeError, OSError, ValueError):  # not a file's text stream: used as it is
+        return stream, fd, None, None
     stream.flush()
-    return io.TextIOWrapper(io.open(_real_fds[fd], "wb", closefd=False), encoding=stream.encoding,
-                            errors=stream.errors, line_buffering=stream.line_buffering,
+    binary = io.open(_real_fds.get(fd, fileno), "wb", buffering=0 if raw else -1, closefd=False)
+    text = io.TextIOWrapper(binary, encoding=stream.encoding, errors=stream.errors,
+                            line_buffering=stream.line_buffering,
                             write_through=getattr(stream, "write_through", False))
+    # CPython before 3.12.4 (gh-119506) corrupts a TextIOWrapper that two threads write to:
+    # when a write hands the text held so far on, it lets go of the GIL, and another thread's
+    # text added meanwhile is overwritten but still counted — the bytes written out for it are
+    # whatever memory was there. The handing on comes only from a write that would pass the
+    # chunk size; out of reach, it never does, and CapturedStream flushes at the usual size
+    # instead (a flush hands the text on before it lets go of the GIL).
+    flush_at = text._CHUNK_SIZE
+    try:
+        text._CHUNK_SIZE = sys.maxsize
+    except (AttributeError, ValueError, OverflowError):  # not CPython's: it keeps its own chunks
+        flush_at = sys.maxsize
+    return text, fd, flush_at, fileno
 
 
 def _write(fd, data):
@@ -255,11 +348,18 @@ def _write(fd, data):
     if fd != 1 and fd != 2:
         return _os_write(fd, data)
     n = _os_write(_real_fds.get(fd, fd), data)
-    rec = _current.recorder or _task_recorder.get()
-    if rec is not None and rec.generation == _rec._generation and n > 0:
-        # marked approximate (it bypassed sys.stdout/stderr), though its time and line are exact
-        rec.feed(fd, memoryview(data)[:n].tobytes().decode("utf-8", "replace"), below=1)
+    if n > 0:
+        _record_bytes(fd, data, n)
     return n
+
+
+def _record_bytes(stream, data, n):
+    """The first ``n`` bytes of ``data``, written to ``stream`` (1|2) past sys.stdout/stderr's text
+    layer, as the current worker's output: marked approximate (it bypassed sys.stdout/stderr),
+    though its time and line are exact."""
+    rec = _current.recorder or _task_recorder.get()
+    if rec is not None and rec.generation == _rec._generation:
+        rec.feed(stream, memoryview(data).tobytes()[:n].decode("utf-8", "replace"), below=1)
 
 
 # The recorder of the asyncio task running now (tasks share a thread, not a context).

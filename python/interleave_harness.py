@@ -3,6 +3,7 @@
 Standard library only, Python 3.9+. Started by the runner, once per model:
 
     python interleave_harness.py inspect SOURCE DISPLAY_FILE   -> JSON on stdout
+    python interleave_harness.py check-args EXPR               -> JSON on stdout (syntax only)
     python interleave_harness.py run CONFIG.json
 
 ``run`` writes worker events to memory-mapped files (see interleave_capture) and run-level
@@ -10,6 +11,9 @@ records to ``control.jsonl`` in the config's folder. With ``"inspect": true`` in
 first inspects the file as ``inspect`` does, into the control file, and runs only when the
 runner's checks will pass. The user's own output passes through to our stdout/stderr unchanged.
 Exit status 3 means the user's input was at fault (the reason is the last control record).
+``run`` forks at once: the first process supervises the run's processes (interleave_supervisor;
+``"lifeline"`` in the config is a descriptor the runner holds the other end of) and exits with
+the status of the second, which runs the model.
 """
 import json
 import os
@@ -20,8 +24,10 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import interleave_capture as capture  # noqa: E402
+import interleave_fds as fds  # noqa: E402
 import interleave_loader as loader  # noqa: E402
 import interleave_locks as locks  # noqa: E402
+import interleave_supervisor as supervisor  # noqa: E402
 from interleave_worker import (BAD_INPUT, Target, task_worker, pool_task,  # noqa: E402
                                process_main, recorder_for, run_worker)
 _now = time.perf_counter_ns
@@ -31,10 +37,23 @@ class Control(object):
     """Run-level records, few per run: one write each so they survive the harness dying."""
 
     def __init__(self, folder):
-        self._fd = os.open(os.path.join(folder, "control.jsonl"),
-                           os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        self._path = os.path.join(folder, "control.jsonl")
+        self._open()
+
+    def _open(self):
+        self._fd = os.open(self._path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        fds.own(self._fd)
+        st = os.fstat(self._fd)
+        self._file = (st.st_dev, st.st_ino)
 
     def write(self, record):
+        try:
+            st = os.fstat(self._fd)
+            ours = (st.st_dev, st.st_ino) == self._file
+        except OSError:
+            ours = False
+        if not ours:  # closed under us by code we do not see (C): never write to what took its number
+            self._open()
         os.write(self._fd, (json.dumps(record) + "\n").encode("utf-8"))
 
 
@@ -74,6 +93,32 @@ def _child_context(config, control):
     sys.stdout.flush()
     sys.stderr.flush()
     return context, dict(config, startMethod=context.get_start_method())
+
+
+def _run_process_pool(config, workers, control):
+    """The process-pool model: a task per worker; how each of the pool's processes ended is
+    recorded too, for the tasks whose future only says that the pool broke."""
+    from concurrent.futures import ProcessPoolExecutor
+    context, config = _child_context(config, control)
+    t0 = _now()
+    control.write({"type": "runStart", "t": t0})
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        # pid -> Process, every process the pool starts (the pool's own dict, kept after shutdown)
+        processes = getattr(pool, "_processes", None)
+        if not isinstance(processes, dict):
+            processes = {}  # another Python's pool: a lost task's status says "unknown"
+        futures = []
+        for i in range(workers):
+            control.write({"type": "created", "worker": i, "t": _now()})
+            futures.append(pool.submit(pool_task, config, i))
+        for i, future in enumerate(futures):
+            try:
+                future.result()
+                control.write({"type": "joined", "worker": i, "t": _now()})
+            except Exception as e:  # the pool broke: a process died under this task, or before it
+                control.write({"type": "joined", "worker": i, "t": _now(), "lost": type(e).__name__})
+    for pid, process in list(processes.items()):  # joined by the shutdown: their exit codes are known
+        control.write({"type": "processExit", "pid": pid, "exitCode": process.exitcode})
 
 
 def run_model(config, control):
@@ -136,21 +181,7 @@ def run_model(config, control):
                 future.result()
                 control.write({"type": "joined", "worker": i, "t": _now()})
     elif model == "process-pool":
-        from concurrent.futures import ProcessPoolExecutor
-        context, config = _child_context(config, control)
-        t0 = _now()
-        control.write({"type": "runStart", "t": t0})
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            futures = []
-            for i in range(workers):
-                control.write({"type": "created", "worker": i, "t": _now()})
-                futures.append(pool.submit(pool_task, config, i))
-            for i, future in enumerate(futures):
-                try:
-                    future.result()
-                    control.write({"type": "joined", "worker": i, "t": _now()})
-                except Exception as e:  # the pool broke: a process died under this task
-                    control.write({"type": "joined", "worker": i, "t": _now(), "lost": type(e).__name__})
+        _run_process_pool(config, workers, control)
     elif model == "asyncio":
         t0 = _now()
         control.write({"type": "runStart", "t": t0})
@@ -193,11 +224,18 @@ def main(argv):
     if len(argv) >= 3 and argv[1] == "inspect":
         sys.stdout.write(json.dumps(inspect(argv[2], argv[3] if len(argv) > 3 else argv[2])) + "\n")
         return 0
+    if len(argv) == 3 and argv[1] == "check-args":
+        problem = loader.args_syntax_problem(argv[2])
+        sys.stdout.write(json.dumps({"ok": problem is None, "problem": problem}) + "\n")
+        return 0
     if len(argv) != 3 or argv[1] != "run":
-        sys.stderr.write("usage: interleave_harness.py inspect SOURCE [FILE] | run CONFIG.json\n")
+        sys.stderr.write("usage: interleave_harness.py inspect SOURCE [FILE] | check-args EXPR | run CONFIG.json\n")
         return 2
     with open(argv[2], encoding="utf-8") as f:
         config = json.load(f)
+    # Before anything of the user's runs: from here on this is the harness proper, and the first
+    # process ends whatever the run leaves behind (see interleave_supervisor).
+    supervisor.supervise(config.get("lifeline"), config["dir"])
     control = Control(config["dir"])
     if config.get("inspect"):
         # the runner's first model: inspecting here saves it starting Python once more
@@ -206,7 +244,7 @@ def main(argv):
         if not fit_to_run(inspection, config):
             return 0
     control.write(dict(type="python", **python_info()))
-    capture.install()
+    capture.install(run_dir=config["dir"])
     locks.install(config, control)  # before the user's module makes its locks
     try:
         run_model(config, control)

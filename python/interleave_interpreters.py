@@ -12,6 +12,8 @@ import sys
 import threading
 import time
 
+import interleave_fds
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -48,6 +50,7 @@ def run_interpreters(config, workers, control, now):
         return False
     create, run, close = found
     failures = {}
+    config = dict(config, ownedFds=interleave_fds.owned())  # the pipes they share with us
 
     def body(i):
         code = ("import sys\nsys.path.insert(0, %r)\nimport interleave_interpreters\n"

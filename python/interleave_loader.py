@@ -22,17 +22,19 @@ _TRY = tuple(getattr(ast, name) for name in ("Try", "TryStar") if hasattr(ast, n
 class LoadError(Exception):
     """A problem with the user's file that the user must fix; ``kind`` names which."""
 
-    def __init__(self, kind, message, line=None, col=None, traceback_text=None):
+    def __init__(self, kind, message, line=None, col=None, traceback_text=None, problem=None):
         super().__init__(message)
         self.kind = kind
         self.message = message
         self.line = line
         self.col = col
         self.traceback_text = traceback_text
+        # what is wrong, without the CLI's words around it (the editor words it its own way)
+        self.problem = problem
 
     def to_json(self):
         return {"kind": self.kind, "message": self.message, "line": self.line,
-                "col": self.col, "traceback": self.traceback_text}
+                "col": self.col, "traceback": self.traceback_text, "problem": self.problem}
 
 
 def _is_main_guard(test):
@@ -245,30 +247,48 @@ def _shown(expr):
 
 def _not_call_arguments(expr, why):
     return LoadError("args", "--args is not valid call-argument syntax: %s (%s); write them as inside "
-                     "f(...), e.g. --args '\"bob\", times=3'" % (why, _shown(expr)))
+                     "f(...), e.g. --args '\"bob\", times=3'" % (why, _shown(expr)), problem=why)
 
 
-def parse_args(expr, namespace):
-    """Evaluate call-argument syntax (``"bob", times=3``) in the module's namespace.
+def _collecting_code(expr):
+    """(code that evaluates to ``(args, kwargs)``, None), or (None, why ``expr`` is not the
+    arguments of one call, in Python's words with the column where it has one).
 
     The text must be exactly the arguments of one call: parsed as ``_(EXPR)``, whose tree must be
     that one call to ``_``; the arguments are then evaluated from the tree, never by pasting the
     text into other code (``1).__class__(`` would otherwise call something else)."""
-    if not expr or not expr.strip():
-        return (), {}
     try:
         # the newline lets the text end in a comment
         call = ast.parse("_(%s\n)" % expr, mode="eval").body
         if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "_"
                 and call.func.col_offset == 0):
-            raise SyntaxError("not the arguments of one call")
+            raise SyntaxError("the brackets do not hold one list of arguments")
         tree = ast.Expression(body=ast.Call(func=ast.Name(id=_COLLECT, ctx=ast.Load()),
                                             args=call.args, keywords=call.keywords))
-        code = compile(ast.fix_missing_locations(tree), "<--args>", "eval")
+        return compile(ast.fix_missing_locations(tree), "<--args>", "eval"), None
     except _TOO_COMPLEX as e:
         why = getattr(e, "msg", None) or str(e) or type(e).__name__
         if isinstance(e, (RecursionError, MemoryError)):
             why = "nested too deeply"
+        elif isinstance(e, SyntaxError) and e.lineno == 1 and e.offset:
+            why += " (column %d)" % max(1, min(len(expr), e.offset - 2))  # 2: the "_(" around it
+        elif isinstance(e, SyntaxError) and e.lineno == 2 and "\n" not in expr:
+            why += " (column %d)" % max(1, len(expr))  # on our closing line: the text ended too soon
+        return None, why
+
+
+def args_syntax_problem(expr):
+    """Why ``expr`` is not call-argument syntax (as inside ``f(...)``), or None. Nothing is
+    evaluated, so the editor can ask before a run (the harness's ``check-args``)."""
+    return _collecting_code(expr)[1]
+
+
+def parse_args(expr, namespace):
+    """Evaluate call-argument syntax (``"bob", times=3``) in the module's namespace."""
+    if not expr or not expr.strip():
+        return (), {}
+    code, why = _collecting_code(expr)
+    if why:
         raise _not_call_arguments(expr, why)
     scope = dict(namespace)
     scope[_COLLECT] = lambda *a, **k: (a, k)
@@ -277,5 +297,5 @@ def parse_args(expr, namespace):
     except KeyboardInterrupt:
         raise
     except BaseException as e:  # noqa: B902 - even exit() in --args is the user's input failing
-        raise LoadError("args", "evaluating --args %s failed: %s: %s" % (_shown(expr), type(e).__name__,
-                                                                       str(e).split("\n")[0]))
+        problem = "%s: %s" % (type(e).__name__, str(e).split("\n")[0])
+        raise LoadError("args", "evaluating --args %s failed: %s" % (_shown(expr), problem), problem=problem)

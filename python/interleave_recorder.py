@@ -12,13 +12,14 @@ record whose kind byte is still 0 (the file is zero-filled) is not there yet, no
 after it. The reader reads the kind byte before the rest, so what it sees after a set kind byte
 is complete.
 
-    B  the worker's body starts              a: pid
+    B  the worker's body starts              a: pid, b: its thread's native id (0: unknown)
     O  one line of output                    a: line (0: none), b: stream (1|2) | below << 2 |
                                              thread << 3 (below: written with os.write, not
                                              through sys.stdout/stderr; thread 0: the worker's
                                              own, n: a thread it started), payload: the text; a
                                              final "\\n" (or "\\r\\n") is not part of it
-    S  a thread the worker started           a: its number, payload: its name
+    S  a thread the worker started           a: its number, b: its native thread id (0:
+                                             unknown), payload: its name
     E  the worker's body ended               payload: {"cpuNs": …, "status": …} JSON
     T  recording stopped at the event cap
     L  a step of a contended acquire of     a: line of the acquire/release (0: none), b: phase |
@@ -40,6 +41,8 @@ import sys
 import threading
 import time
 
+import interleave_fds as fds
+
 MAGIC = b"ILVTRC2\n"
 HEADER = 16
 HEAD = struct.Struct("<Iqii")  # after the kind byte
@@ -50,6 +53,9 @@ _REGION = 1 << 18  # prepared ahead of the writer at a time (see Recorder._grow)
 _zeros = None
 _now = time.perf_counter_ns
 _pack_head = HEAD.pack_into
+# The kernel's id of the calling thread (3.8+): the runner samples that thread's state in /proc
+# while the worker runs. 0 where Python cannot say.
+_native_id = getattr(threading, "get_native_id", lambda: 0)
 
 
 class _Current(threading.local):
@@ -142,6 +148,7 @@ class Recorder(object):
         self.count = 0
         self.truncated = False
         self._fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
+        fds.own(self._fd)
         os.ftruncate(self._fd, _INITIAL)
         self._mm = mmap.mmap(self._fd, _INITIAL)
         self._mm[0:8] = MAGIC
@@ -198,7 +205,7 @@ class Recorder(object):
 
     def begin(self):
         _active.append(self)
-        self._record(KIND_BEGIN, _now(), os.getpid(), 0, b"")
+        self._record(KIND_BEGIN, _now(), os.getpid(), _native_id(), b"")
 
     def end(self, cpu_ns, status):
         with self._lock:
@@ -210,11 +217,11 @@ class Recorder(object):
         del _ended[:-1]
 
     def add_thread(self, name):
-        """A thread this worker started: its own sub-lane, numbered from 1."""
+        """A thread this worker started, on that thread: its own sub-lane, numbered from 1."""
         with self._lock:
             self.shared = True
             self.threads += 1
-            self._record(KIND_THREAD, _now(), self.threads, 0, _utf8(str(name)))
+            self._record(KIND_THREAD, _now(), self.threads, _native_id(), _utf8(str(name)))
             return self.threads
 
     def side(self):
@@ -286,4 +293,4 @@ class Recorder(object):
         try:
             self._mm.close()
         finally:
-            os.close(self._fd)
+            fds.close(self._fd)

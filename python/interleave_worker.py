@@ -8,6 +8,7 @@ import time
 import traceback
 
 import interleave_capture as capture
+import interleave_fds as fds
 import interleave_loader as loader
 import interleave_locks as locks
 
@@ -142,8 +143,11 @@ def recorder_for(config, worker):
 def child_worker(config, worker, cpu_clock, last=True):
     """A worker in a child process (Process or pool task) or a subinterpreter: load the module
     there, run, record. ``last``: the process ends after this worker (a pool's process lives on)."""
-    # a subinterpreter shares the process's fds: the main interpreter reads them
-    capture.install(below=config["model"] != "interpreter")
+    # a subinterpreter shares the process's fds: the main interpreter reads them, and they are
+    # ours here too
+    for fd in config.get("ownedFds") or ():
+        fds.own(fd)
+    capture.install(below=config["model"] != "interpreter", run_dir=config["dir"])
     locks.install(config)
     recorder = recorder_for(config, worker)
     try:

@@ -1,6 +1,6 @@
 // `npm run bench`: one table of figures — value, goal, within goal or not. Benchmarks are not
 // tests: nothing here fails on a slow day. `--smoke` runs tiny sizes (CI keeps it from rotting).
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -22,7 +22,7 @@ function row(figure, value, unit, goal, within) {
   rows.push({ figure, value: `${typeof value === 'number' ? (Math.abs(value) >= 100 ? value.toFixed(0) : value.toFixed(2)) : value} ${unit}`.trim(), goal, within: within === null ? '—' : within ? 'yes' : 'NO' });
 }
 
-// BENCH_ONLY=tracer,flood,locks,ingest,file,webview,vscode runs just those sections
+// BENCH_ONLY=tracer,flood,locks,ingest,file,states,webview,vscode runs just those sections
 const only = process.env.BENCH_ONLY?.split(',');
 const want = (section) => !only || only.includes(section);
 
@@ -155,6 +155,89 @@ if (want('file')) {
   const readMs = Number(process.hrtime.bigint() - t0) / 1e6;
   row(`trace file ${n.toLocaleString('en')} events: write`, writeMs / 1000, 's', '≤ 2 s', writeMs <= 2000);
   row(`trace file ${n.toLocaleString('en')} events: read`, readMs / 1000, 's', '≤ 2 s', readMs <= 2000);
+  // The Chrome trace of the same events, as `--chrome` writes it: from the runner's columns.
+  const { chromeTraceChunks } = require(path.join(root, 'out', 'src', 'export', 'chromeTrace.js'));
+  const { openOutput } = require(path.join(root, 'out', 'src', 'cli', 'outputFile.js'));
+  const chromeFile = path.join(tmp, 'trace.chrome.json');
+  t0 = process.hrtime.bigint();
+  const chrome = openOutput(chromeFile, 'Chrome trace', '{');
+  for (const chunk of chromeTraceChunks(trace, () => columns.toColumns())) await chrome.append(Buffer.from(chunk));
+  await chrome.commit();
+  const chromeMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  const chromeMb = fs.statSync(chromeFile).size / 1e6;
+  row(`Chrome trace (--chrome) ${n.toLocaleString('en')} events: write (${chromeMb.toFixed(0)} MB)`, chromeMs / 1000, 's', '≤ 2 s', chromeMs <= 2000);
+}
+
+// 4b. Thread states: what the sampler costs, and what its states weigh in the trace.
+if (want('states') && process.platform === 'linux') {
+  const { StateSampler } = require(path.join(root, 'out', 'src', 'runner', 'states', 'stateSampler.js'));
+  const { FILE_HEADER, HEAD, KIND, MAGIC } = require(path.join(root, 'out', 'src', 'runner', 'workerLog.js'));
+  const seconds = smoke ? 1 : 10;
+  // 4 workers' threads (2 spinning, 2 sleeping in short naps), named to the sampler by begin records as the recorder writes them
+  const workload = `import threading, time, sys
+def spin():
+    end = time.perf_counter() + ${seconds + 2}
+    while time.perf_counter() < end: pass
+def nap():
+    end = time.perf_counter() + ${seconds + 2}
+    while time.perf_counter() < end: time.sleep(0.002)
+ts = [threading.Thread(target=f) for f in (spin, spin, nap, nap)]
+[t.start() for t in ts]
+print(" ".join(str(t.native_id) for t in ts), flush=True)
+[t.join() for t in ts]`;
+  const child = spawn(python, ['-c', workload], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const tids = await new Promise((resolve) => child.stdout.once('data', (d) => resolve(String(d).trim().split(' ').map(Number))));
+  const dir = fs.mkdtempSync(path.join(tmp, 'states-'));
+  tids.forEach((tid, worker) => {
+    const buf = Buffer.alloc(FILE_HEADER + HEAD);
+    buf.write(MAGIC, 0, 'latin1');
+    buf.writeInt32LE(child.pid, FILE_HEADER + 13);
+    buf.writeInt32LE(tid, FILE_HEADER + 17);
+    buf[FILE_HEADER] = KIND.begin;
+    fs.writeFileSync(path.join(dir, `w${worker}.trc`), buf);
+  });
+  const sampler = StateSampler.shared();
+  sampler.warm();
+  await new Promise((resolve) => setTimeout(resolve, 1000)); // its start is not the run's cost
+  const cpu0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  const run = sampler.begin({ dir, workers: tids.length, hz: 1000 });
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000)); // this thread idles meanwhile: the process's CPU is the sampler's
+  const sampled = await run.end();
+  const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  const cpu = process.cpuUsage(cpu0);
+  child.kill();
+  const share = ((cpu.user + cpu.system) / 1000 / wallMs) * 100;
+  row(`states: sampler CPU at 1 kHz, 4 threads (${seconds} s, process.cpuUsage)`, share, '% of a core', '≤ 3%', share <= 3);
+  row('  samples a second per thread (asked: 1000)', sampled.samples / tids.length / (wallMs / 1000), '/s', '—', null);
+
+  // a fixed amount of CPU-bound work in 2 processes (both cores busy: the sampler competes for them)
+  const crunch = path.join(tmp, 'crunch.py');
+  fs.writeFileSync(crunch, 'def crunch(n):\n    total = 0\n    for i in range(n):\n        total += i * i\n');
+  const n = smoke ? 1_000_000 : 15_000_000;
+  const wallOf = (hz) => {
+    const json = path.join(tmp, `crunch-${hz}.json`);
+    const r = spawnSync(process.execPath, [path.join(root, 'dist', 'cli.js'), 'run', crunch, '--function', 'crunch', '--args', String(n), '--models', 'process', '--sample-hz', String(hz), '--quiet', '--json', json], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`crunch with --sample-hz ${hz} failed: ${r.stderr}`);
+    return JSON.parse(fs.readFileSync(json, 'utf8')).runs[0].wallNs / 1e6;
+  };
+  const on = [];
+  const off = [];
+  for (let i = 0; i < (smoke ? 1 : 5); i++) { // interleaved rounds
+    on.push(wallOf(1000));
+    off.push(wallOf(0));
+  }
+  const ratio = median(on) / median(off);
+  row(`states: CPU-bound run (2 processes × ${n.toLocaleString('en')} iterations) wall, sampling on ÷ off`, ratio, `× (${median(on).toFixed(0)} vs ${median(off).toFixed(0)} ms)`, '≤ 1.05×', ratio <= 1.05);
+
+  // the worst common case for the states' size: 4 threads handing the GIL to each other for the whole run
+  const long = smoke ? 1 : 30;
+  const json = path.join(tmp, 'long.json');
+  const r = spawnSync(process.execPath, [path.join(root, 'dist', 'cli.js'), 'run', path.join(root, 'test', 'fixtures', 'spins.py'), '--function', 'spin', '--args', String(long), '--models', 'thread', '--workers', '4', '--timeout', String(long + 60), '--quiet', '--json', json], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`the ${long} s run failed: ${r.stderr}`);
+  const states = JSON.parse(fs.readFileSync(json, 'utf8')).runs[0].states ?? [];
+  const mb = Buffer.byteLength(JSON.stringify(states)) / 1e6;
+  row(`states: a ${long} s run of 4 GIL-bound threads, states in the trace (${states.length.toLocaleString('en')} spans)`, mb, 'MB', '≤ 2 MB', mb <= 2);
 }
 
 // 5. The webview in headless Chromium: open (data in → first paint), pan/zoom frame time, memory.

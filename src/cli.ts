@@ -1,24 +1,30 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runTraceEvents } from './runner/engine';
 import { TraceFileWriter } from './cli/traceFile';
 import { OutputWriteError, UserError } from './runner/errors';
 import type { RunEvents } from './runner/eventStore';
-import { openOutput, type OutputFile } from './cli/outputFile';
+import { openOutput, type OutputFile, type OutputWhat } from './cli/outputFile';
 import { timeLimitProblem } from './runner/timeLimit';
 import { findInterpreter, firstExecutable, pathCandidates } from './interpreter/interpreter';
 import { resolvePyenvShim } from './interpreter/pyenv';
+import { chromeTraceChunks } from './export/chromeTrace';
 import { reportHtml } from './report/html';
-import { formatNs, formatSpeedup, summarizeTrace } from './shared/summary';
+import { compareRuns } from './shared/comparison';
+import { formatNs, formatSpeedup, summarizeTrace, type RunSummary } from './shared/summary';
+import { sharesText, stateShares } from './shared/states';
+import { helperThreadName, laneLabel } from './shared/labels';
 import { ALL_MODELS, type Model, type Run, type StartMethod, type Trace } from './shared/trace';
-import { DEFAULTS, checkDeadlockSeconds, checkMaxEvents, checkWorkers } from './runner/settings';
+import { DEFAULTS, checkDeadlockSeconds, checkMaxEvents, checkSampleHz, checkWorkers } from './runner/settings';
 
 const USAGE = `usage: interleave run FILE --function NAME [--models ${DEFAULTS.models.join(',')}] [--workers ${DEFAULTS.workers}]
                       (models: sequential, thread, process, thread-pool, process-pool, asyncio, interpreter)
                       [--args EXPR] [--timeout ${DEFAULTS.timeoutSeconds}] [--start-method fork|spawn|forkserver]
-                      [--max-events ${DEFAULTS.maxEvents}] [--deadlock-seconds ${DEFAULTS.deadlockSeconds}] [--python PATH]
-                      [--json PATH|-] [--html PATH|-] [--quiet]`;
+                      [--max-events ${DEFAULTS.maxEvents}] [--sample-hz ${DEFAULTS.sampleHz}] (thread states, 0: off)
+                      [--deadlock-seconds ${DEFAULTS.deadlockSeconds}] (0: off)
+                      [--python PATH] [--json PATH|-] [--html PATH|-] [--chrome PATH|-] [--quiet]`;
 
 class UsageError extends Error {}
 
@@ -34,10 +40,12 @@ function parse(argv: string[]) {
       timeout: { type: 'string', default: String(DEFAULTS.timeoutSeconds) },
       'start-method': { type: 'string' },
       'max-events': { type: 'string', default: String(DEFAULTS.maxEvents) },
+      'sample-hz': { type: 'string', default: String(DEFAULTS.sampleHz) },
       'deadlock-seconds': { type: 'string', default: String(DEFAULTS.deadlockSeconds) },
       python: { type: 'string' },
       json: { type: 'string' },
       html: { type: 'string' },
+      chrome: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -57,6 +65,9 @@ function parse(argv: string[]) {
   const maxEvents = Number(values['max-events']);
   const badMaxEvents = checkMaxEvents(maxEvents, '--max-events');
   if (badMaxEvents) throw new UsageError(badMaxEvents);
+  const sampleHz = Number(values['sample-hz']);
+  const badSampleHz = checkSampleHz(sampleHz, '--sample-hz');
+  if (badSampleHz) throw new UsageError(badSampleHz);
   const deadlockSeconds = Number(values['deadlock-seconds']);
   const badDeadlock = checkDeadlockSeconds(deadlockSeconds, '--deadlock-seconds');
   if (badDeadlock) throw new UsageError(`${badDeadlock}, not ${values['deadlock-seconds']}`);
@@ -64,7 +75,7 @@ function parse(argv: string[]) {
   if (startMethod && !['fork', 'spawn', 'forkserver'].includes(startMethod)) throw new UsageError('--start-method must be fork, spawn or forkserver');
   return {
     file: path.resolve(positionals[1]), function: values.function, models: models as Model[], workers, args: values.args, timeout,
-    maxEvents, deadlockSeconds, startMethod: startMethod as StartMethod | undefined, python: values.python, json: values.json, html: values.html, quiet: values.quiet,
+    maxEvents, sampleHz, deadlockSeconds, startMethod: startMethod as StartMethod | undefined, python: values.python, json: values.json, html: values.html, chrome: values.chrome, quiet: values.quiet,
   };
 }
 
@@ -82,6 +93,50 @@ export async function main(argv: string[]): Promise<number> {
   }
   const controller = new AbortController();
   const pipes = watchForGoneReaders(() => controller.abort());
+  const stopping = new CancelOnSignals(controller);
+  try {
+    const status = await runAndReport(opts, controller.signal, pipes);
+    return stopping.received ? 128 + os.constants.signals[stopping.received] : status;
+  } finally {
+    stopping.dispose();
+  }
+}
+
+/** Ctrl-C, `kill`, a closed terminal: each ends the run as Cancel does, and the CLI then exits 128 + its number. */
+const CANCELLING_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * The first of CANCELLING_SIGNALS cancels the runs: the process tree is ended, our temporary
+ * folders removed and the trace file finished (the runs so far, the last one `stopped:
+ * "cancelled"`), where Node's default is to die at once with the harness left running and the
+ * trace file half written. A second signal of the same kind has the default effect.
+ */
+class CancelOnSignals {
+  received: NodeJS.Signals | undefined;
+  private readonly handlers = CANCELLING_SIGNALS.map((name) => [name, () => this.cancel(name)] as const);
+  // after SIGHUP the terminal is gone: writing to it fails, which is no reason to stop cleaning up
+  private readonly ignore = () => {};
+
+  constructor(private readonly controller: AbortController) {
+    for (const [name, handler] of this.handlers) process.once(name, handler);
+  }
+
+  private cancel(name: NodeJS.Signals): void {
+    this.received ??= name;
+    process.stdout.on('error', this.ignore);
+    process.stderr.on('error', this.ignore);
+    this.controller.abort();
+  }
+
+  dispose(): void {
+    for (const [name, handler] of this.handlers) process.removeListener(name, handler);
+    process.stdout.removeListener('error', this.ignore);
+    process.stderr.removeListener('error', this.ignore);
+  }
+}
+
+/** Runs the models and writes the trace, report and summary; the exit status (0, or 2 for bad input). */
+async function runAndReport(opts: NonNullable<ReturnType<typeof parse>>, signal: AbortSignal, pipes: ReturnType<typeof watchForGoneReaders>): Promise<number> {
   try {
     if (!fs.existsSync(opts.file)) throw new UserError('file', `${opts.file}: no such file`);
     // The first candidate that exists inspects the file straight away, and its answer names the
@@ -90,14 +145,13 @@ export async function main(argv: string[]): Promise<number> {
     const candidates = opts.python ? [opts.python] : pathCandidates();
     // A pyenv shim is read, not run: its ≈ 0.3 s start-up would be the CLI's largest fixed cost.
     const found = firstExecutable(candidates);
-    process.once('SIGINT', () => controller.abort());
     // Opened before anything runs: a path that cannot be written is said first. The trace file
     // is written while the runs go on (see cli/traceFile).
     const outputs = openOutputs(opts);
     const traceFile = outputs.json && new TraceFileWriter(outputs.json);
     const { trace, events } = await runTraceEvents({
       python: found ? resolvePyenvShim(found.path) : candidates[0], file: opts.file, function: opts.function, args: opts.args, models: opts.models, workers: opts.workers,
-      timeoutSeconds: opts.timeout, startMethod: opts.startMethod, maxEvents: opts.maxEvents, deadlockSeconds: opts.deadlockSeconds, signal: controller.signal,
+      timeoutSeconds: opts.timeout, startMethod: opts.startMethod, maxEvents: opts.maxEvents, sampleHz: opts.sampleHz, deadlockSeconds: opts.deadlockSeconds, signal,
       // The user's output, unchanged, on our stderr (stdout carries the summary): their stdout
       // straight to our fd 2, their stderr through us (we keep its tail for error messages).
       stdout: opts.quiet ? 'ignore' : 2,
@@ -106,70 +160,86 @@ export async function main(argv: string[]): Promise<number> {
     }).catch(async (e: unknown) => {
       traceFile?.discard();
       outputs.html?.discard();
+      outputs.chrome?.discard();
       if (e instanceof UserError && e.kind !== 'harness') throw e;
       await findInterpreter(candidates); // throws what is wrong with the interpreter, if anything
       throw e;
     });
-    // The events stay columns (a million objects cost seconds): the trace file is written from
-    // them, and only the HTML report, which embeds the trace, makes the objects.
-    await traceFile?.finish(trace, events).catch((e: unknown) => {
-      outputs.html?.discard();
-      throw e;
-    });
-    if (outputs.html) await writeReport(outputs.html, { ...trace, runs: trace.runs.map((r, i) => ({ ...r, events: events[i].toEvents() })) });
+    await writeAfterRuns(outputs, traceFile, trace, events);
     // stdout carries the summary, unless a file goes there
-    const say = outputs.json?.onStdout || outputs.html?.onStdout ? process.stderr : process.stdout;
-    printSummary(say, trace, events);
+    const say = outputs.json?.onStdout || outputs.html?.onStdout || outputs.chrome?.onStdout ? process.stderr : process.stdout;
+    printSummary(say, trace, events, opts.sampleHz > 0);
     if (outputs.json && !outputs.json.onStdout) say.write(`trace: ${opts.json}\n`);
     if (outputs.html && !outputs.html.onStdout) say.write(`report: ${opts.html}\n`);
+    if (outputs.chrome && !outputs.chrome.onStdout) say.write(`chrome trace: ${opts.chrome}\n`);
     return 0;
   } catch (e) {
     return failure(e, opts.file, pipes.gone);
   }
 }
 
-/** The --json and --html outputs, opened (checked) before anything runs. */
-function openOutputs(opts: { file: string; json?: string; html?: string }): { json?: OutputFile; html?: OutputFile } {
-  const json = opts.json === undefined ? undefined : openOutput(opts.json, 'trace', '{');
-  let html: OutputFile | undefined;
+type OutputOption = 'json' | 'html' | 'chrome';
+type Outputs = Partial<Record<OutputOption, OutputFile>>;
+
+/** The output options: their flag, what messages call their file, how it begins (a device's probe). */
+const OUTPUTS: ReadonlyArray<[OutputOption, string, OutputWhat, string]> = [
+  ['json', '--json', 'trace', '{'],
+  ['html', '--html', 'report', '<'],
+  ['chrome', '--chrome', 'Chrome trace', '{'],
+];
+
+/** The outputs asked for, opened (checked) before anything runs; none on the program or on another's file. */
+function openOutputs(opts: { file: string } & Partial<Record<OutputOption, string>>): Outputs {
+  const opened: Array<[string, OutputFile]> = [];
   try {
-    html = opts.html === undefined ? undefined : openOutput(opts.html, 'report', '<');
+    for (const [key, option, what, first] of OUTPUTS) {
+      const requested = opts[key];
+      if (requested !== undefined) opened.push([option, openOutput(requested, what, first)]);
+    }
     const program = fs.realpathSync(opts.file);
-    for (const [option, out] of [['--json', json], ['--html', html]] as const) {
-      if (out?.replaces === program) throw new UserError('output', `${option} ${out.shown} is the program being run: choose another path.`);
-    }
-    if ((json?.onStdout && html?.onStdout) || (json?.replaces && json.replaces === html?.replaces)) {
-      throw new UserError('output', '--json and --html name the same file: give each its own.');
-    }
-    return { json, html };
+    opened.forEach(([option, out], i) => {
+      if (out.replaces === program) throw new UserError('output', `${option} ${out.shown} is the program being run: choose another path.`);
+      for (const [other, earlier] of opened.slice(0, i)) {
+        if ((out.onStdout && earlier.onStdout) || (out.replaces && out.replaces === earlier.replaces)) {
+          throw new UserError('output', `${other} and ${option} name the same file: give each its own.`);
+        }
+      }
+    });
+    return Object.fromEntries(opened.map(([option, out]) => [option.slice(2), out])) as Outputs;
   } catch (e) {
-    json?.discard();
-    html?.discard();
+    for (const [, out] of opened) out.discard();
     throw e;
   }
 }
 
-async function writeReport(out: OutputFile, trace: Trace): Promise<void> {
+/**
+ * The outputs written after the runs, from the runner's columns (a million event objects cost
+ * seconds): the trace file's end, the report (which embeds the trace, so makes the objects), the
+ * Chrome trace. A failure leaves every file that was not yet in place as it was.
+ */
+async function writeAfterRuns(outputs: Outputs, traceFile: TraceFileWriter | undefined, trace: Trace, events: RunEvents[]): Promise<void> {
   try {
-    await out.append(Buffer.from(reportHtml(trace)));
+    await traceFile?.finish(trace, events);
+    if (outputs.html) await writeWhole(outputs.html, [reportHtml({ ...trace, runs: trace.runs.map((r, i) => ({ ...r, events: events[i].toEvents() })) })]);
+    if (outputs.chrome) await writeWhole(outputs.chrome, chromeTraceChunks(trace, (r) => events[r].toColumns()));
   } catch (e) {
-    out.discard();
+    outputs.html?.discard();
+    outputs.chrome?.discard();
     throw e;
   }
+}
+
+/** Writes the content in its chunks, then puts the file in place. */
+async function writeWhole(out: OutputFile, chunks: Iterable<string | Uint8Array>): Promise<void> {
+  for (const chunk of chunks) await out.append(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
   await out.commit();
 }
 
-function printSummary(say: NodeJS.WriteStream, trace: Trace, events: RunEvents[]): void {
+function printSummary(say: NodeJS.WriteStream, trace: Trace, events: RunEvents[], sampling: boolean): void {
   const summaries = summarizeTrace(trace, events.map((e) => e.counts()));
-  summaries.forEach((s, i) => {
-    if (trace.runs[i].unavailable) {
-      say.write(`${s.model.padEnd(10)} ${s.verdict}\n`);
-      return;
-    }
-    const speed = s.speedup === null ? '' : `  speedup ${formatSpeedup(s.speedup)}`;
-    say.write(`${s.model.padEnd(10)} wall ${formatNs(s.wallNs).padStart(9)}  cpu ${s.cpuNs === null ? '—' : formatNs(s.cpuNs)}  events ${s.events}  switches ${s.switches}${speed}\n           ${s.verdict}\n`);
-    say.write(deadlockLines(trace.runs[i]));
-  });
+  say.write(summaryText(trace, summaries, sampling));
+  const comparison = compareRuns(summaries); // the panel's answer to "threads or processes?", in one line
+  if (comparison) say.write(`${comparison.sentence}\n`);
 }
 
 /** Where each deadlocked worker was stuck: its innermost frame of the user's file. */
@@ -213,6 +283,31 @@ function failure(e: unknown, file: string, readerGone: boolean): number {
   }
   process.stderr.write(`interleave: internal error: ${(e as Error).stack ?? e}\n`);
   return 1;
+}
+
+/** Each run's figures and verdict, then how its workers spent their time (when states were sampled). */
+function summaryText(trace: Trace, summaries: RunSummary[], sampling: boolean): string {
+  return summaries
+    .map((s, i) => {
+      const run = trace.runs[i];
+      if (run.unavailable) return `${s.model.padEnd(10)} ${s.verdict}\n`;
+      const speed = s.speedup === null ? '' : `  speedup ${formatSpeedup(s.speedup)}`;
+      const head = `${s.model.padEnd(10)} wall ${formatNs(s.wallNs).padStart(9)}  cpu ${s.cpuNs === null ? '—' : formatNs(s.cpuNs)}  events ${s.events}  switches ${s.switches}${speed}\n           ${s.verdict}\n`;
+      return head + deadlockLines(run) + statesText(run, sampling);
+    })
+    .join('');
+}
+
+/** "Thread 1: running 49% · waiting for the GIL 48% · sleeping 3%", a line per sampled thread. */
+function statesText(run: Run, sampling: boolean): string {
+  const lines = stateShares(run).map(({ worker, thread, shares }) => {
+    const info = run.workerInfo[worker];
+    const name = thread === null ? laneLabel(run.model, info ?? { worker }) : `  ↳ ${helperThreadName(info, thread)}`;
+    return `           ${name}: ${sharesText(shares)}\n`;
+  });
+  // why there are none, or what to know of those there are (not when the user turned sampling off)
+  if (run.stateNote && sampling) lines.push(`           ${run.stateNote}\n`);
+  return lines.join('');
 }
 
 if (require.main === module) {

@@ -1,5 +1,5 @@
 /**
- * The files the CLI writes for the user (--json, --html). What was at the path is never removed
+ * The files the CLI writes for the user (--json, --html, --chrome). What was at the path is never removed
  * or truncated by us:
  * - a regular file, or a path with nothing there yet, is written as a temporary file beside it
  *   and renamed into place once complete: the old file survives any failure, and runs writing
@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { OutputWriteError, UserError } from '../runner/errors';
 
 /** What the file holds, as messages name it. */
-export type OutputWhat = 'trace' | 'report';
+export type OutputWhat = 'trace' | 'report' | 'Chrome trace';
 
 export interface OutputFile {
   /** The path as the user gave it (for messages). */

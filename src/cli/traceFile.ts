@@ -16,8 +16,8 @@
  * when the trace is complete. An output written in order (stdout, a device, a fifo) streams
  * nothing during the run: the trace is written from memory at the end.
  */
-import type { Trace } from '../shared/trace';
-import { runOpening, traceJsonChunks, traceOpening } from '../shared/traceJson';
+import type { Run, Trace } from '../shared/trace';
+import { runClosing, runOpening, traceJsonChunks, traceOpening } from '../shared/traceJson';
 import type { WorkerState } from '../runner/records';
 import type { RunEvents } from '../runner/eventStore';
 import { EncodedEvents, eventsJson } from '../runner/eventsJson';
@@ -205,7 +205,7 @@ export class RunStream implements RunSink {
   }
 
   /** The run is over: check what went out against its real order, then write the rest. */
-  end(events: RunEvents): void {
+  end(events: RunEvents, run: Run): void {
     if (this.ok && this.written) {
       for (let k = 0; k < this.written && this.ok; k++) {
         if (events.source[k] !== this.sources[k] || events.index[k] !== this.indexes[k]) this.ok = false;
@@ -226,7 +226,7 @@ export class RunStream implements RunSink {
     }
     // every event went out with its comma: the last one's becomes a space
     if (!rest && this.lastByte >= 0) this.file.overwrite(Buffer.from(' '), this.lastByte);
-    this.file.write(Buffer.from(']}'));
+    this.file.write(Buffer.from(runClosing(run)));
   }
 
   private remember(source: number, index: number): void {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { topLevelFunctions } from './pythonFunctions';
-import { COMMAND } from './runConcurrently';
+import { COMMAND } from './ids';
 
 
 /** "Run concurrently" above each top-level function (setting interleave.codeLens). */

@@ -1,9 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { traceMessage, type HostToWebview, type TimelineState, type WebviewToHost } from '../shared/protocol';
+import { COMMAND } from '../commands/ids';
+import { traceMessage, type HostToWebview, type ImageFormat, type TimelineState, type WebviewToHost } from '../shared/protocol';
 import type { RunEvents } from '../runner/eventStore';
 import type { Trace } from '../shared/trace';
+import { exportTimeline } from './exportTimeline';
+import { SkippedLinesDecoration } from './skippedLinesDecoration';
 import type { TraceStore } from './traceStore';
+
+/** How long the webview may take to draw an image of itself. */
+const IMAGE_TIMEOUT_MS = 30_000;
 
 /**
  * The timeline webview: created or revealed by the command, revived by the serializer after a
@@ -16,9 +22,22 @@ export class TimelinePanel {
   private readonly disposables: vscode.Disposable[] = [];
   private ready = false;
   private queue: HostToWebview[] = [];
+  /**
+   * What the panel shows now (the run going on, or its trace): a webview hidden behind another
+   * tab is unloaded and says `ready` again when shown; it gets this again.
+   */
+  private shown: HostToWebview | undefined;
+  /** With it: the history, and which model of the run going on is running. */
+  private history: HostToWebview | undefined;
+  private progress: HostToWebview | undefined;
   private trace: Trace | undefined;
   private pendingFile: string | undefined;
   private readonly received: Trace[] = [];
+  /** Images asked of the webview, by request id. */
+  private readonly images = new Map<number, { resolve(bytes: Uint8Array): void; reject(e: Error): void }>();
+  private nextImage = 1;
+  /** The traced file's statements that did not run, dimmed in its editors while the panel is open. */
+  private readonly skipped = new SkippedLinesDecoration();
 
   static createOrShow(extensionUri: vscode.Uri, store: TraceStore, title: string): TimelinePanel {
     if (TimelinePanel.current) {
@@ -31,15 +50,13 @@ export class TimelinePanel {
     return TimelinePanel.current;
   }
 
-  /** After a reload: the webview's saved state names the trace to show again. */
+  /** After a reload: the webview's saved state names the trace to show again; the history comes from the store. */
   static async revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, store: TraceStore, state: TimelineState | undefined): Promise<void> {
     panel.webview.options = TimelinePanel.options(extensionUri);
     const revived = new TimelinePanel(panel, extensionUri, store);
     TimelinePanel.current?.dispose();
     TimelinePanel.current = revived;
-    const trace = state?.key ? await store.load(state.key) : undefined;
-    if (trace && state?.key) revived.showTrace(trace, state.key);
-    else revived.post({ type: 'failed', message: 'This timeline is no longer stored. Run the function again.' });
+    await revived.showRecording(state?.key);
   }
 
   private static options(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
@@ -59,6 +76,7 @@ export class TimelinePanel {
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
     panel.webview.onDidReceiveMessage((m: WebviewToHost) => this.onMessage(m), null, this.disposables);
     vscode.window.onDidChangeTextEditorSelection((e) => this.onCursor(e), null, this.disposables);
+    this.disposables.push(this.skipped);
   }
 
   /** The traced file, for reveal and cursor highlights. */
@@ -72,6 +90,9 @@ export class TimelinePanel {
   }
 
   post(message: HostToWebview): void {
+    if (message.type === 'running' || message.type === 'trace' || message.type === 'failed') [this.shown, this.progress] = [message, undefined];
+    else if (message.type === 'history') this.history = message;
+    else if (message.type === 'progress') this.progress = message;
     if (this.ready) void this.panel.webview.postMessage(message);
     else this.queue.push(message);
   }
@@ -86,6 +107,7 @@ export class TimelinePanel {
     this.panel.title = message.title;
     this.trace = undefined;
     this.pendingFile = file;
+    this.skipped.show(undefined);
     this.post(message);
   }
 
@@ -93,13 +115,34 @@ export class TimelinePanel {
   showTrace(trace: Trace, key: string, events?: readonly RunEvents[]): void {
     this.trace = trace;
     this.received.push(trace);
+    this.skipped.show(trace.target.file, trace.target.skippedLines);
     this.panel.title = `Interleave: ${trace.target.function ?? 'selection'}`;
     this.post(traceMessage(trace, key, events && { columns: events.map((e) => e.toColumns()), counts: events.map((e) => e.counts()) }));
+    void this.sendHistory(key);
+  }
+
+  /** A stored recording (picked in the history, or the one shown before a reload). */
+  private async showRecording(key: string | undefined): Promise<void> {
+    const trace = key ? await this.store.load(key) : undefined;
+    if (trace && key) return this.showTrace(trace, key);
+    this.post({ type: 'failed', message: 'This recording is no longer stored. Pick another in the history, or run the function again.' });
+    await this.sendHistory(null);
+  }
+
+  /** The store's recordings, newest first, for the history; `shown`: the one on screen. */
+  private async sendHistory(shown: string | null): Promise<void> {
+    const recordings = (await this.store.recordings()).map((r) => r.recording);
+    this.post({ type: 'history', recordings, shown });
   }
 
   private onMessage(message: WebviewToHost): void {
     switch (message.type) {
       case 'ready': {
+        if (this.ready && this.shown) {
+          // shown again after being hidden: reloaded
+          for (const m of [this.shown, this.progress, this.history]) if (m) void this.panel.webview.postMessage(m);
+          break;
+        }
         this.ready = true;
         const queued = this.queue;
         this.queue = [];
@@ -109,7 +152,60 @@ export class TimelinePanel {
       case 'reveal':
         void this.reveal(message.line, message.focus);
         break;
+      case 'showRecording':
+        void this.showRecording(message.key);
+        break;
+      case 'runAgain':
+        // through the command: its trust check, progress, Cancel and error messages
+        void vscode.commands.executeCommand(COMMAND, { again: message.key });
+        break;
+      case 'export':
+        void this.exportTimeline();
+        break;
+      case 'image': {
+        const pending = this.images.get(message.requestId);
+        this.images.delete(message.requestId);
+        if ('error' in message) pending?.reject(new Error(message.error));
+        else pending?.resolve(asBytes(message.bytes));
+        break;
+      }
     }
+  }
+
+  /**
+   * Export… (the toolbar's button, the command): the shown trace — its events are in it, the
+   * command fills them right after showing it — or an image the webview draws of itself.
+   */
+  async exportTimeline(): Promise<void> {
+    const trace = this.trace;
+    if (!trace) {
+      void vscode.window.showInformationMessage('Interleave: there is nothing to export yet. Wait for the run to finish, then export again.');
+      return;
+    }
+    await exportTimeline({ trace, image: (format) => this.requestImage(format) });
+  }
+
+  private requestImage(format: ImageFormat): Promise<Uint8Array> {
+    // A hidden webview has no page to draw (VS Code drops it until it is shown again).
+    if (!this.panel.visible) return Promise.reject(new Error('the timeline panel is hidden — show it, then export the image again'));
+    const requestId = this.nextImage++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.images.delete(requestId);
+        reject(new Error(`the view did not draw the image within ${IMAGE_TIMEOUT_MS / 1000} s`));
+      }, IMAGE_TIMEOUT_MS);
+      this.images.set(requestId, {
+        resolve: (bytes) => {
+          clearTimeout(timer);
+          resolve(bytes);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      });
+      this.post({ type: 'exportImage', requestId, format });
+    });
   }
 
   /** `focus` false: the line is shown and selected but the keyboard stays in the panel. */
@@ -153,9 +249,18 @@ export class TimelinePanel {
 
   dispose(): void {
     if (TimelinePanel.current === this) TimelinePanel.current = undefined;
+    for (const pending of this.images.values()) pending.reject(new Error('the panel was closed'));
+    this.images.clear();
     this.panel.dispose();
     while (this.disposables.length) this.disposables.pop()?.dispose();
   }
+}
+
+/** The webview's bytes as they arrive: a Uint8Array, or its plain-object form where typed arrays do not travel. */
+function asBytes(bytes: unknown): Uint8Array {
+  if (bytes instanceof Uint8Array) return bytes;
+  if (bytes instanceof ArrayBuffer) return new Uint8Array(bytes);
+  return Uint8Array.from(Object.values(bytes as Record<string, number>));
 }
 
 export function getNonce(): string {

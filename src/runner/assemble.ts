@@ -58,8 +58,9 @@ export function assemble(
       cpuNs: w.end && w.end.cpuNs >= 0 ? w.end.cpuNs : null,
       status: 'ok',
     };
+    if (w.begin?.tid) info.tid = w.begin.tid;
     if (w.threads.length) info.threads = w.threads;
-    setStatus(info, { model: o.model, state: w, joined, exit, deadlock });
+    setStatus(info, { model: o.model, state: w, joined, exit, deadlock, pool: () => poolExits(control, workers) });
     return info;
   });
 
@@ -86,12 +87,14 @@ export function assemble(
 /** What the worker's status is, from what it said (its end record) or else what became of it. */
 function setStatus(
   info: WorkerInfo,
-  { model, state, joined, exit, deadlock }: {
+  { model, state, joined, exit, deadlock, pool }: {
     model: Model;
     state: WorkerState;
     joined: Extract<ControlRecord, { type: 'joined' }> | undefined;
     exit: { code: number | null; signal: NodeJS.Signals | null; stopReason: 'timeout' | 'cancelled' | null };
     deadlock: Extract<ControlRecord, { type: 'deadlock' }> | undefined;
+    /** How the pool's processes ended (asked only for a task lost in the pool). */
+    pool: () => PoolExit[];
   },
 ): void {
   const stuck = deadlock?.workers.find((d) => d.worker === info.worker);
@@ -110,8 +113,7 @@ function setStatus(
     info.status = 'error'; // the subinterpreter itself failed before the worker could say so
     info.error = { type: 'InterpreterError', message: joined.failed, traceback: '' };
   } else if (joined?.lost) {
-    info.status = 'killed'; // the pool's process died under this task (BrokenProcessPool)
-    info.signal = 'unknown (the pool process ended abruptly)';
+    setLostInPool(info, joined.lost, pool());
   } else if (deadlock) {
     info.status = 'deadlock'; // the run was ended at a deadlock before this worker got anywhere
   } else if (exit.signal) {
@@ -132,4 +134,48 @@ function setExit(info: WorkerInfo, exitCode: number): void {
     info.status = 'exited';
     info.exitCode = exitCode;
   }
+}
+
+/** How each process of a process pool ended, and the worker (task) that began last in it. */
+interface PoolExit {
+  pid: number;
+  exitCode: number | null;
+  worker: number | null;
+}
+
+function poolExits(control: readonly ControlRecord[], workers: readonly WorkerState[]): PoolExit[] {
+  return control
+    .filter((r): r is Extract<ControlRecord, { type: 'processExit' }> => r.type === 'processExit')
+    .map((r) => {
+      const worker = workers.map((w, i) => (w.begin?.pid === r.pid ? i : -1)).filter((i) => i >= 0).pop();
+      return { pid: r.pid, exitCode: r.exitCode, worker: worker ?? null };
+    });
+}
+
+/**
+ * A process-pool task whose future failed (BrokenProcessPool) before it recorded its end: how its
+ * process ended when it had begun (exited 7, killed SIGSEGV, or SIGTERM when the pool ended it
+ * because another process died); else it never started, and the process that broke the pool says why.
+ */
+function setLostInPool(info: WorkerInfo, lost: string, exits: PoolExit[]): void {
+  if (info.startNs !== null) {
+    const own = exits.find((e) => e.pid === info.pid);
+    if (own && own.exitCode !== null && own.exitCode !== 0) {
+      setExit(info, own.exitCode);
+      return;
+    }
+    info.status = 'killed'; // its process died, how is not known (a Python whose pool we cannot read)
+    info.signal = 'unknown (the pool process ended abruptly)';
+    return;
+  }
+  const pooled = -(os.constants.signals.SIGTERM as number); // how the pool ends the others once one has died
+  const culprit = exits.find((e): e is PoolExit & { exitCode: number } => e.exitCode !== null && e.exitCode !== 0 && e.exitCode !== pooled);
+  const process = culprit && (culprit.worker === null ? `process ${culprit.pid}` : `worker ${culprit.worker}'s process (pid ${culprit.pid})`);
+  const how = culprit ? `${process} ${exitInWords(culprit.exitCode)}` : 'one of its processes ended abruptly';
+  info.status = 'error';
+  info.error = { type: lost, message: `never started: the pool broke before this task ran — ${how}`, traceback: '' };
+}
+
+function exitInWords(exitCode: number): string {
+  return exitCode < 0 ? `was killed by ${SIGNALS[-exitCode] ?? `signal ${-exitCode}`}` : `exited with code ${exitCode}`;
 }

@@ -9,6 +9,8 @@ import { requireSupported } from '../interpreter/interpreter';
 import { runModel, type ModelRunOptions, type ModelRunResult } from './runModel';
 import type { RunEvents } from './eventStore';
 import type { RunSink } from './follower';
+import { DEFAULTS } from './settings';
+import { StateSampler, cannotSample } from './states/stateSampler';
 import { TRACE_SCHEMA, type Model, type StartMethod, type Trace } from '../shared/trace';
 
 /** Everything needed to run one target under several models. */
@@ -30,6 +32,8 @@ export interface TraceRequest {
   maxEvents?: number;
   /** The deadlock watchdog's limit in seconds (0: off; default DEFAULTS.deadlockSeconds). */
   deadlockSeconds?: number;
+  /** Thread states: samples a second per thread (0: off); DEFAULTS.sampleHz when absent. */
+  sampleHz?: number;
   signal?: AbortSignal;
   spawn?: SpawnFn;
   onOutput?: (model: Model, stream: 'stdout' | 'stderr', text: string) => void;
@@ -59,7 +63,10 @@ interface Followed {
  */
 export async function runTraceEvents(req: TraceRequest): Promise<{ trace: Trace; events: RunEvents[] }> {
   if (!fs.existsSync(req.file) && req.text === undefined) throw new UserError('file', `No such file: ${req.file}`, { file: req.file });
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'interleave-src-'));
+  // the sampler's thread starts while Python does (it takes a while on a busy machine)
+  if (!cannotSample(req.sampleHz ?? DEFAULTS.sampleHz) && req.models.some((m) => m !== 'asyncio')) StateSampler.shared().warm();
+  // only for the editor's text: nothing to leave behind if we are killed
+  const tmp = req.text === undefined ? null : fs.mkdtempSync(path.join(os.tmpdir(), 'interleave-src-'));
   try {
     const run = modelRunner(req, sourceOf(req, tmp));
     const first = req.inspection ? undefined : await inspectByRunning(req, run);
@@ -72,7 +79,7 @@ export async function runTraceEvents(req: TraceRequest): Promise<{ trace: Trace;
       const done = i === 0 ? first?.ran : undefined; // ran (or was cancelled) already
       if (!done && req.signal?.aborted) break;
       const { result, sinks } = done ?? (await run(model, python));
-      for (const sink of sinks) sink.end?.(result.events);
+      for (const sink of sinks) sink.end?.(result.events, result.run);
       if (result.python) trace.python = result.python;
       trace.target.skippedLines = result.skippedLines;
       trace.runs.push(result.run);
@@ -80,13 +87,13 @@ export async function runTraceEvents(req: TraceRequest): Promise<{ trace: Trace;
     }
     return { trace, events };
   } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
+    if (tmp !== null) fs.rmSync(tmp, { recursive: true, force: true });
   }
 }
 
-/** Where the text to run is: the file, or a copy of the editor's unsaved text. */
-function sourceOf(req: TraceRequest, tmp: string): string {
-  if (req.text === undefined) return req.file;
+/** Where the text to run is: the file, or a copy of the editor's unsaved text (in `tmp`). */
+function sourceOf(req: TraceRequest, tmp: string | null): string {
+  if (req.text === undefined || tmp === null) return req.file;
   const source = path.join(tmp, 'source.py');
   fs.writeFileSync(source, req.text, 'utf8');
   return source;
@@ -102,7 +109,7 @@ function modelRunner(req: TraceRequest, source: string): ModelRunner {
       python, file: req.file, source, model, workers: req.workers, startMethod: req.startMethod, args: req.args,
       function: req.snippet ? null : (req.function ?? null),
       snippet: req.snippet ? { text: req.snippet.text, line: req.snippet.startLine } : undefined,
-      timeoutMs: req.timeoutSeconds * 1000, maxEvents: req.maxEvents, deadlockSeconds: req.deadlockSeconds, signal: req.signal, spawn: req.spawn ?? childProcess.spawn,
+      timeoutMs: req.timeoutSeconds * 1000, maxEvents: req.maxEvents, sampleHz: req.sampleHz, deadlockSeconds: req.deadlockSeconds, signal: req.signal, spawn: req.spawn ?? childProcess.spawn,
       onOutput: req.onOutput && ((stream, text) => req.onOutput!(model, stream, text)),
       stdout: req.stdout, sinks, ...extra,
     }).catch((e: unknown) => {

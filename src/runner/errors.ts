@@ -8,14 +8,15 @@ export type UserErrorKind =
   | 'python' // no Python, or too old
   | 'encoding'
   | 'model' // a model that cannot run this target (asyncio needs an async def)
-  | 'output' // a --json/--html path that cannot be written (found before anything runs)
+  | 'output' // a --json/--html/--chrome path that cannot be written (found before anything runs)
   | 'harness'; // the harness itself failed (a bug of ours, reported with its output)
 
 export class UserError extends Error {
   constructor(
     readonly kind: UserErrorKind,
     message: string,
-    readonly details: { file?: string; line?: number | null; col?: number | null; traceback?: string; functions?: string[] } = {},
+    /** `problem`: what is wrong without the CLI's words around it (bad arguments: "NameError: name 'bob' is not defined"). */
+    readonly details: { file?: string; line?: number | null; col?: number | null; traceback?: string; functions?: string[]; problem?: string } = {},
   ) {
     super(message);
     this.name = 'UserError';

@@ -10,6 +10,7 @@ import { WorkerFileReader } from './workerFile';
 import { EventSource, type RunEvents } from './eventStore';
 import type { OutputSink } from './workerLog';
 import type { ControlRecord, WorkerState } from './records';
+import type { Run } from '../shared/trace';
 
 /** A run as far as it has been read, once it has started. */
 export interface RunProgress {
@@ -22,8 +23,8 @@ export interface RunProgress {
 export interface RunSink {
   /** After each poll of a started run. */
   progress?(run: RunProgress): void;
-  /** The run is over and will be in the trace: its events in global order. */
-  end?(events: RunEvents): void;
+  /** The run is over and will be in the trace (`run`, whose own `events` is empty): its events in global order. */
+  end?(events: RunEvents, run: Run): void;
   /** The run will not be in the trace (its harness stopped after inspecting the file). */
   drop?(): void;
 }
@@ -58,7 +59,7 @@ export class RunFollower {
         for (const r of reader.poll(sink)) {
           if (r.kind === 'begin') state.begin = r;
           else if (r.kind === 'end') state.end = r;
-          else if (r.kind === 'thread') state.threads.push({ thread: r.thread, name: r.name });
+          else if (r.kind === 'thread') state.threads.push({ thread: r.thread, name: r.name, ...(r.tid ? { tid: r.tid } : {}) });
           else if (r.kind === 'truncated') state.truncated = true;
           else if (r.kind === 'lock') state.locks.push(r);
         }

@@ -12,7 +12,7 @@
 import { UserError } from './errors';
 import { pythonHint } from './settings';
 import { harnessEnv, harnessScript, type SpawnFn } from './launch';
-import { killTree } from './processTree';
+import { endProcessTree, killGroup } from './processTree';
 import { setLongTimeout } from './timeLimit';
 
 export type HarnessState = 'spawned' | 'inspecting' | 'running' | 'ending' | 'ended';
@@ -27,6 +27,14 @@ export const TRANSITIONS: Readonly<Record<HarnessState, Partial<Record<HarnessEv
 };
 
 export type StopReason = 'timeout' | 'cancelled';
+
+/**
+ * The harness's descriptor of a pipe only we hold the other end of: when we end without ending
+ * the run (killed, crashed), it reads end-of-file and the harness ends the run itself.
+ */
+export const LIFELINE_FD = 3;
+/** Where the harness gets a lifeline (POSIX: an inherited pipe on LIFELINE_FD). */
+export const HAS_LIFELINE = process.platform !== 'win32';
 
 /** How the harness process ended. */
 export interface HarnessExit {
@@ -59,18 +67,18 @@ export class HarnessProcess {
   private stopReason: StopReason | null = null;
   private stderrTail = '';
   private clearTimer: () => void = () => undefined;
-  private readonly pid: number | undefined;
+  private readonly child: ReturnType<SpawnFn>;
   private settle!: { resolve: (exit: HarnessExit) => void; reject: (e: Error) => void };
 
   constructor(private readonly o: HarnessOptions) {
     this.done = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
     const child = o.spawn(o.python, [harnessScript(), 'run', o.configPath], {
-      stdio: ['ignore', o.stdout ?? 'pipe', 'pipe'],
+      stdio: ['ignore', o.stdout ?? 'pipe', 'pipe', HAS_LIFELINE ? 'pipe' : 'ignore'],
       env: harnessEnv(),
       cwd: o.cwd,
       detached: process.platform !== 'win32', // its own process group: one kill ends the whole tree
     });
-    this.pid = child.pid;
+    this.child = child;
     child.stdout?.setEncoding('utf8').on('data', (s: string) => o.onOutput?.('stdout', s));
     child.stderr!.setEncoding('utf8').on('data', (s: string) => {
       this.stderrTail = (this.stderrTail + s).slice(-8000);
@@ -96,6 +104,15 @@ export class HarnessProcess {
     this.fire('stop');
   }
 
+  /** Timeout or Cancel: the harness, its group and everything below it, in any session. */
+  private endTree(): void {
+    const { pid } = this.child;
+    if (pid === undefined) return;
+    // Reaped already (its pipes are still open): it ended what was below it as it exited.
+    if (this.child.exitCode !== null || this.child.signalCode !== null) killGroup(pid);
+    else endProcessTree(pid); // not reaped: its pid is still its own
+  }
+
   private fire(event: HarnessEvent, detail?: unknown): void {
     const next = TRANSITIONS[this.state][event];
     if (!next) return;
@@ -104,7 +121,7 @@ export class HarnessProcess {
   }
 
   private enter(state: HarnessState, event: HarnessEvent, detail: unknown): void {
-    if (state === 'ending') killTree(this.pid);
+    if (state === 'ending') this.endTree();
     if (state !== 'ended') return;
     this.clearTimer();
     this.o.signal?.removeEventListener('abort', this.onAbort);
@@ -113,7 +130,8 @@ export class HarnessProcess {
       this.settle.reject(new UserError('python', `Could not start Python (${this.o.python}): ${e.message}. ${pythonHint()}`));
       return;
     }
-    killTree(this.pid); // anything left in the group (a process worker the harness could not join) goes too
+    // anything left in the group goes too (the harness ended what was below it before it exited)
+    if (this.child.pid !== undefined) killGroup(this.child.pid);
     const { code, signal } = detail as { code: number | null; signal: NodeJS.Signals | null };
     this.settle.resolve({ code, signal, stopReason: this.stopReason, stderrTail: this.stderrTail });
   }

@@ -51,6 +51,21 @@ export function inspectionOf(reply: InspectReply, displayFile: string): Inspecti
   return { functions: reply.functions, python: reply.python };
 }
 
+/**
+ * The harness's own check of call-argument syntax (it only parses: no code runs): null when the
+ * text is a call's arguments, else the problem in Python's words with its column. When Python
+ * cannot answer, null: the run will say what is wrong.
+ */
+export async function argumentsSyntaxProblem(spawn: SpawnFn, python: string, args: string): Promise<string | null> {
+  try {
+    const { stdout } = await runToCompletion(spawn, python, ['-S', harnessScript(), 'check-args', args], 10_000);
+    const reply = JSON.parse(stdout) as { ok: boolean; problem: string | null };
+    return reply.ok ? null : (reply.problem ?? 'invalid syntax');
+  } catch {
+    return null;
+  }
+}
+
 /** The top-level function whose lines (decorators included) hold `line`. */
 export function functionAt(functions: FunctionInfo[], line: number): FunctionInfo | undefined {
   return functions.find((f) => line >= f.startLine && line <= f.endLine);

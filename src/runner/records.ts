@@ -17,20 +17,22 @@ export type ControlRecord =
   | { type: 'created'; worker: number; t: number }
   | { type: 'pid'; worker: number; pid: number }
   | { type: 'joined'; worker: number; t: number; exitCode?: number | null; lost?: string; failed?: string }
+  /** How each process of a process pool ended (after the pool shut down). */
+  | { type: 'processExit'; pid: number; exitCode: number | null }
   | { type: 'runEnd'; t: number }
   /** The watchdog ended the run: every live worker waited on the others for `seconds`. */
   | { type: 'deadlock'; t: number; seconds: number; cycle: string; workers: Array<{ worker: number; stack: string }> }
   | { type: 'unavailable'; reason: string }
   | ({ type: 'inspection' } & InspectReply)
-  | { type: 'badInput'; kind: string; message: string; line: number | null; col: number | null; traceback: string | null };
+  | { type: 'badInput'; kind: string; message: string; line: number | null; col: number | null; traceback: string | null; problem?: string | null };
 
 /** One worker as its event files told it so far. */
 export interface WorkerState {
-  begin?: { ns: number; pid: number };
+  begin?: { ns: number; pid: number; tid?: number };
   end?: Extract<WorkerRecord, { kind: 'end' }>;
   /** Its events: from its event file, and from its side file (read below Python). */
   sources: EventSource[];
-  threads: Array<{ thread: number; name: string }>;
+  threads: Array<{ thread: number; name: string; tid?: number }>;
   truncated: boolean;
   /** Its lock records so far, in the order written (times absolute, as `begin`'s). */
   locks: LockRecord[];

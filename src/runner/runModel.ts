@@ -11,10 +11,11 @@ import { MIN_PYTHON, DEFAULTS } from './settings';
 import type { SpawnFn } from './launch';
 import { RunEvents } from './eventStore';
 import { RunFollower, type RunSink } from './follower';
-import { HarnessProcess, type HarnessExit } from './harnessProcess';
+import { HAS_LIFELINE, HarnessProcess, LIFELINE_FD, type HarnessExit } from './harnessProcess';
 import type { InspectReply } from './inspect';
 import { assemble } from './assemble';
 import { findRecord, runContext } from './records';
+import { ModelStates } from './states/modelStates';
 import type { Model, PythonInfo, Run, StartMethod } from '../shared/trace';
 
 /** What one model run needs. */
@@ -34,6 +35,8 @@ export interface ModelRunOptions {
   maxEvents?: number;
   /** The deadlock watchdog's limit (0: off). */
   deadlockSeconds?: number;
+  /** Thread states: samples a second per thread (0: off); DEFAULTS.sampleHz when absent. */
+  sampleHz?: number;
   signal?: AbortSignal;
   spawn: SpawnFn;
   /** The user's own output, unchanged, as it arrives. */
@@ -74,12 +77,15 @@ export async function runModel(o: ModelRunOptions): Promise<ModelRunResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'interleave-'));
   try {
     const follower = new RunFollower(dir, o.workers, o.sinks ?? []);
+    // before the harness starts: the sampler finds each worker as its body begins
+    const states = ModelStates.start({ model: o.model, workers: o.workers, hz: o.sampleHz ?? DEFAULTS.sampleHz, dir });
     const harness = new HarnessProcess({
       spawn: o.spawn, python: o.python, configPath: writeConfig(o, dir), cwd: path.dirname(o.file), inspect: o.inspect === true,
       timeoutMs: o.timeoutMs, signal: o.signal, stdout: o.stdout, onOutput: o.onOutput,
     });
     const follow = () => {
       follower.poll();
+      states.follow(follower.workers);
       if (follower.t0 !== null) harness.runStarted();
     };
     const ticker = setInterval(follow, o.pollMs ?? 50);
@@ -90,8 +96,11 @@ export async function runModel(o: ModelRunOptions): Promise<ModelRunResult> {
     } finally {
       clearInterval(ticker);
       follower.close();
+      await states.end();
     }
-    return outcome(o, follower, exit);
+    const result = outcome(o, follower, exit);
+    if (!result.notRun && !result.run.unavailable) states.addTo(result.run, follower.t0 ?? 0, result.python?.gil ?? true);
+    return result;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -103,6 +112,7 @@ function writeConfig(o: ModelRunOptions, dir: string): string {
     file: o.file, source: o.source, function: o.function, snippet: o.snippet ?? null, args: o.args ?? '', model: o.model, workers: o.workers,
     startMethod: o.startMethod ?? null, dir, maxEvents: o.maxEvents ?? DEFAULTS.maxEvents,
     deadlockSeconds: o.deadlockSeconds ?? DEFAULTS.deadlockSeconds, inspect: o.inspect === true, needsAsync: o.needsAsync === true, minPython: MIN_PYTHON,
+    lifeline: HAS_LIFELINE ? LIFELINE_FD : null,
   };
   const configPath = path.join(dir, 'config.json');
   fs.writeFileSync(configPath, JSON.stringify(config));
@@ -115,7 +125,7 @@ function outcome(o: ModelRunOptions, follower: RunFollower, exit: HarnessExit): 
   const bad = findRecord(control, 'badInput');
   if (bad) {
     const kind = BAD_INPUT_KINDS.find((k) => k === bad.kind) ?? 'harness';
-    throw new UserError(kind, bad.message, { file: o.file, line: bad.line, col: bad.col, traceback: bad.traceback ?? undefined });
+    throw new UserError(kind, bad.message, { file: o.file, line: bad.line, col: bad.col, traceback: bad.traceback ?? undefined, problem: bad.problem ?? undefined });
   }
   const inspected = findRecord(control, 'inspection');
   const { type: _type, ...inspection } = inspected ?? { type: 'inspection' as const };

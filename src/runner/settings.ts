@@ -18,6 +18,8 @@ export const DEFAULTS = {
   maxEvents: 1_000_000,
   /** A run whose live workers have all waited on each other this long is ended as deadlocked. */
   deadlockSeconds: 2,
+  /** Thread states: samples a second per thread, where /proc exists (0: off). */
+  sampleHz: 1000,
 } as const;
 
 export const LIMITS = {
@@ -25,6 +27,12 @@ export const LIMITS = {
   maxEvents: { min: 1 },
   /** 0 turns the deadlock watchdog off. */
   deadlockSeconds: { min: 0 },
+  /** Recordings the panel keeps in its history, with their traces (older ones are deleted). */
+  recordings: 10,
+  /** Above 5 kHz the sampler's own reads cost more than a few % of a core for a handful of threads. */
+  sampleHz: { min: 0, max: 5000 },
+  /** A run's state spans before they are coarsened: ≈ 88 bytes each in the trace, so ≤ 2 MB. */
+  stateSpans: 22_000,
 } as const;
 
 /** The message for a setting or option `name` whose value is out of its limits, or null. */
@@ -39,6 +47,11 @@ export function checkMaxEvents(n: number, name: string): string | null {
 
 export function checkDeadlockSeconds(n: number, name: string): string | null {
   return Number.isFinite(n) && n >= LIMITS.deadlockSeconds.min ? null : `${name} must be a number of seconds ≥ ${LIMITS.deadlockSeconds.min} (0 turns the deadlock watchdog off)`;
+}
+
+export function checkSampleHz(n: number, name: string): string | null {
+  const { min, max } = LIMITS.sampleHz;
+  return Number.isInteger(n) && n >= min && n <= max ? null : `${name} must be a whole number from ${min} (off) to ${max}`;
 }
 
 /** What to do about the interpreter, said the same way in every message. */

@@ -7,10 +7,11 @@
  */
 
 export type WorkerRecord =
-  | { kind: 'begin'; ns: number; pid: number }
+  /** `tid`: the native id of the thread running the body (absent: the worker could not say). */
+  | { kind: 'begin'; ns: number; pid: number; tid?: number }
   /** `below`: written with os.write, not through sys.stdout/sys.stderr. */
   | { kind: 'output'; ns: number; stream: 1 | 2; line: number | null; text: string; thread?: number; below?: true }
-  | { kind: 'thread'; thread: number; name: string }
+  | { kind: 'thread'; thread: number; name: string; tid?: number }
   | { kind: 'end'; ns: number; cpuNs: number; status: EndStatus }
   | { kind: 'truncated'; ns: number }
   | LockRecord;
@@ -107,7 +108,7 @@ function toRecord(kind: number, ns: number, a: number, b: number, buf: Buffer, s
       return record;
     }
     case KIND.begin:
-      return { kind: 'begin', ns, pid: a };
+      return b > 0 ? { kind: 'begin', ns, pid: a, tid: b } : { kind: 'begin', ns, pid: a };
     case KIND.end:
       try {
         const { cpuNs, status } = JSON.parse(buf.toString('utf8', start, end)) as { cpuNs: number; status: EndStatus };
@@ -118,7 +119,7 @@ function toRecord(kind: number, ns: number, a: number, b: number, buf: Buffer, s
     case KIND.truncated:
       return { kind: 'truncated', ns };
     case KIND.thread:
-      return { kind: 'thread', thread: a, name: buf.toString('utf8', start, end) };
+      return { kind: 'thread', thread: a, name: buf.toString('utf8', start, end), ...(b > 0 ? { tid: b } : {}) };
     case KIND.lock:
       return lockRecord(ns, a, b, buf.toString('utf8', start, end));
     default:

@@ -3,6 +3,7 @@
  * The webview sends `ready` first; the host answers with what it has.
  */
 import { runMeta, toColumns, type EventColumns, type RunMeta } from './columns';
+import type { Recording } from './recording';
 import { summarizeTrace, type EventCounts, type RunSummary } from './summary';
 import type { Model, Trace } from './trace';
 
@@ -12,6 +13,8 @@ export type TraceMeta = Omit<Trace, 'runs'> & { runs: RunMeta[] };
 export type HostToWebview =
   /** A run is under way: show the target and live events as they come. */
   | { type: 'running'; title: string; models: Model[]; workers: number }
+  /** The run of `model`, `index` of `total` (0-based), has begun. */
+  | { type: 'progress'; model: Model; index: number; total: number }
   /** Events recorded since the last chunk for one model, as columns (times relative to that run's start; not sorted). */
   | { type: 'events'; model: Model; columns: EventColumns }
   /**
@@ -22,7 +25,11 @@ export type HostToWebview =
   /** The run failed before producing a trace. */
   | { type: 'failed'; message: string }
   /** The editor's cursor moved: emphasise the events of this line (null: none). */
-  | { type: 'highlightLine'; line: number | null };
+  | { type: 'highlightLine'; line: number | null }
+  /** The stored recordings, newest first, and which of them the panel shows (null: none of them). */
+  | { type: 'history'; recordings: Recording[]; shown: string | null }
+  /** Draw what the view shows as an image file and send it back (`image`, same `requestId`). */
+  | { type: 'exportImage'; requestId: number; format: ImageFormat };
 
 export type WebviewToHost =
   | { type: 'ready' }
@@ -31,12 +38,30 @@ export type WebviewToHost =
    * (Enter, a double click); false keeps it in the panel (a single click), so keys meant for the
    * panel never type into the user's code.
    */
-  | { type: 'reveal'; line: number; focus: boolean; file?: string };
+  | { type: 'reveal'; line: number; focus: boolean; file?: string }
+  /** Show this stored recording (picked in the history). */
+  | { type: 'showRecording'; key: string }
+  /** Run this recording's target again, with its settings and arguments (through the command). */
+  | { type: 'runAgain'; key: string }
+  /** The Export… button: the host asks what to export and where. */
+  | { type: 'export' }
+  /** The answer to `exportImage`: the image file's bytes, or why there are none. */
+  | { type: 'image'; requestId: number; bytes: Uint8Array }
+  | { type: 'image'; requestId: number; error: string };
+
+/** Images of the view the webview can make. */
+export type ImageFormat = 'png' | 'svg';
 
 /** Persisted webview state (vscode.setState): enough to ask the host for the trace again. */
 export interface TimelineState {
   key?: string;
-  zoom?: { k: number; x: number };
+  zoom?: SavedZoom;
+}
+
+/** The timeline's zoom: whether the runs share one time scale, and each run's zoom and pan. */
+export interface SavedZoom {
+  shared: boolean;
+  runs: Array<{ k: number; x: number }>;
 }
 
 /**

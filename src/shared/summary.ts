@@ -1,25 +1,52 @@
 import type { Run, Trace, WorkerInfo } from './trace';
 
+/**
+ * What the figures say a run did, in one word: the verdict and the comparison of runs both read
+ * it, so they never tell two stories about the same run.
+ */
+export type RunKind =
+  /** This Python cannot run the model, or no worker got to run the function. */
+  | 'not-run'
+  | 'baseline'
+  | 'one-worker'
+  /** The workers ran one after another (no overlap worth the name). */
+  | 'apart'
+  /** Overlapped and kept more than one CPU busy (≥ 1.3 CPUs while they ran). */
+  | 'parallel'
+  /** Threads that overlapped but shared one CPU (the GIL). */
+  | 'took-turns'
+  /** Overlapped while using little CPU: sleeping, I/O, waiting. */
+  | 'waiting'
+  | 'overlapped';
+
 /** The figures in a run's header: what answers "did it help, and why?". */
 export interface RunSummary {
   model: Run['model'];
   wallNs: number;
   /** Sum of the workers' own CPU time (null when no worker reported it). */
   cpuNs: number | null;
+  /** Sum of the workers' CPU time ÷ wall time: how many CPUs the run kept busy on average. */
+  cpusBusy: number | null;
   /** Sequential wall time ÷ this run's wall time; null without a sequential run. */
   speedup: number | null;
   /** Time during which two or more workers were running their bodies. */
   overlapNs: number;
   /** Time during which at least one worker was running its body. */
   busyNs: number;
-  /** Consecutive events (in global order) from different workers. */
+  /** Consecutive events (in global order) from different workers: changes of worker in the output. */
   switches: number;
   events: number;
   /** Median time from a worker's creation to the start of its body. */
   startupNs: number | null;
   /** Median time a worker's body ran. */
   workNs: number | null;
+  workers: number;
   failed: number;
+  /** We stopped the run (time limit, Cancel, the deadlock watchdog): its wall time is not the work's. */
+  stopped: boolean;
+  /** The deadlock watchdog ended it (so `stopped` too). */
+  deadlocked: boolean;
+  kind: RunKind;
   verdict: string;
 }
 
@@ -92,6 +119,7 @@ export function summarizeRun(run: Run, baseline: Run | undefined, gil = true, co
     model: run.model,
     wallNs: run.wallNs,
     cpuNs,
+    cpusBusy: cpuNs !== null && run.wallNs > 0 ? cpuNs / run.wallNs : null,
     speedup: baseline && baseline !== run && run.wallNs > 0 ? baseline.wallNs / run.wallNs : null,
     overlapNs: covered.overlapNs,
     busyNs: covered.busyNs,
@@ -99,9 +127,14 @@ export function summarizeRun(run: Run, baseline: Run | undefined, gil = true, co
     events: counts ? counts.events : run.events.length,
     startupNs: run.model === 'sequential' ? null : median(startups),
     workNs: median(intervals.map(([a, b]) => b - a)),
+    workers: run.workerInfo.length,
     failed: run.workerInfo.filter((w) => w.status !== 'ok').length,
+    stopped: run.stopped !== undefined || run.workerInfo.some((w) => w.status === 'deadlock'),
+    deadlocked: run.workerInfo.some((w) => w.status === 'deadlock'),
+    kind: 'not-run',
     verdict: '',
   };
+  summary.kind = runKind(run, summary);
   summary.verdict = verdict(run, summary, gil);
   return summary;
 }
@@ -111,16 +144,71 @@ export function summarizeTrace(trace: Trace, counts?: readonly EventCounts[]): R
   return trace.runs.map((r, i) => summarizeRun(r, baseline, trace.python.gil, counts?.[i]));
 }
 
+/** Models whose workers share one interpreter's GIL (when it has one). */
+export function sharesOneInterpreter(model: Run['model']): boolean {
+  return model === 'thread' || model === 'thread-pool' || model === 'asyncio';
+}
+
+/** CPUs busy while any worker ran its body (not over the start-up): what tells computing from waiting. */
+function parallelism(s: RunSummary): number {
+  return s.cpuNs !== null && s.overlapNs > 0 ? s.cpuNs / Math.max(1, s.busyNs) : 0;
+}
+
+/** The one word for what a run did (see RunKind). */
+export function runKind(run: Run, s: RunSummary): RunKind {
+  const n = run.workerInfo.length;
+  if (run.unavailable || (n > 0 && run.workerInfo.every((w) => w.startNs === null))) return 'not-run';
+  if (run.model === 'sequential') return 'baseline';
+  if (n < 2) return 'one-worker';
+  if (s.overlapNs === 0 || (run.wallNs > 0 ? s.overlapNs / run.wallNs : 0) < 0.01) return 'apart';
+  const p = parallelism(s);
+  if (p >= 1.3) return 'parallel';
+  // Judged by the run's own CPU use; the speedup compares two separately timed runs.
+  if ((run.model === 'thread' || run.model === 'thread-pool') && p > 0.8) return 'took-turns';
+  if (s.cpuNs !== null ? p < 0.5 : (s.speedup ?? 0) >= 1.2) return 'waiting';
+  return 'overlapped';
+}
+
+/** Within this ratio two wall times are "about the same": one run of each varies more than that. */
+export const SAME_SPEED = 1.05;
+
+/**
+ * A run against another, in words: `ratio` is the other's wall time ÷ this one's. Never a ratio
+ * below 1 in words: "42× slower", not "0.024× faster".
+ */
+export function speedWords(ratio: number, other: string): string {
+  if (ratio >= SAME_SPEED) return `${formatRatio(ratio)} faster than ${other}`;
+  if (ratio >= 1) return `about as fast as ${other}`;
+  if (ratio > 1 / SAME_SPEED) return `no faster than ${other}`;
+  return `${formatRatio(1 / ratio)} slower than ${other}`;
+}
+
+/** A ratio of times for a sentence: 1.9×, 6.3×, 42×. */
+export function formatRatio(x: number): string {
+  return `${x >= 9.95 ? x.toFixed(0) : x.toFixed(1)}×`;
+}
+
+/** CPUs busy on average: 1.9, 0.35, 0.02 (small values keep a second figure). */
+export function formatCpus(x: number): string {
+  return x >= 0.095 ? x.toFixed(1) : x.toFixed(2);
+}
+
+/** "1.0 CPU", "1.9 CPUs". */
+export function cpusPhrase(x: number): string {
+  const n = formatCpus(x);
+  return `${n} CPU${Number(n) > 1 ? 's' : ''}`;
+}
+
+
 /** One sentence in plain words about what the figures mean. */
 export function verdict(run: Run, s: RunSummary, gil = true): string {
   const parts: string[] = [];
   const n = run.workerInfo.length;
-  const name = ({ thread: 'threads', process: 'processes', 'thread-pool': 'pool threads', 'process-pool': 'pool processes', asyncio: 'tasks', interpreter: 'subinterpreters' } as Record<string, string>)[run.model] ?? 'calls';
-  const speed = s.speedup === null ? '' : ` — ${formatSpeedup(s.speedup)} the sequential speed`;
+  const name = workerNoun(run.model, 2);
   if (run.unavailable) return `Not run: ${run.unavailable}.`;
   if (run.stopped) parts.push(run.stopped === 'timeout' ? 'Stopped at the time limit.' : 'Cancelled.');
   const why = failureReason(run);
-  if (n > 0 && run.workerInfo.every((w) => w.startNs === null)) {
+  if (s.kind === 'not-run') {
     parts.push(`None of the ${name} got to run the function${why ? `: ${why}` : ''}.`);
     return parts.join(' ');
   }
@@ -130,30 +218,15 @@ export function verdict(run: Run, s: RunSummary, gil = true): string {
     parts.push(`Deadlocked, so the run was ended early: ${stuck.deadlock!.cycle}.`);
     return parts.join(' ');
   }
-  if (run.model === 'sequential') {
-    parts.push(`Baseline: ${n} call${n === 1 ? '' : 's'} one after another took ${formatNs(run.wallNs)}.`);
-  } else {
-    const shareOverlap = run.wallNs > 0 ? s.overlapNs / run.wallNs : 0;
-    const parallelism = s.cpuNs !== null && s.overlapNs > 0 ? s.cpuNs / Math.max(1, s.busyNs) : 0;
-    if (n < 2) {
-      parts.push(`One worker: nothing to interleave${speed}.`);
-    } else if (s.overlapNs === 0 || shareOverlap < 0.01) {
-      const why =
-        s.startupNs !== null && s.workNs !== null && s.workNs < s.startupNs
-          ? `: each one's work (${formatNs(s.workNs)}) was shorter than starting the next (${formatNs(s.startupNs)}), so it was done before the next began`
-          : ': each finished its work before the next one began';
-      parts.push(`The ${name} did not overlap${why}${speed}.`);
-    } else if (parallelism >= 1.3) {
-      parts.push(`The ${name} ran in parallel on several cores (${parallelism.toFixed(1)} CPUs busy on average)${speed}.`);
-    } else if ((run.model === 'thread' || run.model === 'thread-pool') && parallelism > 0.8) {
-      // Judged by the run's own CPU use; the speedup compares two separately timed runs.
-      const noFaster = s.speedup !== null && s.speedup < 1.2 ? ': no faster than one after another' : '';
-      parts.push(`The threads overlapped but took turns on the CPU${gilNote(run, gil)}${noFaster}${speed}.`);
-    } else if (s.cpuNs !== null ? parallelism < 0.5 : (s.speedup ?? 0) >= 1.2) {
-      parts.push(`The ${name} overlapped while waiting (I/O, sleep) rather than computing${speed}.`);
-    } else {
-      parts.push(`The ${name} overlapped for ${formatNs(s.overlapNs)} of ${formatNs(run.wallNs)}${speed}.`);
-    }
+  if (n > 0 && run.workerInfo.every(failedByItself)) {
+    // their times are those of the failure: start-up against work, overlap or speed would mislead
+    parts.push(`${failedTogether(run, name)}, so the times measure the failure, not the function's work: fix it and run again.`);
+    if (run.truncated) parts.push('Recording stopped at the event cap.');
+    return parts.join(' ');
+  }
+  if (s.kind === 'baseline') parts.push(`Baseline: ${n} call${n === 1 ? '' : 's'} one after another took ${formatNs(run.wallNs)}.`);
+  else {
+    parts.push(`${concurrentVerdict(run, s, name, gil)}.`);
     if (s.speedup !== null && s.speedup < 0.8 && s.startupNs !== null && s.startupNs * n > run.wallNs * 0.3) {
       parts.push(`Starting the ${name} cost more than the work they did.`);
     }
@@ -161,6 +234,73 @@ export function verdict(run: Run, s: RunSummary, gil = true): string {
   if (s.failed) parts.push(`${s.failed} of ${n} worker${n === 1 ? '' : 's'} did not finish normally${why ? ` (first: ${why})` : ''}.`);
   if (run.truncated) parts.push('Recording stopped at the event cap.');
   return parts.join(' ');
+}
+
+/** What a model's workers are called: "thread"/"threads", "call"/"calls" (sequential), … */
+export function workerNoun(model: Run['model'], count = 2): string {
+  const [one, many] = NOUNS[model] ?? ['call', 'calls'];
+  return count === 1 ? one : many;
+}
+
+const NOUNS: Partial<Record<Run['model'], [string, string]>> = {
+  thread: ['thread', 'threads'],
+  process: ['process', 'processes'],
+  'thread-pool': ['pool thread', 'pool threads'],
+  'process-pool': ['pool process', 'pool processes'],
+  asyncio: ['task', 'tasks'],
+  interpreter: ['subinterpreter', 'subinterpreters'],
+};
+
+/** A worker that ended through its own failure (not one we stopped at the time limit). */
+function failedByItself(w: WorkerInfo): boolean {
+  return w.status !== 'ok' && w.status !== 'timeout';
+}
+
+/** "All 3 threads raised ValueError: boom", "Both processes exited with code 1", or the first of several reasons. */
+function failedTogether(run: Run, many: string): string {
+  const n = run.workerInfo.length;
+  const who = n === 1 ? `The one ${workerNoun(run.model, 1)}` : n === 2 ? `Both ${many}` : `All ${n} ${many}`;
+  const reasons = new Set(run.workerInfo.map((w) => failureWords(w, n)));
+  return reasons.size === 1 ? `${who} ${[...reasons][0]}` : `${who} failed (first: ${failureReason(run)})`;
+}
+
+/** How a worker ended, as a verb phrase: "raised ValueError: boom", "exited with code 1". */
+function failureWords(w: WorkerInfo, workers: number): string {
+  if (w.startNs === null) return 'never started';
+  if (w.error) return `raised ${w.error.type}: ${w.error.message.split('\n')[0].replace(/\.$/, '')}`;
+  if (w.status === 'exited') return `exited with code ${w.exitCode ?? '?'}`;
+  if (w.status === 'killed') return `${workers === 1 ? 'was' : 'were'} killed by ${w.signal ?? 'a signal'}`;
+  return `ended with status ${w.status}`;
+}
+
+/**
+ * What a concurrent run did, then how it compares with sequential. A run slower than sequential
+ * is never said to be parallel: its workers computed at the same time, yet it lost.
+ */
+function concurrentVerdict(run: Run, s: RunSummary, name: string, gil: boolean): string {
+  const speed = s.speedup === null ? '' : ` — ${speedWords(s.speedup, 'sequential')}`;
+  const busy = s.cpusBusy === null ? '' : ` (${cpusPhrase(s.cpusBusy)} busy on average)`;
+  switch (s.kind) {
+    case 'one-worker':
+      return `One worker: nothing to interleave${speed}`;
+    case 'apart': {
+      const why =
+        s.startupNs !== null && s.workNs !== null && s.workNs < s.startupNs
+          ? `: each one's work (${formatNs(s.workNs)}) was shorter than starting the next (${formatNs(s.startupNs)}), so it was done before the next began`
+          : ': each finished its work before the next one began';
+      return `The ${name} did not overlap${why}${speed}`;
+    }
+    case 'parallel':
+      return s.speedup === null || s.speedup >= 1
+        ? `The ${name} ran in parallel on several cores${busy}${speed}`
+        : `The ${name} computed at the same time${busy}, yet the run was ${speedWords(s.speedup, 'sequential')}: starting them and handing them the work cost more than sharing it saved`;
+    case 'took-turns':
+      return `The threads overlapped but took turns on the CPU${gilNote(run, gil)}${speed}`;
+    case 'waiting':
+      return `The ${name} overlapped while waiting (I/O, sleep) rather than computing${speed}`;
+    default:
+      return `The ${name} overlapped for ${formatNs(s.overlapNs)} of ${formatNs(run.wallNs)}${speed}`;
+  }
 }
 
 /** The first failed worker's reason in a few words. */

@@ -17,6 +17,15 @@ export function inChildProcesses(model: Model): boolean {
 
 export type StartMethod = 'fork' | 'spawn' | 'forkserver';
 
+/**
+ * A worker whose body never began: a sequential call after one that ended the process (status
+ * `exited`, with that exit), a process-pool task after the pool broke (`error`, BrokenProcessPool),
+ * a worker the run was ended before, at a deadlock (`deadlock`).
+ */
+export function neverStarted(w: WorkerInfo): boolean {
+  return w.startNs === null && (w.status === 'exited' || w.status === 'deadlock' || (w.status === 'error' && w.error?.type === 'BrokenProcessPool'));
+}
+
 export interface Trace {
   schema: typeof TRACE_SCHEMA;
   target: Target;
@@ -65,6 +74,12 @@ export interface Run {
    * Barrier, Queue), in order of `waitT`. Present when the run ran with locks recorded.
    */
   locks?: LockSpan[];
+  /** How the thread states in `states` were observed; null when they were not (`stateNote` says why). */
+  stateSource?: StateSource | null;
+  /** Why there are no states (sampling off, not Linux, …), or what to know about those there are. */
+  stateNote?: string;
+  /** What each worker's threads were doing while its body ran: per worker, per thread, in time order. */
+  states?: StateSpan[];
 }
 
 /**
@@ -87,6 +102,47 @@ export interface LockSpan {
   releasedT: number | null;
 }
 
+/**
+ * What a thread is doing, as seen from outside the interpreter: `running` (on a CPU, or ready to
+ * run on one), `gil` (a thread waiting for the GIL), `lock` (waiting in an instrumented lock,
+ * condition, event, barrier or queue), `sleep` (time.sleep and other timed sleeps), `io` (blocked
+ * on a file, pipe or socket), `other` (blocked in anything else: `detail` names it).
+ */
+export type ThreadState = 'running' | 'gil' | 'lock' | 'sleep' | 'io' | 'other';
+export const THREAD_STATES: readonly ThreadState[] = ['running', 'gil', 'lock', 'sleep', 'io', 'other'];
+
+/** How a run's thread states were observed. */
+export interface StateSource {
+  /** Sampled from /proc/PID/task/TID (Linux), from outside the interpreter. */
+  method: 'proc';
+  /** The sampling rate asked for, per thread (samples a second). */
+  hz: number;
+  /** Samples taken: one per sampled thread per tick. */
+  samples: number;
+  /**
+   * How blocked threads were told apart: by the system call they are in (/proc/…/syscall), or —
+   * where that cannot be read (no ptrace rights, an architecture whose calls we do not know) —
+   * by the kernel function they sleep in (wchan), which cannot tell a timed wait from an untimed one.
+   */
+  blockedBy: 'syscall' | 'wchan';
+}
+
+/**
+ * A stretch of time one thread of a worker spent in one state: from `t` (ns since the run's
+ * start) for `dur` ns. Equal neighbours are merged; time between samples belongs to the sample
+ * before it (up to a limit: beyond it, that time is in no span).
+ */
+export interface StateSpan {
+  worker: number;
+  /** The helper thread's number, as `OutputEvent.thread`; null: the worker's own thread. */
+  thread: number | null;
+  t: number;
+  dur: number;
+  state: ThreadState;
+  /** The system call (or kernel function) a blocked thread was in; for `lock`, the lock's name (as `LockSpan.lock`); null while running. */
+  detail: string | null;
+}
+
 /** `deadlock`: the run was ended because its live workers all waited on each other (see `WorkerInfo.deadlock`). */
 export type WorkerStatus = 'ok' | 'error' | 'exited' | 'killed' | 'timeout' | 'deadlock';
 
@@ -107,8 +163,12 @@ export interface WorkerInfo {
   error?: { type: string; message: string; traceback: string };
   exitCode?: number;
   signal?: string;
-  /** Threads the worker started itself, whose output is on sub-lanes (`OutputEvent.thread`). */
-  threads?: Array<{ thread: number; name: string }>;
+  /** Threads the worker started itself, whose output is on sub-lanes (`OutputEvent.thread`); `tid` as below. */
+  threads?: Array<{ thread: number; name: string; tid?: number }>;
+  /** The native id of the thread that ran the body (`threading.get_native_id()`); a process's main thread's. */
+  tid?: number | null;
+  /** Time the worker's own thread spent in each state: the sums of its spans in `Run.states`. */
+  stateNs?: Record<ThreadState, number>;
   /**
    * With status `deadlock`, for a worker that was waiting when the run was ended: the run's cycle
    * in words ("Thread 1 holds a (line 5) and waits for b (line 6); …") and this worker's frames of

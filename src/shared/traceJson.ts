@@ -2,7 +2,7 @@
  * A trace as JSON in pieces: the same document as JSON.stringify(trace), written a slice of
  * events at a time — a million events never become one 80 MB string (and its UTF-8 copy).
  */
-import type { Trace } from './trace';
+import type { Run, Trace } from './trace';
 
 const SLICE = 20_000;
 
@@ -18,7 +18,7 @@ export function* traceJsonChunks(trace: Trace, eventsOf?: (run: number) => Itera
     const given = eventsOf?.(r);
     if (given) {
       yield* given;
-      yield ']}';
+      yield runClosing(runs[r]);
       continue;
     }
     const { events } = runs[r];
@@ -26,7 +26,7 @@ export function* traceJsonChunks(trace: Trace, eventsOf?: (run: number) => Itera
       const part = JSON.stringify(events.slice(i, i + SLICE));
       yield `${i ? ',' : ''}${part.slice(1, -1)}`;
     }
-    yield ']}';
+    yield runClosing(runs[r]);
   }
   yield ']}';
 }
@@ -38,9 +38,17 @@ export function traceOpening(trace: Trace): string {
   return `${top.slice(0, -1)}${top.length > 2 ? ',' : ''}"runs":[`;
 }
 
-/** Run r up to its events: `,{…,"events":[` (no comma before the first run). */
+/**
+ * Run r up to its events: `,{…,"events":[` (no comma before the first run). Its thread states
+ * follow the events instead (runClosing): the head stays small enough for the trace file's gap.
+ */
 export function runOpening(trace: Trace, r: number): string {
-  const { events: _events, ...rest } = trace.runs[r];
+  const { events: _events, states: _states, ...rest } = trace.runs[r];
   const run = JSON.stringify(rest);
   return `${r ? ',' : ''}${run.slice(0, -1)}${run.length > 2 ? ',' : ''}"events":[`;
+}
+
+/** A run after its events: `]}`, or `],"states":[…]}`. */
+export function runClosing(run: Run): string {
+  return run.states ? `],"states":${JSON.stringify(run.states)}}` : ']}';
 }

@@ -69,6 +69,12 @@ test('1–3. right-click in print_numbers → Run Concurrently → timeline; cli
   assert.notEqual(await cursorLine(page), 6);
   await webview(page).locator('.event-row[data-model="thread"]').first().click();
   await waitForCursorLine(page, 6);
+  // the click kept the keyboard in the panel: + zooms there and never types into the file
+  await page.keyboard.press('+');
+  await page.keyboard.press('+');
+  await webview(page).locator('.timeline').first().waitFor();
+  assert.equal(await page.locator('.tabs-container .tab.dirty', { hasText: 'threads_example.py' }).count(), 0, 'the file is unchanged');
+  assert.equal(await editorLine(page, 'threads_example.py', '++').count(), 0);
   await screenshot(page, '03-reveal');
 });
 
@@ -132,14 +138,14 @@ test('4c. a function with required parameters asks for its arguments once, then 
   await page.keyboard.press('Escape');
 });
 
-test('4d. a worker that raises: its traceback is in the panel, and its frames are links to the line', async () => {
+test('4d. workers that raise alike: one line and one traceback in the panel, its frames links to the line', async () => {
   await runFromPaletteAt(page, 'raises.py', 'print("step 1")');
   await page.locator('.tab', { hasText: 'Interleave: fail_after_two' }).waitFor({ timeout: 30_000 });
   const frame = webview(page);
   await frame.locator('body[data-state="done"] .event-row').first().waitFor({ timeout: 60_000 });
   const failures = frame.locator('section.run[data-model="thread"] .failure');
-  assert.equal(await failures.count(), 2);
-  assert.match((await failures.first().textContent())!, /Thread 1 raised ValueError: boom/);
+  assert.equal(await failures.count(), 1, 'the two threads raised the same: one line');
+  assert.match((await failures.first().textContent())!, /2 threads raised ValueError: boom/);
   await failures.first().locator('summary', { hasText: 'Traceback' }).click();
   const link = failures.first().locator('.traceback a[data-line="4"]');
   assert.match((await link.textContent())!, /raises\.py", line 4, in fail_after_two/);
@@ -148,6 +154,24 @@ test('4d. a worker that raises: its traceback is in the panel, and its frames ar
   await link.click();
   await waitForCursorLine(page, 4);
   await screenshot(page, '05c-traceback');
+});
+
+test('4e. the history lists the runs, newest first; picking one shows it again; Run again runs it once more', async () => {
+  const frame = webview(page);
+  const select = frame.locator('.history select');
+  const labels = () => select.locator('option').allTextContents();
+  const before = await labels();
+  assert.ok(before.length >= 5, `a recording per run so far: ${before.join(' | ')}`);
+  assert.match(before[0], /^fail_after_two · \d\d:\d\d:\d\d · 3 models$/);
+  const io = await select.locator('option', { hasText: 'wait_for_io' }).first().getAttribute('value');
+  await select.selectOption(io!);
+  await frame.locator('section.run[data-model="thread"] .verdict', { hasText: 'waiting' }).waitFor({ timeout: 30_000 });
+  await frame.getByRole('button', { name: 'Run again' }).click();
+  const after = await poll('the run again to be recorded', labels, (l) => l.length === Math.min(10, before.length + 1) && l[0].startsWith('wait_for_io'), 60_000);
+  await frame.locator('body[data-state="done"] .event-row').first().waitFor({ timeout: 60_000 });
+  assert.equal(await select.inputValue(), await select.locator('option').first().getAttribute('value'), `the new run is shown: ${after[0]}`);
+  assert.equal((await eventsPerModel(frame)).thread.length, 8);
+  await screenshot(page, '05d-history');
 });
 
 test('5. a syntax error gives an error notification naming the line, and no panel', async () => {
@@ -216,4 +240,16 @@ test('7. after a window reload the panel comes back with its trace', async () =>
   await frame.locator('body[data-state="done"] .event-row').first().waitFor({ timeout: 60_000 });
   assert.deepEqual(await eventsPerModel(frame), before);
   await screenshot(page, '10-after-reload');
+});
+
+test('8. a panel hidden behind another tab shows its timeline again when brought back', async () => {
+  const before = await eventsPerModel(webview(page));
+  await page.locator('.tab', { hasText: 'Interleave: print_numbers' }).click();
+  // another editor in the panel's group hides the panel (VS Code unloads a hidden webview)
+  await runCommandFromPalette(page, 'File: New Untitled Text File');
+  await page.locator('.tabs-container .tab.active', { hasText: 'Untitled' }).waitFor();
+  await page.locator('.tab', { hasText: 'Interleave: print_numbers' }).click();
+  const frame = webview(page);
+  await frame.locator('body[data-state="done"] .event-row').first().waitFor({ timeout: 30_000 });
+  assert.deepEqual(await eventsPerModel(frame), before);
 });

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { after, test } from 'node:test';
-import { fixture, processesMentioning, runCli as runCliRaw, runOf, type CliResult } from './helpers';
+import { eventually, fixture, harnessRun, isRunning, killLeftovers, pidsIn, processesMentioning, pythonWithSubinterpreters, runCli as runCliRaw, runOf, type CliResult } from './helpers';
 
 /** case × model → outcome, printed after the suite (the fault-injection table). */
 const outcomes = new Map<string, Map<string, string>>();
@@ -72,11 +75,15 @@ test('sys.exit follows Python\'s rules: True is exit 1; a message is exit 1 and 
 });
 
 test('killed by a signal: status killed with the signal', () => {
-  const r = runCli(['run', fixture('killed_by_signal.py'), '--function', 'die', '--models', 'process']);
+  const r = runCli(['run', fixture('killed_by_signal.py'), '--function', 'die', '--models', 'process,thread']);
   assert.equal(r.status, 0, r.stderr);
   const run = runOf(r.trace!, 'process');
   assert.deepEqual(run.workerInfo.map((w) => [w.status, w.signal]), [['killed', 'SIGKILL'], ['killed', 'SIGKILL']]);
   assert.deepEqual(run.events.map((e) => e.text), ['about to die', 'about to die']);
+  // in threads the signal ends the harness: the run says so, whatever process stands above it
+  const thread = runOf(r.trace!, 'thread');
+  assert.ok(thread.workerInfo.every((w) => w.status === 'killed' && w.signal === 'SIGKILL'), JSON.stringify(thread.workerInfo));
+  assert.ok(thread.events.some((e) => e.text === 'about to die'));
 });
 
 test('a hanging worker is stopped at --timeout, the whole tree ended, events kept', () => {
@@ -90,7 +97,7 @@ test('a hanging worker is stopped at --timeout, the whole tree ended, events kep
     assert.ok(run.events.some((e) => e.text === 'started'), `${run.model}: the event before the hang is kept`);
     assert.ok(run.workerInfo.some((w) => w.status === 'timeout'), run.model);
   }
-  assert.deepEqual(processesMentioning('interleave_harness.py run'), [], 'no harness or worker process left');
+  assert.deepEqual(processesMentioning(harnessRun), [], 'no harness or worker process left');
 });
 
 test('reading stdin: input() raises EOFError at once', () => {
@@ -167,4 +174,105 @@ test('a module that cannot be imported again in spawn children: explained, with 
   const fork = runCli(['run', fixture('not_reimportable.py'), '--function', 'serve', '--models', 'process', '--start-method', 'fork']);
   assert.equal(fork.status, 0, fork.stderr);
   assert.deepEqual(fork.trace!.runs[0].events.map((e) => e.text), ['serving on 47361', 'serving on 47361']);
+});
+
+test('a process that leaves the session and its parent (setsid, double fork) ends with the run', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'interleave-test-'));
+  const pidFile = path.join(dir, 'pids');
+  try {
+    const started = Date.now();
+    const models = ['sequential', 'thread', 'process', 'process-pool'];
+    // the function returns at once; its daemon would sleep 60 s holding the run's output pipes
+    const r = runCli(['run', fixture('escapes_session.py'), '--function', 'escape', '--args', JSON.stringify(pidFile), '--models', models.join(','), '--timeout', '30']);
+    const elapsed = Date.now() - started;
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(pidsIn(pidFile).length, models.length * 2, 'a daemon per worker');
+    for (const run of r.trace!.runs) assert.ok(run.workerInfo.every((w) => w.status === 'ok') && !run.stopped, run.model);
+    assert.ok(elapsed < 45_000, `the runs end when their workers do, not when the daemons do: ${elapsed} ms`);
+    assert.ok(await eventually(() => !pidsIn(pidFile).some(isRunning), 5000), `still running: ${pidsIn(pidFile).filter(isRunning)}`);
+  } finally {
+    killLeftovers(pidsIn(pidFile));
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('at --timeout, processes in other sessions are ended too: the run ends at its limit', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'interleave-test-'));
+  const pidFile = path.join(dir, 'pids');
+  try {
+    const started = Date.now();
+    const r = runCli(['run', fixture('escapes_session.py'), '--function', 'escape_and_hang', '--args', JSON.stringify(pidFile), '--models', 'thread,process', '--timeout', '2']);
+    const elapsed = Date.now() - started;
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(pidsIn(pidFile).length, 4, 'a daemon per worker');
+    for (const run of r.trace!.runs) {
+      assert.equal(run.stopped, 'timeout', run.model);
+      assert.ok(run.events.some((e) => e.text === 'daemon started'), run.model);
+    }
+    assert.ok(elapsed < 45_000, `two runs of ≈ 2 s, not the daemons' 60 s: ${elapsed} ms`);
+    assert.ok(await eventually(() => !pidsIn(pidFile).some(isRunning), 5000), `still running: ${pidsIn(pidFile).filter(isRunning)}`);
+  } finally {
+    killLeftovers(pidsIn(pidFile));
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('process-pool: a task whose process dies says how (exited 7, killed SIGSEGV); a task that never ran, never started', () => {
+  const cases = [
+    { file: 'exits_abruptly.py', fn: 'leave', outcome: 'exited 7', words: 'exited with code 7' },
+    { file: 'segfaults.py', fn: 'crash', outcome: 'killed SIGSEGV', words: 'was killed by SIGSEGV' },
+  ];
+  for (const { file, fn, outcome, words } of cases) {
+    for (const method of ['fork', 'spawn']) {
+      const r = runCli(['run', fixture(file), '--function', fn, '--models', 'process-pool', '--start-method', method]);
+      assert.equal(r.status, 0, r.stderr);
+      const run = runOf(r.trace!, 'process-pool');
+      const what = `${fn} under ${method}: ${JSON.stringify(run.workerInfo)}`;
+      for (const w of run.workerInfo) {
+        if (w.startNs === null) {
+          // the pool broke first: nothing of it ran
+          assert.equal(w.pid, null, what);
+          assert.deepEqual([w.status, w.error?.type], ['error', 'BrokenProcessPool'], what);
+          assert.match(w.error!.message, new RegExp(`^never started: the pool broke before this task ran — worker \\d's process \\(pid \\d+\\) ${words}$`), what);
+        } else {
+          // its own end, or the pool's SIGTERM once another process had died
+          assert.ok([outcome, 'killed SIGTERM'].includes(`${w.status} ${w.exitCode ?? w.signal}`), what);
+        }
+      }
+      assert.ok(run.workerInfo.some((w) => `${w.status} ${w.exitCode ?? w.signal}` === outcome), what);
+    }
+  }
+});
+
+for (const fn of ['close_all', 'close_each']) {
+  test(`a worker that closes every descriptor from 3 up (${fn}) closes only its own: the run, its records and the output go on`, () => {
+    const models = ['sequential', 'thread', 'process', 'thread-pool'];
+    const r = runCli(['run', fixture('closes_descriptors.py'), '--function', fn, '--models', models.join(',')], true);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(r.trace!.runs.map((run) => run.model), models);
+    for (const run of r.trace!.runs) {
+      assert.deepEqual(run.workerInfo.map((w) => w.status), ['ok', 'ok'], `${run.model}: ${JSON.stringify(run.workerInfo)}`);
+      for (const w of [0, 1]) assert.deepEqual(run.events.filter((e) => e.worker === w).map((e) => e.text), ['before close', 'after close'], `${run.model} worker ${w}`);
+    }
+    assert.equal(r.stderr.split('after close\n').length - 1, models.length * 2, 'the output written after closing still reaches the user');
+  });
+}
+
+test('a subinterpreter that closes every descriptor from 3 up leaves the ones it shares with us', (t) => {
+  const py = pythonWithSubinterpreters();
+  if (!py) return t.skip('no Python 3.13+ on this machine');
+  const r = runCli(['run', fixture('closes_descriptors.py'), '--function', 'close_all', '--models', 'interpreter', '--python', py]);
+  assert.equal(r.status, 0, r.stderr);
+  const run = runOf(r.trace!, 'interpreter');
+  assert.deepEqual(run.workerInfo.map((w) => w.status), ['ok', 'ok'], JSON.stringify(run.workerInfo));
+  for (const w of [0, 1]) assert.deepEqual(run.events.filter((e) => e.worker === w).map((e) => e.text), ['before close', 'after close'], `worker ${w}`);
+});
+
+test('a process-pool task that closes the pool\'s own pipes: the pool ends its processes, and the trace says so', () => {
+  const r = runCli(['run', fixture('closes_descriptors.py'), '--function', 'close_all', '--models', 'process-pool']);
+  assert.equal(r.status, 0, r.stderr);
+  const run = runOf(r.trace!, 'process-pool');
+  // as in a plain run: the pool sees its process's pipe close, takes it for dead and ends them all
+  for (const w of run.workerInfo) assert.ok(w.status === 'ok' || (w.status === 'killed' && w.signal === 'SIGTERM'), JSON.stringify(w));
+  for (const w of [0, 1]) assert.equal(run.events.filter((e) => e.worker === w)[0]?.text, 'before close', `worker ${w}`);
 });

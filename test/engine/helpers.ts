@@ -38,6 +38,9 @@ export function runOf(trace: Trace, model: Run['model']): Run {
   return run;
 }
 
+/** This checkout's harness running a model (the machine may run other checkouts' tests meanwhile). */
+export const harnessRun = `${path.join(root, 'python', 'interleave_harness.py')} run`;
+
 /** Processes whose command line mentions `marker` (to prove nothing was left behind). */
 export function processesMentioning(marker: string): string[] {
   const r = spawnSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' });
@@ -47,4 +50,60 @@ export function processesMentioning(marker: string): string[] {
 /** The CLI without --quiet: the user's own output arrives on stderr, unchanged. */
 export function runCliShowingOutput(args: string[], timeoutMs = 120_000) {
   return spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: timeoutMs });
+}
+
+/** The pids a fixture wrote to `file`, one line each ("pid" or "pid parent-pid"). */
+export function pidsIn(file: string): number[] {
+  if (!fs.existsSync(file)) return [];
+  return fs.readFileSync(file, 'utf8').split(/\s+/).filter(Boolean).map(Number);
+}
+
+/** Whether `pid` is a process that has not ended (a zombie waiting to be reaped has). */
+export function isRunning(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
+  } catch {
+    if (fs.existsSync('/proc/self')) return false; // no such process
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Polls `check` every 50 ms until it holds or `ms` have passed; whether it held. */
+export async function eventually(check: () => boolean, ms: number): Promise<boolean> {
+  for (const deadline = Date.now() + ms; !check(); ) {
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return true;
+}
+
+/** Kills what a failed test left running (Python processes the fixture itself reported). */
+export function killLeftovers(pids: number[]): void {
+  for (const pid of pids.filter(isRunning)) {
+    try {
+      if (fs.existsSync('/proc/self') && !fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes('python')) continue; // not ours: reused
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone
+    }
+  }
+}
+
+/** A Python that has subinterpreters (3.13+), if this machine has one. */
+export function pythonWithSubinterpreters(): string | null {
+  const candidates = [process.env.INTERLEAVE_TEST_PYTHON_313, 'python3.14', 'python3.13'];
+  const pyenv = path.join(os.homedir(), '.pyenv', 'versions');
+  if (fs.existsSync(pyenv)) for (const v of fs.readdirSync(pyenv).filter((v) => /^3\.1[3-9]\./.test(v) && !v.endsWith('t')).reverse()) candidates.push(path.join(pyenv, v, 'bin', 'python3'));
+  for (const c of candidates) {
+    if (!c) continue;
+    const r = spawnSync(c, ['-c', 'import sys; sys.exit(0 if sys.version_info >= (3, 13) else 1)']);
+    if (r.status === 0) return c;
+  }
+  return null;
 }

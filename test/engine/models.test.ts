@@ -1,10 +1,6 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { test } from 'node:test';
-import { example, fixture, runCli, runOf } from './helpers';
+import { example, fixture, pythonWithSubinterpreters, runCli, runOf } from './helpers';
 
 const NUMBERS = ['Number: 0', 'Number: 1', 'Number: 2', 'Number: 3', 'Number: 4'];
 
@@ -54,19 +50,6 @@ test('interpreter (subinterpreters) is feature-detected: a plain "not available"
   else assert.equal(run.events.length, 10);
   assert.equal(runOf(r.trace!, 'sequential').events.length, 10, 'the other models still run');
 });
-
-/** A Python that has subinterpreters (3.13+), if this machine has one. */
-function pythonWithSubinterpreters(): string | null {
-  const candidates = [process.env.INTERLEAVE_TEST_PYTHON_313, 'python3.14', 'python3.13'];
-  const pyenv = path.join(os.homedir(), '.pyenv', 'versions');
-  if (fs.existsSync(pyenv)) for (const v of fs.readdirSync(pyenv).filter((v) => /^3\.1[3-9]\./.test(v) && !v.endsWith('t')).reverse()) candidates.push(path.join(pyenv, v, 'bin', 'python3'));
-  for (const c of candidates) {
-    if (!c) continue;
-    const r = spawnSync(c, ['-c', 'import sys; sys.exit(0 if sys.version_info >= (3, 13) else 1)']);
-    if (r.status === 0) return c;
-  }
-  return null;
-}
 
 test('interpreter on Python 3.13+: one subinterpreter per worker, each loads the module, events in its lane', (t) => {
   const py = pythonWithSubinterpreters();

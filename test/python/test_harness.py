@@ -2,11 +2,13 @@
 and the event recorder, including events surviving a writer that dies."""
 import json
 import os
+import signal
 import struct
 import subprocess
 import sys
 import tempfile
 import textwrap
+import time
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -21,7 +23,7 @@ HARNESS = os.path.join(ROOT, "python", "interleave_harness.py")
 
 def read_records(path):
     """The records of an event file as lists of strings, in the fields the tests compare:
-    B [kind, t, pid]; O [kind, t, stream, line, text, thread, below]; S [kind, thread, name];
+    B [kind, t, pid, tid]; O [kind, t, stream, line, text, thread, below]; S [kind, thread, name, tid];
     E [kind, t, cpuNs, status json]; T [kind, t]; L [kind, t, phase, line, thread, id(, lock kind, name)]."""
     with open(path, "rb") as f:
         data = f.read()
@@ -39,9 +41,9 @@ def read_records(path):
             text = payload[:-1] if payload.endswith("\n") else payload
             out.append(["O", str(t), str(b & 3), str(a), text, str(b >> 3), str((b >> 2) & 1)])
         elif k == "B":
-            out.append(["B", str(t), str(a)])
+            out.append(["B", str(t), str(a), str(b)])
         elif k == "S":
-            out.append(["S", str(a), payload])
+            out.append(["S", str(a), payload, str(b)])
         elif k == "L":
             phase = ("wait", "acquired", "released", "gave up")[b & 3]
             out.append(["L", str(t), phase, str(a), str(b >> 2)] + payload.split("\t"))
@@ -171,6 +173,30 @@ class LoaderTest(TempDir):
             with self.assertRaises(loader.LoadError, msg=bad):
                 loader.parse_args(bad, {"y": []})
 
+    def test_args_syntax_problem_only_parses(self):
+        self.assertIsNone(loader.args_syntax_problem('"bob", times=3'))
+        self.assertIsNone(loader.args_syntax_problem("undefined_name, *xs, k=1, **kw"))  # nothing evaluated
+        self.assertIn("(column ", loader.args_syntax_problem('"bob", times='))
+        self.assertIsNotNone(loader.args_syntax_problem("[1, 2"))
+        self.assertIn("positional argument follows keyword argument", loader.args_syntax_problem("x=1, 2"))
+        # brackets that would close ours and call the result: not one list of arguments
+        for bad in ["a)(b", "1), print('x'", "a)[0"]:
+            self.assertIsNotNone(loader.args_syntax_problem(bad), bad)
+        with self.assertRaises(loader.LoadError) as caught:
+            loader.parse_args("a)(b", {"a": print, "b": 1})
+        self.assertEqual(caught.exception.problem, "the brackets do not hold one list of arguments")
+        with self.assertRaises(loader.LoadError) as caught:
+            loader.parse_args("bob", {})
+        self.assertEqual(caught.exception.problem, "NameError: name 'bob' is not defined")
+
+    def test_check_args_verb_answers_json(self):
+        harness = os.path.join(os.path.dirname(loader.__file__), "interleave_harness.py")
+        out = subprocess.run([sys.executable, "-S", harness, "check-args", '"bob", times='],
+                             stdout=subprocess.PIPE, check=True).stdout
+        reply = json.loads(out)
+        self.assertFalse(reply["ok"])
+        self.assertIn("(column ", reply["problem"])  # the words are Python's own: they vary by version
+
     def test_parse_args_takes_only_the_arguments_of_one_call(self):
         # each closes our call and goes on with code of its own, or nests past the parser's limits
         for bad in ["1).__class__(", "1)(2", "1)+_(2", "[" * 100000, "-" * 100000 + "1",
@@ -252,6 +278,15 @@ class RecorderTest(TempDir):
         self.assertEqual(outputs, [("1", "ab"), ("1", "one"), ("1", "two"), ("2", "err"), ("1", "three")])
         self.assertEqual(json.loads(records[-1][3]), {"status": "ok"})
 
+    def test_begin_says_which_thread_runs_the_worker(self):
+        import threading
+        rec = self.recorder()
+        rec.begin()
+        rec.end(0, {"status": "ok"})
+        rec.close()
+        begin = read_records(os.path.join(self.dir, "w0.trc"))[0]
+        self.assertEqual(begin[2:], [str(os.getpid()), str(threading.get_native_id())])
+
     def test_a_helper_threads_pieces_do_not_mix_with_the_workers(self):
         import threading
         rec = self.recorder()
@@ -270,7 +305,8 @@ class RecorderTest(TempDir):
         rec.end(0, {"status": "ok"})
         rec.close()
         records = read_records(os.path.join(self.dir, "w0.trc"))
-        self.assertEqual(records[0], ["S", "1", "helper-x"])
+        self.assertEqual(records[0], ["S", "1", "helper-x", str(thread.native_id)],
+                         "the helper's native thread id: the runner samples its state by it")
         self.assertEqual([(r[4], r[5]) for r in records if r[0] == "O"], [("xy", "1"), ("ab", "0")])
         self.assertEqual(name, [1])
 
@@ -432,6 +468,163 @@ class HarnessCommandTest(TempDir):
         self.run_harness(path, "p", "sequential", 1)
         records = [r for r in read_records(os.path.join(self.dir, "w0.trc")) if r[0] == "O"]
         self.assertEqual([(r[4].split()[0], r[3]) for r in records], [("a", "6"), ("helper", "2"), ("b", "8"), ("c", "8")] * 3)
+
+
+# Closes every descriptor from 3 up after protect(), as a worker may, then goes on recording past
+# the initial mapping (which needs the event file's descriptors); prints what it found.
+CLOSES_ALL = textwrap.dedent("""\
+    import errno, os, sys
+    sys.path.insert(0, %(python)r)
+    import interleave_fds, interleave_recorder
+    rec = interleave_recorder.Recorder(sys.argv[1], "x.py", 1000000)
+    users = os.open(sys.argv[1] + ".user", os.O_WRONLY | os.O_CREAT)
+    interleave_fds.protect()
+    child = os.fork()
+    if child == 0:  # a process the user forks closes what it likes
+        os.closerange(3, 4096)
+        try:
+            os.fstat(rec._fd)
+            os._exit(1)
+        except OSError:
+            os._exit(0)
+    print("in a forked child, closed:", os.waitpid(child, 0)[1] == 0)
+    os.closerange(3, 4096)
+    try:
+        os.fstat(users)
+        print("user's descriptor open")
+    except OSError:
+        print("user's descriptor closed")
+    try:
+        os.close(rec._fd)
+    except OSError as e:
+        print("ours refused:", errno.errorcode[e.errno])
+    for i in range(40000):
+        rec.feed(1, "line %%d with some padding to fill the file\\n" %% i)
+    rec.close()
+    print("recorded")
+    """)
+
+
+class OwnDescriptorsTest(TempDir):
+    def test_the_users_closerange_leaves_ours_open(self):
+        script = self.write("closes.py", CLOSES_ALL % {"python": os.path.join(ROOT, "python")})
+        path = os.path.join(self.dir, "w0.trc")
+        out = subprocess.run([sys.executable, script, path], capture_output=True, text=True)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertEqual(out.stdout.splitlines(), ["in a forked child, closed: True", "user's descriptor closed",
+                                                  "ours refused: EBADF", "recorded"])
+        records = read_records(path)
+        self.assertEqual(len(records), 40000)  # past 1 MiB: the file grew through our descriptors
+        self.assertEqual(records[-1][4], "line 39999 with some padding to fill the file")
+
+
+def _running(pid):
+    """Whether ``pid`` has not ended (a zombie has)."""
+    try:
+        with open("/proc/%d/stat" % pid, "rb") as f:
+            stat = f.read()
+    except OSError:
+        return False
+    return stat[stat.rfind(b")") + 2:stat.rfind(b")") + 3] not in (b"Z", b"X")
+
+
+def _gone(pids, seconds=5.0):
+    deadline = time.monotonic() + seconds
+    while any(_running(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return not any(_running(p) for p in pids)
+
+
+# A process supervised as the harness is, whose child (the harness proper) starts a daemon in a
+# session of its own whose parent is gone (a double fork), writes its pid, then ends as told.
+SUPERVISED = textwrap.dedent("""\
+    import os, signal, sys, time
+    sys.path.insert(0, %(python)r)
+    import interleave_supervisor
+    lifeline = int(sys.argv[3]) if len(sys.argv) > 3 else None
+    interleave_supervisor.supervise(lifeline, sys.argv[4] if len(sys.argv) > 4 else None)
+    if os.fork() == 0:
+        os.setsid()
+        daemon = os.fork()
+        if daemon == 0:
+            time.sleep(60)
+            os._exit(0)
+        with open(sys.argv[1], "w") as f:
+            f.write("%%d %%d" %% (daemon, os.getppid()))
+        os._exit(0)
+    os.wait()
+    how = sys.argv[2]
+    if how == "hang":
+        time.sleep(60)
+    if how == "segv":
+        os.kill(os.getpid(), signal.SIGSEGV)
+    os._exit(int(how))
+    """)
+
+
+@unittest.skipUnless(os.path.isdir("/proc/self") and hasattr(os, "fork"), "needs /proc and fork")
+class SupervisorTest(TempDir):
+    def start(self, how, *extra, **kwargs):
+        script = self.write("supervised.py", SUPERVISED % {"python": os.path.join(ROOT, "python")})
+        pid_file = os.path.join(self.dir, "pids")
+        proc = subprocess.Popen([sys.executable, script, pid_file, how] + [str(e) for e in extra],
+                                stderr=subprocess.PIPE, **kwargs)
+        return proc, pid_file
+
+    def daemon(self, pid_file):
+        deadline = time.monotonic() + 30
+        while not (os.path.exists(pid_file) and os.path.getsize(pid_file)) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        with open(pid_file) as f:
+            return int(f.read().split()[0])
+
+    def tearDown(self):
+        try:  # a failed test must not leave its daemon for a minute
+            os.kill(self.daemon(os.path.join(self.dir, "pids")), signal.SIGKILL)
+        except (OSError, ValueError):
+            pass
+        super().tearDown()
+
+    def test_a_daemon_in_another_session_ends_with_the_harness_whose_exit_code_is_kept(self):
+        proc, pid_file = self.start("5")
+        _, err = proc.communicate(timeout=30)
+        self.assertEqual(proc.returncode, 5, err)
+        self.assertTrue(_gone([self.daemon(pid_file)]), "the daemon outlived the run")
+
+    def test_a_harness_killed_by_a_signal_is_reported_so(self):
+        proc, pid_file = self.start("segv")
+        _, err = proc.communicate(timeout=30)
+        self.assertEqual(proc.returncode, -signal.SIGSEGV, err)
+        self.assertTrue(_gone([self.daemon(pid_file)]))
+
+    def test_when_the_runner_goes_the_run_goes_with_it(self):
+        read_end, write_end = os.pipe()
+        run_dir = os.path.join(self.dir, "run")
+        os.mkdir(run_dir)
+        proc, pid_file = self.start("hang", read_end, run_dir, pass_fds=(read_end,))
+        os.close(read_end)
+        daemon = self.daemon(pid_file)
+        self.assertTrue(_running(daemon))
+        os.close(write_end)  # the runner has gone, however
+        proc.communicate(timeout=30)
+        self.assertTrue(_gone([daemon]))
+        self.assertFalse(os.path.exists(run_dir), "the run's folder is removed")
+
+    def test_descendants_are_found_in_any_session(self):
+        proc, pid_file = self.start("hang")
+        try:
+            daemon = self.daemon(pid_file)
+            import interleave_supervisor as supervisor
+            listed = supervisor._CHILDREN_LISTED
+            try:
+                for supervisor._CHILDREN_LISTED in (listed, False):  # each thread's list; every /proc/*/stat
+                    self.assertIn(daemon, supervisor.descendants(proc.pid))
+            finally:
+                supervisor._CHILDREN_LISTED = listed
+        finally:
+            proc.kill()  # the supervisor only: the daemon, holding stderr too, goes in tearDown
+            proc.wait()
+            proc.stderr.close()
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  LABEL_COLUMN, LANE_HEIGHT, PLOT_MARGIN, bucketColumns, labelColumnWidth, plotWidth, tickCount, fittingLabels, layoutRun, lifeSegments, lowerBound, nearestIndex, needsBuckets, rowAt, stripIndexAt, upperBound, visibleRange,
+  LABEL_COLUMN, LANE_HEIGHT, LANE_PARTS, PLOT_MARGIN, bucketColumns, keyAnchor, lanePartAt, offscreenText, segmentAt, labelColumnWidth, plotWidth, tickCount, fittingLabels, layoutRun, lifeSegments, lowerBound, nearestIndex, needsBuckets, rowAt, stripIndexAt, upperBound, visibleRange,
 } from '../../webview-ui/src/timeline/layout';
 
 test('layoutRun stacks one lane per worker, then the strip', () => {
@@ -98,4 +98,35 @@ test('tickCount asks for one tick per 64 px, never fewer than 2', () => {
   assert.equal(tickCount(100), 2);
   assert.equal(tickCount(214), 3);
   assert.equal(tickCount(900), 14);
+});
+
+test('keyboard zoom keeps an event still, never the empty middle of a run whose events are elsewhere', () => {
+  // the processes of the canonical example: events at 40–41 ms and 51–53 ms of a 57 ms run
+  const times = Float64Array.from([39.8, 40.5, 40.6, 51.1, 52.6]);
+  assert.equal(keyAnchor(times, 0, 58), 39.8, 'the event nearest the middle (29 ms), not 29 ms');
+  assert.equal(keyAnchor(times, 45, 50), 50, 'none in view: the edge nearest the next event');
+  assert.equal(keyAnchor(times, 40, 41), 40.5);
+  assert.equal(keyAnchor(Float64Array.from([]), 10, 20), 15, 'no events: the middle');
+});
+
+test("off-screen counts read as arrows towards the lane's hidden events", () => {
+  assert.equal(offscreenText(12, 'before'), '◀ 12');
+  assert.equal(offscreenText(37615, 'after'), '37,615 ▶');
+});
+
+test("a lane's life bar is below its marks, and tall enough to point at", () => {
+  assert.equal(lanePartAt(LANE_PARTS.markTop + 1), 'marks');
+  assert.equal(lanePartAt(LANE_PARTS.lifeTop + 1), 'life');
+  assert.ok(LANE_PARTS.lifeHeight >= 6, 'visible in a dark theme');
+  assert.ok(LANE_PARTS.lifeTop + LANE_PARTS.lifeHeight <= LANE_HEIGHT);
+  assert.ok(LANE_PARTS.markTop + LANE_PARTS.markHeight <= LANE_PARTS.lifeTop);
+  const phases = [{ phase: 'startup', t0: 0, t1: 10 }, { phase: 'running', t0: 10, t1: 30 }];
+  assert.equal(segmentAt(phases, 5)?.phase, 'startup');
+  assert.equal(segmentAt(phases, 20)?.phase, 'running');
+  assert.equal(segmentAt(phases, 31), null);
+});
+
+test("a label that the plot's right edge would cut is left out", () => {
+  assert.deepEqual(fittingLabels([10, 200], [50, 50], 6, 230), [true, false]);
+  assert.deepEqual(fittingLabels([10, 200], [50, 50], 6, 260), [true, true]);
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { DEFAULTS, LIMITS, checkDeadlockSeconds, checkWorkers } from '../../src/runner/settings';
+import { DEFAULTS, LIMITS, checkDeadlockSeconds, checkSampleHz, checkWorkers } from '../../src/runner/settings';
 import { ALL_MODELS } from '../../src/shared/trace';
 
 const root = path.resolve(__dirname, '..', '..', '..');
@@ -21,6 +21,9 @@ test("package.json's setting defaults and limits are the runner's", () => {
   assert.equal(settings['interleave.maxEvents'].minimum, LIMITS.maxEvents.min);
   assert.equal(settings['interleave.deadlockSeconds'].default, DEFAULTS.deadlockSeconds);
   assert.equal(settings['interleave.deadlockSeconds'].minimum, LIMITS.deadlockSeconds.min);
+  assert.equal(settings['interleave.sampleHz'].default, DEFAULTS.sampleHz);
+  assert.equal(settings['interleave.sampleHz'].minimum, LIMITS.sampleHz.min);
+  assert.equal(settings['interleave.sampleHz'].maximum, LIMITS.sampleHz.max);
 });
 
 test('the limit messages name the option and the limits', () => {
@@ -32,4 +35,7 @@ test('the limit messages name the option and the limits', () => {
   for (const bad of [-1, Number.NaN, Number.POSITIVE_INFINITY]) {
     assert.equal(checkDeadlockSeconds(bad, '--deadlock-seconds'), '--deadlock-seconds must be a number of seconds ≥ 0 (0 turns the deadlock watchdog off)');
   }
+  assert.equal(checkSampleHz(0, '--sample-hz'), null, '0 turns sampling off');
+  assert.equal(checkSampleHz(LIMITS.sampleHz.max + 1, '--sample-hz'), `--sample-hz must be a whole number from 0 (off) to ${LIMITS.sampleHz.max}`);
+  assert.match(checkSampleHz(-1, '--sample-hz') ?? '', /from 0 \(off\)/);
 });

@@ -90,3 +90,20 @@ test('a deadlocked run says so in its verdict, with the cycle, and makes no clai
   assert.equal(s.verdict, `Deadlocked, so the run was ended early: ${cycle}.`);
   assert.equal(s.failed, 2);
 });
+
+test('a run whose workers all failed gets a verdict about the failure, not about start-up cost or overlap', () => {
+  const seq = run('sequential', 1000, [worker(0, 0, 500, 500), worker(1, 500, 1000, 500)]);
+  const boom = { type: 'ValueError', message: 'boom', traceback: 'Traceback …\nValueError: boom' };
+  // quick failures after a slow start: the figures alone would read "starting cost more than the work"
+  const raised = run('thread', 5000, [0, 1, 2].map((i) => ({ ...worker(i, 2000 + i, 2010 + i, 5, i), status: 'error' as const, error: boom })));
+  const v = summarizeRun(raised, seq).verdict;
+  assert.match(v, /^All 3 threads raised ValueError: boom, so the times measure the failure/);
+  assert.doesNotMatch(v, /Starting|overlap|sequential speed/);
+  const two = run('process', 5000, [0, 1].map((i) => ({ ...worker(i, 2000, 2010, 5, 0), status: 'exited' as const, exitCode: 3 })));
+  assert.match(summarizeRun(two, seq).verdict, /^Both processes exited with code 3/);
+  const mixed = run('thread', 5000, [{ ...worker(0, 10, 20, 5), status: 'error' as const, error: boom }, { ...worker(1, 10, 20, 5), status: 'killed' as const, signal: 'SIGKILL' }]);
+  assert.match(summarizeRun(mixed, seq).verdict, /^Both threads failed \(first: ValueError: boom\)/);
+  // a run we stopped at the time limit is not a failure of the function's own
+  const stopped = run('thread', 5000, [0, 1].map((i) => ({ ...worker(i, 0, 5000, 5), status: 'timeout' as const })));
+  assert.doesNotMatch(summarizeRun({ ...stopped, stopped: 'timeout' }, seq).verdict, /measure the failure/);
+});

@@ -30,18 +30,24 @@ function runEvents(workers: WorkerState[]): RunEvents {
   return new RunEvents(workers.flatMap((w) => w.sources), T0, workers.map((w) => w.begin!.pid));
 }
 
-function traceOf(runs: RunEvents[]): Trace {
+/** Two runs; the second has thread states (written after its events, so that its head fits its gap). */
+function traceOf(): Trace {
+  const states = Array.from({ length: 3000 }, (_, i) => ({ worker: i % 2, thread: null, t: i * MS, dur: MS, state: 'running' as const, detail: null }));
   return {
     schema: 'interleave.trace/1',
     target: { file: '/x/f.py', function: 'f', line: 1 },
     python: { version: '3.11.7', implementation: 'CPython', executable: '/usr/bin/python3', gil: true, cpuCount: 2, platform: 'linux' },
-    runs: runs.map((_, i) => ({ model: i ? 'process' : 'thread', workers: 2, startMethod: null, wallNs: 5, workerInfo: [], events: [] })),
+    runs: [0, 1].map((i) => ({
+      model: i ? 'process' : 'thread', workers: 2, startMethod: null, wallNs: 5, workerInfo: [], events: [],
+      ...(i ? { stateSource: { method: 'proc' as const, hz: 1000, samples: 6000, blockedBy: 'syscall' as const }, states } : {}),
+    })),
   };
 }
 
 /** Two workers taking turns (a stretch each), polled as it goes; `spoil` may add a late line. */
 async function simulate(file: string, compactBelow: number, spoil?: (workers: WorkerState[]) => void) {
   const writer = new TraceFileWriter(openOutput(file, 'trace', '{'), compactBelow);
+  const trace = traceOf();
   const all: RunEvents[] = [];
   for (let r = 0; r < 2; r++) {
     const stream = writer.beginRun();
@@ -57,12 +63,12 @@ async function simulate(file: string, compactBelow: number, spoil?: (workers: Wo
     workers.forEach((w) => (w.end = { kind: 'end', ns: t, cpuNs: 1, status: { status: 'ok' } }));
     poll(workers, stream);
     const events = runEvents(workers);
-    stream.end(events);
+    stream.end(events, trace.runs[r]);
     all.push(events);
   }
-  const trace = traceOf(all);
   await writer.finish(trace, all);
-  const expected = { ...trace, runs: trace.runs.map((run, i) => ({ ...run, events: all[i].toEvents() })) };
+  // the states after the events, as the writer puts them
+  const expected = { ...trace, runs: trace.runs.map(({ events: _none, states, ...run }, i) => ({ ...run, events: all[i].toEvents(), ...(states ? { states } : {}) })) };
   return { text: fs.readFileSync(file, 'utf8'), expected };
 }
 

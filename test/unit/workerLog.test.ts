@@ -20,14 +20,14 @@ function record(kind: number, ns: number, a: number, b: number, payload = ''): B
 
 const T = 1_732_000_000_123_456; // a perf_counter_ns-sized time: more than 32 bits
 const records = Buffer.concat([
-  record(KIND.begin, T, 4242, 0),
+  record(KIND.begin, T, 4242, 4250),
   record(KIND.output, T + 500, 5, 1, 'Number: 0'),
   record(KIND.output, T + 600, 0, 2, 'stderr line\twith a tab\nand a newline'),
   record(KIND.output, T + 700, 7, 1, 'héllo wörld ✓ 日本 🧵'),
   record(KIND.output, T + 800, 7, 1, ''),
   record(KIND.end, T + 1000, 0, 0, JSON.stringify({ cpuNs: 5_000_000_000, status: { status: 'error', error: { type: 'ValueError', message: 'boom', traceback: 'T' } } })),
   record(KIND.truncated, T + 1100, 0, 0),
-  record(KIND.thread, T + 1150, 1, 0, 'my-helper'),
+  record(KIND.thread, T + 1150, 1, 4251, 'my-helper'),
   record(KIND.output, T + 1200, 9, 1 | (1 << 3), 'from the helper'),
   record(KIND.output, T + 1300, 4, 2 | (1 << 2), 'with os.write'),
 ]);
@@ -36,16 +36,21 @@ test('parses every record kind, with times beyond 32 bits', () => {
   const { records: out, consumed } = parseRecords(records);
   assert.equal(consumed, records.length);
   assert.equal(out.length, 10);
-  assert.deepEqual(out[0], { kind: 'begin', ns: T, pid: 4242 });
+  assert.deepEqual(out[0], { kind: 'begin', ns: T, pid: 4242, tid: 4250 });
   assert.deepEqual(out[1], { kind: 'output', ns: T + 500, stream: 1, line: 5, text: 'Number: 0' });
   assert.deepEqual(out[2], { kind: 'output', ns: T + 600, stream: 2, line: null, text: 'stderr line\twith a tab\nand a newline' });
   assert.equal((out[3] as { text: string }).text, 'héllo wörld ✓ 日本 🧵');
   assert.equal((out[4] as { text: string }).text, '');
   assert.deepEqual(out[5], { kind: 'end', ns: T + 1000, cpuNs: 5_000_000_000, status: { status: 'error', error: { type: 'ValueError', message: 'boom', traceback: 'T' } } });
   assert.deepEqual(out[6], { kind: 'truncated', ns: T + 1100 });
-  assert.deepEqual(out[7], { kind: 'thread', thread: 1, name: 'my-helper' });
+  assert.deepEqual(out[7], { kind: 'thread', thread: 1, name: 'my-helper', tid: 4251 });
   assert.deepEqual(out[8], { kind: 'output', ns: T + 1200, stream: 1, line: 9, thread: 1, text: 'from the helper' });
   assert.deepEqual(out[9], { kind: 'output', ns: T + 1300, stream: 2, line: 4, below: true, text: 'with os.write' });
+});
+
+test('a begin or thread record without a thread id (0: the worker could not say) has no tid', () => {
+  const out = parseRecords(Buffer.concat([record(KIND.begin, T, 4242, 0), record(KIND.thread, T, 1, 0, 'h')])).records;
+  assert.deepEqual(out, [{ kind: 'begin', ns: T, pid: 4242 }, { kind: 'thread', thread: 1, name: 'h' }]);
 });
 
 test('a record whose kind byte is not written yet stops the parse there, as does the zero-filled rest', () => {

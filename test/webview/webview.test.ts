@@ -105,7 +105,7 @@ test('the webview says ready first, then shows one section per run with its figu
   assert.equal(headers[0], 'Sequential × 2');
   assert.match(headers[2], /^Processes × 2 \((fork|spawn|forkserver)\)$/);
   const figures = await page.locator('section.run[data-model="thread"] .figure dt').allTextContents();
-  for (const name of ['Wall', 'CPU', 'Speedup', 'Overlap', 'Switches', 'Events']) assert.ok(figures.includes(name), name);
+  for (const name of ['Wall', 'CPU', 'Speedup', 'Overlap', 'Worker changes in output order', 'Events']) assert.ok(figures.includes(name), name);
   assert.equal(await page.locator('section.run[data-model="thread"] .figure', { hasText: 'Events' }).locator('dd').textContent(), '10');
   assert.ok((await page.locator('.verdict').first().textContent())!.length > 10);
   assert.match((await page.locator('.toolbar .python').textContent())!, /CPython 3\.\d+\.\d+ · GIL on/);
@@ -129,12 +129,18 @@ test('the event list has every event as text: 10 Number: i events per model', as
   assert.equal(await page.locator('.event-list-body').getAttribute('aria-rowcount'), '30');
 });
 
-/** Page coordinates of an event's mark on its lane (the fit view: domain [0, end × 1.02]). */
-async function markPosition(runIndex: number, eventIndex: number): Promise<{ x: number; y: number }> {
-  const end = Math.max(...trace.runs.map((r) => Math.max(r.wallNs, ...r.events.map((e) => e.t))));
-  const run = trace.runs[runIndex];
+/** Where a run ends: its wall time, or its last event when a late line came after it. */
+const runEnd = (r: Trace['runs'][number]) => Math.max(r.wallNs, ...r.events.map((e) => e.t));
+
+/**
+ * Page coordinates of an event's mark on its lane, in the fit view: domain [0, end × 1.02] with
+ * `end` the run's own end (each run has its own time axis), or the slowest run's (`shared`).
+ */
+async function markPosition(runIndex: number, eventIndex: number, shared = false, target: Page = page, shown: Trace = trace): Promise<{ x: number; y: number }> {
+  const run = shown.runs[runIndex];
+  const end = shared ? Math.max(...shown.runs.map(runEnd)) : runEnd(run);
   const e = run.events[eventIndex];
-  const box = (await page.locator('canvas.lanes').nth(runIndex).boundingBox())!;
+  const box = (await target.locator('canvas.lanes').nth(runIndex).boundingBox())!;
   return { x: box.x + (e.t / (end * 1.02)) * box.width, y: box.y + e.worker * 30 + 12 };
 }
 

@@ -3,8 +3,12 @@
  * host sends. In a standalone HTML report: render the trace embedded in the page.
  */
 import { concatColumns, sortColumns, textAt, type EventColumns, type RunMeta } from '../../src/shared/columns';
-import { traceMessage, type HostToWebview, type TimelineState, type WebviewToHost } from '../../src/shared/protocol';
+import { traceMessage, type HostToWebview, type ImageFormat, type TimelineState, type WebviewToHost } from '../../src/shared/protocol';
+import { modelProgress } from '../../src/shared/recording';
 import type { Model, Trace } from '../../src/shared/trace';
+import { exportImage } from './timeline/exportImage';
+import { HistoryBar } from './timeline/history';
+import { enableExport } from './timeline/toolbar';
 import { TimelineView } from './timeline/view';
 
 interface VsCodeApi {
@@ -19,12 +23,19 @@ const vscode: VsCodeApi | null = typeof acquireVsCodeApi === 'function' ? acquir
 let state: TimelineState = vscode?.getState() ?? {};
 
 const view = new TimelineView(app, {
-  onReveal: (line, focus) => vscode?.postMessage({ type: 'reveal', line, focus }),
+  onReveal: vscode ? (line, focus) => vscode.postMessage({ type: 'reveal', line, focus }) : undefined,
   onZoom: (zoom) => {
     state = { ...state, zoom };
     vscode?.setState(state);
   },
 });
+
+/** The recordings the host keeps, and Run again: only in VS Code. */
+const history = vscode && new HistoryBar({ show: (key) => vscode.postMessage({ type: 'showRecording', key }), runAgain: (key) => vscode.postMessage({ type: 'runAgain', key }) });
+if (history) app.querySelector('.toolbar .buttons')?.before(history.element);
+
+/** Which model of the run is going: "2 of 5: thread". */
+let progress = '';
 
 /** Events received while a run goes on, per model (chunks of columns), drawn on provisional runs. */
 const live = new Map<Model, { chunks: EventColumns[]; count: number }>();
@@ -48,15 +59,26 @@ function drawLive(): void {
   view.showLive(runs, columns);
 }
 
+/** " — sequential: 10 events · thread: 6 events" (nothing before the first events). */
+function liveCounts(): string {
+  return live.size ? ` — ${[...live].map(([m, e]) => `${m}: ${e.count} events`).join(' · ')}` : '';
+}
+
 function onMessage(message: HostToWebview): void {
   switch (message.type) {
     case 'running':
       live.clear();
       liveDrawn = false;
       liveWorkers = message.workers;
+      progress = '';
       view.setTitle(message.title);
       view.showStatus(`Running ${message.models.join(', ')} with ${message.workers} workers each…`);
       document.body.dataset.state = 'running';
+      history?.setRunning(true);
+      break;
+    case 'progress':
+      progress = modelProgress(message.index, message.total, message.model);
+      view.showStatus(`Running ${progress}…${liveCounts()}`);
       break;
     case 'events': {
       const entry = live.get(message.model) ?? { chunks: [], count: 0 };
@@ -67,7 +89,7 @@ function onMessage(message: HostToWebview): void {
         entry.count += n;
       }
       live.set(message.model, entry);
-      view.showStatus(`Running… ${[...live].map(([m, e]) => `${m}: ${e.count} events`).join(' · ')}${n ? ` — latest: ${textAt(chunk, n - 1)}` : ''}`);
+      view.showStatus(`Running ${progress || '…'}${liveCounts()}${n ? ` — latest: ${textAt(chunk, n - 1)}` : ''}`);
       // the first events at once; then up to 10 redraws a second while there are few, 4 beyond
       const total = [...live.values()].reduce((sum, e) => sum + e.count, 0);
       if (!liveTimer) liveTimer = window.setTimeout(drawLive, !liveDrawn ? 0 : total < 20_000 ? 100 : 250);
@@ -81,21 +103,39 @@ function onMessage(message: HostToWebview): void {
       view.showTrace(message.trace, message.columns, message.summaries, sameTrace ? state.zoom : undefined);
       state = { key: message.key, zoom: sameTrace ? state.zoom : undefined };
       vscode?.setState(state);
+      history?.setRunning(false);
       break;
     }
+    case 'history':
+      history?.update(message.recordings, message.shown);
+      break;
     case 'failed':
       window.clearTimeout(liveTimer);
       liveTimer = 0;
+      history?.setRunning(false);
       document.body.dataset.state = 'failed';
       view.showStatus(message.message);
       break;
     case 'highlightLine':
       view.setHighlightLine(message.line);
       break;
+    case 'exportImage':
+      void sendImage(message.requestId, message.format);
+      break;
+  }
+}
+
+/** Draws the view as the host asked and sends the file's bytes back (or what went wrong). */
+async function sendImage(requestId: number, format: ImageFormat): Promise<void> {
+  try {
+    vscode?.postMessage({ type: 'image', requestId, bytes: await exportImage(app, format) });
+  } catch (e) {
+    vscode?.postMessage({ type: 'image', requestId, error: e instanceof Error ? e.message : String(e) });
   }
 }
 
 if (vscode) {
+  enableExport(app, () => vscode.postMessage({ type: 'export' }));
   window.addEventListener('message', (e: MessageEvent<HostToWebview>) => onMessage(e.data));
   vscode.postMessage({ type: 'ready' });
 } else {

@@ -87,6 +87,29 @@ suite('Interleave in VS Code (trusted workspace)', () => {
     }
   });
 
+  test('Run again runs a recording with the settings it ran with (not the current ones); the history keeps both', async () => {
+    const uri = workspaceFile('threads_example.py');
+    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    editor.selection = new vscode.Selection(5, 8, 5, 8); // inside print_numbers
+    const config = () => vscode.workspace.getConfiguration('interleave');
+    await config().update('models', ['sequential', 'thread'], vscode.ConfigurationTarget.Global);
+    try {
+      assert.ok(await vscode.commands.executeCommand<Trace | undefined>('interleave.runConcurrently'));
+    } finally {
+      await config().update('models', undefined, vscode.ConfigurationTarget.Global);
+    }
+    const [recorded] = await (await api()).recordings();
+    assert.equal(recorded.target, 'print_numbers');
+    assert.deepEqual(recorded.models, ['sequential', 'thread']);
+    const again = await vscode.commands.executeCommand<Trace | undefined>('interleave.runConcurrently', { again: recorded.key });
+    assert.ok(again, 'Run again returns its trace');
+    assert.equal(again.target.function, 'print_numbers');
+    assert.deepEqual(again.runs.map((r) => r.model), ['sequential', 'thread'], 'the models of that time');
+    const history = await (await api()).recordings();
+    assert.equal(history[1].key, recorded.key, 'the new recording first, the one run again after it');
+    assert.deepEqual((await api()).shownTraces().at(-1), again, 'the panel shows the new run');
+  });
+
   test('a syntax error runs nothing and opens no new panel', async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     const uri = workspaceFile('syntax_error.py');

@@ -1,8 +1,8 @@
 /** A run's header: the figures that answer the user's question, the verdict, and failures. */
 import { formatNs, formatSpeedup, type RunSummary } from '../../../src/shared/summary';
 import type { RunMeta } from '../../../src/shared/columns';
-import type { WorkerInfo } from '../../../src/shared/trace';
-import { laneLabel } from './model';
+import { neverStarted, type WorkerInfo } from '../../../src/shared/trace';
+import { TERMS, termId, type Term } from './terms';
 
 export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -11,13 +11,15 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<
   return e;
 }
 
-function figure(list: HTMLElement, name: string, value: string, title: string): void {
-  const item = el('div', { class: 'figure', title });
-  item.append(el('dt', {}, name), el('dd', {}, value));
+/** A figure, named and explained by the key's entry for its term (hover, and for screen readers). */
+function figure(list: HTMLElement, term: Term, value: string): void {
+  const item = el('div', { class: 'figure', title: TERMS[term].meaning, 'data-term': term });
+  item.append(el('dt', { 'aria-describedby': termId(term) }, TERMS[term].name), el('dd', {}, value));
   list.append(item);
 }
 
-export function renderHeader(run: RunMeta, title: string, s: RunSummary, targetFile: string, onReveal: (line: number, focusEditor: boolean) => void, onZoomTo: () => void): HTMLElement {
+/** The run's failed workers follow it (failures.ts). */
+export function renderHeader(run: RunMeta, title: string, s: RunSummary, onZoomTo: () => void): HTMLElement {
   const header = el('header', { class: 'run-header' });
   if (run.unavailable) {
     header.append(el('div', { class: 'run-title' }), el('p', { class: 'verdict unavailable' }, s.verdict));
@@ -25,27 +27,21 @@ export function renderHeader(run: RunMeta, title: string, s: RunSummary, targetF
     return header;
   }
   const heading = el('div', { class: 'run-title' });
-  const zoomTo = el('button', { type: 'button', class: 'zoom-to-run', title: `Zoom the time axis to this run (${formatNs(run.wallNs)})` }, 'Zoom to run');
+  const zoomTo = el('button', { type: 'button', class: 'zoom-to-run', title: `Show this whole run (${formatNs(run.wallNs)}) across the plot; with the same time axis for all runs, the others' events beyond it are counted at the edges` }, 'Zoom to run');
   zoomTo.addEventListener('click', onZoomTo);
   heading.append(el('h2', {}, title), zoomTo);
   header.append(heading);
   const figures = el('dl', { class: 'figures' });
-  figure(figures, 'Wall', formatNs(s.wallNs), 'From just before the first worker was created to just after the last was joined');
-  figure(figures, 'CPU', s.cpuNs === null ? '—' : formatNs(s.cpuNs), "Sum of the workers' own CPU time");
-  figure(figures, 'Speedup', s.speedup === null ? (run.model === 'sequential' ? 'baseline' : '—') : formatSpeedup(s.speedup), 'Sequential wall time ÷ this wall time');
-  figure(figures, 'Overlap', formatNs(s.overlapNs), 'Time during which two or more workers were running');
-  figure(figures, 'Switches', String(s.switches), 'Consecutive events from different workers');
-  figure(figures, 'Events', String(s.events), 'Output lines recorded');
-  if (s.startupNs !== null) figure(figures, 'Start-up', formatNs(s.startupNs), 'Median time from creating a worker to its first instruction');
+  figure(figures, 'wall', formatNs(s.wallNs));
+  figure(figures, 'cpu', s.cpuNs === null ? '—' : formatNs(s.cpuNs));
+  figure(figures, 'speedup', s.speedup === null ? (run.model === 'sequential' ? 'baseline' : '—') : formatSpeedup(s.speedup));
+  figure(figures, 'overlap', formatNs(s.overlapNs));
+  figure(figures, 'switches', s.switches.toLocaleString('en-US'));
+  figure(figures, 'events', s.events.toLocaleString('en-US'));
+  if (s.startupNs !== null) figure(figures, 'startup', formatNs(s.startupNs));
   header.append(figures, el('p', { class: 'verdict' }, s.verdict));
   if (run.truncated) header.append(el('p', { class: 'badge truncated', role: 'note' }, 'Truncated: recording stopped at the event cap (setting interleave.maxEvents); the figures cover what was recorded.'));
   if (run.stopped) header.append(el('p', { class: 'badge stopped', role: 'note' }, run.stopped === 'timeout' ? 'Stopped at the time limit (interleave.timeoutSeconds): workers still going were ended with their process tree.' : 'Cancelled: workers still going were ended with their process tree.'));
-  const failures = run.workerInfo.filter((w) => w.status !== 'ok');
-  if (failures.length) {
-    const list = el('ul', { class: 'failures' });
-    for (const w of failures) list.append(failureItem(run, w, targetFile, onReveal));
-    header.append(list);
-  }
   return header;
 }
 
@@ -61,10 +57,11 @@ export function renderLiveHeader(title: string, events: number): HTMLElement {
 export function statusText(w: WorkerInfo): string {
   switch (w.status) {
     case 'error':
-      return `raised ${w.error?.type ?? 'an exception'}: ${w.error?.message ?? ''}`;
+      // a pool's task after the pool broke never ran: its message says so, and why
+      return neverStarted(w) ? (w.error?.message ?? 'never started') : `raised ${w.error?.type ?? 'an exception'}: ${w.error?.message ?? ''}`;
     case 'exited':
       // a sequential call after one that ended the process never ran
-      return w.startNs === null ? `never started: the run ended first (exit code ${w.exitCode ?? '?'})` : `exited with code ${w.exitCode ?? '?'}`;
+      return neverStarted(w) ? `never started: the run ended first (exit code ${w.exitCode ?? '?'})` : `exited with code ${w.exitCode ?? '?'}`;
     case 'killed':
       return `was killed (${w.signal ?? 'signal'})`;
     case 'timeout':
@@ -74,30 +71,4 @@ export function statusText(w: WorkerInfo): string {
     default:
       return 'finished';
   }
-}
-
-function failureItem(run: RunMeta, w: WorkerInfo, targetFile: string, onReveal: (line: number, focusEditor: boolean) => void): HTMLElement {
-  const item = el('li', { class: `failure status-${w.status}` });
-  item.append(el('span', {}, `${laneLabel(run.model, w)} ${statusText(w)}`));
-  const frames = w.error?.traceback || w.deadlock?.stack;
-  if (frames) {
-    const details = el('details');
-    details.append(el('summary', {}, w.error ? 'Traceback' : 'Stack at the deadlock'));
-    const pre = el('pre', { class: 'traceback' });
-    // Frames of the traced file become links to their line.
-    for (const line of frames.split('\n')) {
-      const m = /^\s*File "(.*)", line (\d+)/.exec(line);
-      if (m && m[1] === targetFile) {
-        const a = el('a', { href: '#', 'data-line': m[2] }, line);
-        a.addEventListener('click', (ev) => {
-          ev.preventDefault();
-          onReveal(Number(m[2]), ev.detail !== 1); // a single click keeps the focus here; Enter (detail 0) or a double click goes to the editor
-        });
-        pre.append(a, '\n');
-      } else pre.append(`${line}\n`);
-    }
-    details.append(pre);
-    item.append(details);
-  }
-  return item;
 }

@@ -2,7 +2,6 @@
  * Pure layout for the timeline: where lanes sit, which events are visible, how they collapse into
  * pixel columns when dense, which labels fit, and which event a pointer is over. No DOM here.
  */
-import type { WorkerInfo } from '../../../src/shared/trace';
 
 export const LANE_HEIGHT = 30;
 export const STRIP_HEIGHT = 16;
@@ -41,6 +40,50 @@ export function plotWidth(panelWidth: number, labelWidth: number): number {
 /** How many ticks to ask the time axis for across a plot `width` pixels wide. */
 export function tickCount(width: number): number {
   return Math.max(2, Math.floor(width / TICK_SPACING));
+}
+
+/** Where things sit inside a lane (px from its top): the marks, then the worker's life bar. */
+export const LANE_PARTS = {
+  markTop: 5,
+  markHeight: 15,
+  /** Tall enough to see in a dark theme, and to point at (its phases have a hover). */
+  lifeTop: 21,
+  lifeHeight: 7,
+};
+
+/** Which part of a lane a y coordinate (from the lane's top) is in. */
+export function lanePartAt(y: number): 'marks' | 'life' {
+  return y >= LANE_PARTS.lifeTop - 2 ? 'life' : 'marks';
+}
+
+/**
+ * The time keyboard zoom keeps still: the event nearest the middle of the view [t0, t1], held
+ * inside the view, so `+` never zooms into empty space while there are events to look at.
+ */
+export function keyAnchor(times: Times, t0: number, t1: number): number {
+  const middle = (t0 + t1) / 2;
+  const i = lowerBound(times, middle);
+  let best = middle;
+  let distance = Infinity;
+  for (const j of [i - 1, i]) {
+    const t = j >= 0 && j < times.length ? times.at(j)! : NaN;
+    if (Math.abs(t - middle) < distance) {
+      best = t;
+      distance = Math.abs(t - middle);
+    }
+  }
+  return Math.min(t1, Math.max(t0, best));
+}
+
+/** The count of a lane's events beyond an edge of the view: "◀ 12", "8 ▶". */
+export function offscreenText(count: number, side: 'before' | 'after'): string {
+  const n = count.toLocaleString('en-US');
+  return side === 'before' ? `◀ ${n}` : `${n} ▶`;
+}
+
+/** The segment that time `t` falls in, if any (segments in time order, as a life bar's phases). */
+export function segmentAt<S extends { t0: number; t1: number }>(segments: readonly S[], t: number): S | null {
+  return segments.find((s) => t >= s.t0 && t <= s.t1) ?? null;
 }
 
 export interface RunLayout {
@@ -118,15 +161,15 @@ export function needsBuckets(visible: number, width: number): boolean {
 
 /**
  * Labels that fit: left to right, a label is shown when it starts after the previous shown label
- * ended (plus a gap) and before the next mark of the lane.
+ * ended (plus a gap) and ends before the next mark of the lane and the plot's right edge `right`.
  */
-export function fittingLabels(xs: ArrayLike<number>, widths: ArrayLike<number>, gap = 6): boolean[] {
+export function fittingLabels(xs: ArrayLike<number>, widths: ArrayLike<number>, gap = 6, right = Infinity): boolean[] {
   const shown: boolean[] = new Array(xs.length).fill(false);
   let lastEnd = -Infinity;
   for (let i = 0; i < xs.length; i++) {
     const start = xs[i] + 4;
     const end = start + widths[i];
-    const next = i + 1 < xs.length ? xs[i + 1] : Infinity;
+    const next = Math.min(right + 2, i + 1 < xs.length ? xs[i + 1] : Infinity);
     if (start >= lastEnd + gap && end <= next - 2) {
       shown[i] = true;
       lastEnd = end;
@@ -158,19 +201,5 @@ export function stripIndexAt(x: number, count: number, width: number): number {
   return Math.min(count - 1, Math.floor((x / width) * count));
 }
 
-export type LifePhase = 'startup' | 'running' | 'join';
-
-/** A worker's life as bars: start-up (created → body starts), running, and waiting to be joined. */
-export function lifeSegments(info: WorkerInfo, wallNs: number): Array<{ phase: LifePhase; t0: number; t1: number }> {
-  const out: Array<{ phase: LifePhase; t0: number; t1: number }> = [];
-  const { createdNs, startNs, endNs, joinedNs } = info;
-  if (startNs === null) {
-    if (createdNs !== null && createdNs !== undefined) out.push({ phase: 'startup', t0: createdNs, t1: joinedNs ?? wallNs });
-    return out;
-  }
-  if (createdNs !== null && createdNs !== undefined && createdNs < startNs) out.push({ phase: 'startup', t0: createdNs, t1: startNs });
-  const end = endNs ?? Math.max(startNs, wallNs);
-  out.push({ phase: 'running', t0: startNs, t1: end });
-  if (joinedNs !== null && joinedNs !== undefined && joinedNs > end) out.push({ phase: 'join', t0: end, t1: joinedNs });
-  return out;
-}
+// The worker's life phases are shared with the Chrome trace export.
+export { lifeSegments, type LifePhase } from '../../../src/shared/workerLife';

@@ -4,8 +4,9 @@
  * one sub-lane under it for each thread it started that wrote something.
  */
 import type { EventColumns, RunMeta } from '../../../src/shared/columns';
-import type { Model, Run, WorkerInfo } from '../../../src/shared/trace';
+import type { Model, WorkerInfo } from '../../../src/shared/trace';
 import type { Times } from './layout';
+import { helperThreadName, laneLabel, runTitle } from '../../../src/shared/labels';
 
 export interface LaneModel {
   run: number;
@@ -54,41 +55,7 @@ export interface TimelineModel {
   endNs: number;
 }
 
-const TITLES: Record<Model, string> = {
-  sequential: 'Sequential',
-  thread: 'Threads',
-  process: 'Processes',
-  'thread-pool': 'Thread pool',
-  'process-pool': 'Process pool',
-  asyncio: 'asyncio tasks',
-  interpreter: 'Subinterpreters',
-};
-
-/** A worker's name in its lane and the event list (short: the pid is in the hover, not here). */
-export function laneLabel(model: Model, w: Pick<WorkerInfo, 'worker'>): string {
-  const n = w.worker + 1;
-  switch (model) {
-    case 'process':
-      return `Process ${n}`;
-    case 'process-pool':
-      return `Pool task ${n}`;
-    case 'thread':
-      return `Thread ${n}`;
-    case 'thread-pool':
-      return `Pool thread ${n}`;
-    case 'asyncio':
-      return `Task ${n}`;
-    case 'interpreter':
-      return `Interpreter ${n}`;
-    default:
-      return `Call ${n}`;
-  }
-}
-
-export function runTitle(run: Pick<Run, 'model' | 'workers' | 'startMethod'>): string {
-  const method = run.startMethod ? ` (${run.startMethod})` : '';
-  return `${TITLES[run.model] ?? run.model} × ${run.workers}${method}`;
-}
+export { laneLabel, runTitle };
 
 export function buildRunModel(run: RunMeta, cols: EventColumns, runIndex: number): RunModel {
   const n = cols.t.length;
@@ -106,12 +73,11 @@ export function buildRunModel(run: RunMeta, cols: EventColumns, runIndex: number
     const thread = key % 256;
     const info = run.workerInfo.find((x) => x.worker === worker) ?? null;
     const index = new Int32Array(counts.get(key)!);
-    const name = info?.threads?.find((x) => x.thread === thread)?.name ?? `thread ${thread}`;
     return {
       run: runIndex,
       worker,
       thread,
-      label: thread ? `↳ ${name}` : laneLabel(run.model, { worker }),
+      label: thread ? `↳ ${helperThreadName(info, thread)}` : laneLabel(run.model, { worker }),
       info: thread ? null : info,
       index,
       times: { length: index.length, at: (j: number) => cols.t[index[j]] },

@@ -3,7 +3,7 @@
  * or one bar per pixel column when dense), labels where they fit, then the interleaving strip.
  */
 import type { ScaleLinear } from 'd3-scale';
-import { bucketColumns, fittingLabels, layoutRun, lifeSegments, needsBuckets, visibleRange, type RunLayout } from './layout';
+import { bucketColumns, fittingLabels, LANE_PARTS, layoutRun, lifeSegments, needsBuckets, offscreenText, visibleRange, type LifePhase, type RunLayout } from './layout';
 import { APPROXIMATE, textAt, type EventColumns } from '../../../src/shared/columns';
 import type { WorkerInfo } from '../../../src/shared/trace';
 import type { LaneModel, RunModel } from './model';
@@ -20,10 +20,7 @@ export interface DrawOptions {
   selected: number;
 }
 
-const MARK_TOP = 5;
-const MARK_HEIGHT = 15;
-const LIFE_TOP = 23;
-const LIFE_HEIGHT = 4;
+const { markTop: MARK_TOP, markHeight: MARK_HEIGHT, lifeTop: LIFE_TOP, lifeHeight: LIFE_HEIGHT } = LANE_PARTS;
 /** Room a worker's number needs around it in an Order cell. */
 const STRIP_NUMBER_PADDING = 4;
 
@@ -40,47 +37,83 @@ function measure(ctx: CanvasRenderingContext2D, text: string): number {
   return w;
 }
 
-export function drawRun(ctx: CanvasRenderingContext2D, run: RunModel, o: DrawOptions): RunLayout {
+/** A lane's events beyond the edges of the view, and how wide their drawn counts are (for the hover). */
+export interface Offscreen {
+  before: number;
+  after: number;
+  beforeWidth: number;
+  afterWidth: number;
+}
+
+export interface DrawnRun extends RunLayout {
+  offscreen: Offscreen[];
+}
+
+export function drawRun(ctx: CanvasRenderingContext2D, run: RunModel, o: DrawOptions): DrawnRun {
   const layout = layoutRun(run.lanes.length);
   ctx.clearRect(0, 0, o.width, layout.height);
-  ctx.font = o.theme.font;
   ctx.textBaseline = 'middle';
-  run.lanes.forEach((lane, i) => {
+  const offscreen = run.lanes.map((lane, i) => {
     const { y, height } = layout.lanes[i];
     if (i % 2 === 1) {
       ctx.fillStyle = o.theme.laneStripe;
       ctx.fillRect(0, y, o.width, height);
     }
     if (lane.info) drawLife(ctx, run, lane.info, y, o);
-    drawMarks(ctx, run, lane, y, o);
+    ctx.font = o.theme.font;
+    const [lo, hi] = drawMarks(ctx, run, lane, y, o);
+    return drawOffscreen(ctx, lo, lane.times.length - hi, y, o);
   });
   drawStrip(ctx, run, layout.strip, o);
-  return layout;
+  return { ...layout, offscreen };
 }
 
-/** The worker's life bar: start-up dim, running solid, join wait faint; a failure's end marked. */
+/**
+ * One phase of a worker's life bar over [a, b] px in the lane whose top is `laneY`, told apart by
+ * shape and not only by shade: start-up outlined, running solid, the wait to be joined a thin
+ * tail that ends in a tick (the join).
+ */
+export function drawLifePhase(ctx: CanvasRenderingContext2D, phase: LifePhase, a: number, b: number, laneY: number, color: string): void {
+  const top = laneY + LIFE_TOP;
+  const w = Math.max(1, b - a);
+  ctx.fillStyle = ctx.strokeStyle = color;
+  if (phase === 'running') {
+    ctx.globalAlpha = 0.85;
+    ctx.fillRect(a, top, w, LIFE_HEIGHT);
+  } else if (phase === 'startup') {
+    ctx.globalAlpha = 0.2;
+    ctx.fillRect(a, top, w, LIFE_HEIGHT);
+    ctx.globalAlpha = 1;
+    ctx.lineWidth = 1;
+    ctx.strokeRect(Math.round(a) + 0.5, top + 0.5, Math.max(0, Math.round(w) - 1), LIFE_HEIGHT - 1);
+  } else {
+    ctx.globalAlpha = 0.85;
+    ctx.fillRect(a, top + LIFE_HEIGHT / 2 - 1, w, 2);
+    ctx.fillRect(a + w - 1, top, 1, LIFE_HEIGHT);
+  }
+  ctx.globalAlpha = 1;
+}
+
+/** The worker's life bar, phase by phase; a failure's end marked with a triangle. */
 function drawLife(ctx: CanvasRenderingContext2D, run: RunModel, info: WorkerInfo, y: number, o: DrawOptions): void {
   const { x, width, theme } = o;
-  ctx.fillStyle = workerColor(theme, info.worker);
+  const color = workerColor(theme, info.worker);
   for (const seg of lifeSegments(info, run.run.wallNs)) {
     const a = Math.max(-1, x(seg.t0));
     const b = Math.min(width + 1, x(seg.t1));
     if (b < 0 || a > width) continue;
-    ctx.globalAlpha = seg.phase === 'running' ? 0.55 : seg.phase === 'startup' ? 0.25 : 0.15;
-    ctx.fillRect(a, y + LIFE_TOP, Math.max(1, b - a), LIFE_HEIGHT);
-    if (seg.phase === 'startup') {
-      ctx.globalAlpha = 0.6;
-      ctx.fillRect(a, y + LIFE_TOP - 2, 1, LIFE_HEIGHT + 4);
-    }
+    drawLifePhase(ctx, seg.phase, a, b, y, color);
   }
-  ctx.globalAlpha = 1;
-  if (info.status === 'ok') return;
-  const ex = x(info.endNs ?? info.joinedNs ?? run.run.wallNs);
+  if (info.status !== 'ok') drawFailure(ctx, x(info.endNs ?? info.joinedNs ?? run.run.wallNs), y, theme);
+}
+
+/** Where a worker's life ended badly (an exception, an exit, a signal, the time limit): a triangle. */
+export function drawFailure(ctx: CanvasRenderingContext2D, px: number, laneY: number, theme: Theme): void {
   ctx.fillStyle = theme.error;
   ctx.beginPath();
-  ctx.moveTo(ex, y + LIFE_TOP - 4);
-  ctx.lineTo(ex + 5, y + LIFE_TOP + LIFE_HEIGHT + 3);
-  ctx.lineTo(ex - 5, y + LIFE_TOP + LIFE_HEIGHT + 3);
+  ctx.moveTo(px, laneY + LIFE_TOP - 4);
+  ctx.lineTo(px + 5, laneY + LIFE_TOP + LIFE_HEIGHT + 2);
+  ctx.lineTo(px - 5, laneY + LIFE_TOP + LIFE_HEIGHT + 2);
   ctx.closePath();
   ctx.fill();
 }
@@ -90,7 +123,7 @@ function drawLife(ctx: CanvasRenderingContext2D, run: RunModel, info: WorkerInfo
  * selected event is boxed in the focus colour; events of the cursor's line get a quiet tick
  * above their mark, so a line with every event on it does not bury the selection.
  */
-function drawMarks(ctx: CanvasRenderingContext2D, run: RunModel, lane: LaneModel, y: number, o: DrawOptions): void {
+function drawMarks(ctx: CanvasRenderingContext2D, run: RunModel, lane: LaneModel, y: number, o: DrawOptions): [number, number] {
   const { x, width, theme } = o;
   const cols = run.cols;
   const color = workerColor(theme, lane.worker);
@@ -105,21 +138,13 @@ function drawMarks(ctx: CanvasRenderingContext2D, run: RunModel, lane: LaneModel
       const px = Math.round(x(cols.t[k]));
       xs[j - lo] = px;
       const selected = k === o.selected;
-      ctx.fillStyle = (cols.stream[k] & 3) === 2 ? theme.error : color;
-      if (cols.stream[k] & APPROXIMATE) {
-        // read below Python: its time is when it was read — a hollow mark
-        ctx.strokeStyle = ctx.fillStyle;
-        ctx.lineWidth = 1;
-        ctx.strokeRect(px - 1.5, y + MARK_TOP + 0.5, 3, MARK_HEIGHT - 1);
-      } else {
-        ctx.fillRect(px - 1, y + MARK_TOP - (selected ? 3 : 0), selected ? 3 : 2, MARK_HEIGHT + (selected ? 6 : 0));
-      }
+      drawMark(ctx, px, y, (cols.stream[k] & 3) === 2 ? theme.error : color, (cols.stream[k] & APPROXIMATE) !== 0, selected);
       if (!selected && o.highlightLine !== null && cols.line[k] === o.highlightLine) {
         ctx.fillStyle = theme.lineHighlight;
         ctx.fillRect(px - 2, y + 1, 4, 2);
       }
     }
-    drawLabels(ctx, cols, lane, lo, xs, y, theme);
+    drawLabels(ctx, cols, lane, lo, xs, y, o);
   }
   const s = o.selected;
   if (s >= 0 && cols.worker[s] === lane.worker && cols.thread[s] === lane.thread) {
@@ -127,6 +152,39 @@ function drawMarks(ctx: CanvasRenderingContext2D, run: RunModel, lane: LaneModel
     ctx.lineWidth = 2;
     ctx.strokeRect(Math.round(x(cols.t[s])) - 4, y + 1, 8, MARK_HEIGHT + 8);
   }
+  return [lo, hi];
+}
+
+/** An output line's mark at `px` in the lane whose top is `laneY`; hollow when it was read below Python (its time is when it was read). */
+export function drawMark(ctx: CanvasRenderingContext2D, px: number, laneY: number, color: string, approximate: boolean, selected = false): void {
+  ctx.fillStyle = color;
+  if (approximate) {
+    ctx.strokeStyle = color;
+    ctx.lineWidth = 1;
+    ctx.strokeRect(px - 1.5, laneY + MARK_TOP + 0.5, 3, MARK_HEIGHT - 1);
+  } else {
+    ctx.fillRect(px - 1, laneY + MARK_TOP - (selected ? 3 : 0), selected ? 3 : 2, MARK_HEIGHT + (selected ? 6 : 0));
+  }
+}
+
+/** "◀ 12" at the left edge and "8 ▶" at the right: the lane's events the view does not show. */
+function drawOffscreen(ctx: CanvasRenderingContext2D, before: number, after: number, y: number, o: DrawOptions): Offscreen {
+  return { before, after, beforeWidth: before ? drawEdgeCount(ctx, offscreenText(before, 'before'), 0, y, o) : 0, afterWidth: after ? drawEdgeCount(ctx, offscreenText(after, 'after'), null, y, o) : 0 };
+}
+
+/** A count on a pad of the background at the left edge (`left` 0) or the right (null); its width. */
+export function drawEdgeCount(ctx: CanvasRenderingContext2D, text: string, left: number | null, y: number, o: Pick<DrawOptions, 'theme' | 'width'>): number {
+  ctx.font = o.theme.smallFont;
+  const w = Math.ceil(measure(ctx, text)) + 10;
+  const x = left ?? o.width - w;
+  ctx.fillStyle = o.theme.background;
+  ctx.fillRect(x, y + MARK_TOP - 1, w, MARK_HEIGHT + 2);
+  ctx.strokeStyle = o.theme.muted;
+  ctx.lineWidth = 1;
+  ctx.strokeRect(x + 0.5, y + MARK_TOP - 0.5, w - 1, MARK_HEIGHT + 1);
+  ctx.fillStyle = o.theme.foreground;
+  ctx.fillText(text, x + 5, y + MARK_TOP + MARK_HEIGHT / 2);
+  return w;
 }
 
 function drawBuckets(ctx: CanvasRenderingContext2D, columns: Uint32Array, color: string, y: number): void {
@@ -141,11 +199,12 @@ function drawBuckets(ctx: CanvasRenderingContext2D, columns: Uint32Array, color:
   ctx.globalAlpha = 1;
 }
 
-function drawLabels(ctx: CanvasRenderingContext2D, cols: EventColumns, lane: LaneModel, lo: number, xs: Float64Array, y: number, theme: Theme): void {
+/** The events' texts beside their marks where they fit (a label cut by the plot's edge is left out). */
+function drawLabels(ctx: CanvasRenderingContext2D, cols: EventColumns, lane: LaneModel, lo: number, xs: Float64Array, y: number, o: DrawOptions): void {
   const widths = new Float64Array(xs.length);
   for (let j = 0; j < xs.length; j++) widths[j] = measure(ctx, textAt(cols, lane.index[lo + j]));
-  const shown = fittingLabels(xs, widths);
-  ctx.fillStyle = theme.foreground;
+  const shown = fittingLabels(xs, widths, undefined, o.width);
+  ctx.fillStyle = o.theme.foreground;
   for (let j = 0; j < shown.length; j++) {
     if (shown[j]) ctx.fillText(textAt(cols, lane.index[lo + j]), xs[j] + 4, y + MARK_TOP + MARK_HEIGHT / 2);
   }
@@ -158,9 +217,20 @@ function drawLabels(ctx: CanvasRenderingContext2D, cols: EventColumns, lane: Lan
  */
 function drawStrip(ctx: CanvasRenderingContext2D, run: RunModel, strip: { y: number; height: number }, o: DrawOptions): void {
   const { width, theme } = o;
-  const workers = run.cols.worker;
-  const n = workers.length;
+  const n = run.cols.worker.length;
   if (n === 0) return;
+  drawOrderCells(ctx, run.cols.worker, strip, width, theme);
+  const cell = width / n;
+  if (o.selected >= 0 && o.selected < n) {
+    ctx.strokeStyle = theme.focus;
+    ctx.lineWidth = 2;
+    ctx.strokeRect(Math.floor(o.selected * cell) - 1, strip.y - 1, Math.max(3, cell) + 2, strip.height + 2);
+  }
+}
+
+/** Cells of the Order strip for `workers` (event i's worker) across `width` px; numbered where they fit. */
+export function drawOrderCells(ctx: CanvasRenderingContext2D, workers: ArrayLike<number>, strip: { y: number; height: number }, width: number, theme: Theme): void {
+  const n = workers.length;
   const { y, height } = strip;
   const cell = width / n;
   if (n <= width) {
@@ -174,11 +244,6 @@ function drawStrip(ctx: CanvasRenderingContext2D, run: RunModel, strip: { y: num
       ctx.fillStyle = workerFill(ctx, theme, workers[Math.min(n - 1, Math.floor((c / width) * n))]);
       ctx.fillRect(c, y, 1, height);
     }
-  }
-  if (o.selected >= 0 && o.selected < n) {
-    ctx.strokeStyle = theme.focus;
-    ctx.lineWidth = 2;
-    ctx.strokeRect(Math.floor(o.selected * cell) - 1, y - 1, Math.max(3, cell) + 2, height + 2);
   }
 }
 

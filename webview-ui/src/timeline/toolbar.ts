@@ -1,4 +1,4 @@
-/** The panel's toolbar: the traced target, the Python it ran on, and the zoom buttons. */
+/** The panel's toolbar: the traced target, the Python it ran on, the zoom buttons and Export…. */
 import { el } from './header';
 
 export type ZoomAction = 'zoom-in' | 'zoom-out' | 'fit';
@@ -19,6 +19,16 @@ export function renderToolbar(onCommand: (action: ZoomAction) => void): { toolba
     b.addEventListener('click', () => onCommand(action));
     buttons.append(b);
   }
+  // Hidden until a host that can save files enables it (the standalone report has none).
+  buttons.append(el('button', { type: 'button', 'data-action': 'export', title: 'Export the trace, a report or an image of this view', hidden: '' }, 'Export…'));
   toolbar.append(title, python, buttons);
   return { toolbar, title, python };
+}
+
+/** Shows the Export… button in `root`'s toolbar; a click or Enter/Space calls `onExport`. */
+export function enableExport(root: HTMLElement, onExport: () => void): void {
+  const button = root.querySelector<HTMLButtonElement>('.toolbar button[data-action="export"]');
+  if (!button) return;
+  button.hidden = false;
+  button.addEventListener('click', onExport);
 }

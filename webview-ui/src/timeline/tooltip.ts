@@ -1,10 +1,18 @@
-/** The hover card of an event, beside the pointer and kept inside the window. */
+/** Hover cards (an event, a phase of a worker's life, a hint), beside the pointer and kept inside the window. */
 import { eventAt } from '../../../src/shared/columns';
 import { formatNs } from '../../../src/shared/summary';
 import { el } from './header';
+import type { LifePhase } from './layout';
 import { pidOf, writerOf, type RunModel } from './model';
+import { LIFE_PHASES } from './terms';
 
-export function showEventTooltip(tooltip: HTMLElement, run: RunModel, index: number, at: { clientX: number; clientY: number }): void {
+interface At {
+  clientX: number;
+  clientY: number;
+}
+
+/** `canReveal`: a click can show the line (in VS Code; the standalone report has no editor). */
+export function showEventTooltip(tooltip: HTMLElement, run: RunModel, index: number, at: At, canReveal: boolean): void {
   const ev = eventAt(run.cols, run.run.workerInfo, index);
   tooltip.replaceChildren(
     el('div', { class: 'tooltip-text' }, ev.text || '(empty line)'),
@@ -12,8 +20,25 @@ export function showEventTooltip(tooltip: HTMLElement, run: RunModel, index: num
     el('div', {}, `t = ${formatNs(ev.t)} · ${ev.stream} · event ${index + 1} of ${run.cols.t.length}`),
     el('div', {}, ev.approximate
       ? 'written below Python (C code, a subprocess): approximate — the time it was read'
-      : ev.line === null ? 'no line of the file on the stack' : `line ${ev.line} (click to show, double-click to go to it)`),
+      : ev.line === null ? 'no line of the file on the stack' : `line ${ev.line}${canReveal ? ' (click to show, double-click to go to it)' : ''}`),
   );
+  place(tooltip, at);
+}
+
+/** A few lines of text; the first in bold. */
+export function showTextTooltip(tooltip: HTMLElement, lines: readonly string[], at: At): void {
+  tooltip.replaceChildren(...lines.map((line, i) => el('div', i === 0 ? { class: 'tooltip-title' } : {}, line)));
+  place(tooltip, at);
+}
+
+/** A worker's life: each phase with its duration, the one under the pointer first. */
+export function showLifeTooltip(tooltip: HTMLElement, worker: string, segments: ReadonlyArray<{ phase: LifePhase; t0: number; t1: number }>, pointed: LifePhase, at: At): void {
+  const line = (s: { phase: LifePhase; t0: number; t1: number }) => `${LIFE_PHASES[s.phase].name}: ${formatNs(s.t1 - s.t0)} (${LIFE_PHASES[s.phase].meaning})`;
+  const here = segments.find((s) => s.phase === pointed)!;
+  showTextTooltip(tooltip, [`${worker} · ${line(here)}`, ...segments.filter((s) => s !== here).map(line), `from ${formatNs(segments[0].t0)} to ${formatNs(segments.at(-1)!.t1)} after the run began`], at);
+}
+
+function place(tooltip: HTMLElement, at: At): void {
   tooltip.hidden = false;
   const pad = 12;
   const w = tooltip.offsetWidth;

@@ -1,48 +1,60 @@
 /**
- * The timeline panel: toolbar, one shared time axis (d3-axis), per run a header and a canvas of
- * lanes, the event list; zoom and pan (d3-zoom) by wheel, drag and keyboard; hover and click.
+ * The timeline panel: toolbar, the overview (comparison, key), per run a header, a time axis
+ * (d3-axis) and a canvas of lanes, the event list; zoom and pan (runZoom.ts) by wheel, drag and
+ * keyboard; hover and click.
  */
 import { axisTop } from 'd3-axis';
-import { scaleLinear, type ScaleLinear } from 'd3-scale';
-import { select, type Selection } from 'd3-selection';
-import { zoom as d3zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } from 'd3-zoom';
+import { select } from 'd3-selection';
 import type { EventColumns, RunMeta } from '../../../src/shared/columns';
-import type { TraceMeta } from '../../../src/shared/protocol';
-import { formatNs, type RunSummary } from '../../../src/shared/summary';
+import type { SavedZoom, TraceMeta } from '../../../src/shared/protocol';
+import type { RunSummary } from '../../../src/shared/summary';
+import { axisTicks } from './axisFormat';
 import { EventList, type EventRef, type Reveal } from './eventList';
 import { el } from './header';
+import { Overview } from './overview';
 import { renderRunSection } from './runSection';
-import { showEventTooltip } from './tooltip';
+import { RunZooms } from './runZoom';
+import { showEventTooltip, showLifeTooltip, showTextTooltip } from './tooltip';
 import { renderToolbar, type ZoomAction } from './toolbar';
-import { labelColumnWidth, layoutRun, nearestIndex, plotWidth, rowAt, stripIndexAt, tickCount, type RunLayout } from './layout';
-import { buildTimelineModel, type RunModel, type TimelineModel } from './model';
-import { drawRun } from './render';
+import { keyAnchor, labelColumnWidth, lanePartAt, layoutRun, lifeSegments, nearestIndex, offscreenText, plotWidth, rowAt, segmentAt, stripIndexAt, tickCount } from './layout';
+import { buildTimelineModel, type LaneModel, type RunModel, type TimelineModel } from './model';
+import { drawRun, type DrawnRun } from './render';
 import { applySwatches, readTheme, type Theme } from './theme';
 
 const AXIS_HEIGHT = 24;
 const HIT_PX = 5;
+/** A key press zooms by this factor, and pans by this many pixels. */
+const ZOOM_STEP = 1.6;
+const PAN_STEP = 80;
 
 export interface ViewCallbacks {
   /**
    * Show `line` in the editor. `focusEditor`: move the keyboard focus there (Enter, a double
    * click); otherwise it stays in the panel (a single click), as in VS Code's Search view.
+   * Absent where there is no editor to show it in (the standalone HTML report).
    */
-  onReveal(line: number, focusEditor: boolean): void;
-  onZoom?(transform: { k: number; x: number }): void;
+  onReveal?(line: number, focusEditor: boolean): void;
+  onZoom?(zoom: SavedZoom): void;
 }
 
 interface RunView {
   model: RunModel;
   canvas: HTMLCanvasElement;
-  layout: RunLayout | null;
+  axis: SVGSVGElement;
+  layout: DrawnRun | null;
 }
+
+/** What the pointer is over on a run's canvas. */
+type Pointed =
+  | { kind: 'event'; index: number }
+  | { kind: 'life'; lane: LaneModel; t: number }
+  | { kind: 'offscreen'; lane: LaneModel; side: 'before' | 'after'; count: number };
 
 export class TimelineView {
   private readonly root: HTMLElement;
   private readonly statusLine: HTMLElement;
+  private readonly overview: Overview;
   private readonly timeline: HTMLElement;
-  private readonly axisSvg: SVGSVGElement;
-  private readonly axisGroup: Selection<SVGGElement, unknown, null, undefined>;
   private readonly runsHost: HTMLElement;
   private readonly tooltip: HTMLElement;
   private readonly list: EventList;
@@ -52,10 +64,7 @@ export class TimelineView {
   private trace: TraceMeta | null = null;
   private runViews: RunView[] = [];
   private theme: Theme;
-  private base: ScaleLinear<number, number> = scaleLinear();
-  private transform: ZoomTransform = zoomIdentity;
-  private readonly zoomBehavior: ZoomBehavior<HTMLElement, unknown>;
-  private readonly zoomTarget: Selection<HTMLElement, unknown, null, undefined>;
+  private readonly zooms: RunZooms;
   private highlightLine: number | null = null;
   private selected: EventRef | null = null;
   private frame = 0;
@@ -71,42 +80,36 @@ export class TimelineView {
     this.titleEl = title;
     this.pythonEl = python;
     this.statusLine = el('div', { class: 'status', role: 'status', 'aria-live': 'polite' });
+    const overview = el('div', { class: 'overview' });
     this.timeline = el('div', {
       class: 'timeline',
       tabindex: '0',
-      'aria-label': 'Timeline: + and − zoom, ← and → pan, 0 fits, Enter goes to the selected event\'s line. The event list below has the same events as text.',
+      'aria-label': "Timeline: + and − zoom around the selected event (or the events in view), ← and → pan, 0 fits, Enter goes to the selected event's line. The event list below has the same events as text.",
     });
-    const axisRow = el('div', { class: 'axis-row' });
-    this.axisSvg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
-    this.axisSvg.setAttribute('class', 'axis');
-    this.axisSvg.setAttribute('height', String(AXIS_HEIGHT));
-    axisRow.append(this.axisSvg);
-    this.axisGroup = select(this.axisSvg).append('g').attr('transform', `translate(0,${AXIS_HEIGHT - 1})`);
     this.runsHost = el('div', { class: 'runs' });
-    this.timeline.append(axisRow, this.runsHost);
+    this.timeline.append(this.runsHost);
     this.tooltip = el('div', { class: 'tooltip', role: 'tooltip', hidden: '' });
     this.list = new EventList((ref, reveal) => this.onListActivate(ref, reveal));
     const listTitle = el('h2', { class: 'list-title', id: 'events-title' }, 'Events');
-    this.root.append(toolbar, this.statusLine, this.timeline, listTitle, this.list.element, this.tooltip);
-
-    this.zoomTarget = select(this.timeline);
-    this.zoomBehavior = d3zoom<HTMLElement, unknown>()
-      .scaleExtent([1, 1e7])
-      .filter((event: Event) => {
-        const target = event.target as Element;
-        const onPlot = target.closest('canvas, svg.axis') !== null;
-        return onPlot && !(event as MouseEvent).button && event.type !== 'dblclick';
-      })
-      .on('zoom', (event: { transform: ZoomTransform }) => {
-        this.transform = event.transform;
-        this.scheduleDraw();
-      })
-      .on('end', () => this.callbacks.onZoom?.({ k: this.transform.k, x: this.transform.x }));
-    this.zoomTarget.call(this.zoomBehavior);
+    this.root.append(toolbar, this.statusLine, overview, this.timeline, listTitle, this.list.element, this.tooltip);
+    this.zooms = new RunZooms(
+      () => this.scheduleDraw(),
+      () => this.callbacks.onZoom?.(this.zooms.saved()),
+    );
+    this.overview = new Overview(overview, {
+      onShared: (shared) => {
+        this.zooms.setShared(shared);
+        this.callbacks.onZoom?.(this.zooms.saved());
+      },
+      onReveal: (line, focusEditor) => this.callbacks.onReveal?.(line, focusEditor),
+      onShowRun: (run) => this.runViews[run]?.canvas.closest('section')?.scrollIntoView({ block: 'start' }),
+    });
+    this.overview.drawKey(this.theme);
     this.timeline.addEventListener('keydown', (e) => this.onKey(e));
     new ResizeObserver(() => this.resize()).observe(this.timeline);
     new MutationObserver(() => {
       this.theme = readTheme();
+      this.overview.drawKey(this.theme);
       this.applySwatches();
       this.widestLabel = widestLabel(this.runsHost); // high contrast swatches are larger
       this.resize();
@@ -122,7 +125,7 @@ export class TimelineView {
   }
 
   /** The finished trace: runs without events, their events as columns, the header figures. */
-  showTrace(trace: TraceMeta, columns: readonly EventColumns[], summaries: RunSummary[], zoom?: { k: number; x: number }): void {
+  showTrace(trace: TraceMeta, columns: readonly EventColumns[], summaries: RunSummary[], zoom?: SavedZoom): void {
     document.body.dataset.state = 'done';
     this.trace = trace;
     this.model = buildTimelineModel(trace.runs, columns);
@@ -133,7 +136,9 @@ export class TimelineView {
     this.pythonEl.textContent = `${py.implementation} ${py.version} · GIL ${py.gil ? 'on' : 'off'} · ${py.cpuCount ?? '?'} CPUs`;
     this.showStatus('');
     this.renderRuns(summaries, trace.target.file);
-    if (zoom) this.zoomTarget.call(this.zoomBehavior.transform, zoomIdentity.translate(zoom.x, 0).scale(zoom.k));
+    this.overview.show(trace, this.model.runs, summaries);
+    this.zooms.restore(zoom);
+    this.overview.setShared(this.zooms.shared);
   }
 
   /** While the run goes on: the events so far, on provisional runs (no figures yet). */
@@ -142,23 +147,33 @@ export class TimelineView {
     this.trace = null;
     this.model = buildTimelineModel(runs, columns);
     this.renderRuns(null, '');
+    this.overview.show(null, this.model.runs, null);
   }
 
   private renderRuns(summaries: RunSummary[] | null, targetFile: string): void {
     const model = this.model!;
+    const live = summaries === null;
     this.runViews = [];
+    this.selected = null; // an index into the events drawn before
     this.runsHost.replaceChildren();
-    model.runs.forEach((run, i) => {
+    const sections = model.runs.map((run, i) => {
       const { section, canvas } = renderRunSection(run, summaries ? summaries[i] : null, targetFile, {
-        onReveal: (line, focusEditor) => this.callbacks.onReveal(line, focusEditor),
-        onZoomToRun: () => this.zoomTo(0, run.endNs),
+        onReveal: this.callbacks.onReveal && ((line, focusEditor) => this.callbacks.onReveal?.(line, focusEditor)),
+        onZoomToRun: () => this.zooms.zoomTo(i, 0, run.endNs),
       });
       canvas.addEventListener('mousemove', (e) => this.onHover(i, e));
       canvas.addEventListener('mouseleave', () => (this.tooltip.hidden = true));
       canvas.addEventListener('click', (e) => this.onClick(i, e));
+      const axis = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+      axis.setAttribute('class', 'axis');
+      axis.setAttribute('height', String(AXIS_HEIGHT));
+      axis.append(document.createElementNS('http://www.w3.org/2000/svg', 'g'));
+      section.querySelector('.run-body')?.before(axis);
       this.runsHost.append(section);
-      this.runViews.push({ model: run, canvas, layout: null });
+      this.runViews.push({ model: run, canvas, axis, layout: null });
+      return section;
     });
+    this.zooms.setRuns(sections, model.runs.map((r) => r.endNs), live); // while a run goes on, its redraws keep the zoom
     this.list.setRuns(model.runs);
     this.applySwatches();
     this.widestLabel = widestLabel(this.runsHost);
@@ -186,11 +201,8 @@ export class TimelineView {
     this.gutter = labelColumnWidth(this.timeline.clientWidth, this.widestLabel);
     this.timeline.style.setProperty('--label-width', `${this.gutter}px`);
     const width = this.plotWidth();
-    const gutter = this.gutter;
-    this.base = scaleLinear().domain([0, this.model.endNs * 1.02]).range([gutter, gutter + width]);
-    const extent: [[number, number], [number, number]] = [[gutter, 0], [gutter + width, 100]];
-    this.zoomBehavior.extent(extent).translateExtent(extent);
-    this.axisSvg.setAttribute('width', String(gutter + width));
+    this.zooms.layout(this.gutter, width);
+    for (const rv of this.runViews) rv.axis.setAttribute('width', String(this.gutter + width));
     this.draw();
   }
 
@@ -200,13 +212,6 @@ export class TimelineView {
       this.frame = 0;
       this.draw();
     });
-  }
-
-  /** The zoomed scale, in canvas coordinates (0 = left edge of the plot). */
-  private plotScale(): ScaleLinear<number, number> {
-    const zoomed = this.transform.rescaleX(this.base);
-    const [a, b] = zoomed.range();
-    return zoomed.copy().range([a - this.gutter, b - this.gutter]);
   }
 
   private draw(): void {
@@ -219,12 +224,13 @@ export class TimelineView {
   private drawFrame(): void {
     if (!this.model) return;
     const width = this.plotWidth();
-    const zoomed = this.transform.rescaleX(this.base);
-    const axis = axisTop<number>(zoomed).ticks(tickCount(width)).tickFormat((d) => formatNs(Number(d)));
-    this.axisGroup.call(axis);
-    const x = this.plotScale();
     const dpr = window.devicePixelRatio || 1;
     this.runViews.forEach((rv, i) => {
+      const zoomed = this.zooms.zoomed(i);
+      const ticks = axisTicks((n) => zoomed.ticks(n), width, tickCount(width));
+      const axis = axisTop<number>(zoomed).tickValues(ticks.values).tickFormat((d) => ticks.format(Number(d)));
+      select(rv.axis.firstElementChild as SVGGElement).attr('transform', `translate(0,${AXIS_HEIGHT - 1})`).call(axis);
+      const x = this.zooms.plotScale(i);
       const height = rv.canvas.height / dpr;
       const ctx = rv.canvas.getContext('2d')!;
       const needed = layoutRun(rv.model.lanes.length).height;
@@ -240,40 +246,71 @@ export class TimelineView {
     });
   }
 
-  /** The event under the pointer: lanes by time (spatial index), the strip by order. */
-  private hit(runIndex: number, e: MouseEvent): number {
+  /**
+   * What is under the pointer: an event (lanes by time through the spatial index, the strip by
+   * order), a lane's count of events beyond an edge of the view, or a phase of a worker's life.
+   */
+  private pointed(runIndex: number, e: MouseEvent): Pointed | null {
     const rv = this.runViews[runIndex];
-    if (!rv.layout) return -1;
+    if (!rv.layout) return null;
     const rect = rv.canvas.getBoundingClientRect();
     const px = e.clientX - rect.left;
-    const row = rowAt(rv.layout, e.clientY - rect.top);
-    if (row === null) return -1;
-    if (row === 'strip') return stripIndexAt(px, rv.model.cols.t.length, rect.width);
-    const x = this.plotScale();
+    const py = e.clientY - rect.top;
+    const row = rowAt(rv.layout, py);
+    if (row === null) return null;
+    if (row === 'strip') {
+      const index = stripIndexAt(px, rv.model.cols.t.length, rect.width);
+      return index < 0 ? null : { kind: 'event', index };
+    }
     const lane = rv.model.lanes[row];
+    const part = lanePartAt(py - rv.layout.lanes[row].y);
+    const edge = rv.layout.offscreen[row];
+    if (part === 'marks' && edge.before && px < edge.beforeWidth) return { kind: 'offscreen', lane, side: 'before', count: edge.before };
+    if (part === 'marks' && edge.after && px > rect.width - edge.afterWidth) return { kind: 'offscreen', lane, side: 'after', count: edge.after };
+    const x = this.zooms.plotScale(runIndex);
     const j = nearestIndex(lane.times, x.invert(px), Math.abs(x.invert(px + HIT_PX) - x.invert(px)));
-    return j < 0 ? -1 : lane.index[j];
+    if (j >= 0 && part === 'marks') return { kind: 'event', index: lane.index[j] };
+    if (part === 'life' && lane.info) return { kind: 'life', lane, t: x.invert(px) };
+    return j >= 0 ? { kind: 'event', index: lane.index[j] } : null;
   }
 
   private onHover(runIndex: number, e: MouseEvent): void {
-    const index = this.hit(runIndex, e);
+    const at = this.pointed(runIndex, e);
     const rv = this.runViews[runIndex];
-    rv.canvas.style.cursor = index >= 0 ? 'pointer' : '';
-    if (index < 0) {
-      this.tooltip.hidden = true;
-      return;
+    rv.canvas.style.cursor = at && at.kind !== 'life' ? 'pointer' : '';
+    if (at?.kind === 'event') return showEventTooltip(this.tooltip, rv.model, at.index, e, this.callbacks.onReveal !== undefined);
+    if (at?.kind === 'offscreen') {
+      const where = at.side === 'before' ? 'before' : 'after';
+      return showTextTooltip(this.tooltip, [`${offscreenText(at.count, at.side)}: ${at.count} event${at.count === 1 ? '' : 's'} of ${at.lane.label} ${where} the part of the run in view`, 'Click to bring the nearest into view.'], e);
     }
-    showEventTooltip(this.tooltip, rv.model, index, e);
+    if (at?.kind === 'life') {
+      const segments = lifeSegments(at.lane.info!, rv.model.run.wallNs);
+      const phase = segmentAt(segments, at.t)?.phase;
+      if (phase) return showLifeTooltip(this.tooltip, at.lane.label, segments, phase, e);
+    }
+    this.tooltip.hidden = true;
   }
 
-  /** A click selects and shows the line, keeping focus here; the second click of a double click moves focus to the editor. */
+  /**
+   * A click on an event selects it and shows its line, keeping focus here (the second click of a
+   * double click moves the focus to the editor); on a count at the edge, brings the nearest of
+   * those events into view.
+   */
   private onClick(runIndex: number, e: MouseEvent): void {
-    const index = this.hit(runIndex, e);
-    if (index < 0) return;
-    this.selected = { run: runIndex, index };
+    const at = this.pointed(runIndex, e);
+    if (at?.kind === 'offscreen') {
+      // centred a little beyond it, so the nearest comes in near the edge it was behind, with more of them
+      const [t0, t1] = this.zooms.zoomed(runIndex).domain();
+      const times = at.lane.times;
+      const nearest = at.side === 'before' ? times.at(at.count - 1)! : times.at(times.length - at.count)!;
+      this.zooms.panTo(runIndex, nearest + (at.side === 'before' ? -0.4 : 0.4) * (t1 - t0));
+      return;
+    }
+    if (at?.kind !== 'event') return;
+    this.selected = { run: runIndex, index: at.index };
     this.list.select(this.selected);
-    const line = this.runViews[runIndex].model.cols.line[index];
-    if (line > 0) this.callbacks.onReveal(line, e.detail >= 2);
+    const line = this.runViews[runIndex].model.cols.line[at.index];
+    if (line > 0) this.callbacks.onReveal?.(line, e.detail >= 2);
     this.scheduleDraw();
   }
 
@@ -281,8 +318,8 @@ export class TimelineView {
     this.selected = ref;
     const run = this.model?.runs[ref.run];
     const line = run?.cols.line[ref.index] ?? 0;
-    if (reveal !== 'none' && line > 0) this.callbacks.onReveal(line, reveal === 'focus-editor');
-    if (run) this.panTo(run.cols.t[ref.index]);
+    if (reveal !== 'none' && line > 0) this.callbacks.onReveal?.(line, reveal === 'focus-editor');
+    if (run) this.zooms.panTo(ref.run, run.cols.t[ref.index]);
     this.scheduleDraw();
   }
 
@@ -290,38 +327,42 @@ export class TimelineView {
   private goToSelected(): void {
     const { run, index } = this.selected!;
     const line = this.model?.runs[run]?.cols.line[index] ?? 0;
-    if (line > 0) this.callbacks.onReveal(line, true);
+    if (line > 0) this.callbacks.onReveal?.(line, true);
   }
 
-  /** Brings time `t` into view (centred, same zoom) when it is outside the plot. */
-  private panTo(t: number): void {
-    const [t0, t1] = this.transform.rescaleX(this.base).domain();
-    if (t >= t0 && t <= t1) return;
-    this.zoomTarget.call(this.zoomBehavior.translateTo, this.base(t), 0);
-  }
-
-  /** Shows [t0, t1] across the plot. */
-  zoomTo(t0: number, t1: number): void {
-    const [a, b] = this.base.range();
-    const k = Math.max(1, (b - a) / Math.max(1, this.base(t1 * 1.03) - this.base(t0)));
-    this.zoomTarget.call(this.zoomBehavior.transform, zoomIdentity.translate(a - k * this.base(t0), 0).scale(k));
+  /**
+   * The time `+` and `−` keep still on run `i`: the selected event when it is in view (with the
+   * shared scale, wherever it is), else the event nearest the middle of the view — never the
+   * empty middle of a run whose events are elsewhere.
+   */
+  private keyAnchor(i: number): number {
+    const runs = this.model!.runs;
+    const [t0, t1] = this.zooms.zoomed(i).domain();
+    const sel = this.selected;
+    if (sel && (sel.run === i || this.zooms.shared)) {
+      const t = runs[sel.run].cols.t[sel.index];
+      if (t >= t0 && t <= t1) return t;
+    }
+    if (!this.zooms.shared) return keyAnchor(runs[i].cols.t, t0, t1);
+    const nearest = runs.map((r) => keyAnchor(r.cols.t, t0, t1));
+    const middle = (t0 + t1) / 2;
+    return nearest.reduce((best, t) => (Math.abs(t - middle) < Math.abs(best - middle) ? t : best), nearest[0] ?? middle);
   }
 
   private command(action: ZoomAction): void {
-    const [a, b] = this.base.range();
-    const center: [number, number] = [(a + b) / 2, 0];
-    if (action === 'zoom-in') this.zoomTarget.call(this.zoomBehavior.scaleBy, 1.6, center);
-    else if (action === 'zoom-out') this.zoomTarget.call(this.zoomBehavior.scaleBy, 1 / 1.6, center);
-    else if (action === 'fit') this.zoomTarget.call(this.zoomBehavior.transform, zoomIdentity);
+    if (!this.model) return;
+    if (action === 'zoom-in') this.zooms.zoomBy(ZOOM_STEP, (i) => this.keyAnchor(i));
+    else if (action === 'zoom-out') this.zooms.zoomBy(1 / ZOOM_STEP, (i) => this.keyAnchor(i));
+    else if (action === 'fit') this.zooms.fit();
   }
 
   private onKey(e: KeyboardEvent): void {
-    const step = 80 / this.transform.k;
+    if (e.target !== this.timeline) return; // keys of a button inside (Zoom to run) are its own
     if (e.key === '+' || e.key === '=') this.command('zoom-in');
     else if (e.key === '-' || e.key === '_') this.command('zoom-out');
     else if (e.key === '0' || e.key === 'f' || e.key === 'Home') this.command('fit');
-    else if (e.key === 'ArrowLeft') this.zoomTarget.call(this.zoomBehavior.translateBy, step, 0);
-    else if (e.key === 'ArrowRight') this.zoomTarget.call(this.zoomBehavior.translateBy, -step, 0);
+    else if (e.key === 'ArrowLeft') this.zooms.panBy(PAN_STEP);
+    else if (e.key === 'ArrowRight') this.zooms.panBy(-PAN_STEP);
     else if (e.key === 'Enter' && this.selected) this.goToSelected();
     else return;
     e.preventDefault();

@@ -1,0 +1,2 @@
+/** The command's id (package.json contributes it): one home for the menus, the CodeLens and the panel's Run again. */
+export const COMMAND = 'interleave.runConcurrently';

@@ -1,0 +1,47 @@
+/**
+ * How runs and workers are named for people — the panel's headers and lanes, and the tracks of an
+ * exported Chrome trace — so that both say "Thread 1" for the same worker.
+ */
+import type { Model, Run, WorkerInfo } from './trace';
+
+const TITLES: Record<Model, string> = {
+  sequential: 'Sequential',
+  thread: 'Threads',
+  process: 'Processes',
+  'thread-pool': 'Thread pool',
+  'process-pool': 'Process pool',
+  asyncio: 'asyncio tasks',
+  interpreter: 'Subinterpreters',
+};
+
+/** A worker's name in its lane and the event list (short: the pid is in the hover, not here). */
+export function laneLabel(model: Model, w: Pick<WorkerInfo, 'worker'>): string {
+  const n = w.worker + 1;
+  switch (model) {
+    case 'process':
+      return `Process ${n}`;
+    case 'process-pool':
+      return `Pool task ${n}`;
+    case 'thread':
+      return `Thread ${n}`;
+    case 'thread-pool':
+      return `Pool thread ${n}`;
+    case 'asyncio':
+      return `Task ${n}`;
+    case 'interpreter':
+      return `Interpreter ${n}`;
+    default:
+      return `Call ${n}`;
+  }
+}
+
+/** A thread the worker started itself (a sub-lane): the name it was given, else "thread n". */
+export function helperThreadName(info: Pick<WorkerInfo, 'threads'> | null | undefined, thread: number): string {
+  return info?.threads?.find((x) => x.thread === thread)?.name ?? `thread ${thread}`;
+}
+
+/** A run: "Threads × 2", "Processes × 2 (spawn)". */
+export function runTitle(run: Pick<Run, 'model' | 'workers' | 'startMethod'>): string {
+  const method = run.startMethod ? ` (${run.startMethod})` : '';
+  return `${TITLES[run.model] ?? run.model} × ${run.workers}${method}`;
+}

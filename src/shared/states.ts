@@ -1,0 +1,54 @@
+/**
+ * Thread states as people read them: each lane's share of its observed time in each state,
+ * computed from a run's spans alone (for the CLI's summary and the timeline alike).
+ */
+import { THREAD_STATES, type Run, type ThreadState } from './trace';
+
+/** What each state is called in sentences. */
+export const STATE_LABELS: Readonly<Record<ThreadState, string>> = {
+  running: 'running',
+  gil: 'waiting for the GIL',
+  lock: 'waiting for a lock',
+  sleep: 'sleeping',
+  io: 'waiting for I/O',
+  other: 'blocked elsewhere',
+};
+
+/** One thread of a worker: the time its spans cover, and each state's part of it (0 to 1). */
+export interface LaneShares {
+  worker: number;
+  /** null: the worker's own thread; n: thread n that it started. */
+  thread: number | null;
+  observedNs: number;
+  shares: Record<ThreadState, number>;
+}
+
+/** Every lane that has spans, the worker's own thread first, then the threads it started. */
+export function stateShares(run: Pick<Run, 'states'>): LaneShares[] {
+  const lanes = new Map<string, { worker: number; thread: number | null; ns: Record<ThreadState, number> }>();
+  for (const s of run.states ?? []) {
+    const key = `${s.worker}:${s.thread ?? 0}`;
+    let lane = lanes.get(key);
+    if (!lane) lanes.set(key, (lane = { worker: s.worker, thread: s.thread, ns: zeros() }));
+    lane.ns[s.state] += s.dur;
+  }
+  return [...lanes.values()]
+    .sort((a, b) => a.worker - b.worker || (a.thread ?? 0) - (b.thread ?? 0))
+    .map(({ worker, thread, ns }) => {
+      const observedNs = THREAD_STATES.reduce((sum, s) => sum + ns[s], 0);
+      const shares = zeros();
+      for (const s of THREAD_STATES) shares[s] = observedNs > 0 ? ns[s] / observedNs : 0;
+      return { worker, thread, observedNs, shares };
+    });
+}
+
+/** "running 49% · waiting for the GIL 48% · sleeping 3%": the states that round to 1% or more. */
+export function sharesText(shares: Record<ThreadState, number>): string {
+  return THREAD_STATES.filter((s) => Math.round(shares[s] * 100) >= 1)
+    .map((s) => `${STATE_LABELS[s]} ${Math.round(shares[s] * 100)}%`)
+    .join(' · ');
+}
+
+function zeros(): Record<ThreadState, number> {
+  return { running: 0, gil: 0, lock: 0, sleep: 0, io: 0, other: 0 };
+}

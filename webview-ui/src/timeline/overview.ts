@@ -1,0 +1,107 @@
+/**
+ * Above the runs: what was not run (the script part), the answer to "threads or processes?" (the
+ * runs ranked, one sentence — src/shared/comparison.ts, which the CLI prints too), the choice of
+ * one time axis for all runs, and the key.
+ */
+import { compareRuns, type Comparison } from '../../../src/shared/comparison';
+import type { TraceMeta } from '../../../src/shared/protocol';
+import { formatCpus, formatNs, formatSpeedup, type RunSummary } from '../../../src/shared/summary';
+import { el } from './header';
+import { Key } from './legend';
+import type { RunModel } from './model';
+import { TERMS, termId } from './terms';
+import type { Theme } from './theme';
+
+export interface OverviewHandlers {
+  onShared(shared: boolean): void;
+  onReveal(line: number, focusEditor: boolean): void;
+  /** Scroll run `run` (its index in the trace) into view. */
+  onShowRun(run: number): void;
+}
+
+/** Skipped lines listed in the note before "…". */
+const SKIPPED_SHOWN = 8;
+
+export class Overview {
+  private readonly note: HTMLElement;
+  private readonly comparison: HTMLElement;
+  private readonly shared: HTMLInputElement;
+  private readonly key = new Key();
+
+  constructor(host: HTMLElement, private readonly handlers: OverviewHandlers) {
+    this.note = el('p', { class: 'skipped-note', role: 'note', hidden: '' });
+    this.comparison = el('section', { class: 'comparison', 'aria-label': 'The runs compared', hidden: '' });
+    this.shared = el('input', { type: 'checkbox', id: 'shared-axis' });
+    this.shared.addEventListener('change', () => handlers.onShared(this.shared.checked));
+    const label = el('label', { for: 'shared-axis', title: "Off: each run on a time axis of its own, so its events can be read. On: the slowest run's axis for all, to compare durations." }, ' Same time axis for all runs');
+    const controls = el('div', { class: 'view-controls' });
+    const toggle = el('span', { class: 'shared-axis' });
+    toggle.append(this.shared, label);
+    controls.append(toggle, this.key.element);
+    host.append(this.note, this.comparison, controls);
+  }
+
+  /** A finished trace (with its summaries), or runs still going (`trace` and `summaries` null). */
+  show(trace: TraceMeta | null, runs: readonly RunModel[], summaries: readonly RunSummary[] | null): void {
+    this.showSkipped(trace);
+    const comparison = summaries && compareRuns(summaries);
+    this.comparison.hidden = !comparison;
+    this.comparison.replaceChildren();
+    if (comparison) this.showComparison(comparison, runs);
+  }
+
+  setShared(shared: boolean): void {
+    this.shared.checked = shared;
+  }
+
+  drawKey(theme: Theme): void {
+    this.key.draw(theme);
+  }
+
+  /** The script part was not run, and the workers are Interleave's: said once, with links to the lines. */
+  private showSkipped(trace: TraceMeta | null): void {
+    const skipped = trace?.target.skippedLines ?? [];
+    this.note.hidden = skipped.length === 0;
+    this.note.replaceChildren();
+    if (!trace || !skipped.length) return;
+    const file = trace.target.file.split(/[\\/]/).pop();
+    this.note.append(`Not run: line${skipped.length === 1 ? '' : 's'} `);
+    skipped.slice(0, SKIPPED_SHOWN).forEach((line, i) => {
+      const link = el('a', { href: '#', 'data-line': String(line) }, String(line));
+      link.addEventListener('click', (e) => {
+        e.preventDefault();
+        this.handlers.onReveal(line, e.detail !== 1); // a click keeps the focus here, Enter goes to the editor
+      });
+      this.note.append(i ? ', ' : '', link);
+    });
+    const what = trace.target.function ? `${trace.target.function}()` : 'the selected lines';
+    this.note.append(
+      `${skipped.length > SKIPPED_SHOWN ? ', …' : ''} of ${file} — the script part (top-level calls, loops, the __main__ block). ` +
+        `Interleave runs ${what} in workers of its own: the threads and processes below are not the ones your script starts.`,
+    );
+  }
+
+  private showComparison(comparison: Comparison, runs: readonly RunModel[]): void {
+    const slowest = Math.max(...comparison.rows.map((r) => r.wallNs));
+    const table = el('table');
+    const head = el('tr');
+    head.append(el('th', { scope: 'col' }, 'Run, fastest first'));
+    for (const term of ['wall', 'speedup', 'cpusBusy'] as const) head.append(el('th', { scope: 'col', 'aria-describedby': termId(term), title: TERMS[term].meaning }, TERMS[term].name));
+    table.append(el('thead'), el('tbody'));
+    table.tHead!.append(head);
+    for (const row of comparison.rows) {
+      const tr = el('tr', { 'data-model': row.model });
+      const name = el('button', { type: 'button', class: 'run-link', title: 'Show this run' }, runs[row.run]?.title ?? row.model);
+      name.addEventListener('click', () => this.handlers.onShowRun(row.run));
+      const runCell = el('td');
+      runCell.append(name);
+      if (row.note) runCell.append(el('span', { class: 'row-note' }, ` (${row.note})`));
+      const wall = el('td', { class: 'num' });
+      wall.append(el('span', { class: 'wall-bar', style: `width: ${Math.max(2, Math.round((row.wallNs / slowest) * 60))}px`, 'aria-hidden': 'true' }), formatNs(row.wallNs));
+      const speedup = row.model === 'sequential' ? 'baseline' : row.speedup === null ? '—' : formatSpeedup(row.speedup);
+      tr.append(runCell, wall, el('td', { class: 'num' }, speedup), el('td', { class: 'num' }, row.cpusBusy === null ? '—' : formatCpus(row.cpusBusy)));
+      table.tBodies[0].append(tr);
+    }
+    this.comparison.append(el('p', { class: 'advice' }, comparison.sentence), table);
+  }
+}
