@@ -10,6 +10,7 @@ import traceback
 import interleave_capture as capture
 import interleave_fds as fds
 import interleave_loader as loader
+import interleave_recorder as recorder_file
 
 BAD_INPUT = 3
 
@@ -133,7 +134,7 @@ def run_worker(target, recorder, cpu_clock):
 
 def recorder_for(config, worker):
     """The event file of worker ``worker`` of this run."""
-    return capture.Recorder(os.path.join(config["dir"], "w%d.trc" % worker), config["file"],
+    return recorder_file.Recorder(os.path.join(config["dir"], "w%d.trc" % worker), config["file"],
                             int(config.get("maxEvents") or 1000000))
 
 
