@@ -146,8 +146,9 @@ def run_model(config, control):
             fds.set_run_dir(run_dir)
             capture.restart_below()
         ran = _run_once(dict(config, dir=run_dir), target, workers, control)
-        # this repetition's files are final: the runner may assemble it while the next one runs
-        control.write({"type": "runClosed"})
+        if control.repetition is not None:
+            # this repetition's files are final: the runner may assemble it while the next one runs
+            control.write({"type": "runClosed"})
         if not ran:
             break
     control.repetition = None
