@@ -35,10 +35,13 @@ export function repeatedFigures(runs: readonly Run[]): RepeatedFigures[] {
   const baseline = spread(byModel.get('sequential')?.map((r) => r.wallNs) ?? []);
   return [...byModel].map(([model, own]) => {
     const wallNs = spread(own.map((r) => r.wallNs))!;
-    const ratios = own.filter((r) => r.wallNs > 0).map((r) => baseline!.median / r.wallNs);
-    const speed = model === 'sequential' || !baseline || !ratios.length ? null : spread(ratios);
-    // the median speedup is the medians' ratio, not the median of ratios (which a skewed run moves)
-    const speedup = speed && wallNs.median > 0 ? { ...speed, median: baseline!.median / wallNs.median } : null;
+    const speedup = model === 'sequential' || !baseline ? null : speedups(baseline.median, own, wallNs.median);
     return { model, runs: own.length, wallNs, speedup };
   });
+}
+
+/** Each run's speedup over the sequential median; the median is the medians' ratio, not the median of ratios (which a skewed run moves). */
+function speedups(sequentialNs: number, runs: readonly Run[], medianNs: number): Spread | null {
+  const ratios = spread(runs.filter((r) => r.wallNs > 0).map((r) => sequentialNs / r.wallNs));
+  return ratios && medianNs > 0 ? { ...ratios, median: sequentialNs / medianNs } : null;
 }
