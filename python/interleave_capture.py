@@ -295,6 +295,14 @@ def stop_below():
     _below = None
 
 
+def restart_below():
+    """A new run in this process (the next repetition): read fds 1/2 below Python again, if they
+    were, with no worker to attribute late output to until one begins."""
+    del _rec._ended[:]
+    if _installed_pid == os.getpid() and _below is None and _real_fds:
+        _start_below()
+
+
 def settle_below():
     """Before a worker ends: what it wrote below Python and is in the pipes now is recorded."""
     if _below is not None and _installed_pid == os.getpid():

@@ -4,6 +4,7 @@ importable by name for spawn and forkserver children.
 """
 import os
 import sys
+import threading
 import time
 import traceback
 
@@ -108,9 +109,26 @@ def _user_traceback(exc):
     return "".join(traceback.format_exception(type(exc), exc, tb))
 
 
-def run_worker(target, recorder, cpu_clock):
+# How long a worker waits at the start barrier (--align) for the others before it goes on alone:
+# far longer than any start-up, so only a worker that died before it got there can trip it.
+ALIGN_WAIT_S = 60.0
+
+
+def wait_at(barrier):
+    """With --align: wait until every worker of the run has started up. That wait is part of the
+    worker's start-up: its begin (startNs) and CPU time come after it."""
+    if barrier is None:
+        return
+    try:
+        barrier.wait(ALIGN_WAIT_S)
+    except threading.BrokenBarrierError:  # another worker failed before it: go on, unaligned
+        pass
+
+
+def run_worker(target, recorder, cpu_clock, barrier=None):
     """One worker's body on the current thread: begin, call, end — never raises."""
     capture.attach(recorder)
+    wait_at(barrier)
     cpu0 = cpu_clock()
     recorder.begin()
     status = {"status": "ok"}
@@ -138,7 +156,7 @@ def recorder_for(config, worker):
                             int(config.get("maxEvents") or 1000000))
 
 
-def child_worker(config, worker, cpu_clock, last=True):
+def child_worker(config, worker, cpu_clock, last=True, barrier=None):
     """A worker in a child process (Process or pool task) or a subinterpreter: load the module
     there, run, record. ``last``: the process ends after this worker (a pool's process lives on)."""
     # a subinterpreter shares the process's fds: the main interpreter reads them, and they are
@@ -150,10 +168,12 @@ def child_worker(config, worker, cpu_clock, last=True):
     try:
         target = Target(config)
     except loader.LoadError as e:  # the module loads in the parent; this is a child's own failure
+        if barrier is not None:
+            barrier.abort()  # the others begin now: this one never will
         recorder.end(0, {"status": "error", "error": _child_load_error(e, config)})
         recorder.close()
         return None
-    status = run_worker(target, recorder, cpu_clock)
+    status = run_worker(target, recorder, cpu_clock, barrier)
     if last:
         capture.stop_below()
     capture.release(recorder)
@@ -185,9 +205,9 @@ def _child_load_error(e, config):
     return {"type": "NotReimportable", "message": message, "traceback": e.traceback_text or ""}
 
 
-def process_main(config, worker):
-    """Entry point of a process worker (picklable for spawn/forkserver)."""
-    status = child_worker(config, worker, time.process_time_ns)
+def process_main(config, worker, barrier=None):
+    """Entry point of a process worker (picklable for spawn/forkserver); ``barrier``: --align's."""
+    status = child_worker(config, worker, time.process_time_ns, barrier=barrier)
     if status is None:
         os._exit(BAD_INPUT)
     if status["status"] == "exited":

@@ -21,6 +21,10 @@ export interface RunSettings {
   maxEvents: number;
   /** Thread states: samples a second (0: off); absent in recordings made before it existed. */
   sampleHz?: number;
+  /** Runs of each model, whether they begin aligned, the thread models' switch interval (absent: the defaults). */
+  repeat?: number;
+  align?: boolean;
+  switchInterval?: number | null;
 }
 
 export interface StoredRecording {
