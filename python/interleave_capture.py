@@ -13,9 +13,8 @@ import threading
 
 import interleave_fds as _fds
 import interleave_recorder as _rec
-from interleave_recorder import (HEAD, HEAD_SIZE, HEADER, KIND_OUTPUT, MAGIC, Recorder,  # noqa: F401
-                                 _active, _current, _ended, _line_of, _now, _pack_record,
-                                 _record_packer, _user_line, _utf8)
+from interleave_recorder import (HEAD_SIZE, KIND_OUTPUT, _active, _current, _ended, _line_of, _now,
+                                 _pack_record, _record_packer, _user_line, _utf8)
 
 
 # Per stream (1: stdout, 2: stderr): the characters our text layer holds now (roughly: threads
@@ -294,6 +293,14 @@ def stop_below():
     if _below is not None and _installed_pid == os.getpid():
         _below.stop()
     _below = None
+
+
+def restart_below():
+    """A new run in this process (the next repetition): read fds 1/2 below Python again, if they
+    were, with no worker to attribute late output to until one begins."""
+    del _rec._ended[:]
+    if _installed_pid == os.getpid() and _below is None and _real_fds:
+        _start_below()
 
 
 def settle_below():

@@ -97,6 +97,12 @@ def _close(fd):
     return _os_close(fd)
 
 
+def set_run_dir(run_dir):
+    """The run's files are in ``run_dir`` now (the next repetition's folder)."""
+    global _run_dir
+    _run_dir = run_dir
+
+
 def protect(run_dir=None):
     """From now on, in this process, the user's os.close/os.closerange leave ours open: those
     owned here, and any descriptor of a file in ``run_dir``."""

@@ -38,6 +38,8 @@ class Control(object):
 
     def __init__(self, folder):
         self._path = os.path.join(folder, "control.jsonl")
+        # the repetition the records are about (None: one run, or the harness's own records)
+        self.repetition = None
         self._open()
 
     def _open(self):
@@ -54,6 +56,8 @@ class Control(object):
             ours = False
         if not ours:  # closed under us by code we do not see (C): never write to what took its number
             self._open()
+        if self.repetition is not None:
+            record = dict(record, repetition=self.repetition)
         os.write(self._fd, (json.dumps(record) + "\n").encode("utf-8"))
 
 
@@ -100,8 +104,7 @@ def _run_process_pool(config, workers, control):
     recorded too, for the tasks whose future only says that the pool broke."""
     from concurrent.futures import ProcessPoolExecutor
     context, config = _child_context(config, control)
-    t0 = _now()
-    control.write({"type": "runStart", "t": t0})
+    _run_start(config, control)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         # pid -> Process, every process the pool starts (the pool's own dict, kept after shutdown)
         processes = getattr(pool, "_processes", None)
@@ -121,73 +124,58 @@ def _run_process_pool(config, workers, control):
         control.write({"type": "processExit", "pid": pid, "exitCode": process.exitcode})
 
 
+# The models whose workers are threads of this process: the switch interval is theirs to feel.
+THREAD_MODELS = ("thread", "thread-pool")
+# The models whose workers can wait at a barrier to begin together (--align).
+ALIGNED_MODELS = ("thread", "thread-pool", "process")
+
+
 def run_model(config, control):
-    model = config["model"]
+    """Loads the module once, then runs the model once per repetition (``runDirs``: a folder of
+    event files each; one when absent), each a run of its own: fresh workers, its own runStart
+    and runEnd, its control records tagged with ``repetition`` when there are several."""
     workers = int(config["workers"])
     target = Target(config)
     control.write({"type": "loaded", "skippedLines": target.skipped, "pid": os.getpid()})
-    if model == "interpreter":
-        from interleave_interpreters import run_interpreters
-        if run_interpreters(config, workers, control, _now):
-            control.write({"type": "runEnd", "t": _now()})
-        return
-    if model == "asyncio" and not target.is_async:
+    if config["model"] == "asyncio" and not target.is_async:
         raise loader.LoadError("model", "the asyncio model runs coroutines: %s is not an async def"
                                % (config.get("function") or "the selection"))
+    run_dirs = config.get("runDirs") or [config["dir"]]
+    for k, run_dir in enumerate(run_dirs):
+        control.repetition = k if len(run_dirs) > 1 else None
+        locks.new_run(run_dir)
+        if k:
+            fds.set_run_dir(run_dir)
+            capture.restart_below()
+        ran = _run_once(dict(config, dir=run_dir), target, workers, control)
+        if control.repetition is not None:
+            # this repetition's files are final: the runner may assemble it while the next one runs
+            control.write({"type": "runClosed"})
+        if not ran:
+            break
+    control.repetition = None
+
+
+def _run_once(config, target, workers, control):
+    """One run of the model (one repetition); False when it could not run at all."""
+    model = config["model"]
+    if model == "interpreter":
+        from interleave_interpreters import run_interpreters
+        if not run_interpreters(config, workers, control, _now):
+            return False
+        control.write({"type": "runEnd", "t": _now()})
+        return True
+    if model not in _RUNNERS:
+        raise loader.LoadError("model", "unknown model %r" % model)
     in_children = model in ("process", "process-pool")
     recorders = [] if in_children else [recorder_for(config, i) for i in range(workers)]
-    if model == "sequential":
-        t0 = _now()
-        control.write({"type": "runStart", "t": t0})
-        for i in range(workers):
-            run_worker(target, recorders[i], time.thread_time_ns)
-    elif model == "thread":
-        t0 = _now()
-        control.write({"type": "runStart", "t": t0})
-        # not daemon threads, as the user's own Thread(target=f) would not be: threads the
-        # worker starts inherit that, and Python (and the worker) waits for them
-        threads = [threading.Thread(target=run_worker, args=(target, recorders[i], time.thread_time_ns),
-                                    name="Thread-%d" % (i + 1))
-                   for i in range(workers)]
-        for i, thread in enumerate(threads):
-            control.write({"type": "created", "worker": i, "t": _now()})
-            thread.start()
-        for i, thread in enumerate(threads):
-            thread.join()
-            control.write({"type": "joined", "worker": i, "t": _now()})
-    elif model == "process":
-        context, config = _child_context(config, control)
-        t0 = _now()
-        control.write({"type": "runStart", "t": t0})
-        processes = [context.Process(target=process_main, args=(config, i), name="Process-%d" % (i + 1))
-                     for i in range(workers)]
-        for i, process in enumerate(processes):
-            control.write({"type": "created", "worker": i, "t": _now()})
-            process.start()
-            control.write({"type": "pid", "worker": i, "pid": process.pid})
-        for i, process in enumerate(processes):
-            process.join()
-            control.write({"type": "joined", "worker": i, "t": _now(), "exitCode": process.exitcode})
-    elif model == "thread-pool":
-        from concurrent.futures import ThreadPoolExecutor
-        t0 = _now()
-        control.write({"type": "runStart", "t": t0})
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pool") as pool:
-            futures = []
-            for i in range(workers):
-                control.write({"type": "created", "worker": i, "t": _now()})
-                futures.append(pool.submit(run_worker, target, recorders[i], time.thread_time_ns))
-            for i, future in enumerate(futures):
-                future.result()
-                control.write({"type": "joined", "worker": i, "t": _now()})
-    elif model == "process-pool":
-        _run_process_pool(config, workers, control)
-    elif model == "asyncio":
-        t0 = _now()
-        control.write({"type": "runStart", "t": t0})
-        _run_asyncio(target, recorders, control)
-    else:
-        raise loader.LoadError("model", "unknown model %r" % model)
+    previous = sys.getswitchinterval()
+    if model in THREAD_MODELS and config.get("switchInterval"):
+        sys.setswitchinterval(float(config["switchInterval"]))
+    try:
+        _RUNNERS[model](config, target, recorders, workers, control)
+    finally:
+        sys.setswitchinterval(previous)
     # The run's work is over: its end is now, not after our pipe reader has stopped (≈ 1 ms here,
     # which would be most of a small run's wall time). What that reader still finds in the pipes
     # belongs to this run, timed when it was read.
@@ -195,6 +183,90 @@ def run_model(config, control):
     capture.stop_below()
     for recorder in recorders:
         capture.release(recorder)
+    return True
+
+
+def _run_start(config, control, barrier=None):
+    """The run begins: its start time, with the controls it runs under (for the thread models
+    the switch interval in effect; ``aligned`` when its workers begin together at a barrier)."""
+    record = {"type": "runStart", "t": _now()}
+    if config["model"] in THREAD_MODELS:
+        record["switchInterval"] = sys.getswitchinterval()
+    if barrier is not None:
+        record["aligned"] = True
+    control.write(record)
+
+
+def _barrier(config, workers, make):
+    """With ``align``: a barrier the workers wait at after their start-up (``make``: its kind)."""
+    return make(workers) if config.get("align") and config["model"] in ALIGNED_MODELS else None
+
+
+def _run_sequential(config, target, recorders, workers, control):
+    _run_start(config, control)
+    for i in range(workers):
+        run_worker(target, recorders[i], time.thread_time_ns)
+
+
+def _run_threads(config, target, recorders, workers, control):
+    barrier = _barrier(config, workers, threading.Barrier)
+    _run_start(config, control, barrier)
+    # not daemon threads, as the user's own Thread(target=f) would not be: threads the
+    # worker starts inherit that, and Python (and the worker) waits for them
+    threads = [threading.Thread(target=run_worker, args=(target, recorders[i], time.thread_time_ns, barrier),
+                                name="Thread-%d" % (i + 1))
+               for i in range(workers)]
+    for i, thread in enumerate(threads):
+        control.write({"type": "created", "worker": i, "t": _now()})
+        thread.start()
+    for i, thread in enumerate(threads):
+        thread.join()
+        control.write({"type": "joined", "worker": i, "t": _now()})
+
+
+def _run_processes(config, target, recorders, workers, control):
+    context, config = _child_context(config, control)
+    barrier = _barrier(config, workers, context.Barrier)
+    _run_start(config, control, barrier)
+    processes = [context.Process(target=process_main, args=(config, i, barrier), name="Process-%d" % (i + 1))
+                 for i in range(workers)]
+    for i, process in enumerate(processes):
+        control.write({"type": "created", "worker": i, "t": _now()})
+        process.start()
+        control.write({"type": "pid", "worker": i, "pid": process.pid})
+    for i, process in enumerate(processes):
+        process.join()
+        control.write({"type": "joined", "worker": i, "t": _now(), "exitCode": process.exitcode})
+
+
+def _run_thread_pool(config, target, recorders, workers, control):
+    from concurrent.futures import ThreadPoolExecutor
+    # every task blocks at the barrier until all have begun, so none of the pool's threads is
+    # idle to take a second task: each task gets a thread of its own
+    barrier = _barrier(config, workers, threading.Barrier)
+    _run_start(config, control, barrier)
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pool") as pool:
+        futures = []
+        for i in range(workers):
+            control.write({"type": "created", "worker": i, "t": _now()})
+            futures.append(pool.submit(run_worker, target, recorders[i], time.thread_time_ns, barrier))
+        for i, future in enumerate(futures):
+            future.result()
+            control.write({"type": "joined", "worker": i, "t": _now()})
+
+
+def _run_asyncio_model(config, target, recorders, workers, control):
+    _run_start(config, control)
+    _run_asyncio(target, recorders, control)
+
+
+def _run_process_pool_model(config, target, recorders, workers, control):
+    _run_process_pool(config, workers, control)
+
+
+_RUNNERS = {"sequential": _run_sequential, "thread": _run_threads, "process": _run_processes,
+            "thread-pool": _run_thread_pool, "process-pool": _run_process_pool_model,
+            "asyncio": _run_asyncio_model}
 
 
 def inspect(source, display_file):

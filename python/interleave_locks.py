@@ -642,7 +642,6 @@ def install(config, control=None):
         _state.user_file = config["file"]
         _state.source = config["source"]
         _state.model = config["model"]
-        _state.dir = config["dir"]
         threading.Lock, threading.RLock = Lock, RLock
         threading.Condition, threading.Semaphore, threading.BoundedSemaphore = Condition, Semaphore, BoundedSemaphore
         threading.Event, threading.Barrier = Event, Barrier
@@ -653,6 +652,7 @@ def install(config, control=None):
             global _owner
             _owner = _task_owner
     _state.installed_pid = os.getpid()
+    _state.dir = config["dir"]  # a worker process's run (with --repeat, a repetition's folder)
     seconds = float(config.get("deadlockSeconds") or 0)
     if seconds > 0 and _state.watchdog_pid != os.getpid() and config["model"] != "interpreter":
         _state.watchdog_pid = os.getpid()
@@ -663,6 +663,12 @@ def install(config, control=None):
                                   name="interleave-watchdog", daemon=True)
         thread._interleave_recorder = None  # ours, not a worker's
         thread.start()
+
+
+def new_run(run_dir):
+    """With --repeat, each repetition has a folder of its own: the worker processes' states
+    (``w<i>.wait``) go there, so the watchdog never reads those of a run before."""
+    _state.dir = run_dir
 
 
 def source_lines():

@@ -30,7 +30,6 @@ class Watchdog(object):
     def __init__(self, limit_ns, config, control):
         self.limit_ns = limit_ns
         self.control = control
-        self.dir = config["dir"]
         self.workers = int(config["workers"])
         self.mode = locks._state.watch
 
@@ -71,7 +70,7 @@ class Watchdog(object):
         blocked = []
         for worker in range(self.workers):
             try:
-                with open(os.path.join(self.dir, "w%d.wait" % worker)) as f:
+                with open(os.path.join(locks._state.dir, "w%d.wait" % worker)) as f:  # this run's (repetition's)
                     state = json.load(f)
             except (OSError, ValueError):
                 return None  # not started yet: it may still release what the others wait for

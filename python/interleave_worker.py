@@ -4,6 +4,7 @@ importable by name for spawn and forkserver children.
 """
 import os
 import sys
+import threading
 import time
 import traceback
 
@@ -11,6 +12,7 @@ import interleave_capture as capture
 import interleave_fds as fds
 import interleave_loader as loader
 import interleave_locks as locks
+import interleave_recorder as recorder_file
 
 BAD_INPUT = 3
 
@@ -108,10 +110,27 @@ def _user_traceback(exc):
     return "".join(traceback.format_exception(type(exc), exc, tb))
 
 
-def run_worker(target, recorder, cpu_clock):
+# How long a worker waits at the start barrier (--align) for the others before it goes on alone:
+# far longer than any start-up, so only a worker that died before it got there can trip it.
+ALIGN_WAIT_S = 60.0
+
+
+def wait_at(barrier):
+    """With --align: wait until every worker of the run has started up. That wait is part of the
+    worker's start-up: its begin (startNs) and CPU time come after it."""
+    if barrier is None:
+        return
+    try:
+        barrier.wait(ALIGN_WAIT_S)
+    except threading.BrokenBarrierError:  # another worker failed before it: go on, unaligned
+        pass
+
+
+def run_worker(target, recorder, cpu_clock, barrier=None):
     """One worker's body on the current thread: begin, call, end — never raises."""
     capture.attach(recorder)
     locks.worker_began(recorder)  # before the worker's clocks start: a worker process says so in a file
+    wait_at(barrier)
     cpu0 = cpu_clock()
     recorder.begin()
     status = {"status": "ok"}
@@ -136,11 +155,11 @@ def run_worker(target, recorder, cpu_clock):
 
 def recorder_for(config, worker):
     """The event file of worker ``worker`` of this run."""
-    return capture.Recorder(os.path.join(config["dir"], "w%d.trc" % worker), config["file"],
+    return recorder_file.Recorder(os.path.join(config["dir"], "w%d.trc" % worker), config["file"],
                             int(config.get("maxEvents") or 1000000))
 
 
-def child_worker(config, worker, cpu_clock, last=True):
+def child_worker(config, worker, cpu_clock, last=True, barrier=None):
     """A worker in a child process (Process or pool task) or a subinterpreter: load the module
     there, run, record. ``last``: the process ends after this worker (a pool's process lives on)."""
     # a subinterpreter shares the process's fds: the main interpreter reads them, and they are
@@ -153,10 +172,12 @@ def child_worker(config, worker, cpu_clock, last=True):
     try:
         target = Target(config)
     except loader.LoadError as e:  # the module loads in the parent; this is a child's own failure
+        if barrier is not None:
+            barrier.abort()  # the others begin now: this one never will
         recorder.end(0, {"status": "error", "error": _child_load_error(e, config)})
         recorder.close()
         return None
-    status = run_worker(target, recorder, cpu_clock)
+    status = run_worker(target, recorder, cpu_clock, barrier)
     if last:
         capture.stop_below()
     capture.release(recorder)
@@ -188,9 +209,9 @@ def _child_load_error(e, config):
     return {"type": "NotReimportable", "message": message, "traceback": e.traceback_text or ""}
 
 
-def process_main(config, worker):
-    """Entry point of a process worker (picklable for spawn/forkserver)."""
-    status = child_worker(config, worker, time.process_time_ns)
+def process_main(config, worker, barrier=None):
+    """Entry point of a process worker (picklable for spawn/forkserver); ``barrier``: --align's."""
+    status = child_worker(config, worker, time.process_time_ns, barrier=barrier)
     if status is None:
         os._exit(BAD_INPUT)
     if status["status"] == "exited":

@@ -9,6 +9,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
 import interleave_capture as capture  # noqa: E402
+import interleave_recorder as recorder_file  # noqa: E402
 
 
 def loop(n):
@@ -45,7 +46,7 @@ def main():
         builtins.print = capture._print
         bare.append(timed(n))  # no recorder attached: pass-through only
         path = os.path.join(folder, "w%d.trc" % r)
-        rec = capture.Recorder(path, __file__, n + 10)
+        rec = recorder_file.Recorder(path, __file__, n + 10)
         capture.attach(rec)
         traced.append(timed(n))
         capture.detach()

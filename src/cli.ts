@@ -17,13 +17,16 @@ import { formatNs, formatSpeedup, summarizeTrace, type RunSummary } from './shar
 import { sharesText, stateShares } from './shared/states';
 import { helperThreadName, laneLabel } from './shared/labels';
 import { ALL_MODELS, type Model, type Run, type StartMethod, type Trace } from './shared/trace';
-import { DEFAULTS, checkDeadlockSeconds, checkMaxEvents, checkSampleHz, checkWorkers } from './runner/settings';
+import { DEFAULTS, checkDeadlockSeconds, checkMaxEvents, checkRepeat, checkSampleHz, checkSwitchInterval, checkWorkers } from './runner/settings';
+import { ordersText } from './shared/orders';
+import { repeatedFigures, type Spread } from './shared/repetitions';
 
 const USAGE = `usage: interleave run FILE --function NAME [--models ${DEFAULTS.models.join(',')}] [--workers ${DEFAULTS.workers}]
                       (models: sequential, thread, process, thread-pool, process-pool, asyncio, interpreter)
                       [--args EXPR] [--timeout ${DEFAULTS.timeoutSeconds}] [--start-method fork|spawn|forkserver]
                       [--max-events ${DEFAULTS.maxEvents}] [--sample-hz ${DEFAULTS.sampleHz}] (thread states, 0: off)
                       [--deadlock-seconds ${DEFAULTS.deadlockSeconds}] (0: off)
+                      [--repeat ${DEFAULTS.repeat}] [--align] [--switch-interval SECONDS] (thread models)
                       [--python PATH] [--json PATH|-] [--html PATH|-] [--chrome PATH|-] [--quiet]`;
 
 class UsageError extends Error {}
@@ -42,6 +45,9 @@ function parse(argv: string[]) {
       'max-events': { type: 'string', default: String(DEFAULTS.maxEvents) },
       'sample-hz': { type: 'string', default: String(DEFAULTS.sampleHz) },
       'deadlock-seconds': { type: 'string', default: String(DEFAULTS.deadlockSeconds) },
+      repeat: { type: 'string', default: String(DEFAULTS.repeat) },
+      align: { type: 'boolean', default: DEFAULTS.align },
+      'switch-interval': { type: 'string' },
       python: { type: 'string' },
       json: { type: 'string' },
       html: { type: 'string' },
@@ -71,11 +77,17 @@ function parse(argv: string[]) {
   const deadlockSeconds = Number(values['deadlock-seconds']);
   const badDeadlock = checkDeadlockSeconds(deadlockSeconds, '--deadlock-seconds');
   if (badDeadlock) throw new UsageError(`${badDeadlock}, not ${values['deadlock-seconds']}`);
+  const repeat = Number(values.repeat);
+  const badRepeat = checkRepeat(repeat, '--repeat');
+  if (badRepeat) throw new UsageError(badRepeat);
+  const switchInterval = values['switch-interval'] === undefined ? DEFAULTS.switchInterval : Number(values['switch-interval']);
+  const badSwitch = switchInterval === null ? null : checkSwitchInterval(switchInterval, '--switch-interval');
+  if (badSwitch) throw new UsageError(badSwitch);
   const startMethod = values['start-method'];
   if (startMethod && !['fork', 'spawn', 'forkserver'].includes(startMethod)) throw new UsageError('--start-method must be fork, spawn or forkserver');
   return {
     file: path.resolve(positionals[1]), function: values.function, models: models as Model[], workers, args: values.args, timeout,
-    maxEvents, sampleHz, deadlockSeconds, startMethod: startMethod as StartMethod | undefined, python: values.python, json: values.json, html: values.html, chrome: values.chrome, quiet: values.quiet,
+    maxEvents, sampleHz, deadlockSeconds, repeat, align: values.align, switchInterval, startMethod: startMethod as StartMethod | undefined, python: values.python, json: values.json, html: values.html, chrome: values.chrome, quiet: values.quiet,
   };
 }
 
@@ -152,6 +164,7 @@ async function runAndReport(opts: NonNullable<ReturnType<typeof parse>>, signal:
     const { trace, events } = await runTraceEvents({
       python: found ? resolvePyenvShim(found.path) : candidates[0], file: opts.file, function: opts.function, args: opts.args, models: opts.models, workers: opts.workers,
       timeoutSeconds: opts.timeout, startMethod: opts.startMethod, maxEvents: opts.maxEvents, sampleHz: opts.sampleHz, deadlockSeconds: opts.deadlockSeconds, signal,
+      repeat: opts.repeat, align: opts.align, switchInterval: opts.switchInterval,
       // The user's output, unchanged, on our stderr (stdout carries the summary): their stdout
       // straight to our fd 2, their stderr through us (we keep its tail for error messages).
       stdout: opts.quiet ? 'ignore' : 2,
@@ -236,6 +249,10 @@ async function writeWhole(out: OutputFile, chunks: Iterable<string | Uint8Array>
 }
 
 function printSummary(say: NodeJS.WriteStream, trace: Trace, events: RunEvents[], sampling: boolean): void {
+  if (trace.orders) {
+    say.write(repeatedText(trace));
+    return;
+  }
   const summaries = summarizeTrace(trace, events.map((e) => e.counts()));
   say.write(summaryText(trace, summaries, sampling));
   const comparison = compareRuns(summaries); // the panel's answer to "threads or processes?", in one line
@@ -251,6 +268,26 @@ function deadlockLines(run: Run): string {
       const last = frames.at(-1);
       const at = last ? `${path.basename(last[1])}:${last[2]} in ${last[3]}${last[4] ? `: ${last[4]}` : ''}` : 'no frame of the file';
       return `           worker ${w.worker + 1} stuck at ${at}\n`;
+    })
+    .join('');
+}
+
+/**
+ * With --repeat, per model: its wall time and speedup as median and range over its runs (one
+ * short run says little on a busy machine), and how many orders its events came in.
+ */
+function repeatedText(trace: Trace): string {
+  return repeatedFigures(trace.runs)
+    .map((f) => {
+      const range = (s: Spread, format: (x: number) => string) => `median ${format(s.median)} (${format(s.min)} – ${format(s.max)})`;
+      const speed = f.speedup ? `  speedup ${range(f.speedup, formatSpeedup)}` : '';
+      const orders = trace.orders?.find((o) => o.model === f.model);
+      const workers = trace.runs.find((r) => r.model === f.model)?.workers ?? 0;
+      const failed = trace.runs.filter((r) => r.model === f.model && r.workerInfo.some((w) => w.status !== 'ok')).length;
+      const lines = [`${f.model.padEnd(10)} ${f.runs} runs: wall ${range(f.wallNs, formatNs)}${speed}`];
+      if (orders) lines.push(`           ${f.model}: ${ordersText(orders, workers)}`);
+      if (failed) lines.push(`           ${failed} of its runs had a worker that did not end ok`);
+      return lines.map((l) => `${l}\n`).join('');
     })
     .join('');
 }

@@ -17,7 +17,7 @@
  * nothing during the run: the trace is written from memory at the end.
  */
 import type { Run, Trace } from '../shared/trace';
-import { runClosing, runOpening, traceJsonChunks, traceOpening } from '../shared/traceJson';
+import { runClosing, runOpening, traceClosing, traceJsonChunks, traceOpening } from '../shared/traceJson';
 import type { WorkerState } from '../runner/records';
 import type { RunEvents } from '../runner/eventStore';
 import { EncodedEvents, eventsJson } from '../runner/eventsJson';
@@ -80,7 +80,7 @@ export class TraceFileWriter {
     const heads = trace.runs.map((_, r) => Buffer.from((r === 0 ? traceOpening(trace) : '') + runOpening(trace, r)));
     const streamed = this.runs.reduce((n, run) => n + run.streamed, 0);
     if (streamed >= this.compactBelow && this.runs.length === trace.runs.length && this.runs.every((run) => run.ok) && heads.every((h) => h.length <= GAP)) {
-      this.write(Buffer.from(']}'));
+      this.write(Buffer.from(traceClosing(trace)));
       heads.forEach((head, r) => this.overwrite(head, this.runs[r].gapAt));
       if (this.failure !== undefined) throw this.failure;
     } else {

@@ -158,8 +158,10 @@ async function execute(ctx: CommandContext, job: Job): Promise<Trace> {
         ...request,
         signal: controller.signal,
         onOutput: (_model, _stream, chunk) => ctx.output.append(chunk),
-        follow: (model) => {
+        follow: (model, repetition) => {
           const index = request.models.indexOf(model);
+          // with repetitions, a model's progress is said once; each repetition is previewed as it runs
+          if (repetition > 0) return [new LivePreview((events) => panel.post({ type: 'events', model, columns: toColumns(events) }))];
           progress.report({ message: `${modelProgress(index, request.models.length, model)} run…`, increment: 100 / request.models.length });
           panel.post({ type: 'progress', model, index, total: request.models.length });
           ctx.output.appendLine(`[${model}]`);
@@ -197,12 +199,21 @@ function settingsOf(config: vscode.WorkspaceConfiguration, file: string): RunSet
     maxEvents: Math.max(LIMITS.maxEvents.min, Math.floor(config.get<number>('maxEvents', DEFAULTS.maxEvents))),
     sampleHz: clamp(Math.floor(config.get<number>('sampleHz', DEFAULTS.sampleHz)), LIMITS.sampleHz.min, LIMITS.sampleHz.max),
     deadlockSeconds: deadlockSetting(config),
+    repeat: clamp(Math.floor(config.get<number>('repeat', DEFAULTS.repeat)), LIMITS.repeat.min, LIMITS.repeat.max),
+    align: config.get<boolean>('align', DEFAULTS.align) === true,
+    switchInterval: switchIntervalSetting(config.get<number | null>('switchInterval', DEFAULTS.switchInterval)),
   };
+}
+
+/** The thread models' switch interval: null (Python's own) unless a number of seconds, kept within its limits. */
+function switchIntervalSetting(s: number | null): number | null {
+  return typeof s === 'number' && Number.isFinite(s) && s > 0 ? clamp(s, LIMITS.switchInterval.min, LIMITS.switchInterval.max) : null;
 }
 
 /** The engine's request for these settings (target and Python added by the caller). */
 function requestOf(s: RunSettings): TraceRequest {
-  return { python: '', file: s.file, models: s.models, workers: s.workers, timeoutSeconds: s.timeoutSeconds, startMethod: s.startMethod, maxEvents: s.maxEvents, sampleHz: s.sampleHz, deadlockSeconds: s.deadlockSeconds };
+  return { python: '', file: s.file, models: s.models, workers: s.workers, timeoutSeconds: s.timeoutSeconds, startMethod: s.startMethod, maxEvents: s.maxEvents, sampleHz: s.sampleHz,
+    deadlockSeconds: s.deadlockSeconds, repeat: s.repeat, align: s.align, switchInterval: s.switchInterval };
 }
 
 /** Lines `startLine`–`endLine` (1-based) of the document as it reads now. */

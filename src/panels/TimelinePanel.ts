@@ -79,11 +79,6 @@ export class TimelinePanel {
     this.disposables.push(this.skipped);
   }
 
-  /** The traced file, for reveal and cursor highlights. */
-  get traceFile(): string | undefined {
-    return this.trace?.target.file;
-  }
-
   /** Traces this panel was given (the integration tests compare them with the engine's). */
   get shownTraces(): readonly Trace[] {
     return this.received;

@@ -23,6 +23,10 @@ export interface RunSettings {
   sampleHz?: number;
   /** The deadlock watchdog's limit in seconds (0: off); absent in recordings made before it existed. */
   deadlockSeconds?: number;
+  /** Runs of each model, whether they begin aligned, the thread models' switch interval (absent: the defaults). */
+  repeat?: number;
+  align?: boolean;
+  switchInterval?: number | null;
 }
 
 export interface StoredRecording {

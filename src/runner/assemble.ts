@@ -79,6 +79,10 @@ export function assemble(
     events: [],
     locks: lockSpans(workers, t0),
   };
+  const start = find('runStart');
+  if (start?.aligned) run.aligned = true;
+  // CPython keeps the interval in whole microseconds: 1e-4 comes back as 9.999999999999999e-05
+  if (typeof start?.switchInterval === 'number') run.switchInterval = Math.round(start.switchInterval * 1e6) / 1e6;
   if (workers.some((w) => w.truncated)) run.truncated = true;
   if (exit.stopReason) run.stopped = exit.stopReason;
   return { run, events, ...runContext(control) };

@@ -6,12 +6,13 @@ import { UserError } from './errors';
 import type { SpawnFn } from './launch';
 import { inspectFile, inspectionOf, type FunctionInfo, type Inspection } from './inspect';
 import { requireSupported } from '../interpreter/interpreter';
-import { runModel, type ModelRunOptions, type ModelRunResult } from './runModel';
+import { runModel, type FollowedRun, type ModelRunOptions } from './runModel';
 import type { RunEvents } from './eventStore';
 import type { RunSink } from './follower';
 import { DEFAULTS } from './settings';
 import { StateSampler, cannotSample } from './states/stateSampler';
-import { TRACE_SCHEMA, type Model, type StartMethod, type Trace } from '../shared/trace';
+import { TRACE_SCHEMA, type Model, type ModelOrders, type StartMethod, type Trace } from '../shared/trace';
+import { modelOrders, orderSignature } from '../shared/orders';
 
 /** Everything needed to run one target under several models. */
 export interface TraceRequest {
@@ -34,13 +35,19 @@ export interface TraceRequest {
   deadlockSeconds?: number;
   /** Thread states: samples a second per thread (0: off); DEFAULTS.sampleHz when absent. */
   sampleHz?: number;
+  /** Runs of each model, each a run of its own in `runs` (DEFAULTS.repeat when absent). */
+  repeat?: number;
+  /** The workers begin their body together, at a barrier after their start-up. */
+  align?: boolean;
+  /** sys.setswitchinterval for the thread models (seconds; null or absent: Python's own). */
+  switchInterval?: number | null;
   signal?: AbortSignal;
   spawn?: SpawnFn;
   onOutput?: (model: Model, stream: 'stdout' | 'stderr', text: string) => void;
   /** Where the user's stdout goes instead of `onOutput` (see ModelRunOptions.stdout). */
   stdout?: number | 'ignore';
-  /** Called as each model's run begins: who follows it (the live preview, the trace file). */
-  follow?: (model: Model) => readonly RunSink[];
+  /** Called as each model's run (each repetition) begins: who follows it (the live preview, the trace file). */
+  follow?: (model: Model, repetition: number) => readonly RunSink[];
 }
 
 /** Runs the request's models one after another and returns the trace (format v1). */
@@ -50,11 +57,8 @@ export async function runTrace(req: TraceRequest): Promise<Trace> {
   return trace;
 }
 
-/** A model run with the sinks that followed it. */
-interface Followed {
-  result: ModelRunResult;
-  sinks: readonly RunSink[];
-}
+/** A model's runs (one per repetition), each with the sinks that followed it. */
+type Followed = FollowedRun[];
 
 /**
  * runTrace, but each run's events stay in the runner's columns (`events[i]` for `trace.runs[i]`,
@@ -78,13 +82,14 @@ export async function runTraceEvents(req: TraceRequest): Promise<{ trace: Trace;
     for (const [i, model] of req.models.entries()) {
       const done = i === 0 ? first?.ran : undefined; // ran (or was cancelled) already
       if (!done && req.signal?.aborted) break;
-      const { result, sinks } = done ?? (await run(model, python));
-      for (const sink of sinks) sink.end?.(result.events, result.run);
-      if (result.python) trace.python = result.python;
-      trace.target.skippedLines = result.skippedLines;
-      trace.runs.push(result.run);
-      events.push(result.events);
+      for (const { result } of done ?? (await run(model, python))) {
+        if (result.python) trace.python = result.python;
+        trace.target.skippedLines = result.skippedLines;
+        trace.runs.push(result.run);
+        events.push(result.events);
+      }
     }
+    if ((req.repeat ?? DEFAULTS.repeat) > 1) trace.orders = ordersOf(trace, events);
     return { trace, events };
   } finally {
     if (tmp !== null) fs.rmSync(tmp, { recursive: true, force: true });
@@ -101,23 +106,37 @@ function sourceOf(req: TraceRequest, tmp: string | null): string {
 
 type ModelRunner = ((model: Model, python: string, extra?: Partial<ModelRunOptions>) => Promise<Followed>) & { source: string };
 
-/** Runs one model of the request, followed by the sinks the caller gives for it. */
+/** Each run, as soon as it is final, to the sinks that followed it (one the harness only inspected for: see inspectByRunning). */
+function handOn({ result, sinks }: FollowedRun): void {
+  if (result.notRun) return;
+  for (const sink of sinks) sink.end?.(result.events, result.run);
+}
+
+/** Per model of a repeating request: the orders its repetitions printed in. */
+function ordersOf(trace: Trace, events: readonly RunEvents[]): ModelOrders[] {
+  const byModel = new Map<Model, string[]>();
+  trace.runs.forEach((run, i) => {
+    if (run.unavailable) return;
+    const workers = Array.from({ length: events[i].length }, (_, k) => events[i].worker(k));
+    const signatures = byModel.get(run.model) ?? [];
+    signatures.push(orderSignature(workers, run.workers));
+    byModel.set(run.model, signatures);
+  });
+  return [...byModel].map(([model, signatures]) => modelOrders(model, signatures));
+}
+
+/** Runs one model of the request (all its repetitions), followed by the sinks the caller gives for each run. */
 function modelRunner(req: TraceRequest, source: string): ModelRunner {
-  const run = async (model: Model, python: string, extra: Partial<ModelRunOptions> = {}): Promise<Followed> => {
-    const sinks = req.follow?.(model) ?? [];
-    const result = await runModel({
+  const run = async (model: Model, python: string, extra: Partial<ModelRunOptions> = {}): Promise<Followed> =>
+    runModel({
       python, file: req.file, source, model, workers: req.workers, startMethod: req.startMethod, args: req.args,
       function: req.snippet ? null : (req.function ?? null),
       snippet: req.snippet ? { text: req.snippet.text, line: req.snippet.startLine } : undefined,
       timeoutMs: req.timeoutSeconds * 1000, maxEvents: req.maxEvents, sampleHz: req.sampleHz, deadlockSeconds: req.deadlockSeconds, signal: req.signal, spawn: req.spawn ?? childProcess.spawn,
       onOutput: req.onOutput && ((stream, text) => req.onOutput!(model, stream, text)),
-      stdout: req.stdout, sinks, ...extra,
-    }).catch((e: unknown) => {
-      for (const sink of sinks) sink.drop?.(); // a run that failed is in no trace
-      throw e;
+      repeat: req.repeat, align: req.align, switchInterval: req.switchInterval,
+      stdout: req.stdout, follow: (k) => req.follow?.(model, k) ?? [], ended: handOn, ...extra,
     });
-    return { result, sinks };
-  };
   return Object.assign(run, { source });
 }
 
@@ -134,10 +153,11 @@ async function inspectByRunning(req: TraceRequest, run: ModelRunner): Promise<{ 
     if (e instanceof UserError && e.kind !== 'harness' && e.kind !== 'python') throw e;
     return undefined;
   });
-  if (!first?.result.inspection) return undefined;
-  const inspection = inspectionOf(first.result.inspection, req.file);
-  if (!first.result.notRun) return { inspection, ran: first };
-  for (const sink of first.sinks) sink.drop?.();
+  const inspected = first?.[0]?.result.inspection;
+  if (!first || !inspected) return undefined;
+  const inspection = inspectionOf(inspected, req.file);
+  if (!first[0].result.notRun) return { inspection, ran: first };
+  for (const sink of first[0].sinks) sink.drop?.();
   return { inspection };
 }
 

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { WorkerFileReader } from './workerFile';
 import { EventSource, type RunEvents } from './eventStore';
 import type { OutputSink } from './workerLog';
-import type { ControlRecord, WorkerState } from './records';
+import type { ControlRecord, TaggedRecord, WorkerState } from './records';
 import type { Run } from '../shared/trace';
 
 /** A run as far as it has been read, once it has started. */
@@ -34,15 +34,24 @@ export class RunFollower {
   readonly workers: WorkerState[];
   /** The run's start, once the harness has said it (null: not started yet, or never). */
   t0: number | null = null;
+  /** With --repeat: the harness said this repetition's files are final. */
+  closed = false;
   private controlOffset = 0;
+  private readonly controlFile: string;
   /** Per worker: readers of its event file and of its side file, with where their lines go. */
   private readonly readers: Array<Array<{ reader: WorkerFileReader; sink: OutputSink }>>;
 
+  /**
+   * `dir`: the run's event files; `repetition`: with --repeat, which one (the control file, in
+   * `controlDir`, has the harness's own records and those of this repetition for it).
+   */
   constructor(
-    private readonly dir: string,
+    dir: string,
     workers: number,
     private readonly sinks: readonly RunSink[],
+    private readonly repetition: { index: number; controlDir: string } | null = null,
   ) {
+    this.controlFile = path.join(repetition?.controlDir ?? dir, 'control.jsonl');
     this.workers = Array.from({ length: workers }, (_, worker) => ({ sources: [new EventSource(worker, false), new EventSource(worker, true)], threads: [], truncated: false, locks: [] }));
     this.readers = this.workers.map((state, worker) => {
       const file = path.join(dir, `w${worker}.trc`);
@@ -77,16 +86,18 @@ export class RunFollower {
   private readControl(): void {
     let text: string;
     try {
-      text = fs.readFileSync(path.join(this.dir, 'control.jsonl'), 'utf8');
+      text = fs.readFileSync(this.controlFile, 'utf8');
     } catch {
       return; // not written yet
     }
     const complete = text.lastIndexOf('\n') + 1;
     for (const line of text.slice(this.controlOffset, complete).split('\n')) {
       if (!line) continue;
-      const record = JSON.parse(line) as ControlRecord;
+      const record = JSON.parse(line) as TaggedRecord;
+      if (this.repetition && record.repetition !== undefined && record.repetition !== this.repetition.index) continue;
       this.control.push(record);
       if (record.type === 'runStart') this.t0 = record.t;
+      if (record.type === 'runClosed') this.closed = true;
     }
     this.controlOffset = complete;
   }

@@ -97,6 +97,13 @@ export class HarnessProcess {
     this.fire('run');
   }
 
+  /** With --repeat: the next repetition began, and has the time limit of a run to itself. */
+  nextRun(): void {
+    if (this.state !== 'running') return;
+    this.clearTimer();
+    this.clearTimer = setLongTimeout(() => this.stop('timeout'), this.o.timeoutMs);
+  }
+
   private readonly onAbort = () => this.stop('cancelled');
 
   private stop(reason: StopReason): void {

@@ -13,7 +13,10 @@ export type ControlRecord =
   | ({ type: 'python' } & PythonInfo)
   | { type: 'loaded'; skippedLines: number[]; pid: number }
   | { type: 'startMethod'; startMethod: StartMethod }
-  | { type: 'runStart'; t: number }
+  /** `switchInterval`: the thread models' (seconds); `aligned`: the workers begin at a barrier (--align). */
+  | { type: 'runStart'; t: number; switchInterval?: number; aligned?: boolean }
+  /** With --repeat: this repetition's files are final (the next one may be running). */
+  | { type: 'runClosed' }
   | { type: 'created'; worker: number; t: number }
   | { type: 'pid'; worker: number; pid: number }
   | { type: 'joined'; worker: number; t: number; exitCode?: number | null; lost?: string; failed?: string }
@@ -25,6 +28,9 @@ export type ControlRecord =
   | { type: 'unavailable'; reason: string }
   | ({ type: 'inspection' } & InspectReply)
   | { type: 'badInput'; kind: string; message: string; line: number | null; col: number | null; traceback: string | null; problem?: string | null };
+
+/** With --repeat, the harness tags the records of each repetition (its own are untagged). */
+export type TaggedRecord = ControlRecord & { repetition?: number };
 
 /** One worker as its event files told it so far. */
 export interface WorkerState {

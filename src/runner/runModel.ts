@@ -46,8 +46,16 @@ export interface ModelRunOptions {
    * a flood of prints then never waits on our event loop to drain a 64 KiB pipe.
    */
   stdout?: number | 'ignore';
-  /** Who watches the run as it goes on and takes it when it ends (live preview, trace file). */
-  sinks?: readonly RunSink[];
+  /** Who watches each run (repetition k) as it goes on and takes it when it ends (live preview, trace file). */
+  follow?: (repetition: number) => readonly RunSink[];
+  /** Each run as soon as it is final (with --repeat, while the next repetition runs). */
+  ended?: (run: FollowedRun) => void;
+  /** Runs of the model in its one harness process (DEFAULTS.repeat when absent). */
+  repeat?: number;
+  /** The workers begin their body together, at a barrier after their start-up. */
+  align?: boolean;
+  /** sys.setswitchinterval for the thread models (seconds; null: Python's own). */
+  switchInterval?: number | null;
   pollMs?: number;
   /**
    * The harness inspects the file first (one Python start-up instead of two) and runs only when
@@ -72,47 +80,111 @@ export interface ModelRunResult {
 
 const BAD_INPUT_KINDS: readonly UserErrorKind[] = ['syntax', 'args', 'import', 'function', 'model'];
 
-/** Runs the target under one model in its own harness process (its own process group). */
-export async function runModel(o: ModelRunOptions): Promise<ModelRunResult> {
+/** A run (one repetition) with the sinks that followed it. */
+export interface FollowedRun {
+  result: ModelRunResult;
+  sinks: readonly RunSink[];
+}
+
+/** How a repetition that the harness closed (and the next one runs) ended: as it should. */
+const CLOSED: HarnessExit = { code: 0, signal: null, stopReason: null, stderrTail: '' };
+
+/**
+ * Runs the target under one model in its own harness process (its own process group): once, or
+ * `repeat` times in that one process, each repetition a run of its own, handed to `ended` as soon
+ * as it is final. The runs, in order: fewer than `repeat` when the harness ended early (a timeout,
+ * a Cancel, a worker that ended the process), one when the model could not run or did not.
+ */
+export async function runModel(o: ModelRunOptions): Promise<FollowedRun[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'interleave-'));
   try {
-    const follower = new RunFollower(dir, o.workers, o.sinks ?? []);
-    // before the harness starts: the sampler finds each worker as its body begins
-    const states = ModelStates.start({ model: o.model, workers: o.workers, hz: o.sampleHz ?? DEFAULTS.sampleHz, dir });
+    const repeat = o.repeat ?? DEFAULTS.repeat;
+    const runDirs = repeat > 1 ? Array.from({ length: repeat }, (_, k) => path.join(dir, `r${k}`)) : [dir];
+    for (const runDir of runDirs) fs.mkdirSync(runDir, { recursive: true });
     const harness = new HarnessProcess({
-      spawn: o.spawn, python: o.python, configPath: writeConfig(o, dir), cwd: path.dirname(o.file), inspect: o.inspect === true,
+      spawn: o.spawn, python: o.python, configPath: writeConfig(o, dir, repeat > 1 ? runDirs : null), cwd: path.dirname(o.file), inspect: o.inspect === true,
       timeoutMs: o.timeoutMs, signal: o.signal, stdout: o.stdout, onOutput: o.onOutput,
     });
-    const follow = () => {
-      follower.poll();
-      states.follow(follower.workers);
-      if (follower.t0 !== null) harness.runStarted();
-    };
-    const ticker = setInterval(follow, o.pollMs ?? 50);
-    let exit: HarnessExit;
-    try {
-      exit = await harness.done;
-      follow(); // what was written last
-    } finally {
-      clearInterval(ticker);
-      follower.close();
-      await states.end();
+    harness.done.catch(() => undefined); // awaited by each repetition in turn: never unhandled between them
+    const runs: FollowedRun[] = [];
+    for (const [k, runDir] of runDirs.entries()) {
+      const repetition = repeat > 1 ? { index: k, controlDir: dir } : null;
+      const followed = await followRun(o, harness, runDir, repetition, k === runDirs.length - 1);
+      if (!followed) break; // the harness ended before this repetition began
+      const { final, ...run } = followed;
+      runs.push(run);
+      o.ended?.(run);
+      if (final || run.result.notRun || run.result.run.unavailable) break;
     }
-    const result = outcome(o, follower, exit);
-    if (!result.notRun && !result.run.unavailable) states.addTo(result.run, follower.t0 ?? 0, result.python?.gil ?? true);
-    return result;
+    return runs;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
+/**
+ * Follows one run of the harness (a repetition, or the only run) until it is final — its
+ * runClosed record, or the harness's exit for the last — and assembles it. Null: the harness
+ * ended before a repetition after the first began. `final`: the harness's exit ended it (no
+ * repetition can follow).
+ */
+async function followRun(o: ModelRunOptions, harness: HarnessProcess, runDir: string, repetition: { index: number; controlDir: string } | null, last: boolean): Promise<(FollowedRun & { final: boolean }) | null> {
+  const k = repetition?.index ?? 0;
+  const sinks = o.follow?.(k) ?? [];
+  const follower = new RunFollower(runDir, o.workers, sinks, repetition);
+  // before its workers start: the sampler finds each worker as its body begins
+  const states = ModelStates.start({ model: o.model, workers: o.workers, hz: o.sampleHz ?? DEFAULTS.sampleHz, dir: runDir });
+  let closed = (): void => undefined;
+  const whenClosed = new Promise<null>((resolve) => (closed = () => resolve(null)));
+  let started = false;
+  const follow = () => {
+    follower.poll();
+    states.follow(follower.workers);
+    if (follower.t0 !== null && !started) {
+      started = true;
+      if (k === 0) harness.runStarted();
+      else harness.nextRun();
+    }
+    if (follower.closed && !last) closed();
+  };
+  const ticker = setInterval(follow, o.pollMs ?? 50);
+  try {
+    let exit: HarnessExit;
+    try {
+      follow(); // a repetition may be over already: the harness does not wait for us
+      const raced = await Promise.race([harness.done, whenClosed]);
+      follow(); // what was written last
+      // closed, though the harness may have ended since: the later repetitions are still to be read
+      exit = raced === null || (follower.closed && !last) ? CLOSED : raced;
+    } finally {
+      clearInterval(ticker);
+      follower.close();
+      await states.end();
+    }
+    if (k > 0 && follower.t0 === null) throw new NotBegun();
+    const result = outcome(o, follower, exit);
+    if (repetition && !result.notRun) result.run.repetition = k;
+    if (!result.notRun && !result.run.unavailable) states.addTo(result.run, follower.t0 ?? 0, result.python?.gil ?? true);
+    return { result, sinks, final: exit !== CLOSED };
+  } catch (e) {
+    for (const sink of sinks) sink.drop?.(); // a run that failed, or never began, is in no trace
+    if (e instanceof NotBegun) return null;
+    throw e;
+  }
+}
+
+class NotBegun extends Error {}
+
 /** The harness's instructions: what to run, how, and the runner's limits. */
-function writeConfig(o: ModelRunOptions, dir: string): string {
+function writeConfig(o: ModelRunOptions, dir: string, runDirs: string[] | null): string {
   const config = {
     file: o.file, source: o.source, function: o.function, snippet: o.snippet ?? null, args: o.args ?? '', model: o.model, workers: o.workers,
     startMethod: o.startMethod ?? null, dir, maxEvents: o.maxEvents ?? DEFAULTS.maxEvents,
     deadlockSeconds: o.deadlockSeconds ?? DEFAULTS.deadlockSeconds, inspect: o.inspect === true, needsAsync: o.needsAsync === true, minPython: MIN_PYTHON,
     lifeline: HAS_LIFELINE ? LIFELINE_FD : null,
+    ...(runDirs ? { runDirs } : {}),
+    align: o.align ?? DEFAULTS.align,
+    switchInterval: o.switchInterval ?? DEFAULTS.switchInterval,
   };
   const configPath = path.join(dir, 'config.json');
   fs.writeFileSync(configPath, JSON.stringify(config));

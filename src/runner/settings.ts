@@ -20,6 +20,12 @@ export const DEFAULTS = {
   deadlockSeconds: 2,
   /** Thread states: samples a second per thread, where /proc exists (0: off). */
   sampleHz: 1000,
+  /** Runs of each model (each a run of its own in the trace, all in one harness process). */
+  repeat: 1,
+  /** Workers begin their body together, at a barrier after their start-up. */
+  align: false,
+  /** sys.setswitchinterval for the thread models, in seconds (null: Python's own, 0.005). */
+  switchInterval: null as number | null,
 } as const;
 
 export const LIMITS = {
@@ -33,6 +39,10 @@ export const LIMITS = {
   sampleHz: { min: 0, max: 5000 },
   /** A run's state spans before they are coarsened: ≈ 88 bytes each in the trace, so ≤ 2 MB. */
   stateSpans: 22_000,
+  /** Enough repetitions to see the orders a schedule makes; each costs a run's time and its share of the trace. */
+  repeat: { min: 1, max: 1000 },
+  /** Below 1 µs CPython switches more than it runs; above 1 s a thread model is sequential. */
+  switchInterval: { min: 1e-6, max: 1 },
 } as const;
 
 /** The message for a setting or option `name` whose value is out of its limits, or null. */
@@ -52,6 +62,16 @@ export function checkDeadlockSeconds(n: number, name: string): string | null {
 export function checkSampleHz(n: number, name: string): string | null {
   const { min, max } = LIMITS.sampleHz;
   return Number.isInteger(n) && n >= min && n <= max ? null : `${name} must be a whole number from ${min} (off) to ${max}`;
+}
+
+export function checkRepeat(n: number, name: string): string | null {
+  const { min, max } = LIMITS.repeat;
+  return Number.isInteger(n) && n >= min && n <= max ? null : `${name} must be a whole number from ${min} to ${max}`;
+}
+
+export function checkSwitchInterval(s: number, name: string): string | null {
+  const { min, max } = LIMITS.switchInterval;
+  return Number.isFinite(s) && s >= min && s <= max ? null : `${name} must be a number of seconds from ${min} to ${max} (e.g. 0.0001)`;
 }
 
 /** What to do about the interpreter, said the same way in every message. */

@@ -38,7 +38,7 @@ export type WebviewToHost =
    * (Enter, a double click); false keeps it in the panel (a single click), so keys meant for the
    * panel never type into the user's code.
    */
-  | { type: 'reveal'; line: number; focus: boolean; file?: string }
+  | { type: 'reveal'; line: number; focus: boolean }
   /** Show this stored recording (picked in the history). */
   | { type: 'showRecording'; key: string }
   /** Run this recording's target again, with its settings and arguments (through the command). */

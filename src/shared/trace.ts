@@ -31,6 +31,27 @@ export interface Trace {
   target: Target;
   python: PythonInfo;
   runs: Run[];
+  /** With --repeat: per model, the orders its repetitions' events came in (see orders.ts). */
+  orders?: ModelOrders[];
+}
+
+/** The orders a model's repetitions printed in: the same signature means the same interleaving. */
+export interface ModelOrders {
+  model: Model;
+  /** Its runs in `runs` (repetitions 0..n−1). */
+  repetitions: number;
+  /** How many different orders (the length of `orders`). */
+  distinct: number;
+  /** Most frequent first (ties: the one seen first). */
+  orders: RunOrder[];
+}
+
+export interface RunOrder {
+  /** The run's events' worker indices in global order: digits below 10 workers, else comma-separated. */
+  signature: string;
+  count: number;
+  /** The repetitions that printed in this order, ascending. */
+  repetitions: number[];
 }
 
 /** What was run: a function, or a snippet (`function` null, `snippet` its first and last line). */
@@ -74,6 +95,12 @@ export interface Run {
    * Barrier, Queue), in order of `waitT`. Present when the run ran with locks recorded.
    */
   locks?: LockSpan[];
+  /** With --repeat: which of the model's runs this is (0-based; they are in `runs` in order). */
+  repetition?: number;
+  /** The workers began their body together, at a barrier after their start-up (--align). */
+  aligned?: boolean;
+  /** The thread models: the sys.setswitchinterval the run ran with, in seconds. */
+  switchInterval?: number;
   /** How the thread states in `states` were observed; null when they were not (`stateNote` says why). */
   stateSource?: StateSource | null;
   /** Why there are no states (sampling off, not Linux, …), or what to know about those there are. */

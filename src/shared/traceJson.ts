@@ -28,14 +28,19 @@ export function* traceJsonChunks(trace: Trace, eventsOf?: (run: number) => Itera
     }
     yield runClosing(runs[r]);
   }
-  yield ']}';
+  yield traceClosing(trace);
 }
 
 /** The document up to its first run: `{…,"runs":[`. */
 export function traceOpening(trace: Trace): string {
-  const { runs: _runs, ...head } = trace;
+  const { runs: _runs, orders: _orders, ...head } = trace;
   const top = JSON.stringify(head);
   return `${top.slice(0, -1)}${top.length > 2 ? ',' : ''}"runs":[`;
+}
+
+/** The document after its last run: `]}`, or `],"orders":[…]}` (a repeating trace's orders, known only then). */
+export function traceClosing(trace: Trace): string {
+  return trace.orders ? `],"orders":${JSON.stringify(trace.orders)}}` : ']}';
 }
 
 /**

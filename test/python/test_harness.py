@@ -3,7 +3,6 @@ and the event recorder, including events surviving a writer that dies."""
 import json
 import os
 import signal
-import struct
 import subprocess
 import sys
 import tempfile
@@ -17,6 +16,7 @@ sys.path.insert(0, os.path.join(ROOT, "python"))
 
 import interleave_capture as capture  # noqa: E402
 import interleave_loader as loader  # noqa: E402
+import interleave_recorder as recorder_file  # noqa: E402
 
 HARNESS = os.path.join(ROOT, "python", "interleave_harness.py")
 
@@ -27,15 +27,15 @@ def read_records(path):
     E [kind, t, cpuNs, status json]; T [kind, t]; L [kind, t, phase, line, thread, id(, lock kind, name)]."""
     with open(path, "rb") as f:
         data = f.read()
-    assert data[:8] == capture.MAGIC
-    out, pos = [], capture.HEADER
-    while pos + capture.HEAD_SIZE <= len(data):
+    assert data[:8] == recorder_file.MAGIC
+    out, pos = [], recorder_file.HEADER
+    while pos + recorder_file.HEAD_SIZE <= len(data):
         kind = data[pos]
         if kind == 0:
             break
-        n, t, a, b = capture.HEAD.unpack_from(data, pos + 1)
-        payload = data[pos + capture.HEAD_SIZE:pos + capture.HEAD_SIZE + n].decode("utf-8")
-        pos += capture.HEAD_SIZE + n
+        n, t, a, b = recorder_file.HEAD.unpack_from(data, pos + 1)
+        payload = data[pos + recorder_file.HEAD_SIZE:pos + recorder_file.HEAD_SIZE + n].decode("utf-8")
+        pos += recorder_file.HEAD_SIZE + n
         k = chr(kind)
         if k == "O":
             text = payload[:-1] if payload.endswith("\n") else payload
@@ -259,7 +259,7 @@ class LoaderTest(TempDir):
 
 class RecorderTest(TempDir):
     def recorder(self, name="w0.trc", max_events=1000000):
-        return capture.Recorder(os.path.join(self.dir, name), __file__, max_events)
+        return recorder_file.Recorder(os.path.join(self.dir, name), __file__, max_events)
 
     def test_lines_pieces_and_streams(self):
         rec = self.recorder()
@@ -344,7 +344,8 @@ class RecorderTest(TempDir):
             import os, sys
             sys.path.insert(0, %r)
             import interleave_capture as c
-            rec = c.Recorder(%r, "x", 100)
+            import interleave_recorder
+            rec = interleave_recorder.Recorder(%r, "x", 100)
             rec.begin()
             for i in range(5):
                 rec.feed(1, "before exit %%d\\n" %% i)
@@ -363,7 +364,8 @@ class RecorderTest(TempDir):
             sys.path.insert(0, %r)
             import interleave_capture as c
             c.install()
-            c.attach(c.Recorder(%r, "x", 100))
+            import interleave_recorder
+            c.attach(interleave_recorder.Recorder(%r, "x", 100))
             raise ValueError("shown to the user")
             """ % (os.path.join(ROOT, "python"), os.path.join(self.dir, "w.trc")))
         out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)

@@ -105,7 +105,7 @@ class LocksTest(TempDir):
                 guard.release()
         ''', '''
             import interleave_recorder
-            rec = capture.Recorder(os.path.join(%r, "w0.trc"), user, 1000)
+            rec = interleave_recorder.Recorder(os.path.join(%r, "w0.trc"), user, 1000)
             helper = threading.Thread(target=module.hold, args=(0.3,))
             helper.start()
             import time

@@ -24,6 +24,13 @@ test("package.json's setting defaults and limits are the runner's", () => {
   assert.equal(settings['interleave.sampleHz'].default, DEFAULTS.sampleHz);
   assert.equal(settings['interleave.sampleHz'].minimum, LIMITS.sampleHz.min);
   assert.equal(settings['interleave.sampleHz'].maximum, LIMITS.sampleHz.max);
+  assert.equal(settings['interleave.repeat'].default, DEFAULTS.repeat);
+  assert.equal(settings['interleave.repeat'].minimum, LIMITS.repeat.min);
+  assert.equal(settings['interleave.repeat'].maximum, LIMITS.repeat.max);
+  assert.equal(settings['interleave.align'].default, DEFAULTS.align);
+  assert.equal(settings['interleave.switchInterval'].default, DEFAULTS.switchInterval);
+  assert.equal(settings['interleave.switchInterval'].minimum, LIMITS.switchInterval.min);
+  assert.equal(settings['interleave.switchInterval'].maximum, LIMITS.switchInterval.max);
 });
 
 test('the limit messages name the option and the limits', () => {

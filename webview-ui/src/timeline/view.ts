@@ -61,7 +61,6 @@ export class TimelineView {
   private readonly titleEl: HTMLElement;
   private readonly pythonEl: HTMLElement;
   private model: TimelineModel | null = null;
-  private trace: TraceMeta | null = null;
   private runViews: RunView[] = [];
   private theme: Theme;
   private readonly zooms: RunZooms;
@@ -127,7 +126,6 @@ export class TimelineView {
   /** The finished trace: runs without events, their events as columns, the header figures. */
   showTrace(trace: TraceMeta, columns: readonly EventColumns[], summaries: RunSummary[], zoom?: SavedZoom): void {
     document.body.dataset.state = 'done';
-    this.trace = trace;
     this.model = buildTimelineModel(trace.runs, columns);
     const file = trace.target.file.split(/[\\/]/).pop();
     const what = trace.target.function ? `${trace.target.function}(${trace.target.args ?? ""})` : `lines ${trace.target.snippet?.startLine}–${trace.target.snippet?.endLine}`;
@@ -144,7 +142,6 @@ export class TimelineView {
   /** While the run goes on: the events so far, on provisional runs (no figures yet). */
   showLive(runs: readonly RunMeta[], columns: readonly EventColumns[]): void {
     document.body.dataset.state = 'running';
-    this.trace = null;
     this.model = buildTimelineModel(runs, columns);
     this.renderRuns(null, '');
     this.overview.show(null, this.model.runs, null);
@@ -366,10 +363,6 @@ export class TimelineView {
     else if (e.key === 'Enter' && this.selected) this.goToSelected();
     else return;
     e.preventDefault();
-  }
-
-  get currentTrace(): TraceMeta | null {
-    return this.trace;
   }
 }
 
