@@ -80,3 +80,17 @@ export function eachShareText(lanes: readonly LaneShares[], state: ThreadState):
   const hi = Math.max(...pct);
   return hi - lo <= 5 ? `${Math.round(pct.reduce((a, b) => a + b, 0) / pct.length)}%` : `${lo}–${hi}%`;
 }
+
+/** What a blocked thread's system call was doing, for the few calls people know by name. */
+const IO_VERBS: Record<string, string> = {
+  read: 'blocked reading', readv: 'blocked reading', pread64: 'blocked reading', recvfrom: 'blocked reading', recvmsg: 'blocked reading',
+  write: 'blocked writing', writev: 'blocked writing', pwrite64: 'blocked writing', sendto: 'blocked writing', sendmsg: 'blocked writing',
+  accept: 'waiting for a connection', accept4: 'waiting for a connection', connect: 'connecting',
+};
+
+/** A span's state in words, with what it was in: "sleeping (clock_nanosleep)", "blocked reading (read)". */
+export function stateWords(state: ThreadState, detail: string | null): string {
+  const words = state === 'io' ? (detail && IO_VERBS[detail]) || STATE_LABELS.io : state === 'sleep' ? 'sleeping' : state === 'other' ? 'blocked' : STATE_LABELS[state];
+  if (state === 'running') return 'running (on a CPU, or ready to run on one)';
+  return detail ? `${words} (${detail})` : words;
+}
