@@ -41,7 +41,9 @@ export function renderHeader(run: RunMeta, title: string, s: RunSummary, onZoomT
   figure(figures, 'switches', s.switches.toLocaleString('en-US'));
   figure(figures, 'events', s.events.toLocaleString('en-US'));
   if (s.startupNs !== null) figure(figures, 'startup', formatNs(s.startupNs));
-  header.append(figures, el('p', { class: 'verdict' }, s.verdict), renderStates(run));
+  header.append(figures, el('p', { class: 'verdict' }, s.verdict));
+  const states = renderStates(run);
+  if (states.childElementCount) header.append(states);
   if (run.truncated) header.append(el('p', { class: 'badge truncated', role: 'note' }, 'Truncated: recording stopped at the event cap (setting interleave.maxEvents); the figures cover what was recorded.'));
   if (run.stopped) header.append(el('p', { class: 'badge stopped', role: 'note' }, run.stopped === 'timeout' ? 'Stopped at the time limit (interleave.timeoutSeconds): workers still going were ended with their process tree.' : 'Cancelled: workers still going were ended with their process tree.'));
   return header;
@@ -49,7 +51,7 @@ export function renderHeader(run: RunMeta, title: string, s: RunSummary, onZoomT
 
 /**
  * How each thread spent its time, as sampled ("Thread 1: running 49% · waiting for the GIL 48%"),
- * or, without states, the run's note on why there are none, in one muted line.
+ * then the run's note (why there are none, or what to know of those there are) in one muted line.
  */
 function renderStates(run: RunMeta): HTMLElement {
   const lanes = stateShares(run).filter((l) => l.observedNs > 0);
@@ -59,8 +61,8 @@ function renderStates(run: RunMeta): HTMLElement {
     const name = thread === null ? laneLabel(run.model, { worker }) : `${laneLabel(run.model, { worker })} ↳ ${helperThreadName(info, thread)}`;
     list.append(el('li', { 'data-worker': String(worker) }, `${name}: ${sharesText(shares)}`));
   }
-  if (!lanes.length) list.append(el('li', { class: 'state-note' }, run.stateNote ?? 'No thread states were sampled.'));
-  else if (run.stateNote) list.append(el('li', { class: 'state-note' }, run.stateNote));
+  // a trace from before sampling existed has neither states nor a note: nothing to say
+  if (run.stateNote) list.append(el('li', { class: 'state-note' }, run.stateNote));
   return list;
 }
 
