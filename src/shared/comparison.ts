@@ -8,6 +8,7 @@
  */
 import { cpusPhrase, formatNs, sharesOneInterpreter, speedWords, workerNoun, type RunSummary } from './summary';
 import type { Model } from './trace';
+import { STATE_LABELS } from './states';
 
 export interface ComparisonRow {
   /** Index of the run in the trace. */
@@ -110,7 +111,7 @@ function reason(first: RunSummary, targets: readonly RunSummary[]): string {
         ? `the work is CPU-bound — ${NOUNS[threads.model]} used ${busy(threads)}, ${NOUNS[first.model]} ${busy(first)}`
         : first.cpusBusy === null ? '' : `${NOUNS[first.model]} kept ${busy(first)} busy`;
     case 'waiting':
-      return `the work mostly waits (I/O, sleep)${first.cpusBusy === null ? '' : ` — ${NOUNS[first.model]} used ${busy(first)}`}${startupNote(first, targets)}`;
+      return `the work mostly waits${waitWords(first)}${first.cpusBusy === null ? '' : ` — ${NOUNS[first.model]} used ${busy(first)}`}${startupNote(first, targets)}`;
     case 'took-turns':
       return `${NOUNS[first.model]} took turns on one CPU${startupNote(first, targets)}`;
     case 'apart':
@@ -135,4 +136,10 @@ function whySequentialWon(sequential: RunSummary, targets: readonly RunSummary[]
   }
   if (targets.some((t) => t.kind === 'took-turns')) return 'the threads took turns on one CPU, and the other workers cost more to start and feed than they saved';
   return 'starting the workers and handing them the work cost more than running them together saved';
+}
+
+/** " (sleeping)", " (waiting for I/O)": only what the sampled states saw, nothing without them. */
+function waitWords(s: RunSummary): string {
+  if (!s.waitedFor) return '';
+  return ` (${s.waitedFor === 'sleep' ? 'sleeping' : STATE_LABELS[s.waitedFor]})`;
 }

@@ -52,3 +52,45 @@ export function sharesText(shares: Record<ThreadState, number>): string {
 function zeros(): Record<ThreadState, number> {
   return { running: 0, gil: 0, lock: 0, sleep: 0, io: 0, other: 0 };
 }
+
+/** The states in which a thread waits for something other than the GIL, as a verdict names them. */
+export const WAIT_STATES = ['sleep', 'io', 'lock', 'other'] as const satisfies readonly ThreadState[];
+
+/** What the workers' own threads were observed doing: each one's shares, and all of them together. */
+export interface WorkersStates {
+  lanes: LaneShares[];
+  /** Each state's share of all the workers' observed time. */
+  together: Record<ThreadState, number>;
+}
+
+/** The workers' own threads (not the helpers they started); null when no span of theirs was sampled. */
+export function workersStates(run: Pick<Run, 'states'>): WorkersStates | null {
+  const lanes = stateShares(run).filter((l) => l.thread === null && l.observedNs > 0);
+  if (!lanes.length) return null;
+  const total = lanes.reduce((sum, l) => sum + l.observedNs, 0);
+  const together = zeros();
+  for (const s of THREAD_STATES) together[s] = lanes.reduce((sum, l) => sum + l.shares[s] * l.observedNs, 0) / total;
+  return { lanes, together };
+}
+
+/** "48%" when the lanes' shares of `state` round alike (within 5 points), else "45–51%". */
+export function eachShareText(lanes: readonly LaneShares[], state: ThreadState): string {
+  const pct = lanes.map((l) => Math.round(l.shares[state] * 100));
+  const lo = Math.min(...pct);
+  const hi = Math.max(...pct);
+  return hi - lo <= 5 ? `${Math.round(pct.reduce((a, b) => a + b, 0) / pct.length)}%` : `${lo}–${hi}%`;
+}
+
+/** What a blocked thread's system call was doing, for the few calls people know by name. */
+const IO_VERBS: Record<string, string> = {
+  read: 'blocked reading', readv: 'blocked reading', pread64: 'blocked reading', recvfrom: 'blocked reading', recvmsg: 'blocked reading',
+  write: 'blocked writing', writev: 'blocked writing', pwrite64: 'blocked writing', sendto: 'blocked writing', sendmsg: 'blocked writing',
+  accept: 'waiting for a connection', accept4: 'waiting for a connection', connect: 'connecting',
+};
+
+/** A span's state in words, with what it was in: "sleeping (clock_nanosleep)", "blocked reading (read)". */
+export function stateWords(state: ThreadState, detail: string | null): string {
+  const words = state === 'io' ? (detail && IO_VERBS[detail]) || STATE_LABELS.io : state === 'sleep' ? 'sleeping' : state === 'other' ? 'blocked' : STATE_LABELS[state];
+  if (state === 'running') return 'running (on a CPU, or ready to run on one)';
+  return detail ? `${words} (${detail})` : words;
+}

@@ -1,4 +1,5 @@
-import type { Run, Trace, WorkerInfo } from './trace';
+import { eachShareText, sharesText, STATE_LABELS, WAIT_STATES, workersStates, type WorkersStates } from './states';
+import type { Run, ThreadState, Trace, WorkerInfo } from './trace';
 
 /**
  * What the figures say a run did, in one word: the verdict and the comparison of runs both read
@@ -48,6 +49,12 @@ export interface RunSummary {
   deadlocked: boolean;
   kind: RunKind;
   verdict: string;
+  /**
+   * What the workers mostly waited for, as their sampled thread states show (most of their time
+   * in it; `gil`: a thread run's workers waited for the GIL ≥ 20% of theirs); null when no state
+   * says so, absent when no states were sampled.
+   */
+  waitedFor?: ThreadState | null;
 }
 
 /** Consecutive events from different workers, in the run's global order. */
@@ -135,6 +142,8 @@ export function summarizeRun(run: Run, baseline: Run | undefined, gil = true, co
     verdict: '',
   };
   summary.kind = runKind(run, summary);
+  const observed = workersStates(run);
+  if (observed) summary.waitedFor = waitedFor(run, observed);
   summary.verdict = verdict(run, summary, gil);
   return summary;
 }
@@ -278,7 +287,7 @@ function failureWords(w: WorkerInfo, workers: number): string {
  * is never said to be parallel: its workers computed at the same time, yet it lost.
  */
 function concurrentVerdict(run: Run, s: RunSummary, name: string, gil: boolean): string {
-  const speed = s.speedup === null ? '' : ` — ${speedWords(s.speedup, 'sequential')}`;
+  const speed = s.speedup === null ? '' : ` — ${speedWords(s.speedup, 'sequential')}${ONE_RUN}`;
   const busy = s.cpusBusy === null ? '' : ` (${cpusPhrase(s.cpusBusy)} busy on average)`;
   switch (s.kind) {
     case 'one-worker':
@@ -293,14 +302,50 @@ function concurrentVerdict(run: Run, s: RunSummary, name: string, gil: boolean):
     case 'parallel':
       return s.speedup === null || s.speedup >= 1
         ? `The ${name} ran in parallel on several cores${busy}${speed}`
-        : `The ${name} computed at the same time${busy}, yet the run was ${speedWords(s.speedup, 'sequential')}: starting them and handing them the work cost more than sharing it saved`;
+        : `The ${name} computed at the same time${busy}, yet the run was ${speedWords(s.speedup, 'sequential')}${ONE_RUN}: starting them and handing them the work cost more than sharing it saved`;
     case 'took-turns':
+      if (s.waitedFor === 'gil') return `The threads overlapped but ${gilTurns(run)}${speed}`;
       return `The threads overlapped but took turns on the CPU${gilNote(run, gil)}${speed}`;
     case 'waiting':
-      return `The ${name} overlapped while waiting (I/O, sleep) rather than computing${speed}`;
+      return `${waitingVerdict(run, s, name)}${speed}${s.waitedFor === undefined ? `; ${NOT_SAMPLED}` : ''}`;
     default:
+      if (s.waitedFor === 'gil') return `The ${name} overlapped but ${gilTurns(run)}${speed}`;
       return `The ${name} overlapped for ${formatNs(s.overlapNs)} of ${formatNs(run.wallNs)}${speed}`;
   }
+}
+
+/** The speedup compares two runs timed once each: a figure that varies from run to run. */
+const ONE_RUN = ' (one run of each)';
+/** Said instead of guessing when CPU time alone says the workers waited. */
+const NOT_SAMPLED = 'no thread states were sampled, so what they waited for is not known';
+/** A thread run's workers waited for the GIL at least this share of their time: they took turns on it. */
+export const GIL_TURNS = 0.2;
+/** A waiting state that covers more than this share of the workers' time is what they waited for. */
+const MOSTLY = 0.5;
+
+/** What the sampled states say the workers waited for (see RunSummary.waitedFor). */
+function waitedFor(run: Run, observed: WorkersStates): ThreadState | null {
+  const threads = run.model === 'thread' || run.model === 'thread-pool';
+  if (threads && observed.together.gil >= GIL_TURNS) return 'gil';
+  const most = [...WAIT_STATES].sort((a, b) => observed.together[b] - observed.together[a])[0];
+  return observed.together[most] > MOSTLY ? most : null;
+}
+
+/** "took turns on the GIL: each waited 48% of its time for it" (from the sampled states). */
+function gilTurns(run: Run): string {
+  const observed = workersStates(run)!;
+  return `took turns on the GIL: each waited ${eachShareText(observed.lanes, 'gil')} of its time for it`;
+}
+
+/** Waiting workers (little CPU): what the sampled states saw them wait for, never a guess. */
+function waitingVerdict(run: Run, s: RunSummary, name: string): string {
+  if (s.waitedFor === undefined) return `The ${name} overlapped while waiting rather than computing`;
+  if (s.waitedFor === 'gil') return `The ${name} overlapped but ${gilTurns(run)}`;
+  const observed = workersStates(run)!;
+  if (s.waitedFor === null) return `The ${name} overlapped while using little CPU (sampled: ${sharesText(observed.together)})`;
+  const share = `${Math.round(observed.together[s.waitedFor] * 100)}% of their time`;
+  const what = s.waitedFor === 'sleep' ? 'sleeping' : STATE_LABELS[s.waitedFor];
+  return `The ${name} overlapped while ${what} (${share}) rather than computing`;
 }
 
 /** The first failed worker's reason in a few words. */

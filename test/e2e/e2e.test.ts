@@ -97,7 +97,7 @@ test('4b. the Command Palette runs the function at the cursor', async () => {
   await frame.locator('body[data-state="done"] .event-row').first().waitFor({ timeout: 60_000 }); // not the live preview
   const events = await eventsPerModel(frame);
   assert.equal(events.thread.length, 8);
-  assert.match((await frame.locator('section.run[data-model="thread"] .verdict').textContent())!, /waiting/);
+  assert.match((await frame.locator('section.run[data-model="thread"] .verdict').textContent())!, /sleeping|waiting/);
   await screenshot(page, '05-palette');
 });
 
@@ -165,7 +165,7 @@ test('4e. the history lists the runs, newest first; picking one shows it again; 
   assert.match(before[0], /^fail_after_two · \d\d:\d\d:\d\d · 3 models$/);
   const io = await select.locator('option', { hasText: 'wait_for_io' }).first().getAttribute('value');
   await select.selectOption(io!);
-  await frame.locator('section.run[data-model="thread"] .verdict', { hasText: 'waiting' }).waitFor({ timeout: 30_000 });
+  await frame.locator('section.run[data-model="thread"] .verdict', { hasText: /sleeping|waiting/ }).waitFor({ timeout: 30_000 });
   await frame.getByRole('button', { name: 'Run again' }).click();
   const after = await poll('the run again to be recorded', labels, (l) => l.length === Math.min(10, before.length + 1) && l[0].startsWith('wait_for_io'), 60_000);
   await frame.locator('body[data-state="done"] .event-row').first().waitFor({ timeout: 60_000 });

@@ -42,5 +42,5 @@ test('I/O-bound: threads overlap and beat sequential', () => {
   assert.ok(thread.overlapNs > thread.wallNs * 0.5, 'threads overlap for most of the run');
   assert.ok(thread.speedup! > 1.4, 'threads beat sequential');
   assert.ok(thread.switches >= 2, 'their events interleave');
-  assert.match(thread.verdict, /waiting/);
+  assert.match(thread.verdict, /sleeping|waiting/); // sleeping: when thread states were sampled
 });

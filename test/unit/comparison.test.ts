@@ -32,7 +32,7 @@ test('I/O-bound: faster threads are said to win because the work waits, and star
   const s = summaries([sequential(1000, 10), together('thread', 520, 10, 510, 5), together('process', 800, 300, 790, 5)]);
   const c = compareRuns(s)!;
   assert.equal(c.rows[0].model, 'thread');
-  assert.match(c.sentence, /^Threads ran 1\.5× faster than processes and 1\.9× faster than sequential \(one run each\): the work mostly waits \(I\/O, sleep\) — threads used 0\.02 CPU, and threads start sooner/);
+  assert.match(c.sentence, /^Threads ran 1\.5× faster than processes and 1\.9× faster than sequential \(one run each\): the work mostly waits — threads used 0\.02 CPU, and threads start sooner/);
   assert.match(s[1].verdict, /waiting/);
 });
 

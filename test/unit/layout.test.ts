@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  LABEL_COLUMN, LANE_HEIGHT, LANE_PARTS, PLOT_MARGIN, bucketColumns, keyAnchor, lanePartAt, offscreenText, segmentAt, labelColumnWidth, plotWidth, tickCount, fittingLabels, layoutRun, lifeSegments, lowerBound, nearestIndex, needsBuckets, rowAt, stripIndexAt, upperBound, visibleRange,
+  LABEL_COLUMN, LANE_HEIGHT, LANE_PARTS, firstEndingAfter, spanAt, stateRuns, PLOT_MARGIN, bucketColumns, keyAnchor, lanePartAt, offscreenText, segmentAt, labelColumnWidth, plotWidth, tickCount, fittingLabels, layoutRun, lifeSegments, lowerBound, nearestIndex, needsBuckets, rowAt, stripIndexAt, upperBound, visibleRange,
 } from '../../webview-ui/src/timeline/layout';
 
 test('layoutRun stacks one lane per worker, then the strip', () => {
@@ -129,4 +129,33 @@ test("a lane's life bar is below its marks, and tall enough to point at", () => 
 test("a label that the plot's right edge would cut is left out", () => {
   assert.deepEqual(fittingLabels([10, 200], [50, 50], 6, 230), [true, false]);
   assert.deepEqual(fittingLabels([10, 200], [50, 50], 6, 260), [true, true]);
+});
+
+test('stateRuns: spans become pixel runs; outside the view skipped, a shared column takes the state covering most of it', () => {
+  type S = 'running' | 'gil' | 'sleep';
+  const span = (t: number, dur: number, state: S) => ({ t, dur, state });
+  // 1 px = 10 ns, the view [0, 100) ns over 10 px
+  const x = (t: number) => t / 10;
+  const t = (px: number) => px * 10;
+  const spans = [span(-50, 40, 'sleep'), span(-10, 35, 'running'), span(25, 4, 'gil'), span(29, 31, 'running'), span(60, 60, 'gil'), span(200, 10, 'sleep')];
+  assert.deepEqual(stateRuns(spans, x, t, 10), [
+    { x0: 0, x1: 6, state: 'running' }, // column 2: running 5 + 1 ns of [20, 30) against gil's 4
+    { x0: 6, x1: 10, state: 'gil' },
+  ]);
+  // many spans inside one column: the dominant one wins, and neighbours of one state merge
+  const dense = Array.from({ length: 100 }, (_, i) => span(i, 1, (i % 4 === 0 ? 'gil' : 'running') as S));
+  assert.deepEqual(stateRuns(dense, x, t, 10), [{ x0: 0, x1: 10, state: 'running' }]);
+  assert.deepEqual(stateRuns([], x, t, 10), []);
+  assert.deepEqual(stateRuns([span(0, 20, 'sleep')], x, t, 10), [{ x0: 0, x1: 2, state: 'sleep' }], 'a gap is left undrawn');
+});
+
+test('spanAt: the span that covers most of a pixel column; firstEndingAfter finds where the view begins', () => {
+  const spans = [{ t: 0, dur: 10 }, { t: 10, dur: 2 }, { t: 12, dur: 30 }];
+  assert.equal(firstEndingAfter(spans, 11), 1);
+  assert.equal(firstEndingAfter(spans, 100), 3);
+  assert.equal(spanAt(spans, 5, 11), spans[0]);
+  assert.equal(spanAt(spans, 9, 13), spans[1], 'the middle one covers most of it');
+  assert.equal(spanAt(spans, 10.5, 12.5), spans[1]);
+  assert.equal(spanAt(spans, 50, 60), null);
+  assert.equal(lanePartAt(LANE_PARTS.stateTop + 1), 'states');
 });

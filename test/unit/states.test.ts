@@ -6,7 +6,7 @@ import { syscallNames, waitKind } from '../../src/runner/states/syscalls';
 import { coarsen, runStates, type StateRun } from '../../src/runner/states/spans';
 import { busyMachine } from '../../src/runner/states/modelStates';
 import type { SampledThread } from '../../src/runner/states/sampler';
-import { sharesText, stateShares } from '../../src/shared/states';
+import { sharesText, stateShares, stateWords } from '../../src/shared/states';
 import type { StateSpan, WorkerInfo } from '../../src/shared/trace';
 
 const x64 = syscallNames('x64');
@@ -174,4 +174,13 @@ test('a busy machine is said when threads waited for a CPU a fifth or more of th
   assert.equal(busyMachine({ threads: [th(90, 10)] }), '');
   assert.equal(busyMachine({ threads: [th(1, 3, 300)] }), '', 'sleepers: a few µs of waiting for a CPU is not a busy machine');
   assert.equal(busyMachine({ threads: [] }), '');
+});
+
+test('stateWords: a state in words, with the call it was in', () => {
+  assert.equal(stateWords('gil', null), 'waiting for the GIL');
+  assert.equal(stateWords('sleep', 'clock_nanosleep'), 'sleeping (clock_nanosleep)');
+  assert.equal(stateWords('io', 'read'), 'blocked reading (read)');
+  assert.equal(stateWords('io', 'epoll_wait'), 'waiting for I/O (epoll_wait)');
+  assert.equal(stateWords('other', 'futex'), 'blocked (futex)');
+  assert.match(stateWords('running', null), /^running/);
 });

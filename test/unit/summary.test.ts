@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { formatNs, formatSpeedup, overlapNs, summarizeRun, summarizeTrace, switchCount } from '../../src/shared/summary';
-import type { Run, WorkerInfo } from '../../src/shared/trace';
+import { compareRuns } from '../../src/shared/comparison';
+import type { Run, StateSpan, ThreadState, WorkerInfo } from '../../src/shared/trace';
 
 function worker(i: number, startNs: number, endNs: number, cpuNs: number, createdNs = startNs): WorkerInfo {
   return { worker: i, pid: 100 + i, createdNs, startNs, endNs, joinedNs: endNs, cpuNs, status: 'ok' };
@@ -106,4 +107,55 @@ test('a run whose workers all failed gets a verdict about the failure, not about
   // a run we stopped at the time limit is not a failure of the function's own
   const stopped = run('thread', 5000, [0, 1].map((i) => ({ ...worker(i, 0, 5000, 5), status: 'timeout' as const })));
   assert.doesNotMatch(summarizeRun({ ...stopped, stopped: 'timeout' }, seq).verdict, /measure the failure/);
+});
+
+/** Spans for worker `w` over [0, total): `parts` are [state, ns, detail] one after another. */
+function spans(w: number, parts: Array<[ThreadState, number, string?]>): StateSpan[] {
+  let t = 0;
+  return parts.map(([state, dur, detail]) => {
+    const s: StateSpan = { worker: w, thread: null, t, dur, state, detail: detail ?? null };
+    t += dur;
+    return s;
+  });
+}
+const sampled = { method: 'proc' as const, hz: 1000, samples: 2000, blockedBy: 'syscall' as const };
+
+test('with thread states, a thread run that waited for the GIL says it took turns on the GIL, and how much each waited', () => {
+  const seq = run('sequential', 1000, [worker(0, 0, 500, 500), worker(1, 500, 1000, 500)]);
+  const gil = { ...run('thread', 1000, [worker(0, 0, 1000, 500), worker(1, 0, 1000, 500)]), stateSource: sampled, states: [...spans(0, [['running', 510], ['gil', 490]]), ...spans(1, [['running', 480], ['gil', 500], ['sleep', 20, 'clock_nanosleep']])] };
+  const s = summarizeRun(gil, seq, true);
+  assert.equal(s.waitedFor, 'gil');
+  assert.match(s.verdict, /took turns on the GIL: each waited 50% of its time for it/);
+  const apart = { ...gil, states: [...spans(0, [['running', 900], ['gil', 100]]), ...spans(1, [['running', 600], ['gil', 400]])] };
+  assert.match(summarizeRun(apart, seq, true).verdict, /each waited 10–40% of its time/, 'shares that differ are given as a range');
+  const little = { ...gil, states: [...spans(0, [['running', 950], ['gil', 50]]), ...spans(1, [['running', 950], ['gil', 50]])] };
+  assert.doesNotMatch(summarizeRun(little, seq, true).verdict, /on the GIL:/, 'below 20% the GIL is not the story');
+  assert.match(summarizeRun(gil, seq, true).verdict, /\(one run of each\)/, 'the speedup is one run against one run');
+});
+
+test('with thread states, waiting workers are said to sleep or wait for I/O only when samples saw it; without states, not guessed', () => {
+  const seq = run('sequential', 1000, [worker(0, 0, 500, 5), worker(1, 500, 1000, 5)]);
+  const idle = run('thread', 500, [worker(0, 0, 500, 5), worker(1, 0, 500, 5)]);
+  const none = summarizeRun(idle, seq).verdict;
+  assert.equal(summarizeRun(idle, seq).waitedFor, undefined);
+  assert.match(none, /overlapped while waiting rather than computing .*; no thread states were sampled, so what they waited for is not known/);
+  assert.doesNotMatch(none, /I\/O|sleep/, 'CPU time alone cannot tell sleep from I/O');
+  const sleepy = { ...idle, stateSource: sampled, states: [...spans(0, [['running', 10], ['sleep', 490, 'clock_nanosleep']]), ...spans(1, [['running', 20], ['sleep', 480, 'clock_nanosleep']])] };
+  assert.match(summarizeRun(sleepy, seq).verdict, /overlapped while sleeping \(97% of their time\)/);
+  assert.doesNotMatch(summarizeRun(sleepy, seq).verdict, /I\/O|not known/);
+  const reading = { ...idle, stateSource: sampled, states: [...spans(0, [['running', 10], ['io', 490, 'read']]), ...spans(1, [['running', 10], ['io', 490, 'read']])] };
+  assert.match(summarizeRun(reading, seq).verdict, /overlapped while waiting for I\/O \(98% of their time\)/);
+  const mixed = { ...idle, stateSource: sampled, states: [...spans(0, [['running', 100], ['io', 200, 'read'], ['sleep', 200]]), ...spans(1, [['running', 100], ['other', 400, 'futex']])] };
+  const v = summarizeRun(mixed, seq);
+  assert.equal(v.waitedFor, null, 'no one state covers most of their time');
+  assert.match(v.verdict, /overlapped while using little CPU \(sampled: running 20% · sleeping 20% · waiting for I\/O 20% · blocked elsewhere 40%\)/);
+});
+
+test("the comparison names what the winner waited for only when states saw it", () => {
+  const seq = run('sequential', 1000, [worker(0, 0, 500, 5), worker(1, 500, 1000, 5)]);
+  const idle = run('thread', 500, [worker(0, 0, 500, 5), worker(1, 0, 500, 5)]);
+  const sleepy = { ...idle, stateSource: sampled, states: [...spans(0, [['running', 10], ['sleep', 490]]), ...spans(1, [['running', 10], ['sleep', 490]])] };
+  const trace = (r: Run) => ({ schema: 'interleave.trace/1' as const, target: { file: 'f.py', function: 'f', line: 1 }, python: { version: '3.11.7', implementation: 'CPython', executable: 'python3', gil: true, cpuCount: 2, platform: 'linux' }, runs: [seq, r] });
+  assert.match(compareRuns(summarizeTrace(trace(sleepy)))!.sentence, /the work mostly waits \(sleeping\)/);
+  assert.doesNotMatch(compareRuns(summarizeTrace(trace(idle)))!.sentence, /I\/O|sleep/);
 });

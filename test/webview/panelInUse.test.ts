@@ -160,8 +160,10 @@ test("the HTML report's hover says nothing about clicking: there is no editor to
   await page.locator('.event-row').first().waitFor();
   assert.equal(await page.locator('.history').count(), 0, 'no history in a report');
   const canvas = (await page.locator('canvas.lanes').nth(1).boundingBox())!;
-  const end = Math.max(...canonical.runs.map((r) => Math.max(r.wallNs, ...r.events.map((e) => e.t))));
-  const e = canonical.runs[1].events[0];
+  // each run on a time axis of its own: this run's end sets the scale
+  const run = canonical.runs[1];
+  const end = Math.max(run.wallNs, ...run.events.map((e) => e.t));
+  const e = run.events[0];
   await page.mouse.move(canvas.x + (e.t / (end * 1.02)) * canvas.width, canvas.y + e.worker * 30 + 12);
   await page.locator('.tooltip:not([hidden])').waitFor();
   const hover = (await page.locator('.tooltip').textContent())!;

@@ -48,6 +48,7 @@ export const THEMES: Record<'dark' | 'light' | 'highContrast', Theme> = {
       '--vscode-editorHoverWidget-background': '#202020',
       '--vscode-editorHoverWidget-border': '#454545',
       '--vscode-textBlockQuote-background': '#2b2b2b',
+      '--vscode-charts-green': '#89d185', '--vscode-charts-red': '#f14c4c', '--vscode-charts-orange': '#d18616', '--vscode-charts-blue': '#3794ff', '--vscode-charts-purple': '#b180d7',
     },
   },
   light: {

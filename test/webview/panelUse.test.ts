@@ -149,7 +149,7 @@ test('the key explains the marks and the terms, a Tab and Enter away; each figur
   assert.ok(await page.evaluate(() => document.activeElement?.matches('.key summary')), 'the key is reached with Tab');
   await page.keyboard.press('Enter');
   assert.equal(await page.locator('details.key').getAttribute('open'), '');
-  assert.equal(await page.locator('.key-marks li canvas').count(), 8, 'marks, hollow, stderr, life bar, failure, off-screen counts, Order, selection');
+  assert.equal(await page.locator('.key-marks li canvas').count(), 15, 'marks, hollow, stderr, life bar, failure, off-screen counts, Order, selection; the six thread states and a lock');
   assert.match((await page.locator('.key-marks').textContent())!, /Hollow: approximate.*start-up.*waiting to be joined.*Order: every event in output order/);
   assert.match((await page.locator('#term-switches').textContent())!, /Not the operating system's context switches/);
   const described = await page.locator('.figure dt').evaluateAll((els) => els.map((e) => [e.textContent, document.getElementById(e.getAttribute('aria-describedby') ?? '')?.textContent ?? null]));

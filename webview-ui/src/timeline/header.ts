@@ -3,6 +3,8 @@ import { formatNs, formatSpeedup, type RunSummary } from '../../../src/shared/su
 import type { RunMeta } from '../../../src/shared/columns';
 import { neverStarted, type WorkerInfo } from '../../../src/shared/trace';
 import { TERMS, termId, type Term } from './terms';
+import { sharesText, stateShares } from '../../../src/shared/states';
+import { helperThreadName, laneLabel } from '../../../src/shared/labels';
 
 export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -40,9 +42,28 @@ export function renderHeader(run: RunMeta, title: string, s: RunSummary, onZoomT
   figure(figures, 'events', s.events.toLocaleString('en-US'));
   if (s.startupNs !== null) figure(figures, 'startup', formatNs(s.startupNs));
   header.append(figures, el('p', { class: 'verdict' }, s.verdict));
+  const states = renderStates(run);
+  if (states.childElementCount) header.append(states);
   if (run.truncated) header.append(el('p', { class: 'badge truncated', role: 'note' }, 'Truncated: recording stopped at the event cap (setting interleave.maxEvents); the figures cover what was recorded.'));
   if (run.stopped) header.append(el('p', { class: 'badge stopped', role: 'note' }, run.stopped === 'timeout' ? 'Stopped at the time limit (interleave.timeoutSeconds): workers still going were ended with their process tree.' : 'Cancelled: workers still going were ended with their process tree.'));
   return header;
+}
+
+/**
+ * How each thread spent its time, as sampled ("Thread 1: running 49% · waiting for the GIL 48%"),
+ * then the run's note (why there are none, or what to know of those there are) in one muted line.
+ */
+function renderStates(run: RunMeta): HTMLElement {
+  const lanes = stateShares(run).filter((l) => l.observedNs > 0);
+  const list = el('ul', { class: 'state-shares', 'aria-label': 'Observed thread states' });
+  for (const { worker, thread, shares } of lanes) {
+    const info = run.workerInfo.find((w) => w.worker === worker);
+    const name = thread === null ? laneLabel(run.model, { worker }) : `${laneLabel(run.model, { worker })} ↳ ${helperThreadName(info, thread)}`;
+    list.append(el('li', { 'data-worker': String(worker) }, `${name}: ${sharesText(shares)}`));
+  }
+  // a trace from before sampling existed has neither states nor a note: nothing to say
+  if (run.stateNote) list.append(el('li', { class: 'state-note' }, run.stateNote));
+  return list;
 }
 
 /** The header of a run still going: no figures until it ends. */

@@ -42,18 +42,98 @@ export function tickCount(width: number): number {
   return Math.max(2, Math.floor(width / TICK_SPACING));
 }
 
-/** Where things sit inside a lane (px from its top): the marks, then the worker's life bar. */
+/** Where things sit inside a lane (px from its top): the marks, the thread's observed states, the worker's life bar. */
 export const LANE_PARTS = {
-  markTop: 5,
-  markHeight: 15,
+  markTop: 4,
+  markHeight: 13,
+  /** A thin band under the marks: each sampled state's span (states.ts), lock waits and holds over it. */
+  stateTop: 18,
+  stateHeight: 4,
   /** Tall enough to see in a dark theme, and to point at (its phases have a hover). */
-  lifeTop: 21,
-  lifeHeight: 7,
+  lifeTop: 23,
+  lifeHeight: 6,
 };
 
 /** Which part of a lane a y coordinate (from the lane's top) is in. */
-export function lanePartAt(y: number): 'marks' | 'life' {
-  return y >= LANE_PARTS.lifeTop - 2 ? 'life' : 'marks';
+export function lanePartAt(y: number): 'marks' | 'states' | 'life' {
+  if (y >= LANE_PARTS.lifeTop - 0.5) return 'life';
+  return y >= LANE_PARTS.stateTop - 1 ? 'states' : 'marks';
+}
+
+/** A stretch of time in one state (a thread's span), as the strip needs it. */
+export interface TimedState<S extends string> {
+  t: number;
+  dur: number;
+  state: S;
+}
+
+/** Pixel columns [x0, x1) drawn in one state. */
+export interface StateRun<S extends string> {
+  x0: number;
+  x1: number;
+  state: S;
+}
+
+/**
+ * A lane's state spans (in time order, not overlapping) as runs of pixel columns across [0, width):
+ * spans outside the view are skipped (found by binary search), and a column several spans share
+ * takes the state that covers most of it, so a dense stretch reads as what it mostly was.
+ */
+export function stateRuns<S extends string>(spans: readonly TimedState<S>[], xOf: (t: number) => number, tOf: (x: number) => number, width: number): StateRun<S>[] {
+  const columns = Math.max(0, Math.ceil(width));
+  const best = new Array<S | null>(columns).fill(null);
+  const cover = new Float64Array(columns);
+  const shares = new Map<S, Float64Array>();
+  for (let i = firstEndingAfter(spans, tOf(0)); i < spans.length; i++) {
+    const a = Math.max(0, xOf(spans[i].t));
+    const b = Math.min(columns, xOf(spans[i].t + spans[i].dur));
+    if (a >= columns) break;
+    if (b <= a) continue;
+    let share = shares.get(spans[i].state);
+    if (!share) shares.set(spans[i].state, (share = new Float64Array(columns)));
+    for (let c = Math.floor(a); c < b; c++) {
+      share[c] += Math.min(b, c + 1) - Math.max(a, c);
+      if (share[c] > cover[c]) {
+        cover[c] = share[c];
+        best[c] = spans[i].state;
+      }
+    }
+  }
+  const runs: StateRun<S>[] = [];
+  for (let c = 0; c < columns; c++) {
+    const state = best[c];
+    if (state === null) continue;
+    const last = runs.at(-1);
+    if (last && last.x1 === c && last.state === state) last.x1 = c + 1;
+    else runs.push({ x0: c, x1: c + 1, state });
+  }
+  return runs;
+}
+
+/** The first span that ends after `t` (spans in time order, not overlapping). */
+export function firstEndingAfter(spans: readonly { t: number; dur: number }[], t: number): number {
+  let lo = 0;
+  let hi = spans.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (spans[mid].t + spans[mid].dur <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The span that covers most of [t0, t1] (a pixel column's time), if any: what the strip drew there. */
+export function spanAt<T extends { t: number; dur: number }>(spans: readonly T[], t0: number, t1: number): T | null {
+  let found: T | null = null;
+  let most = 0;
+  for (let i = firstEndingAfter(spans, t0); i < spans.length && spans[i].t <= t1; i++) {
+    const covers = Math.min(t1, spans[i].t + spans[i].dur) - Math.max(t0, spans[i].t);
+    if (covers > most || (found === null && covers >= 0)) {
+      found = spans[i];
+      most = covers;
+    }
+  }
+  return found;
 }
 
 /**

@@ -5,8 +5,9 @@
  */
 import { el } from './header';
 import { LANE_PARTS, offscreenText } from './layout';
-import { drawEdgeCount, drawFailure, drawLifePhase, drawMark, drawOrderCells } from './render';
-import { LIFE_PHASES, TERMS, termId, type Term } from './terms';
+import { drawEdgeCount, drawFailure, drawLifePhase, drawLockHold, drawLockWait, drawMark, drawOrderCells, drawStateRun } from './render';
+import { LIFE_PHASES, samplingNote, STATE_TERMS, TERMS, termId, type Term } from './terms';
+import { THREAD_STATES } from '../../../src/shared/trace';
 import { workerColor, type Theme } from './theme';
 
 const SAMPLE = { width: 120, height: 30 };
@@ -23,7 +24,17 @@ const MARKS: Array<[Sample, string]> = [
   [edgeSample, 'Events of that lane before / after the part of the run in view. Click a count to bring the nearest into view.'],
   [orderSample, 'Order: every event in output order, one equal cell each, with its worker\'s colour and number. It ignores time: it shows who printed next.'],
   [selectionSample, 'The selected event (boxed), and the events of the line your editor\'s cursor is on (a tick above).'],
+  ...THREAD_STATES.map((state): [Sample, string] => [(c, t) => drawStateRun(c, state, 4, 116, -9, t), `State strip, ${STATE_TERMS[state].name}: ${STATE_TERMS[state].meaning}.`]),
+  [lockSample, 'A lock: waiting for it (hatched), then holding it (outlined). Point at it for the lock, the line that acquired it, and how long.'],
 ];
+
+/** A sample state strip sits 9 px up, in the middle of the sample's height. */
+function lockSample(ctx: CanvasRenderingContext2D, theme: Theme): void {
+  drawStateRun(ctx, 'lock', 4, 50, -9, theme);
+  drawLockWait(ctx, 4, 50, -9, theme);
+  drawStateRun(ctx, 'running', 50, 116, -9, theme);
+  drawLockHold(ctx, 50, 100, -9, theme);
+}
 
 function markSample(ctx: CanvasRenderingContext2D, theme: Theme): void {
   drawMark(ctx, 8, 0, workerColor(theme, 0), false);
@@ -52,7 +63,7 @@ function selectionSample(ctx: CanvasRenderingContext2D, theme: Theme): void {
   drawMark(ctx, 24, 0, workerColor(theme, 0), false, true);
   ctx.strokeStyle = theme.focus;
   ctx.lineWidth = 2;
-  ctx.strokeRect(20, 1, 8, LANE_PARTS.markHeight + 8);
+  ctx.strokeRect(20, 1, 8, LANE_PARTS.markHeight + 6);
   drawMark(ctx, 80, 0, workerColor(theme, 1), false);
   ctx.fillStyle = theme.lineHighlight;
   ctx.fillRect(78, 1, 4, 2);
@@ -61,6 +72,7 @@ function selectionSample(ctx: CanvasRenderingContext2D, theme: Theme): void {
 export class Key {
   readonly element: HTMLDetailsElement;
   private readonly samples: Array<[HTMLCanvasElement, Sample]> = [];
+  private readonly sampling: HTMLElement;
 
   constructor() {
     this.element = el('details', { class: 'key' });
@@ -78,7 +90,13 @@ export class Key {
       terms.append(el('dt', {}, name), el('dd', { id: termId(term) }, meaning));
     }
     const scale = el('p', { class: 'key-note' }, 'Each run has a time axis of its own, from its start to its end, so its events can be read; tick "Same time axis for all runs" to compare how long they took.');
-    this.element.append(marks, terms, scale);
+    this.sampling = el('p', { class: 'key-note key-sampling' }, samplingNote(null));
+    this.element.append(marks, terms, scale, this.sampling);
+  }
+
+  /** The sampling rate of the runs shown (null: none was sampled, or the rates differ). */
+  setSampling(hz: number | null): void {
+    this.sampling.textContent = samplingNote(hz);
   }
 
   /** Draws the samples in the theme's colours (again when the theme changes). */

@@ -4,7 +4,7 @@
  * one sub-lane under it for each thread it started that wrote something.
  */
 import type { EventColumns, RunMeta } from '../../../src/shared/columns';
-import type { Model, WorkerInfo } from '../../../src/shared/trace';
+import type { Model, StateSpan, WorkerInfo } from '../../../src/shared/trace';
 import type { Times } from './layout';
 import { helperThreadName, laneLabel, runTitle } from '../../../src/shared/labels';
 
@@ -20,6 +20,27 @@ export interface LaneModel {
   index: Int32Array;
   /** Their times (ns since the run's start), ascending: read through `index`, not copied. */
   times: Times;
+  /** The thread's sampled states, in time order (none when states were not sampled). */
+  states: StateSpan[];
+  /** The thread's contended lock acquires, in the order they began to wait. */
+  locks: LockWait[];
+}
+
+/**
+ * One contended acquire (`runs[].locks`, trace format in DESIGN.md): waited from `waitT`, got the
+ * lock at `acquiredT` and let it go at `releasedT` (null: not before the run ended). Read when present.
+ */
+export interface LockWait {
+  worker: number;
+  thread: number | null;
+  /** The name it was assigned to and the line it was created on: "counter_lock (line 3)". */
+  lock: string;
+  kind: string;
+  /** Where acquire (or `with`) was called. */
+  line: number;
+  waitT: number;
+  acquiredT: number | null;
+  releasedT: number | null;
 }
 
 export interface RunModel {
@@ -81,6 +102,8 @@ export function buildRunModel(run: RunMeta, cols: EventColumns, runIndex: number
       info: thread ? null : info,
       index,
       times: { length: index.length, at: (j: number) => cols.t[index[j]] },
+      states: [],
+      locks: [],
     };
   });
   const laneOf = new Map(keys.map((key, i) => [key, i]));
@@ -92,7 +115,19 @@ export function buildRunModel(run: RunMeta, cols: EventColumns, runIndex: number
     if (cols.t[i] > endNs) endNs = cols.t[i];
   }
   for (const lane of lanes) sortLane(lane, cols.t);
+  placeStates(run, lanes, laneOf);
   return { model: run.model, run, cols, title: runTitle(run), lanes, endNs };
+}
+
+/** Each thread's states and lock waits on its lane (a thread that wrote nothing has no lane: not shown). */
+function placeStates(run: RunMeta, lanes: LaneModel[], laneOf: Map<number, number>): void {
+  const laneFor = (w: { worker: number; thread: number | null }) => lanes[laneOf.get(laneKey(w.worker, w.thread ?? 0)) ?? -1];
+  for (const span of run.states ?? []) laneFor(span)?.states.push(span);
+  for (const wait of (run as RunMeta & { locks?: LockWait[] }).locks ?? []) laneFor(wait)?.locks.push(wait);
+  for (const lane of lanes) {
+    lane.states.sort((a, b) => a.t - b.t);
+    lane.locks.sort((a, b) => a.waitT - b.waitT);
+  }
 }
 
 /** Events of one worker are in time order already; a pending line's time may not be (kept exact). */

@@ -44,6 +44,8 @@ export class Overview {
   /** A finished trace (with its summaries), or runs still going (`trace` and `summaries` null). */
   show(trace: TraceMeta | null, runs: readonly RunModel[], summaries: readonly RunSummary[] | null): void {
     this.showSkipped(trace);
+    const rates = new Set(runs.map((r) => r.run.stateSource?.hz).filter((hz): hz is number => hz !== undefined));
+    this.key.setSampling(rates.size === 1 ? [...rates][0] : null);
     const comparison = summaries && compareRuns(summaries);
     this.comparison.hidden = !comparison;
     this.comparison.replaceChildren();

@@ -3,9 +3,9 @@
  * or one bar per pixel column when dense), labels where they fit, then the interleaving strip.
  */
 import type { ScaleLinear } from 'd3-scale';
-import { bucketColumns, fittingLabels, LANE_PARTS, layoutRun, lifeSegments, needsBuckets, offscreenText, visibleRange, type LifePhase, type RunLayout } from './layout';
+import { bucketColumns, fittingLabels, LANE_PARTS, layoutRun, lifeSegments, needsBuckets, offscreenText, stateRuns, visibleRange, type LifePhase, type RunLayout } from './layout';
 import { APPROXIMATE, textAt, type EventColumns } from '../../../src/shared/columns';
-import type { WorkerInfo } from '../../../src/shared/trace';
+import type { ThreadState, WorkerInfo } from '../../../src/shared/trace';
 import type { LaneModel, RunModel } from './model';
 import { workerColor, workerFill, workerInk, type Theme } from './theme';
 
@@ -20,7 +20,7 @@ export interface DrawOptions {
   selected: number;
 }
 
-const { markTop: MARK_TOP, markHeight: MARK_HEIGHT, lifeTop: LIFE_TOP, lifeHeight: LIFE_HEIGHT } = LANE_PARTS;
+const { markTop: MARK_TOP, markHeight: MARK_HEIGHT, stateTop: STATE_TOP, stateHeight: STATE_HEIGHT, lifeTop: LIFE_TOP, lifeHeight: LIFE_HEIGHT } = LANE_PARTS;
 /** Room a worker's number needs around it in an Order cell. */
 const STRIP_NUMBER_PADDING = 4;
 
@@ -60,12 +60,82 @@ export function drawRun(ctx: CanvasRenderingContext2D, run: RunModel, o: DrawOpt
       ctx.fillRect(0, y, o.width, height);
     }
     if (lane.info) drawLife(ctx, run, lane.info, y, o);
+    drawStates(ctx, lane, y, o);
+    drawLocks(ctx, run, lane, y, o);
     ctx.font = o.theme.font;
     const [lo, hi] = drawMarks(ctx, run, lane, y, o);
     return drawOffscreen(ctx, lo, lane.times.length - hi, y, o);
   });
   drawStrip(ctx, run, layout.strip, o);
   return { ...layout, offscreen };
+}
+
+/**
+ * Each state's shape in the strip — its height (of STATE_HEIGHT, from the bottom) and a gap every
+ * `period` px — so the states differ without their hue (high contrast, colour blindness).
+ */
+export const STATE_SHAPES: Readonly<Record<ThreadState, { height: number; period: number }>> = {
+  running: { height: 1, period: 0 },
+  gil: { height: 1, period: 2 },
+  lock: { height: 1, period: 4 },
+  sleep: { height: 0.5, period: 0 },
+  io: { height: 0.5, period: 2 },
+  other: { height: 0.25, period: 0 },
+};
+
+/** The lane's sampled states under its marks: one run of pixel columns per stretch in one state. */
+function drawStates(ctx: CanvasRenderingContext2D, lane: LaneModel, y: number, o: DrawOptions): void {
+  if (!lane.states.length) return;
+  for (const r of stateRuns(lane.states, o.x, (px) => o.x.invert(px), o.width)) drawStateRun(ctx, r.state, r.x0, r.x1, y, o.theme);
+}
+
+/** Columns [x0, x1) of a lane's state strip in `state`'s colour and shape. */
+export function drawStateRun(ctx: CanvasRenderingContext2D, state: ThreadState, x0: number, x1: number, laneY: number, theme: Theme): void {
+  const { height, period } = STATE_SHAPES[state];
+  const h = Math.max(1, Math.round(STATE_HEIGHT * height));
+  const top = laneY + STATE_TOP + STATE_HEIGHT - h;
+  ctx.fillStyle = theme.states[state];
+  if (!period) return ctx.fillRect(x0, top, x1 - x0, h);
+  for (let px = x0; px < x1; px += period) ctx.fillRect(px, top, Math.min(period - 1, x1 - px), h);
+}
+
+/** Lock waits hatched over the strip (waitT → acquiredT), holds outlined around it (acquiredT → releasedT). */
+function drawLocks(ctx: CanvasRenderingContext2D, run: RunModel, lane: LaneModel, y: number, o: DrawOptions): void {
+  const end = run.endNs;
+  for (const w of lane.locks) {
+    const a = o.x(w.waitT);
+    const b = o.x(w.acquiredT ?? end);
+    if (b >= 0 && a <= o.width) drawLockWait(ctx, Math.max(-2, a), Math.min(o.width + 2, b), y, o.theme);
+    if (w.acquiredT === null) continue;
+    const c = o.x(w.releasedT ?? end);
+    if (c >= 0 && b <= o.width) drawLockHold(ctx, Math.max(-2, b), Math.min(o.width + 2, c), y, o.theme);
+  }
+}
+
+/** Waiting for a lock over [a, b] px: diagonal hatching in the lock colour across the strip. */
+export function drawLockWait(ctx: CanvasRenderingContext2D, a: number, b: number, laneY: number, theme: Theme): void {
+  const top = laneY + STATE_TOP - 1;
+  const h = STATE_HEIGHT + 2;
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(a, top, Math.max(1, b - a), h);
+  ctx.clip();
+  ctx.strokeStyle = theme.states.lock;
+  ctx.lineWidth = 1;
+  ctx.beginPath();
+  for (let px = Math.floor(a) - h; px < b; px += 3) {
+    ctx.moveTo(px, top + h);
+    ctx.lineTo(px + h, top);
+  }
+  ctx.stroke();
+  ctx.restore();
+}
+
+/** Holding a lock over [a, b] px: an outline around the strip, in the foreground colour. */
+export function drawLockHold(ctx: CanvasRenderingContext2D, a: number, b: number, laneY: number, theme: Theme): void {
+  ctx.strokeStyle = theme.foreground;
+  ctx.lineWidth = 1;
+  ctx.strokeRect(Math.round(a) + 0.5, laneY + STATE_TOP - 1.5, Math.max(1, Math.round(b - a) - 1), STATE_HEIGHT + 3);
 }
 
 /**
@@ -150,7 +220,7 @@ function drawMarks(ctx: CanvasRenderingContext2D, run: RunModel, lane: LaneModel
   if (s >= 0 && cols.worker[s] === lane.worker && cols.thread[s] === lane.thread) {
     ctx.strokeStyle = theme.focus;
     ctx.lineWidth = 2;
-    ctx.strokeRect(Math.round(x(cols.t[s])) - 4, y + 1, 8, MARK_HEIGHT + 8);
+    ctx.strokeRect(Math.round(x(cols.t[s])) - 4, y + 1, 8, MARK_HEIGHT + 6);
   }
   return [lo, hi];
 }

@@ -3,6 +3,8 @@
  * One home for them: the run headers, the key (glossary) and the hover cards read them here.
  */
 import type { LifePhase } from './layout';
+import type { ThreadState } from '../../../src/shared/trace';
+import { STATE_LABELS } from '../../../src/shared/states';
 
 export type Term = 'wall' | 'cpu' | 'cpusBusy' | 'speedup' | 'overlap' | 'switches' | 'events' | 'startup';
 
@@ -29,4 +31,20 @@ export const LIFE_PHASES: Record<LifePhase, { name: string; meaning: string }> =
 /** The id of a term's entry in the key, for aria-describedby. */
 export function termId(term: Term): string {
   return `term-${term}`;
+}
+
+/** The thread states of the strip under each lane: their names (as in sentences) and how each is told. */
+export const STATE_TERMS: Record<ThreadState, { name: string; meaning: string }> = {
+  running: { name: STATE_LABELS.running, meaning: 'on a CPU, or ready to run on one' },
+  gil: { name: STATE_LABELS.gil, meaning: 'a thread blocked until another thread lets go of the GIL' },
+  lock: { name: STATE_LABELS.lock, meaning: 'blocked in a Lock, RLock, Condition, Semaphore, Event, Barrier or Queue' },
+  sleep: { name: STATE_LABELS.sleep, meaning: 'time.sleep or another timed wait with nothing to wait for' },
+  io: { name: STATE_LABELS.io, meaning: 'blocked on a file, pipe or socket (read, write, poll…)' },
+  other: { name: STATE_LABELS.other, meaning: 'blocked in any other call (the hover names it)' },
+};
+
+/** How the states were observed, for the key: from outside the interpreter, at the run's rate. */
+export function samplingNote(hz: number | null): string {
+  const rate = hz === null ? '' : ` ${hz.toLocaleString('en-US')} times a second`;
+  return `Thread states are sampled from /proc (Linux)${rate} per thread, from outside Python: a stretch shorter than a sample may not show. Point at the strip for the state, its call and its duration.`;
 }

@@ -2,6 +2,7 @@
  * Colours for the canvas, read from VS Code's theme variables (dark, light, high contrast), and
  * the workers' look: their palette (palette.ts) chosen by the background, hatched in high contrast.
  */
+import type { ThreadState } from '../../../src/shared/trace';
 import { inkOn, paletteFor, parseHex, WORKER_PALETTES, workerLook, type Pattern, type Rgb } from './palette';
 
 export interface Theme {
@@ -18,6 +19,8 @@ export interface Theme {
   smallFont: string;
   /** The workers' palette for this background. */
   workers: readonly string[];
+  /** The thread states' colours in the state strip (told apart by shape too: render.ts STATE_SHAPES). */
+  states: Record<ThreadState, string>;
   highContrast: boolean;
 }
 
@@ -38,6 +41,14 @@ export function readTheme(element: Element = document.body): Theme {
     font: `${v('--vscode-editor-font-size', '12px').replace(/^(\d+)$/, '$1px')} ${v('--vscode-editor-font-family', 'monospace')}`,
     smallFont: `bold 10px ${v('--vscode-font-family', 'sans-serif')}`,
     workers: WORKER_PALETTES[paletteFor(cssRgb(background))],
+    states: {
+      running: v('--vscode-charts-green', '#89d185'),
+      gil: v('--vscode-charts-red', '#f14c4c'),
+      lock: v('--vscode-charts-orange', '#d18616'),
+      sleep: v('--vscode-charts-blue', '#3794ff'),
+      io: v('--vscode-charts-purple', '#b180d7'),
+      other: v('--vscode-descriptionForeground', foreground),
+    },
     highContrast,
   };
 }

@@ -1,9 +1,11 @@
 /** Hover cards (an event, a phase of a worker's life, a hint), beside the pointer and kept inside the window. */
 import { eventAt } from '../../../src/shared/columns';
 import { formatNs } from '../../../src/shared/summary';
+import { stateWords } from '../../../src/shared/states';
+import type { StateSource, StateSpan } from '../../../src/shared/trace';
 import { el } from './header';
 import type { LifePhase } from './layout';
-import { pidOf, writerOf, type RunModel } from './model';
+import { pidOf, writerOf, type LockWait, type RunModel } from './model';
 import { LIFE_PHASES } from './terms';
 
 interface At {
@@ -36,6 +38,19 @@ export function showLifeTooltip(tooltip: HTMLElement, worker: string, segments: 
   const line = (s: { phase: LifePhase; t0: number; t1: number }) => `${LIFE_PHASES[s.phase].name}: ${formatNs(s.t1 - s.t0)} (${LIFE_PHASES[s.phase].meaning})`;
   const here = segments.find((s) => s.phase === pointed)!;
   showTextTooltip(tooltip, [`${worker} · ${line(here)}`, ...segments.filter((s) => s !== here).map(line), `from ${formatNs(segments[0].t0)} to ${formatNs(segments.at(-1)!.t1)} after the run began`], at);
+}
+
+/** A span of a thread's sampled states: what it was doing, in what call, for how long, and how that was seen. */
+export function showStateTooltip(tooltip: HTMLElement, lane: string, span: StateSpan, source: StateSource | null, at: At): void {
+  const seen = source ? `sampled from /proc at ${source.hz.toLocaleString('en-US')} Hz: a stretch shorter than ${formatNs(1e9 / source.hz)} may not show` : 'sampled from /proc';
+  showTextTooltip(tooltip, [`${lane} · ${stateWords(span.state, span.detail)}`, `for ${formatNs(span.dur)}, from ${formatNs(span.t)} after the run began`, seen], at);
+}
+
+/** A contended lock acquire: the lock, where it was acquired, how long it was waited for and held. */
+export function showLockTooltip(tooltip: HTMLElement, lane: string, w: LockWait, endNs: number, at: At): void {
+  const waited = w.acquiredT === null ? `waited ${formatNs(endNs - w.waitT)} and never got it` : `waited ${formatNs(w.acquiredT - w.waitT)} for it`;
+  const held = w.acquiredT === null ? [] : [w.releasedT === null ? `held it from then to the end of the run (${formatNs(endNs - w.acquiredT)})` : `held it ${formatNs(w.releasedT - w.acquiredT)}`];
+  showTextTooltip(tooltip, [`${lane} · ${w.kind} ${w.lock}`, `acquired at line ${w.line}: ${waited}, from ${formatNs(w.waitT)} after the run began`, ...held], at);
 }
 
 function place(tooltip: HTMLElement, at: At): void {

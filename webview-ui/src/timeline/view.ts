@@ -14,10 +14,11 @@ import { el } from './header';
 import { Overview } from './overview';
 import { renderRunSection } from './runSection';
 import { RunZooms } from './runZoom';
-import { showEventTooltip, showLifeTooltip, showTextTooltip } from './tooltip';
+import { showEventTooltip, showLifeTooltip, showLockTooltip, showStateTooltip, showTextTooltip } from './tooltip';
 import { renderToolbar, type ZoomAction } from './toolbar';
-import { keyAnchor, labelColumnWidth, lanePartAt, layoutRun, lifeSegments, nearestIndex, offscreenText, plotWidth, rowAt, segmentAt, stripIndexAt, tickCount } from './layout';
-import { buildTimelineModel, type LaneModel, type RunModel, type TimelineModel } from './model';
+import { keyAnchor, labelColumnWidth, lanePartAt, layoutRun, lifeSegments, nearestIndex, offscreenText, plotWidth, rowAt, segmentAt, spanAt, stripIndexAt, tickCount } from './layout';
+import { buildTimelineModel, type LaneModel, type LockWait, type RunModel, type TimelineModel } from './model';
+import type { StateSpan } from '../../../src/shared/trace';
 import { drawRun, type DrawnRun } from './render';
 import { applySwatches, readTheme, type Theme } from './theme';
 
@@ -48,6 +49,8 @@ interface RunView {
 type Pointed =
   | { kind: 'event'; index: number }
   | { kind: 'life'; lane: LaneModel; t: number }
+  | { kind: 'state'; lane: LaneModel; span: StateSpan }
+  | { kind: 'lock'; lane: LaneModel; wait: LockWait }
   | { kind: 'offscreen'; lane: LaneModel; side: 'before' | 'after'; count: number };
 
 export class TimelineView {
@@ -265,6 +268,10 @@ export class TimelineView {
     if (part === 'marks' && edge.before && px < edge.beforeWidth) return { kind: 'offscreen', lane, side: 'before', count: edge.before };
     if (part === 'marks' && edge.after && px > rect.width - edge.afterWidth) return { kind: 'offscreen', lane, side: 'after', count: edge.after };
     const x = this.zooms.plotScale(runIndex);
+    if (part === 'states') {
+      const at = stateAt(lane, x.invert(px - 0.5), x.invert(px + 0.5), rv.model.endNs);
+      if (at) return at;
+    }
     const j = nearestIndex(lane.times, x.invert(px), Math.abs(x.invert(px + HIT_PX) - x.invert(px)));
     if (j >= 0 && part === 'marks') return { kind: 'event', index: lane.index[j] };
     if (part === 'life' && lane.info) return { kind: 'life', lane, t: x.invert(px) };
@@ -274,7 +281,9 @@ export class TimelineView {
   private onHover(runIndex: number, e: MouseEvent): void {
     const at = this.pointed(runIndex, e);
     const rv = this.runViews[runIndex];
-    rv.canvas.style.cursor = at && at.kind !== 'life' ? 'pointer' : '';
+    rv.canvas.style.cursor = at && (at.kind === 'event' || at.kind === 'offscreen') ? 'pointer' : '';
+    if (at?.kind === 'state') return showStateTooltip(this.tooltip, at.lane.label, at.span, rv.model.run.stateSource ?? null, e);
+    if (at?.kind === 'lock') return showLockTooltip(this.tooltip, at.lane.label, at.wait, rv.model.endNs, e);
     if (at?.kind === 'event') return showEventTooltip(this.tooltip, rv.model, at.index, e, this.callbacks.onReveal !== undefined);
     if (at?.kind === 'offscreen') {
       const where = at.side === 'before' ? 'before' : 'after';
@@ -364,6 +373,15 @@ export class TimelineView {
     else return;
     e.preventDefault();
   }
+}
+
+/** On a lane's state strip over the times [t0, t1] (a pixel column): a lock wait or hold there, else the state drawn there. */
+function stateAt(lane: LaneModel, t0: number, t1: number, endNs: number): Pointed | null {
+  const t = (t0 + t1) / 2;
+  const wait = lane.locks.find((w) => w.waitT <= t1 && t0 <= (w.acquiredT === null ? endNs : (w.releasedT ?? endNs)));
+  if (wait) return { kind: 'lock', lane, wait };
+  const span = spanAt(lane.states, t0, t1) ?? spanAt(lane.states, t, t);
+  return span ? { kind: 'state', lane, span } : null;
 }
 
 /** The width the widest lane label needs (its text, swatch and padding), however wide its column is now. */
