@@ -86,7 +86,7 @@ class Below(object):
             return  # between workers, or in a process that runs none
         t = self._clock()
         for part in parts:
-            recorder._event(t, stream, 0, part.decode("utf-8", "replace"))
+            recorder.record_line(t, stream, 0, part.decode("utf-8", "replace"))
 
     def _unread(self):
         if fcntl is None:

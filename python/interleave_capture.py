@@ -13,8 +13,8 @@ import threading
 
 import interleave_fds as _fds
 import interleave_recorder as _rec
-from interleave_recorder import (HEAD_SIZE, KIND_OUTPUT, _active, _current, _ended, _line_of, _now,
-                                 _pack_record, _record_packer, _user_line, _utf8)
+from interleave_recorder import (HEAD_SIZE, KIND_OUTPUT, live_recorders, thread_state, ended_recorders, line_of, clock_ns,
+                                 record_packers, make_record_packer, user_line, utf8_of)
 
 
 # Per stream (1: stdout, 2: stderr): the characters our text layer holds now (roughly: threads
@@ -52,8 +52,8 @@ class CapturedStream(io.TextIOBase):
             self.flush()
         else:
             _unflushed[stream] = unflushed
-        rec = _current.recorder or _task_recorder.get()
-        if rec is None or rec.generation != _rec._generation:
+        rec = thread_state.recorder or _task_recorder.get()
+        if rec is None or rec.generation != _rec.recorder_generation:
             return n
         if rec.shared:
             rec.feed(stream, s)
@@ -63,11 +63,11 @@ class CapturedStream(io.TextIOBase):
         pending = rec._pending.get(stream)
         if pending is None:
             if "\n" not in s:
-                rec._pending[stream] = [s, _now(), _user_line(sys._getframe().f_back, rec.user_file), 0]
+                rec._pending[stream] = [s, clock_ns(), user_line(sys._getframe().f_back, rec.user_file), 0]
                 return n
         elif s == "\n":
             del rec._pending[stream]
-            rec._event(pending[1], stream, pending[2], pending[0], 0, pending[3])
+            rec.record_line(pending[1], stream, pending[2], pending[0], 0, pending[3])
             return n
         rec._feed(stream, s)
         return n
@@ -146,10 +146,10 @@ def _print(*args, sep=None, end=None, file=None, flush=False):
         direct = None
     if direct is None or sep is not None or end is not None:
         return _builtin_print(*args, sep=sep, end=end, file=file, flush=flush)
-    rec = _current.recorder  # cleared in a forked child: never an inherited one
+    rec = thread_state.recorder  # cleared in a forked child: never an inherited one
     if rec is None:
         rec = _task_recorder.get()
-        if rec is not None and rec.generation != _rec._generation:
+        if rec is not None and rec.generation != _rec.recorder_generation:
             rec = None  # a task's, inherited through a fork: not this process's
     n = len(args)
     if n == 1:
@@ -184,26 +184,26 @@ def _print(*args, sep=None, end=None, file=None, flush=False):
         # The caller's line: f_lineno decodes the code's line table each time; the line of an
         # instruction offset never changes, so the last code printed from keeps a table of them.
         if frame is not None and frame.f_code is rec.line_code:
-            line = rec.lines.get(frame.f_lasti) or _line_of(rec, frame)
+            line = rec.lines.get(frame.f_lasti) or line_of(rec, frame)
         else:
-            line = _line_of(rec, frame)
-        # Recorder._event and _record, inlined: this is the cost of every traced line. The
+            line = line_of(rec, frame)
+        # Recorder.record_line and _record, inlined: this is the cost of every traced line. The
         # payload keeps the line's "\n" (the reader drops it): one string less to make.
         try:
             data = out.encode()
         except UnicodeEncodeError:
-            data = _utf8(out)
+            data = utf8_of(out)
         pos = rec._pos
         size = len(data)
         end = pos + HEAD_SIZE + size
         if end > rec._cap or rec.count >= rec.max_events:
-            rec._event(_now(), stream, line, out[:-1])
+            rec.record_line(clock_ns(), stream, line, out[:-1])
         else:
             rec.count += 1
             mm = rec._mm
             # head and payload in one call (the kind byte skipped), then the kind byte: last
-            pack = _pack_record.get(size) or _record_packer(size)
-            pack(mm, pos, size, _now(), line, stream, data)
+            pack = record_packers.get(size) or make_record_packer(size)
+            pack(mm, pos, size, clock_ns(), line, stream, data)
             mm[pos] = KIND_OUTPUT
             rec._pos = end
     if flush:
@@ -242,7 +242,7 @@ def install(below=True, run_dir=None):
 
     def init(self, *args, **kwargs):
         original_init(self, *args, **kwargs)
-        recorder = _current.recorder or _task_recorder.get()
+        recorder = thread_state.recorder or _task_recorder.get()
         self._interleave_recorder = recorder
         if recorder is not None:
             # Switched here, on the worker's own thread: from now on its writes take the lock
@@ -255,14 +255,14 @@ def install(below=True, run_dir=None):
         if recorder is not None and recorder.closed:  # started after its worker's run was over
             recorder = self._interleave_recorder = None
         if recorder is not None:  # a thread the worker started: its output is the worker's
-            _current.thread = recorder.add_thread(self.name)
-            _current.recorder = recorder
+            thread_state.thread = recorder.add_thread(self.name)
+            thread_state.recorder = recorder
         try:
             original_bootstrap(self)
         finally:
             if recorder is not None:
-                _current.recorder = None
-                _current.thread = 0
+                thread_state.recorder = None
+                thread_state.thread = 0
 
     threading.Thread.__init__ = init
     threading.Thread._bootstrap_inner = bootstrap_inner
@@ -283,7 +283,7 @@ def _start_below():
         return
     import atexit
     import interleave_below
-    _below = interleave_below.Below(_real_fds, _below_recorder, _now)
+    _below = interleave_below.Below(_real_fds, _below_recorder, clock_ns)
     atexit.register(stop_below)  # what C code writes late still reaches the user
 
 
@@ -298,7 +298,7 @@ def stop_below():
 def restart_below():
     """A new run in this process (the next repetition): read fds 1/2 below Python again, if they
     were, with no worker to attribute late output to until one begins."""
-    del _rec._ended[:]
+    del _rec.ended_recorders[:]
     if _installed_pid == os.getpid() and _below is None and _real_fds:
         _start_below()
 
@@ -312,8 +312,8 @@ def settle_below():
 def _below_recorder():
     """Whose output arrived below Python: the worker running now (the first of several), else
     the one that ended last."""
-    for recorder in list(_active) + list(_ended):
-        if recorder.generation == _rec._generation:
+    for recorder in list(live_recorders) + list(ended_recorders):
+        if recorder.generation == _rec.recorder_generation:
             return recorder.side()
     return None
 
@@ -364,8 +364,8 @@ def _record_bytes(stream, data, n):
     """The first ``n`` bytes of ``data``, written to ``stream`` (1|2) past sys.stdout/stderr's text
     layer, as the current worker's output: marked approximate (it bypassed sys.stdout/stderr),
     though its time and line are exact."""
-    rec = _current.recorder or _task_recorder.get()
-    if rec is not None and rec.generation == _rec._generation:
+    rec = thread_state.recorder or _task_recorder.get()
+    if rec is not None and rec.generation == _rec.recorder_generation:
         rec.feed(stream, memoryview(data).tobytes()[:n].decode("utf-8", "replace"), below=1)
 
 
@@ -380,11 +380,11 @@ def attach_task(recorder):
 
 def attach(recorder):
     """The current thread now runs ``recorder``'s worker."""
-    _current.recorder = recorder
+    thread_state.recorder = recorder
 
 
 def detach():
-    _current.recorder = None
+    thread_state.recorder = None
 
 
 def _carrying(recorder):

@@ -30,7 +30,7 @@ import interleave_locks as locks  # noqa: E402
 import interleave_supervisor as supervisor  # noqa: E402
 from interleave_worker import (BAD_INPUT, Target, task_worker, pool_task,  # noqa: E402
                                process_main, recorder_for, run_worker)
-_now = time.perf_counter_ns
+clock_ns = time.perf_counter_ns
 
 
 class Control(object):
@@ -78,11 +78,11 @@ def _run_asyncio(target, recorders, control):
     async def gather():
         tasks = []
         for i, recorder in enumerate(recorders):
-            control.write({"type": "created", "worker": i, "t": _now()})
+            control.write({"type": "created", "worker": i, "t": clock_ns()})
             tasks.append(asyncio.ensure_future(task_worker(target, recorder)))
         for i, task in enumerate(tasks):
             await task
-            control.write({"type": "joined", "worker": i, "t": _now()})
+            control.write({"type": "joined", "worker": i, "t": clock_ns()})
 
     asyncio.run(gather())
 
@@ -112,14 +112,14 @@ def _run_process_pool(config, workers, control):
             processes = {}  # another Python's pool: a lost task's status says "unknown"
         futures = []
         for i in range(workers):
-            control.write({"type": "created", "worker": i, "t": _now()})
+            control.write({"type": "created", "worker": i, "t": clock_ns()})
             futures.append(pool.submit(pool_task, config, i))
         for i, future in enumerate(futures):
             try:
                 future.result()
-                control.write({"type": "joined", "worker": i, "t": _now()})
+                control.write({"type": "joined", "worker": i, "t": clock_ns()})
             except Exception as e:  # the pool broke: a process died under this task, or before it
-                control.write({"type": "joined", "worker": i, "t": _now(), "lost": type(e).__name__})
+                control.write({"type": "joined", "worker": i, "t": clock_ns(), "lost": type(e).__name__})
     for pid, process in list(processes.items()):  # joined by the shutdown: their exit codes are known
         control.write({"type": "processExit", "pid": pid, "exitCode": process.exitcode})
 
@@ -161,9 +161,9 @@ def _run_once(config, target, workers, control):
     model = config["model"]
     if model == "interpreter":
         from interleave_interpreters import run_interpreters
-        if not run_interpreters(config, workers, control, _now):
+        if not run_interpreters(config, workers, control, clock_ns):
             return False
-        control.write({"type": "runEnd", "t": _now()})
+        control.write({"type": "runEnd", "t": clock_ns()})
         return True
     if model not in _RUNNERS:
         raise loader.LoadError("model", "unknown model %r" % model)
@@ -179,7 +179,7 @@ def _run_once(config, target, workers, control):
     # The run's work is over: its end is now, not after our pipe reader has stopped (≈ 1 ms here,
     # which would be most of a small run's wall time). What that reader still finds in the pipes
     # belongs to this run, timed when it was read.
-    control.write({"type": "runEnd", "t": _now()})
+    control.write({"type": "runEnd", "t": clock_ns()})
     capture.stop_below()
     for recorder in recorders:
         capture.release(recorder)
@@ -189,7 +189,7 @@ def _run_once(config, target, workers, control):
 def _run_start(config, control, barrier=None):
     """The run begins: its start time, with the controls it runs under (for the thread models
     the switch interval in effect; ``aligned`` when its workers begin together at a barrier)."""
-    record = {"type": "runStart", "t": _now()}
+    record = {"type": "runStart", "t": clock_ns()}
     if config["model"] in THREAD_MODELS:
         record["switchInterval"] = sys.getswitchinterval()
     if barrier is not None:
@@ -217,11 +217,11 @@ def _run_threads(config, target, recorders, workers, control):
                                 name="Thread-%d" % (i + 1))
                for i in range(workers)]
     for i, thread in enumerate(threads):
-        control.write({"type": "created", "worker": i, "t": _now()})
+        control.write({"type": "created", "worker": i, "t": clock_ns()})
         thread.start()
     for i, thread in enumerate(threads):
         thread.join()
-        control.write({"type": "joined", "worker": i, "t": _now()})
+        control.write({"type": "joined", "worker": i, "t": clock_ns()})
 
 
 def _run_processes(config, target, recorders, workers, control):
@@ -231,12 +231,12 @@ def _run_processes(config, target, recorders, workers, control):
     processes = [context.Process(target=process_main, args=(config, i, barrier), name="Process-%d" % (i + 1))
                  for i in range(workers)]
     for i, process in enumerate(processes):
-        control.write({"type": "created", "worker": i, "t": _now()})
+        control.write({"type": "created", "worker": i, "t": clock_ns()})
         process.start()
         control.write({"type": "pid", "worker": i, "pid": process.pid})
     for i, process in enumerate(processes):
         process.join()
-        control.write({"type": "joined", "worker": i, "t": _now(), "exitCode": process.exitcode})
+        control.write({"type": "joined", "worker": i, "t": clock_ns(), "exitCode": process.exitcode})
 
 
 def _run_thread_pool(config, target, recorders, workers, control):
@@ -248,11 +248,11 @@ def _run_thread_pool(config, target, recorders, workers, control):
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pool") as pool:
         futures = []
         for i in range(workers):
-            control.write({"type": "created", "worker": i, "t": _now()})
+            control.write({"type": "created", "worker": i, "t": clock_ns()})
             futures.append(pool.submit(run_worker, target, recorders[i], time.thread_time_ns, barrier))
         for i, future in enumerate(futures):
             future.result()
-            control.write({"type": "joined", "worker": i, "t": _now()})
+            control.write({"type": "joined", "worker": i, "t": clock_ns()})
 
 
 def _run_asyncio_model(config, target, recorders, workers, control):

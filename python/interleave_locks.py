@@ -32,7 +32,7 @@ import weakref
 
 import interleave_recorder as _rec
 from interleave_capture import _task_recorder
-from interleave_recorder import _current, _now, _user_line
+from interleave_recorder import thread_state, clock_ns, user_line
 
 KIND_LOCK = 76  # "L": see the record list in interleave_recorder
 WAIT, ACQUIRED, RELEASED, GAVE_UP = 0, 1, 2, 3
@@ -119,7 +119,7 @@ class _Wait(object):
         self.rec = rec
         self.thread = thread
         self.line = line
-        self.since = _now()
+        self.since = clock_ns()
         self.timed = timed
         self.verb = verb  # "waits for %s" …
         self.label = label  # … "b (line 6)"
@@ -131,10 +131,10 @@ class _Wait(object):
 
 
 def _recorder():
-    rec = _current.recorder
+    rec = thread_state.recorder
     if rec is None:
         rec = _task_recorder.get()
-    if rec is None or rec.generation != _rec._generation:
+    if rec is None or rec.generation != _rec.recorder_generation:
         return None
     return rec
 
@@ -159,8 +159,8 @@ def _begin(label, kind, verb, timed):
     """A wait begins on the current thread: noted for the watchdog, and written to the worker's
     file. Kept short: in a convoy (threads handing a lock to each other) every handoff is one."""
     rec = _recorder()
-    thread = _current.thread if rec is not None else 0
-    line = _user_line(_getframe(2), _state.user_file)
+    thread = thread_state.thread if rec is not None else 0
+    line = user_line(_getframe(2), _state.user_file)
     wait = _Wait(rec, thread, line, timed, verb, label)
     if rec is not None:
         count = _lock_counts.get(rec, 0)
@@ -184,7 +184,7 @@ def _end(wait, ok):
     if _waits.get(ident) is wait:
         del _waits[ident]
     if wait.id is not None:
-        _write(wait.rec, ACQUIRED if ok else GAVE_UP, _now(), wait.line, wait.thread, wait.id)
+        _write(wait.rec, ACQUIRED if ok else GAVE_UP, clock_ns(), wait.line, wait.thread, wait.id)
     return wait.id if ok else None
 
 
@@ -192,8 +192,8 @@ def _released(hold):
     """The hold of a contended acquire ends: recorded by the releasing thread's worker."""
     rec = _recorder() if hold is not None else None
     if rec is not None:
-        _write(rec, RELEASED, _now(), _user_line(_getframe(2), _state.user_file),
-               _current.thread, hold)
+        _write(rec, RELEASED, clock_ns(), user_line(_getframe(2), _state.user_file),
+               thread_state.thread, hold)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -551,7 +551,7 @@ def _thread_join(self, timeout=None):
     """Thread.join: a wait on that thread, for the watchdog (not a lock: not recorded)."""
     if timeout is not None or self is threading.current_thread() or not self.is_alive():
         return _join(self, timeout)
-    wait = _Wait(_recorder(), _current.thread, _user_line(_getframe(1), _state.user_file), False,
+    wait = _Wait(_recorder(), thread_state.thread, user_line(_getframe(1), _state.user_file), False,
                  "waits for its thread %s to end", self.name, joined=self)
     ident = _get_ident()
     _waits[ident] = wait
@@ -701,7 +701,7 @@ def _may_be_stuck(limit_ns, workers):
             except OSError:
                 pass
         return False
-    now = _now()
+    now = clock_ns()
     try:
         return any(not w.timed and now - w.since >= limit_ns for w in list(_waits.values()))
     except RuntimeError:  # changed while read (no GIL): look again next time

@@ -32,6 +32,12 @@ is complete.
 Output written below Python (a C extension's printf, a subprocess sharing our stdout) is read
 from a pipe that stands in for file descriptors 1 and 2 (see interleave_below) and recorded in
 a side file ``<worker file>.a`` with the same layout: its times are when it was read.
+
+Its API for the capture (interleave_capture) and the lock records (interleave_locks): the
+``Recorder`` (``feed``, ``record_line``, ``begin``/``end``, ``add_thread``), ``thread_state`` (per
+thread: whose worker runs there), ``live_recorders``/``ended_recorders``/``recorder_generation``,
+``clock_ns``, ``user_line``/``line_of`` (the user's line of a frame), ``utf8_of``, and the record
+packers (``record_packers``, ``make_record_packer``) that the capture's hot path inlines.
 """
 import json
 import mmap
@@ -51,7 +57,7 @@ KIND_OUTPUT, KIND_BEGIN, KIND_END, KIND_TRUNCATED, KIND_THREAD = 79, 66, 69, 84,
 _INITIAL = 1 << 20  # mapped at first; the file grows by doubling
 _REGION = 1 << 18  # prepared ahead of the writer at a time (see Recorder._grow)
 _zeros = None
-_now = time.perf_counter_ns
+clock_ns = time.perf_counter_ns
 _pack_head = HEAD.pack_into
 # The kernel's id of the calling thread (3.8+): the runner samples that thread's state in /proc
 # while the worker runs. 0 where Python cannot say.
@@ -65,38 +71,38 @@ class _Current(threading.local):
     thread = 0  # the sub-lane of a thread a worker started (0: the worker's own thread)
 
 
-_current = _Current()
+thread_state = _Current()
 # Recorders whose body runs now (begun, not ended), and the last one that ended: output from
 # below Python is attributed to them.
-_active = []
-_ended = []
+live_recorders = []
+ended_recorders = []
 # Bumped in a forked child: recorders inherited through a fork are not the child's to write to
 # (their mapping is shared with the parent, their write position is not).
-_generation = 0
+recorder_generation = 0
 
 
 def _after_fork_in_child():
-    global _generation
-    _generation += 1
+    global recorder_generation
+    recorder_generation += 1
     # the one thread a forked child has: whatever it ran, the recorder is the parent's
-    _current.recorder = None
-    _current.thread = 0
-    del _active[:]
-    del _ended[:]
+    thread_state.recorder = None
+    thread_state.thread = 0
+    del live_recorders[:]
+    del ended_recorders[:]
 
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
-def _utf8(text):
+def utf8_of(text):
     try:
         return text.encode()
     except UnicodeEncodeError:  # lone surrogates
         return text.encode("utf-8", "backslashreplace")
 
 
-def _user_line(frame, user_file):
+def user_line(frame, user_file):
     """The line of the innermost frame of the user's file from ``frame`` up; 0 when there is none
     (our own frames never match it)."""
     while frame is not None:
@@ -107,24 +113,24 @@ def _user_line(frame, user_file):
 
 
 # payload size -> pack_into of a record's head (its kind byte left out) and payload
-_pack_record = {}
+record_packers = {}
 
 
-def _record_packer(size):
-    if len(_pack_record) > 4096:  # lines of ever new lengths: keep the table small
-        _pack_record.clear()
-    pack = _pack_record[size] = struct.Struct("<x" + HEAD.format.lstrip("<") + "%ds" % size).pack_into
+def make_record_packer(size):
+    if len(record_packers) > 4096:  # lines of ever new lengths: keep the table small
+        record_packers.clear()
+    pack = record_packers[size] = struct.Struct("<x" + HEAD.format.lstrip("<") + "%ds" % size).pack_into
     return pack
 
 
-def _line_of(rec, frame):
+def line_of(rec, frame):
     """The line of the user's file that ``frame`` (the caller of print) is at, remembered for
     its instruction offset when the frame is the user's."""
     if frame is None:
         return 0
     code = frame.f_code
     if code.co_filename != rec.user_file:
-        return _user_line(frame, rec.user_file)
+        return user_line(frame, rec.user_file)
     if code is not rec.line_code:
         rec.line_code = code
         rec.lines = {}
@@ -144,7 +150,7 @@ class Recorder(object):
         self.path = path
         self.user_file = user_file
         self.max_events = max_events
-        self.generation = _generation
+        self.generation = recorder_generation
         self.count = 0
         self.truncated = False
         self._fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -204,24 +210,24 @@ class Recorder(object):
         self._pos = end
 
     def begin(self):
-        _active.append(self)
-        self._record(KIND_BEGIN, _now(), os.getpid(), _native_id(), b"")
+        live_recorders.append(self)
+        self._record(KIND_BEGIN, clock_ns(), os.getpid(), _native_id(), b"")
 
     def end(self, cpu_ns, status):
         with self._lock:
             self.flush_pending()
-            self._record(KIND_END, _now(), 0, 0, json.dumps({"cpuNs": cpu_ns, "status": status}).encode())
-        if self in _active:
-            _active.remove(self)
-        _ended.append(self)
-        del _ended[:-1]
+            self._record(KIND_END, clock_ns(), 0, 0, json.dumps({"cpuNs": cpu_ns, "status": status}).encode())
+        if self in live_recorders:
+            live_recorders.remove(self)
+        ended_recorders.append(self)
+        del ended_recorders[:-1]
 
     def add_thread(self, name):
         """A thread this worker started, on that thread: its own sub-lane, numbered from 1."""
         with self._lock:
             self.shared = True
             self.threads += 1
-            self._record(KIND_THREAD, _now(), self.threads, _native_id(), _utf8(str(name)))
+            self._record(KIND_THREAD, clock_ns(), self.threads, _native_id(), utf8_of(str(name)))
             return self.threads
 
     def side(self):
@@ -230,21 +236,21 @@ class Recorder(object):
             self._side = Recorder(self.path + ".a", self.user_file, self.max_events)
         return self._side
 
-    def _event(self, t, stream, line, text, thread=0, below=0):
+    def record_line(self, t, stream, line, text, thread=0, below=0):
         if self.count >= self.max_events:
             if not self.truncated:
                 self.truncated = True
                 self._record(KIND_TRUNCATED, t, 0, 0, b"")
             return
         self.count += 1
-        self._record(KIND_OUTPUT, t, line, stream | below << 2 | thread << 3, _utf8(text))
+        self._record(KIND_OUTPUT, t, line, stream | below << 2 | thread << 3, utf8_of(text))
 
     def feed(self, stream, s, below=0):
         """Text written by this worker to ``stream`` (``below``: with os.write); emits one event
         per completed line."""
         if self.shared:  # the worker's own helper threads write too: each has its own lines
             with self._lock:
-                self._feed(stream, s, _current.thread, below)
+                self._feed(stream, s, thread_state.thread, below)
         else:
             self._feed(stream, s, 0, below)
 
@@ -255,33 +261,33 @@ class Recorder(object):
         nl = s.find("\n")
         if nl < 0:
             if pending is None:
-                self._pending[key] = [s, _now(), _user_line(sys._getframe().f_back, self.user_file), below]
+                self._pending[key] = [s, clock_ns(), user_line(sys._getframe().f_back, self.user_file), below]
             else:
                 pending[0] += s
             return
         if pending is None:
-            t, line, text = _now(), _user_line(sys._getframe().f_back, self.user_file), s[:nl]
+            t, line, text = clock_ns(), user_line(sys._getframe().f_back, self.user_file), s[:nl]
         else:
             t, line, text, below = pending[1], pending[2], pending[0] + s[:nl], pending[3]
             del self._pending[key]
-        self._event(t, stream, line, text, thread, below)
+        self.record_line(t, stream, line, text, thread, below)
         start = nl + 1
         if start == len(s):
             return  # the common case: print()'s "\n"
         nl = s.find("\n", start)
         while nl >= 0:
-            self._event(_now(), stream, line, s[start:nl], thread, below)
+            self.record_line(clock_ns(), stream, line, s[start:nl], thread, below)
             start = nl + 1
             nl = s.find("\n", start)
         if start < len(s):
-            self._pending[key] = [s[start:], _now(), line, below]
+            self._pending[key] = [s[start:], clock_ns(), line, below]
 
     def flush_pending(self):
         for key, pending in list(self._pending.items()):
             if pending is not None:
                 del self._pending[key]
                 thread, stream = key if isinstance(key, tuple) else (0, key)
-                self._event(pending[1], stream, pending[2], pending[0], thread, pending[3])
+                self.record_line(pending[1], stream, pending[2], pending[0], thread, pending[3])
 
     @property
     def closed(self):

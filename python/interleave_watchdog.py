@@ -42,7 +42,7 @@ class Watchdog(object):
             time.sleep(locks._TICK)
 
     def _look(self):
-        now = locks._now()
+        now = locks.clock_ns()
         if self.mode == "publish":
             self._publish(analyse())
             return
@@ -93,7 +93,7 @@ class Watchdog(object):
         self.control.write({"type": "deadlock", "t": now, "seconds": self.limit_ns / 1e9,
                             "cycle": "; ".join(e["words"] for e in entries),
                             "workers": [{"worker": w, "stack": found["stacks"][w]} for w in workers]})
-        self.control.write({"type": "runEnd", "t": locks._now()})
+        self.control.write({"type": "runEnd", "t": locks.clock_ns()})
         try:
             import interleave_capture
             sys.stdout.flush()

@@ -294,10 +294,10 @@ class RecorderTest(TempDir):
         name = []
 
         def helper():
-            capture._current.thread = rec.add_thread("helper-x")
+            capture.thread_state.thread = rec.add_thread("helper-x")
             rec.feed(1, "x")
             rec.feed(1, "y\n")
-            name.append(capture._current.thread)
+            name.append(capture.thread_state.thread)
         thread = threading.Thread(target=helper)
         thread.start()
         thread.join()
