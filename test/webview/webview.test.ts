@@ -10,6 +10,7 @@ import { traceMessage, type HostToWebview } from '../../src/shared/protocol';
 import type { Trace } from '../../src/shared/trace';
 import { LABEL_COLUMN } from '../../webview-ui/src/timeline/layout';
 import { parseHex, WORKER_PALETTES } from '../../webview-ui/src/timeline/palette';
+import { THEMES, webviewPage } from './panelPage';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const results = path.join(root, 'test-results');
@@ -47,36 +48,7 @@ let page: Page;
 let dir: string;
 const pageErrors: string[] = [];
 
-/** Colours of VS Code's Dark Modern theme that the panel reads (as VS Code sets them on the webview's body). */
-const DARK_MODERN = {
-  '--vscode-foreground': '#cccccc',
-  '--vscode-descriptionForeground': '#9d9d9d',
-  '--vscode-editor-background': '#1f1f1f',
-  '--vscode-focusBorder': '#0078d4',
-  '--vscode-list-activeSelectionBackground': '#04395e',
-  '--vscode-list-activeSelectionForeground': '#ffffff',
-  '--vscode-list-hoverBackground': '#2a2d2e',
-  '--vscode-editor-findMatchHighlightBackground': '#ea5c0055',
-  '--vscode-editorLineNumber-activeForeground': '#cccccc',
-  '--vscode-widget-border': '#313131',
-  '--vscode-font-family': 'sans-serif',
-  '--vscode-font-size': '13px',
-};
-
-/** The webview as VS Code hosts it: the built bundle, our CSS, and an acquireVsCodeApi that records messages. */
-function webviewPage(): string {
-  const vars = Object.entries(DARK_MODERN).map(([k, v]) => `${k}: ${v};`).join(' ');
-  // VS Code's own default style for webviews pads the body 20 px left and right
-  return `<!DOCTYPE html><html><head><meta charset="utf-8">
-<style>body { ${vars} background: #1f1f1f; margin: 0; padding: 0 20px; }</style>
-<link rel="stylesheet" href="file://${path.join(root, 'media', 'timeline.css')}">
-<script>
-  window.__posted = [];
-  let state;
-  window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => state, setState: (s) => { state = s; } });
-</script></head>
-<body class="vscode-dark"><div id="app"></div><script src="file://${path.join(root, 'dist', 'webview.js')}"></script></body></html>`;
-}
+const DARK_MODERN = THEMES.dark.vars;
 
 before(async () => {
   fs.mkdirSync(results, { recursive: true });

@@ -1,11 +1,10 @@
 /** The built webview in a page as VS Code hosts it, and the host's messages posted into it. */
-import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { EventColumns } from '../../src/shared/columns';
 import { traceMessage, type HostToWebview } from '../../src/shared/protocol';
 import type { Trace } from '../../src/shared/trace';
 
-export const root = path.resolve(__dirname, '..', '..', '..');
+export { root } from './panelPage';
 
 /** Headless Chromium as the webview tests run it. */
 export function launchChromium(): Promise<Browser> {
@@ -13,40 +12,8 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args });
 }
 
-/** Colours of VS Code's Dark Modern theme that the panel reads (as VS Code sets them on the webview's body). */
-export const DARK_MODERN: Record<string, string> = {
-  '--vscode-foreground': '#cccccc',
-  '--vscode-descriptionForeground': '#9d9d9d',
-  '--vscode-editor-background': '#1f1f1f',
-  '--vscode-focusBorder': '#0078d4',
-  '--vscode-errorForeground': '#f85149',
-  '--vscode-button-background': '#0078d4',
-  '--vscode-button-foreground': '#ffffff',
-  '--vscode-button-secondaryBackground': '#313131',
-  '--vscode-button-secondaryForeground': '#cccccc',
-  '--vscode-dropdown-background': '#313131',
-  '--vscode-dropdown-foreground': '#cccccc',
-  '--vscode-dropdown-border': '#3c3c3c',
-  '--vscode-list-activeSelectionBackground': '#04395e',
-  '--vscode-list-activeSelectionForeground': '#ffffff',
-  '--vscode-widget-border': '#313131',
-  '--vscode-font-family': 'sans-serif',
-  '--vscode-font-size': '13px',
-};
-
-/** The webview page: the built bundle, our CSS, and an acquireVsCodeApi that records what the webview posts. */
-export function webviewPage(): string {
-  const vars = Object.entries(DARK_MODERN).map(([k, v]) => `${k}: ${v};`).join(' ');
-  return `<!DOCTYPE html><html><head><meta charset="utf-8">
-<style>body { ${vars} background: #1f1f1f; margin: 0; padding: 0 20px; }</style>
-<link rel="stylesheet" href="file://${path.join(root, 'media', 'timeline.css')}">
-<script>
-  window.__posted = [];
-  let state;
-  window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => state, setState: (s) => { state = s; } });
-</script></head>
-<body class="vscode-dark"><div id="app"></div><script src="file://${path.join(root, 'dist', 'webview.js')}"></script></body></html>`;
-}
+/** The webview page (Dark Modern): one home for the page, in panelPage. */
+export { webviewPage } from './panelPage';
 
 /** What the webview has posted to the host so far. */
 export function posted(page: Page): Promise<Array<{ type: string } & Record<string, unknown>>> {
