@@ -97,9 +97,9 @@ if (want('ingest')) {
   const { WorkerFileReader } = require(path.join(root, 'out', 'src', 'runner', 'workerFile.js'));
   const file = path.join(tmp, 'w0.trc');
   // written by the real recorder, as a worker would
-  const write = `import sys; sys.path.insert(0, ${JSON.stringify(path.join(root, 'python'))}); import interleave_capture as c
+  const write = `import sys; sys.path.insert(0, ${JSON.stringify(path.join(root, 'python'))}); import interleave_recorder as c
 r = c.Recorder(${JSON.stringify(file)}, "x", ${n + 1})
-for i in range(${n}): r._event(1000000 + i * 100, 1, 6, "Number: %d" % i)
+for i in range(${n}): r.record_line(1000000 + i * 100, 1, 6, "Number: %d" % i)
 r.close()`;
   execFileSync(python, ['-c', write]);
   const { EventSource, RunEvents } = require(path.join(root, 'out', 'src', 'runner', 'eventStore.js'));
