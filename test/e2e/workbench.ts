@@ -14,6 +14,7 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 export async function openFile(page: Page, name: string): Promise<void> {
   // Quick Open, as a user with many files does: the Explorer's list is virtual, a row below the
   // fold is not in the page at all
+  await leaveWebview(page);
   await page.keyboard.press('F1'); // the palette; without its ">" it opens files
   const input = page.locator('.quick-input-widget input');
   await input.waitFor();
@@ -60,7 +61,13 @@ export function webview(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
 }
 
+/** Keys pressed in a webview stay there (F1 too): focus the workbench first, on the side bar's title. */
+async function leaveWebview(page: Page): Promise<void> {
+  await page.locator('.part.sidebar .composite.title').first().click();
+}
+
 export async function runCommandFromPalette(page: Page, title: string): Promise<void> {
+  await leaveWebview(page);
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor();

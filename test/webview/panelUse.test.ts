@@ -78,6 +78,8 @@ test('each run has a time axis of its own at first, so its events are readable; 
   assert.match(await tooltipAt(page, first), /Number: 0.*Call 1/);
   assert.match(await tooltipAt(page, last), /Number: 4.*Call 2/);
   await page.locator('#shared-axis').check();
+  // the axes are redrawn on the next animation frame: wait until the sequential one has changed
+  await page.waitForFunction(() => /ms$/.test([...document.querySelectorAll('section.run[data-model="sequential"] .axis .tick text')].at(-1)?.textContent ?? ''));
   const shared = await Promise.all(['sequential', 'thread', 'process'].map((m) => ticks(page, m)));
   assert.deepEqual(shared[0].labels, shared[2].labels, 'the same axis for every run');
   assert.match(await tooltipAt(page, await markAt(page, 2, 0, true)), /Number: 0.*Process 1/);
