@@ -28,6 +28,7 @@ import interleave_fds as fds  # noqa: E402
 import interleave_loader as loader  # noqa: E402
 import interleave_locks as locks  # noqa: E402
 import interleave_supervisor as supervisor  # noqa: E402
+import interleave_started_threads as started_threads  # noqa: E402
 from interleave_worker import (BAD_INPUT, Target, task_worker, pool_task,  # noqa: E402
                                process_main, recorder_for, run_worker)
 clock_ns = time.perf_counter_ns
@@ -182,7 +183,7 @@ def _run_once(config, target, workers, control):
     control.write({"type": "runEnd", "t": clock_ns()})
     capture.stop_below()
     for recorder in recorders:
-        capture.release(recorder)
+        started_threads.release(recorder)
     return True
 
 

@@ -9,6 +9,7 @@ import time
 import traceback
 
 import interleave_capture as capture
+import interleave_started_threads as started_threads
 import interleave_fds as fds
 import interleave_loader as loader
 import interleave_locks as locks
@@ -140,7 +141,7 @@ def run_worker(target, recorder, cpu_clock, barrier=None):
         status = _status_of(e)
         _say_exit_message(e, recorder.user_file)
     finally:
-        capture.join_started_threads(recorder)  # as Python waits for them before it exits
+        started_threads.join_started_threads(recorder)  # as Python waits for them before it exits
         try:
             sys.stdout.flush()
             sys.stderr.flush()
@@ -180,7 +181,7 @@ def child_worker(config, worker, cpu_clock, last=True, barrier=None):
     status = run_worker(target, recorder, cpu_clock, barrier)
     if last:
         capture.stop_below()
-    capture.release(recorder)
+    started_threads.release(recorder)
     sys.stdout.flush()
     sys.stderr.flush()
     return status
@@ -237,6 +238,6 @@ async def task_worker(target, recorder):
         status = _status_of(e)
         _say_exit_message(e, recorder.user_file)
     finally:
-        await capture.join_started_threads_async(recorder)
+        await started_threads.join_started_threads_async(recorder)
         recorder.end(-1, status)  # tasks share a thread: their own CPU time is not known
         locks.worker_ended(recorder)
