@@ -55,7 +55,7 @@ test('a worker is found by the begin record at the head of its event file, once 
   say({ syscall: futexTimed });
   sampler.tick(T + MS);
   sampler.tick(T + 2 * MS);
-  say({ syscall: sleeping });
+  say({ syscall: sleeping, schedstat: '2000 0 2\n' }); // to change its call, it ran
   sampler.tick(T + 3 * MS);
   const run = sampler.stop(T + 4 * MS);
   assert.equal(run.samples, 4);
@@ -79,12 +79,27 @@ test('a blocked thread that was on a CPU for half the time since the last sample
   assert.deepEqual([thread.onCpuNs, thread.readyNs], [0.7 * MS, 0.3 * MS]);
 });
 
+test('a blocked thread that has not been on a CPU since the last sample is still in the same call: its call is not read again', () => {
+  const { proc, dir, say } = fixture({ syscall: futexTimed, schedstat: '1000 0 1\n' });
+  writeBegin(dir, 0, 100, 200);
+  const sampler = new RunSampler({ dir, workers: 1, hz: 1000, proc });
+  sampler.tick(T);
+  sampler.tick(T + MS);
+  say({ syscall: sleeping }); // a change only a thread that ran could make: not looked at while schedstat stands still
+  sampler.tick(T + 2 * MS);
+  say({ schedstat: '1500 0 2\n' });
+  sampler.tick(T + 3 * MS);
+  const [thread] = sampler.stop(T + 4 * MS).threads;
+  assert.deepEqual(thread.t, [T, T + 3 * MS]);
+  assert.deepEqual(thread.code, [syscallCode(202, true), syscallCode(230, false)]);
+});
+
 test("where a thread's system call cannot be read, its state letter and wchan are, and the run says so", () => {
   const { proc, dir, say } = fixture({ stat: '200 (python3) S 1\n', wchan: 'futex_wait_queue' }); // no syscall file
   writeBegin(dir, 0, 100, 200);
   const sampler = new RunSampler({ dir, workers: 1, hz: 1000, proc });
   sampler.tick(T);
-  say({ stat: '200 (python3) R 1\n', wchan: '0' });
+  say({ stat: '200 (python3) R 1\n', wchan: '0', schedstat: '2000 0 2\n' });
   sampler.tick(T + MS);
   const run = sampler.stop(T + 2 * MS);
   assert.equal(run.blockedBy, 'wchan');
@@ -99,7 +114,7 @@ test('a thread that ended (a zombie) is sampled no more; a long gap between samp
   sampler.tick(T);
   const late = T + (MAX_GAP_PERIODS + 5) * MS;
   sampler.tick(late);
-  say({ syscall: '-1 0x7ffd 0x7f3e\n', stat: '200 (python3) Z 1\n' });
+  say({ syscall: '-1 0x7ffd 0x7f3e\n', stat: '200 (python3) Z 1\n', schedstat: '2000 0 2\n' }); // to exit, it ran
   sampler.tick(late + MS);
   assert.equal(sampler.live, 0);
   const [thread] = sampler.stop(late + 10 * MS).threads;

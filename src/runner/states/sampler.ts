@@ -127,8 +127,7 @@ class ThreadSampler {
   sample(now: number, periodNs: number): void {
     let code: number;
     try {
-      code = this.observe();
-      if (code !== UNSEEN && this.fds.schedstat !== undefined && (code !== RUNNING || this.samples % SCHEDSTAT_EVERY === 0)) code = this.ranMostOfTheTime(now, code);
+      code = this.observeCheaply(now);
     } catch {
       return this.close(now, periodNs); // gone (ESRCH) between two reads, or no longer ours to read
     }
@@ -154,12 +153,29 @@ class ThreadSampler {
   }
 
   /**
-   * Reads schedstat: its time on a CPU and waiting for one add up, and a blocked thread that was
+   * What the thread does now, for as few reads as can tell it: a thread that was blocked and has
+   * not been on a CPU since (its schedstat did not move) is still blocked in the same call — one
+   * read of schedstat instead of its system call and schedstat. Most samples of a waiting thread
+   * are of this kind (the GIL's waiters wake every 5 ms, sleepers when their time is up).
+   */
+  private observeCheaply(now: number): number {
+    const blocked = this.current !== RUNNING && this.current !== UNSEEN && this.fds.schedstat !== undefined;
+    const sched = blocked ? schedstatOf(bytes, readBytes(this.fds.schedstat!)) : null;
+    if (sched && this.sched && sched.runNs === this.sched.runNs && sched.waitNs === this.sched.waitNs && this.schedT === this.lastT) {
+      this.schedT = now;
+      return this.current;
+    }
+    const code = this.observe();
+    if (code === UNSEEN || this.fds.schedstat === undefined || (code === RUNNING && !sched && this.samples % SCHEDSTAT_EVERY !== 0)) return code;
+    return this.ranMostOfTheTime(now, code, sched ?? schedstatOf(bytes, readBytes(this.fds.schedstat)));
+  }
+
+  /**
+   * Takes in schedstat: its time on a CPU and waiting for one add up, and a blocked thread that was
    * on a CPU for at least half the time since the last sample counts as running — when that
    * sample read schedstat too (it was blocked: a running one's is read only now and then).
    */
-  private ranMostOfTheTime(now: number, code: number): number {
-    const sched = schedstatOf(bytes, readBytes(this.fds.schedstat!));
+  private ranMostOfTheTime(now: number, code: number, sched: { runNs: number; waitNs: number } | null): number {
     const last = this.sched;
     const lastT = this.schedT;
     this.sched = sched;
