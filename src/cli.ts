@@ -14,7 +14,7 @@ import { chromeTraceChunks } from './export/chromeTrace';
 import { reportHtml } from './report/html';
 import { compareRuns } from './shared/comparison';
 import { formatNs, formatSpeedup, summarizeTrace, type RunSummary } from './shared/summary';
-import { sharesText, stateShares } from './shared/states';
+import { laneSharesText, stateShares } from './shared/states';
 import { helperThreadName, laneLabel } from './shared/labels';
 import { ALL_MODELS, type Model, type Run, type StartMethod, type Trace } from './shared/trace';
 import { DEFAULTS, checkDeadlockSeconds, checkMaxEvents, checkRepeat, checkSampleHz, checkSwitchInterval, checkWorkers } from './runner/settings';
@@ -337,10 +337,10 @@ function summaryText(trace: Trace, summaries: RunSummary[], sampling: boolean): 
 
 /** "Thread 1: running 49% · waiting for the GIL 48% · sleeping 3%", a line per sampled thread. */
 function statesText(run: Run, sampling: boolean): string {
-  const lines = stateShares(run).map(({ worker, thread, shares }) => {
-    const info = run.workerInfo[worker];
-    const name = thread === null ? laneLabel(run.model, info ?? { worker }) : `  ↳ ${helperThreadName(info, thread)}`;
-    return `           ${name}: ${sharesText(shares)}\n`;
+  const lines = stateShares(run).map((lane) => {
+    const info = run.workerInfo[lane.worker];
+    const name = lane.thread === null ? laneLabel(run.model, info ?? { worker: lane.worker }) : `  ↳ ${helperThreadName(info, lane.thread)}`;
+    return `           ${name}: ${laneSharesText(run, lane)}\n`;
   });
   // why there are none, or what to know of those there are (not when the user turned sampling off)
   if (run.stateNote && sampling) lines.push(`           ${run.stateNote}\n`);

@@ -49,6 +49,31 @@ export function sharesText(shares: Record<ThreadState, number>): string {
     .join(' · ');
 }
 
+/**
+ * Fewer samples than this of a thread say too little to name what it did: a 2-ms run sampled at
+ * 1 kHz has one or two, which can contradict its CPU time. Its shares are shown with a warning, and
+ * the verdict does not rest on them.
+ */
+export const MIN_SAMPLES = 10;
+
+/** About how many samples a lane's observed time holds at the run's rate (null: not sampled). */
+export function samplesIn(run: Pick<Run, 'stateSource'>, lane: Pick<LaneShares, 'observedNs'>): number | null {
+  const hz = run.stateSource?.hz;
+  return hz ? Math.round((lane.observedNs * hz) / 1e9) : null;
+}
+
+/** "running 49% · waiting for the GIL 48%", or with "(2 samples: too few to tell)" after it. */
+export function laneSharesText(run: Pick<Run, 'stateSource'>, lane: LaneShares): string {
+  const n = samplesIn(run, lane);
+  const few = n !== null && n < MIN_SAMPLES ? ` (${n} sample${n === 1 ? '' : 's'}: too few to tell)` : '';
+  return `${sharesText(lane.shares)}${few}`;
+}
+
+/** Whether every worker's own thread was sampled often enough for a verdict to rest on its states. */
+export function sampledEnough(run: Pick<Run, 'stateSource'>, observed: WorkersStates): boolean {
+  return observed.lanes.every((lane) => (samplesIn(run, lane) ?? 0) >= MIN_SAMPLES);
+}
+
 function zeros(): Record<ThreadState, number> {
   return { running: 0, gil: 0, lock: 0, sleep: 0, io: 0, other: 0 };
 }

@@ -1,4 +1,4 @@
-import { eachShareText, sharesText, STATE_LABELS, WAIT_STATES, workersStates, type WorkersStates } from './states';
+import { eachShareText, MIN_SAMPLES, sampledEnough, sharesText, STATE_LABELS, WAIT_STATES, workersStates, type WorkersStates } from './states';
 import type { Run, ThreadState, Trace, WorkerInfo } from './trace';
 
 /**
@@ -55,6 +55,8 @@ export interface RunSummary {
    * says so, absent when no states were sampled.
    */
   waitedFor?: ThreadState | null;
+  /** States were sampled, but too few samples of some worker to name what it waited for (waitedFor stays absent). */
+  tooShortToSample?: boolean;
 }
 
 /** Consecutive events from different workers, in the run's global order. */
@@ -143,7 +145,8 @@ export function summarizeRun(run: Run, baseline: Run | undefined, gil = true, co
   };
   summary.kind = runKind(run, summary);
   const observed = workersStates(run);
-  if (observed) summary.waitedFor = waitedFor(run, observed);
+  if (observed && sampledEnough(run, observed)) summary.waitedFor = waitedFor(run, observed);
+  else if (observed) summary.tooShortToSample = true;
   summary.verdict = verdict(run, summary, gil);
   return summary;
 }
@@ -307,7 +310,7 @@ function concurrentVerdict(run: Run, s: RunSummary, name: string, gil: boolean):
       if (s.waitedFor === 'gil') return `The threads overlapped but ${gilTurns(run)}${speed}`;
       return `The threads overlapped but took turns on the CPU${gilNote(run, gil)}${speed}`;
     case 'waiting':
-      return `${waitingVerdict(run, s, name)}${speed}${s.waitedFor === undefined ? `; ${NOT_SAMPLED}` : ''}`;
+      return `${waitingVerdict(run, s, name)}${speed}${s.waitedFor === undefined ? `; ${s.tooShortToSample ? TOO_SHORT : NOT_SAMPLED}` : ''}`;
     default:
       if (s.waitedFor === 'gil') return `The ${name} overlapped but ${gilTurns(run)}${speed}`;
       return `The ${name} overlapped for ${formatNs(s.overlapNs)} of ${formatNs(run.wallNs)}${speed}`;
@@ -316,6 +319,8 @@ function concurrentVerdict(run: Run, s: RunSummary, name: string, gil: boolean):
 
 /** The speedup compares two runs timed once each: a figure that varies from run to run. */
 const ONE_RUN = ' (one run of each)';
+/** Said when the states exist but too few samples of a worker do (a run of a few milliseconds). */
+const TOO_SHORT = `the run was too short to sample what they waited for (fewer than ${MIN_SAMPLES} samples of a worker)`;
 /** Said instead of guessing when CPU time alone says the workers waited. */
 const NOT_SAMPLED = 'no thread states were sampled, so what they waited for is not known';
 /** A thread run's workers waited for the GIL at least this share of their time: they took turns on it. */

@@ -149,6 +149,7 @@ test('the real /proc: a sleeping process is blocked in clock_nanosleep, by this 
 test("the sampler's thread samples a run from its workers' begin records until the run ends", { skip: process.platform !== 'linux' }, async () => {
   await withSleeper(async (pid) => {
     const dir = fs.mkdtempSync(path.join(root, 'run-'));
+    await StateSampler.shared().begin({ dir: root, workers: 0, hz: 1000 }).end(); // its thread is up (it can take seconds to start on a loaded machine)
     const run = StateSampler.shared().begin({ dir, workers: 1, hz: 1000 });
     writeBegin(dir, 0, pid, pid);
     await new Promise((resolve) => setTimeout(resolve, 300));

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { formatNs, formatSpeedup, overlapNs, summarizeRun, summarizeTrace, switchCount } from '../../src/shared/summary';
 import { compareRuns } from '../../src/shared/comparison';
+import { laneSharesText, stateShares } from '../../src/shared/states';
 import type { Run, StateSpan, ThreadState, WorkerInfo } from '../../src/shared/trace';
 
 function worker(i: number, startNs: number, endNs: number, cpuNs: number, createdNs = startNs): WorkerInfo {
@@ -118,7 +119,8 @@ function spans(w: number, parts: Array<[ThreadState, number, string?]>): StateSp
     return s;
   });
 }
-const sampled = { method: 'proc' as const, hz: 1000, samples: 2000, blockedBy: 'syscall' as const };
+/** These made-up runs last a microsecond: sampled every 10 ns, each worker has dozens of samples. */
+const sampled = { method: 'proc' as const, hz: 1e8, samples: 200, blockedBy: 'syscall' as const };
 
 test('with thread states, a thread run that waited for the GIL says it took turns on the GIL, and how much each waited', () => {
   const seq = run('sequential', 1000, [worker(0, 0, 500, 500), worker(1, 500, 1000, 500)]);
@@ -158,4 +160,21 @@ test("the comparison names what the winner waited for only when states saw it", 
   const trace = (r: Run) => ({ schema: 'interleave.trace/1' as const, target: { file: 'f.py', function: 'f', line: 1 }, python: { version: '3.11.7', implementation: 'CPython', executable: 'python3', gil: true, cpuCount: 2, platform: 'linux' }, runs: [seq, r] });
   assert.match(compareRuns(summarizeTrace(trace(sleepy)))!.sentence, /the work mostly waits \(sleeping\)/);
   assert.doesNotMatch(compareRuns(summarizeTrace(trace(idle)))!.sentence, /I\/O|sleep/);
+});
+
+test('states from too few samples (a run of a few ms at 1 kHz) are shown as such, and the verdict does not rest on them', () => {
+  const seq = run('sequential', 1000, [worker(0, 0, 500, 5), worker(1, 500, 1000, 5)]);
+  const idle = run('thread', 500, [worker(0, 0, 500, 5), worker(1, 0, 500, 5)]);
+  const states = [...spans(0, [['running', 10], ['sleep', 490, 'clock_nanosleep']]), ...spans(1, [['running', 20], ['sleep', 480, 'clock_nanosleep']])];
+  const enough = { ...idle, stateSource: sampled, states };
+  assert.match(summarizeRun(enough, seq).verdict, /overlapped while sleeping/);
+  const few = { ...enough, stateSource: { ...sampled, hz: 1e7 } }; // 5 samples a worker
+  const s = summarizeRun(few, seq);
+  assert.equal(s.waitedFor, undefined);
+  assert.equal(s.tooShortToSample, true);
+  assert.match(s.verdict, /overlapped while waiting rather than computing .*; the run was too short to sample what they waited for/);
+  assert.doesNotMatch(s.verdict, /sleeping|running 100%|not known/);
+  const [lane] = stateShares(few);
+  assert.match(laneSharesText(few, lane), /^running 2% · sleeping 98% \(5 samples: too few to tell\)$/);
+  assert.doesNotMatch(laneSharesText(enough, lane), /too few/);
 });

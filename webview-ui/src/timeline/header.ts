@@ -3,7 +3,7 @@ import { formatNs, formatSpeedup, type RunSummary } from '../../../src/shared/su
 import type { RunMeta } from '../../../src/shared/columns';
 import { neverStarted, type WorkerInfo } from '../../../src/shared/trace';
 import { TERMS, termId, type Term } from './terms';
-import { sharesText, stateShares } from '../../../src/shared/states';
+import { laneSharesText, stateShares } from '../../../src/shared/states';
 import { helperThreadName, laneLabel } from '../../../src/shared/labels';
 
 export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
@@ -56,10 +56,11 @@ export function renderHeader(run: RunMeta, title: string, s: RunSummary, onZoomT
 function renderStates(run: RunMeta): HTMLElement {
   const lanes = stateShares(run).filter((l) => l.observedNs > 0);
   const list = el('ul', { class: 'state-shares', 'aria-label': 'Observed thread states' });
-  for (const { worker, thread, shares } of lanes) {
+  for (const lane of lanes) {
+    const { worker, thread } = lane;
     const info = run.workerInfo.find((w) => w.worker === worker);
     const name = thread === null ? laneLabel(run.model, { worker }) : `${laneLabel(run.model, { worker })} ↳ ${helperThreadName(info, thread)}`;
-    list.append(el('li', { 'data-worker': String(worker) }, `${name}: ${sharesText(shares)}`));
+    list.append(el('li', { 'data-worker': String(worker) }, `${name}: ${laneSharesText(run, lane)}`));
   }
   // a trace from before sampling existed has neither states nor a note: nothing to say
   if (run.stateNote) list.append(el('li', { class: 'state-note' }, run.stateNote));
