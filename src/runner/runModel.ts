@@ -93,7 +93,9 @@ const CLOSED: HarnessExit = { code: 0, signal: null, stopReason: null, stderrTai
  * Runs the target under one model in its own harness process (its own process group): once, or
  * `repeat` times in that one process, each repetition a run of its own, handed to `ended` as soon
  * as it is final. The runs, in order: fewer than `repeat` when the harness ended early (a timeout,
- * a Cancel, a worker that ended the process), one when the model could not run or did not.
+ * a Cancel, a worker that ended the process), one when the model could not run or did not. A
+ * deadlock ends its harness (deadlocked threads cannot be stopped): the repetitions after it run
+ * in a new one, so that "deadlocked in 3 of 20 runs" can be seen.
  */
 export async function runModel(o: ModelRunOptions): Promise<FollowedRun[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'interleave-'));
@@ -101,20 +103,10 @@ export async function runModel(o: ModelRunOptions): Promise<FollowedRun[]> {
     const repeat = o.repeat ?? DEFAULTS.repeat;
     const runDirs = repeat > 1 ? Array.from({ length: repeat }, (_, k) => path.join(dir, `r${k}`)) : [dir];
     for (const runDir of runDirs) fs.mkdirSync(runDir, { recursive: true });
-    const harness = new HarnessProcess({
-      spawn: o.spawn, python: o.python, configPath: writeConfig(o, dir, repeat > 1 ? runDirs : null), cwd: path.dirname(o.file), inspect: o.inspect === true,
-      timeoutMs: o.timeoutMs, signal: o.signal, stdout: o.stdout, onOutput: o.onOutput,
-    });
-    harness.done.catch(() => undefined); // awaited by each repetition in turn: never unhandled between them
     const runs: FollowedRun[] = [];
-    for (const [k, runDir] of runDirs.entries()) {
-      const repetition = repeat > 1 ? { index: k, controlDir: dir } : null;
-      const followed = await followRun(o, harness, runDir, repetition, k === runDirs.length - 1);
-      if (!followed) break; // the harness ended before this repetition began
-      const { final, ...run } = followed;
-      runs.push(run);
-      o.ended?.(run);
-      if (final || run.result.notRun || run.result.run.unavailable) break;
+    for (let harness = 0; runs.length < runDirs.length; harness++) {
+      const controlDir = harness === 0 ? dir : path.join(dir, `harness${harness}`);
+      if (!(await runHarness(o, controlDir, runDirs.slice(runs.length), repeat > 1, runs))) break;
     }
     return runs;
   } finally {
@@ -123,15 +115,41 @@ export async function runModel(o: ModelRunOptions): Promise<FollowedRun[]> {
 }
 
 /**
+ * One harness process through `runDirs` (the repetitions from `runs.length` on), each run pushed
+ * onto `runs` as it is final. True when it ended with a deadlock and repetitions are left for
+ * another harness.
+ */
+async function runHarness(o: ModelRunOptions, controlDir: string, runDirs: readonly string[], repeating: boolean, runs: FollowedRun[]): Promise<boolean> {
+  fs.mkdirSync(controlDir, { recursive: true });
+  const harness = new HarnessProcess({
+    spawn: o.spawn, python: o.python, configPath: writeConfig(o, controlDir, repeating ? runDirs : null), cwd: path.dirname(o.file), inspect: o.inspect === true,
+    timeoutMs: o.timeoutMs, signal: o.signal, stdout: o.stdout, onOutput: o.onOutput,
+  });
+  harness.done.catch(() => undefined); // awaited by each repetition in turn: never unhandled between them
+  for (const [k, runDir] of runDirs.entries()) {
+    const repetition = repeating ? { index: runs.length, local: k, controlDir } : null;
+    const followed = await followRun(o, harness, runDir, repetition, k === runDirs.length - 1);
+    if (!followed) return false; // the harness ended before this repetition began
+    const { final, ...run } = followed;
+    runs.push(run);
+    o.ended?.(run);
+    if (run.result.notRun || run.result.run.unavailable) return false;
+    if (final) return k < runDirs.length - 1 && run.result.run.workerInfo.some((w) => w.status === 'deadlock');
+  }
+  return false;
+}
+
+/**
  * Follows one run of the harness (a repetition, or the only run) until it is final — its
  * runClosed record, or the harness's exit for the last — and assembles it. Null: the harness
  * ended before a repetition after the first began. `final`: the harness's exit ended it (no
  * repetition can follow).
  */
-async function followRun(o: ModelRunOptions, harness: HarnessProcess, runDir: string, repetition: { index: number; controlDir: string } | null, last: boolean): Promise<(FollowedRun & { final: boolean }) | null> {
-  const k = repetition?.index ?? 0;
-  const sinks = o.follow?.(k) ?? [];
-  const follower = new RunFollower(runDir, o.workers, sinks, repetition);
+async function followRun(o: ModelRunOptions, harness: HarnessProcess, runDir: string, repetition: Repetition | null, last: boolean): Promise<(FollowedRun & { final: boolean }) | null> {
+  const k = repetition?.local ?? 0;
+  const sinks = o.follow?.(repetition?.index ?? 0) ?? [];
+  // the harness tags its records with its own count of repetitions
+  const follower = new RunFollower(runDir, o.workers, sinks, repetition && { index: repetition.local, controlDir: repetition.controlDir });
   // before its workers start: the sampler finds each worker as its body begins
   const states = ModelStates.start({ model: o.model, workers: o.workers, hz: o.sampleHz ?? DEFAULTS.sampleHz, dir: runDir });
   let closed = (): void => undefined;
@@ -163,7 +181,7 @@ async function followRun(o: ModelRunOptions, harness: HarnessProcess, runDir: st
     }
     if (k > 0 && follower.t0 === null) throw new NotBegun();
     const result = outcome(o, follower, exit);
-    if (repetition && !result.notRun) result.run.repetition = k;
+    if (repetition && !result.notRun) result.run.repetition = repetition.index;
     if (!result.notRun && !result.run.unavailable) states.addTo(result.run, follower.t0 ?? 0, result.python?.gil ?? true);
     return { result, sinks, final: exit !== CLOSED };
   } catch (e) {
@@ -175,8 +193,15 @@ async function followRun(o: ModelRunOptions, harness: HarnessProcess, runDir: st
 
 class NotBegun extends Error {}
 
+/** Which repetition a run is: of the model (`index`), and of its harness process (`local`, as the harness tags its records). */
+interface Repetition {
+  index: number;
+  local: number;
+  controlDir: string;
+}
+
 /** The harness's instructions: what to run, how, and the runner's limits. */
-function writeConfig(o: ModelRunOptions, dir: string, runDirs: string[] | null): string {
+function writeConfig(o: ModelRunOptions, dir: string, runDirs: readonly string[] | null): string {
   const config = {
     file: o.file, source: o.source, function: o.function, snippet: o.snippet ?? null, args: o.args ?? '', model: o.model, workers: o.workers,
     startMethod: o.startMethod ?? null, dir, maxEvents: o.maxEvents ?? DEFAULTS.maxEvents,

@@ -174,6 +174,21 @@ test('4e. the history lists the runs, newest first; picking one shows it again; 
   await screenshot(page, '05d-history');
 });
 
+test('4f. the CPU-bound example: each thread is seen waiting for the GIL, the processes never', async () => {
+  await runFromPaletteAt(page, 'cpu_bound.py', 'total += i * i');
+  await page.locator('.tab', { hasText: 'Interleave: crunch' }).waitFor({ timeout: 30_000 });
+  const frame = webview(page);
+  await frame.locator('body[data-state="done"] .event-row').first().waitFor({ timeout: 90_000 });
+  const shares = (model: string) => frame.locator(`section.run[data-model="${model}"] .state-shares li[data-worker]`).allTextContents();
+  const threads = await shares('thread');
+  assert.equal(threads.length, 2, `a line of observed states per thread: ${threads.join(' | ')}`);
+  for (const line of threads) assert.match(line, /^Thread \d: .*running \d+%.*waiting for the GIL \d+%/, line);
+  const processes = await shares('process');
+  assert.equal(processes.length, 2, processes.join(' | '));
+  for (const line of processes) assert.doesNotMatch(line, /GIL/, line);
+  await screenshot(page, '05e-gil');
+});
+
 test('5. a syntax error gives an error notification naming the line, and no panel', async () => {
   await runFromPaletteAt(page, 'syntax_error.py', 'print("fine")');
   const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'SyntaxError' });

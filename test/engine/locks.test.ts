@@ -151,6 +151,16 @@ test('the two-lock deadlock: ended in ≈ 2 s as deadlock, with the cycle and ea
   assert.deepEqual(processesMentioning(HARNESS), [], 'no harness or worker process left');
 });
 
+test('--repeat with a deadlock: a deadlock ends its harness, and the repetitions after it still run (in a new one)', () => {
+  const r = runCli(['run', fixture('two_locks_deadlock.py'), '--function', 'transfer', '--models', 'thread', '--repeat', '3', '--deadlock-seconds', '0.5']);
+  assert.equal(r.status, 0, r.stderr);
+  const runs = r.trace!.runs.filter((run) => run.model === 'thread');
+  assert.deepEqual(runs.map((run) => run.repetition), [0, 1, 2], 'every repetition asked for is a run');
+  for (const run of runs) assert.deepEqual(run.workerInfo.map((w) => w.status), ['deadlock', 'deadlock'], `repetition ${run.repetition}`);
+  assert.equal(r.trace!.orders?.[0]?.repetitions, 3);
+  assert.deepEqual(processesMentioning(HARNESS), [], 'no harness or worker process left');
+});
+
 test("processes deadlocked on multiprocessing locks (fork): each process's part of the cycle; the workers are ended", () => {
   const r = runCli(['run', fixture('process_locks_deadlock.py'), '--function', 'transfer', '--models', 'process', '--start-method', 'fork']);
   assert.equal(r.status, 0, r.stderr);
