@@ -6,7 +6,7 @@
  * Every clause comes from the runs' summaries (their `kind`, their speedup bands), so the
  * comparison never says what a run's own verdict contradicts.
  */
-import { cpusPhrase, formatNs, sharesOneInterpreter, speedWords, workerNoun, type RunSummary } from './summary';
+import { busyWords, cpusPhrase, formatNs, sharesOneInterpreter, speedWords, workerNoun, type RunSummary } from './summary';
 import type { Model } from './trace';
 import { STATE_LABELS } from './states';
 
@@ -111,6 +111,7 @@ function reason(first: RunSummary, targets: readonly RunSummary[]): string {
         ? `the work is CPU-bound — ${NOUNS[threads.model]} used ${busy(threads)}, ${NOUNS[first.model]} ${busy(first)}`
         : first.cpusBusy === null ? '' : `${NOUNS[first.model]} kept ${busy(first)} busy`;
     case 'waiting':
+      if (first.starved !== undefined) return `${NOUNS[first.model]} used little CPU, yet were mostly ready to run: ${busyWords(first.starved)}`;
       return `the work mostly waits${waitWords(first)}${first.cpusBusy === null ? '' : ` — ${NOUNS[first.model]} used ${busy(first)}`}${startupNote(first, targets)}`;
     case 'took-turns':
       return `${NOUNS[first.model]} took turns on one CPU${startupNote(first, targets)}`;

@@ -74,6 +74,9 @@ export function sampledEnough(run: Pick<Run, 'stateSource'>, observed: WorkersSt
   return observed.lanes.every((lane) => (samplesIn(run, lane) ?? 0) >= MIN_SAMPLES);
 }
 
+/** From this share of their ready time spent waiting for a CPU (stateSource.cpuWait), the machine was busy. */
+export const BUSY_SHARE = 0.2;
+
 function zeros(): Record<ThreadState, number> {
   return { running: 0, gil: 0, lock: 0, sleep: 0, io: 0, other: 0 };
 }

@@ -1,4 +1,4 @@
-import { eachShareText, MIN_SAMPLES, sampledEnough, sharesText, STATE_LABELS, WAIT_STATES, workersStates, type WorkersStates } from './states';
+import { BUSY_SHARE, eachShareText, MIN_SAMPLES, sampledEnough, sharesText, STATE_LABELS, WAIT_STATES, workersStates, type WorkersStates } from './states';
 import type { Run, ThreadState, Trace, WorkerInfo } from './trace';
 
 /**
@@ -57,6 +57,11 @@ export interface RunSummary {
   waitedFor?: ThreadState | null;
   /** States were sampled, but too few samples of some worker to name what it waited for (waitedFor stays absent). */
   tooShortToSample?: boolean;
+  /**
+   * A run that used little CPU while its workers were mostly ready to run: the share of their
+   * ready time they waited for a CPU (stateSource.cpuWait) — a busy machine, not the code, made it slow.
+   */
+  starved?: number;
 }
 
 /** Consecutive events from different workers, in the run's global order. */
@@ -145,8 +150,11 @@ export function summarizeRun(run: Run, baseline: Run | undefined, gil = true, co
   };
   summary.kind = runKind(run, summary);
   const observed = workersStates(run);
-  if (observed && sampledEnough(run, observed)) summary.waitedFor = waitedFor(run, observed);
-  else if (observed) summary.tooShortToSample = true;
+  if (observed && sampledEnough(run, observed)) {
+    summary.waitedFor = waitedFor(run, observed);
+    const cpuWait = run.stateSource?.cpuWait ?? 0;
+    if (summary.kind === 'waiting' && cpuWait >= BUSY_SHARE && observed.together.running > MOSTLY) summary.starved = cpuWait;
+  } else if (observed) summary.tooShortToSample = true;
   summary.verdict = verdict(run, summary, gil);
   return summary;
 }
@@ -345,12 +353,22 @@ function gilTurns(run: Run): string {
 /** Waiting workers (little CPU): what the sampled states saw them wait for, never a guess. */
 function waitingVerdict(run: Run, s: RunSummary, name: string): string {
   if (s.waitedFor === undefined) return `The ${name} overlapped while waiting rather than computing`;
+  if (s.starved !== undefined) return `The ${name} were ready to run ${percent(workersStates(run)!.together.running)} of their time but got little CPU: ${busyWords(s.starved)}`;
   if (s.waitedFor === 'gil') return `The ${name} overlapped but ${gilTurns(run)}`;
   const observed = workersStates(run)!;
   if (s.waitedFor === null) return `The ${name} overlapped while using little CPU (sampled: ${sharesText(observed.together)})`;
   const share = `${Math.round(observed.together[s.waitedFor] * 100)}% of their time`;
   const what = s.waitedFor === 'sleep' ? 'sleeping' : STATE_LABELS[s.waitedFor];
   return `The ${name} overlapped while ${what} (${share}) rather than computing`;
+}
+
+/** "the machine was busy: …" — said where a run's times are the machine's more than the code's. */
+export function busyWords(cpuWait: number): string {
+  return `the machine was busy, and they waited for a CPU ${percent(cpuWait)} of the time they were ready to run, so these times say more about the machine than about the code`;
+}
+
+function percent(share: number): string {
+  return `${Math.round(share * 100)}%`;
 }
 
 /** The first failed worker's reason in a few words. */

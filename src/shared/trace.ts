@@ -152,6 +152,12 @@ export interface StateSource {
    * by the kernel function they sleep in (wchan), which cannot tell a timed wait from an untimed one.
    */
   blockedBy: 'syscall' | 'wchan';
+  /**
+   * Of the time the sampled threads were ready to run (on a CPU, or runnable and waiting for one —
+   * from schedstat), the share spent waiting for a CPU, 0 to 1: a busy machine, whose waits the
+   * state `running` includes. Absent where schedstat could not be read.
+   */
+  cpuWait?: number;
 }
 
 /**

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { FIRST_WCHAN, NO_SYSCALL, RUNNING, UNSEEN, codeOfSyscall, decode, schedstatOf, stateLetter, stateOf, syscallCode, wchanText, type CodeBook } from '../../src/runner/states/classify';
 import { syscallNames, waitKind } from '../../src/runner/states/syscalls';
 import { coarsen, runStates, type StateRun } from '../../src/runner/states/spans';
-import { busyMachine } from '../../src/runner/states/modelStates';
+import { busyMachine, cpuWaitShare } from '../../src/runner/states/modelStates';
 import type { SampledThread } from '../../src/runner/states/sampler';
 import { sharesText, stateShares, stateWords } from '../../src/shared/states';
 import type { StateSpan, WorkerInfo } from '../../src/shared/trace';
@@ -174,6 +174,8 @@ test('a busy machine is said when threads waited for a CPU a fifth or more of th
   assert.equal(busyMachine({ threads: [th(90, 10)] }), '');
   assert.equal(busyMachine({ threads: [th(1, 3, 300)] }), '', 'sleepers: a few µs of waiting for a CPU is not a busy machine');
   assert.equal(busyMachine({ threads: [] }), '');
+  assert.equal(cpuWaitShare({ threads: [th(25, 58), th(25, 58)] }), 0.699, 'the trace keeps the share (stateSource.cpuWait)');
+  assert.equal(cpuWaitShare({ threads: [th(0, 0)] }), null, 'no schedstat, no share');
 });
 
 test('stateWords: a state in words, with the call it was in', () => {

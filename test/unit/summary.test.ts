@@ -178,3 +178,20 @@ test('states from too few samples (a run of a few ms at 1 kHz) are shown as such
   assert.match(laneSharesText(few, lane), /^running 2% · sleeping 98% \(5 samples: too few to tell\)$/);
   assert.doesNotMatch(laneSharesText(enough, lane), /too few/);
 });
+
+test('a run that got little CPU while its workers were ready to run is put down to a busy machine, not to waiting', () => {
+  const seq = run('sequential', 1000, [worker(0, 0, 500, 5), worker(1, 500, 1000, 5)]);
+  const idle = run('process', 500, [worker(0, 0, 500, 5), worker(1, 0, 500, 5)]);
+  const states = [...spans(0, [['running', 490], ['other', 10, 'futex']]), ...spans(1, [['running', 500]])];
+  const starved = { ...idle, stateSource: { ...sampled, cpuWait: 0.82 }, states };
+  const s = summarizeRun(starved, seq);
+  assert.equal(s.starved, 0.82);
+  assert.match(s.verdict, /^The processes were ready to run 99% of their time but got little CPU: the machine was busy, and they waited for a CPU 82% of the time they were ready to run/);
+  assert.doesNotMatch(s.verdict, /using little CPU \(sampled|mostly waits/);
+  const trace = { schema: 'interleave.trace/1' as const, target: { file: 'f.py', function: 'f', line: 1 }, python: { version: '3.11.7', implementation: 'CPython', executable: 'python3', gil: true, cpuCount: 2, platform: 'linux' }, runs: [seq, starved] };
+  const sentence = compareRuns(summarizeTrace(trace))!.sentence;
+  assert.match(sentence, /processes used little CPU, yet were mostly ready to run: the machine was busy/);
+  assert.doesNotMatch(sentence, /the work mostly waits/);
+  const quiet = { ...starved, stateSource: { ...sampled, cpuWait: 0.05 } };
+  assert.equal(summarizeRun(quiet, seq).starved, undefined, 'a quiet machine: the states say running, the CPU time says little — no story is made up');
+});

@@ -6,13 +6,12 @@ import { LIMITS } from '../settings';
 import type { WorkerState } from '../records';
 import type { Model, Run } from '../../shared/trace';
 import { formatNs } from '../../shared/summary';
+import { BUSY_SHARE } from '../../shared/states';
 import type { SampledRun } from './sampler';
 import { StateSampler, cannotSample, type SamplingRun } from './stateSampler';
 import { runStates } from './spans';
 import { syscallNames } from './syscalls';
 
-/** Above this share of ready time (and of the time sampled) spent waiting for a CPU, the note says the machine was busy. */
-const BUSY_SHARE = 0.2;
 
 export class ModelStates {
   private sampled: SampledRun | null = null;
@@ -74,6 +73,8 @@ export class ModelStates {
       gilShared: (worker) => gil && (threadModel || (run.workerInfo[worker]?.threads?.length ?? 0) > 0),
     });
     run.stateSource = { method: 'proc', hz: s.hz, samples: s.samples, blockedBy: s.blockedBy };
+    const cpuWait = cpuWaitShare(s);
+    if (cpuWait !== null) run.stateSource.cpuWait = cpuWait;
     run.states = states;
     run.workerInfo.forEach((w, i) => {
       if (stateNs[i]) w.stateNs = stateNs[i];
@@ -86,6 +87,13 @@ export class ModelStates {
     ].filter(Boolean);
     if (notes.length) run.stateNote = notes.join(' ');
   }
+}
+
+/** Of the sampled threads' ready time (schedstat), the share spent waiting for a CPU; null without schedstat. */
+export function cpuWaitShare(s: Pick<SampledRun, 'threads'>): number | null {
+  const ready = s.threads.reduce((n, th) => n + th.readyNs, 0);
+  const total = ready + s.threads.reduce((n, th) => n + th.onCpuNs, 0);
+  return total > 0 ? Math.round((1000 * ready) / total) / 1000 : null;
 }
 
 /**
