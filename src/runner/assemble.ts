@@ -84,7 +84,10 @@ export function assemble(
   };
   const start = find('runStart');
   if (start?.aligned) run.aligned = true;
-  if (o.order?.length) run.forcedOrder = forcedOrderOf(o.order, Array.from({ length: events.length }, (_, k) => events.worker(k)), o, start?.forced === true);
+  if (o.order?.length) {
+    const cutShort = deadlock ? 'a deadlock' : exit.stopReason === 'timeout' ? 'the time limit' : exit.stopReason === 'cancelled' ? 'Cancel' : undefined;
+    run.forcedOrder = forcedOrderOf(o.order, Array.from({ length: events.length }, (_, k) => events.worker(k)), o, start?.forced === true, cutShort);
+  }
   // CPython keeps the interval in whole microseconds: 1e-4 comes back as 9.999999999999999e-05
   if (typeof start?.switchInterval === 'number') run.switchInterval = Math.round(start.switchInterval * 1e6) / 1e6;
   if (workers.some((w) => w.truncated)) run.truncated = true;

@@ -107,7 +107,14 @@ function exampleOrder(workers: number): string {
  * order; else the note says which workers ended with turns left (their slots were skipped), or
  * where the run left the order. `forced`: the harness made this run take turns (its model can).
  */
-export function forcedOrderOf(order: readonly number[], workersInOrder: ArrayLike<number>, run: { model: Model; workers: number }, forced: boolean): ForcedOrder {
+export function forcedOrderOf(
+  order: readonly number[],
+  workersInOrder: ArrayLike<number>,
+  run: { model: Model; workers: number },
+  forced: boolean,
+  /** Why the run ended before its workers did ("a deadlock", "the time limit"), if it did. */
+  cutShort?: string,
+): ForcedOrder {
   const signature = orderSignature(order, run.workers);
   const name = (w: number) => laneLabel(run.model, { worker: w });
   if (!forced) return { signature, followed: false, note: `not forced: the turnstile serves threads and processes (with or without a pool); the ${run.model} model ran as it does` };
@@ -117,11 +124,12 @@ export function forcedOrderOf(order: readonly number[], workersInOrder: ArrayLik
     const extra = actual.length - order.length;
     return { signature, followed: true, note: extra > 0 ? `followed; after its ${order.length} lines the workers ran free (${extra} more)` : 'followed, line by line' };
   }
+  if (cutShort) return { signature, followed: false, note: `not followed: ${cutShort} ended the run after ${left} of the order's ${order.length} lines` };
   const short: string[] = [];
   for (let w = 0; w < run.workers; w++) {
     const turns = order.filter((x) => x === w).length;
     const printed = actual.filter((x) => x === w).length;
-    if (printed < turns) short.push(`${name(w)} printed ${printed} line${printed === 1 ? '' : 's'} where the order gave it ${turns} turns: its last ${turns - printed} ${turns - printed === 1 ? 'was' : 'were'} skipped`);
+    if (printed < turns) short.push(`${name(w)} printed ${printed} line${printed === 1 ? '' : 's'} where the order gave it ${turns} turns: ${turns - printed === 1 ? 'its last one was' : `its last ${turns - printed} were`} skipped`);
   }
   const where = actual[left] === undefined ? `the run ended after ${left} lines` : `line ${left + 1} came from ${name(actual[left])} where the order had ${name(order[left])}`;
   return { signature, followed: false, note: short.length ? `not followed: ${short.join('; ')}` : `not followed: ${where}` };
