@@ -74,6 +74,9 @@ export function ordersText(orders: ModelOrders, workers: number): string {
   return `${orders.distinct} ${noun} in ${orders.repetitions} runs${possible === null ? '' : ` (of ${formatOrders(possible)} possible)`}`;
 }
 
+/** The models whose workers can take turns at their prints (as the harness's interleave_turnstile.TURN_MODELS). */
+export const TURN_MODELS: readonly Model[] = ['thread', 'thread-pool', 'process', 'process-pool'];
+
 /** An order to force (--order, "Be the Scheduler…"): its worker indices, or what is wrong with it, in words ending in what to do. */
 export type ParsedOrder = { order: number[]; problem?: undefined } | { order?: undefined; problem: string };
 
