@@ -246,6 +246,8 @@ def _run_processes(config, target, recorders, workers, control):
         control.write({"type": "created", "worker": i, "t": clock_ns()})
         process.start()
         control.write({"type": "pid", "worker": i, "pid": process.pid})
+    if turn is not None:
+        turnstile.watch_processes(turn, processes)
     for i, process in enumerate(processes):
         process.join()
         control.write({"type": "joined", "worker": i, "t": clock_ns(), "exitCode": process.exitcode})

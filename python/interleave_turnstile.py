@@ -90,6 +90,23 @@ def make(config, context=None):
     return Turnstile(order, context.Condition(context.Lock()), context.Array("i", 1 + workers, lock=False))
 
 
+def watch_processes(turnstile, processes):
+    """A process model's harness: a worker whose process ends without saying so (os._exit, a
+    signal: no finally of ours runs) has its slots skipped too, at once, so that the others do not
+    wait for its turns until the watchdog or the time limit ends the run."""
+    from multiprocessing.connection import wait
+
+    def watch():
+        left = {process.sentinel: i for i, process in enumerate(processes)}
+        while left:
+            for sentinel in wait(list(left)):
+                turnstile.moved(0, ended=left.pop(sentinel))
+
+    thread = threading.Thread(target=watch, name="interleave-turnstile", daemon=True)
+    thread._interleave_recorder = None  # ours, not a worker's
+    thread.start()
+
+
 # -- this process's workers ------------------------------------------------------------------
 
 _current = None  # the turnstile of the run going on in this process

@@ -291,6 +291,8 @@ function repeatedText(trace: Trace): string {
       const lines = [`${f.model.padEnd(10)} ${f.runs} runs: wall ${range(f.wallNs, formatNs)}${speed}`];
       if (orders) lines.push(`           ${f.model}: ${ordersText(orders, workers)}`);
       if (failed) lines.push(`           ${failed} of its runs had a worker that did not end ok`);
+      const forced = trace.runs.filter((r) => r.model === f.model && r.forcedOrder);
+      if (forced.length) lines.push(`           order ${forced[0].forcedOrder!.signature}: followed in ${forced.filter((r) => r.forcedOrder!.followed).length} of ${forced.length} runs`);
       return lines.map((l) => `${l}\n`).join('');
     })
     .join('');

@@ -101,3 +101,22 @@ for (const [order, message] of [
     assert.equal(r.trace, undefined);
   });
 }
+
+test('--order and a worker process that leaves with os._exit while it still has turns: the other goes on at once', () => {
+  // the watchdog off: only the turnstile's own watch on the processes can let the other go on
+  const r = runCli(['run', fixture('exits_between_prints.py'), '--function', 'exits_between_prints', '--models', 'process', '--order', '010101', '--deadlock-seconds', '0', '--timeout', '30'], 60_000);
+  assert.equal(r.status, 0, r.stderr);
+  const run = r.trace!.runs[0];
+  assert.equal(run.stopped, undefined, 'ended by itself, not at the time limit');
+  assert.deepEqual(run.workerInfo.map((w) => w.status), ['exited', 'ok']);
+  assert.equal(signatureOf(run), '0111');
+  assert.match(run.forcedOrder!.note, /Process 1 printed 1 line where the order gave it 3 turns: its last 2 were skipped/);
+});
+
+test('--order waiting for ever (the watchdog off): the time limit ends it and the note says so', () => {
+  const r = runCli(['run', fixture('prints_holding_a_lock.py'), '--function', 'prints_holding_a_lock', '--models', 'thread', '--order', '0101', '--deadlock-seconds', '0', '--timeout', '2'], 60_000);
+  assert.equal(r.status, 0, r.stderr);
+  const run = r.trace!.runs[0];
+  assert.equal(run.stopped, 'timeout');
+  assert.match(run.forcedOrder!.note, /^not followed: the time limit ended the run after 1 of the order's 4 lines/);
+});
