@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { test } from 'node:test';
+import { COMMAND, SCHEDULER_COMMAND } from '../../src/commands/ids';
 import { forcedOrderOf, parseOrder } from '../../src/shared/orders';
 import { allFirst, alternating, checkTypedOrder, linesPerWorker, orderChoices, schedulerModel } from '../../src/commands/orderChoices';
 
@@ -80,4 +83,20 @@ test('a typed order: errors as the CLI says them, a warning for turns past a wor
 test('the scheduler runs the first configured model that can take turns, else threads', () => {
   assert.equal(schedulerModel(['sequential', 'process', 'thread']), 'process');
   assert.equal(schedulerModel(['sequential', 'asyncio']), 'thread');
+});
+
+test('Be the Scheduler… is contributed beside Run Concurrently: palette and editor menu, under the id the extension registers', () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as {
+    contributes: { commands: Array<{ command: string; title: string }>; menus: Record<string, Array<{ command: string; when?: string; group?: string }>> };
+  };
+  const command = pkg.contributes.commands.find((c) => c.command === SCHEDULER_COMMAND);
+  assert.equal(command?.title, 'Be the Scheduler…');
+  const menu = pkg.contributes.menus['editor/context'];
+  const run = menu.find((m) => m.command === COMMAND)!;
+  const scheduler = menu.find((m) => m.command === SCHEDULER_COMMAND);
+  assert.equal(scheduler?.when, run.when, 'shown where Run Concurrently is');
+  assert.equal(scheduler?.group?.split('@')[0], run.group?.split('@')[0], 'in the same group, next to it');
+  assert.ok(pkg.contributes.menus.commandPalette.some((m) => m.command === SCHEDULER_COMMAND));
+  const extension = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'src', 'extension.ts'), 'utf8');
+  assert.match(extension, /registerCommand\(SCHEDULER_COMMAND,/);
 });
