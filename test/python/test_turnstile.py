@@ -107,8 +107,8 @@ class ForcedRunTest(unittest.TestCase):
 
     def test_a_worker_that_ends_early_does_not_hold_the_others(self):
         # worker 0 prints twice where the order gives it four turns: its last two are skipped
-        signature, _, _ = self.run_forced("thread", [0, 0, 0, 0, 1, 1, 1], "prints_unevenly")
-        self.assertEqual(signature, [0, 0, 1, 1, 1, 1, 1])
+        signature, _, _ = self.run_forced("thread", [1, 0, 0, 0, 0, 1, 1, 1, 1], "prints_unevenly")
+        self.assertEqual(signature, [1, 0, 0, 1, 1, 1, 1])
 
     def test_the_sequential_model_is_not_forced(self):
         signature, start, _ = self.run_forced("sequential", [1, 0, 1, 0, 1, 0, 1, 0, 1, 0])
