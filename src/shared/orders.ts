@@ -125,7 +125,7 @@ export function forcedOrderOf(
   const left = order.findIndex((w, i) => actual[i] !== w);
   if (left < 0) {
     const extra = actual.length - order.length;
-    return { signature, followed: true, note: extra > 0 ? `followed; after its ${order.length} lines the workers ran free (${extra} more)` : 'followed, line by line' };
+    return { signature, followed: true, note: extra > 0 ? `followed; after its ${order.length === 1 ? 'one line' : `${order.length} lines`} the workers ran free (${extra} more)` : 'followed, line by line' };
   }
   if (cutShort) return { signature, followed: false, note: `not followed: ${cutShort} ended the run after ${left} of the order's ${order.length} lines` };
   const short: string[] = [];

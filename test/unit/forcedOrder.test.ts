@@ -37,6 +37,7 @@ test('forcedOrderOf: followed, with lines run free after the order, or not, sayi
   const run = { model: 'thread' as const, workers: 2 };
   assert.deepEqual(forcedOrderOf([0, 1, 0, 1], [0, 1, 0, 1], run, true), { signature: '0101', followed: true, note: 'followed, line by line' });
   assert.equal(forcedOrderOf([1, 0], [1, 0, 0, 1], run, true).note, 'followed; after its 2 lines the workers ran free (2 more)');
+  assert.equal(forcedOrderOf([1], [1, 0], run, true).note, 'followed; after its one line the workers ran free (1 more)');
   const skipped = forcedOrderOf([0, 0, 0, 1, 1], [0, 1, 1], run, true);
   assert.equal(skipped.followed, false);
   assert.equal(skipped.note, 'not followed: Thread 1 printed 1 line where the order gave it 3 turns: its last 2 were skipped');
