@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { test } from 'node:test';
-import { example, fixture, runCli } from './helpers';
+import { runTrace } from '../../src/runner/engine';
+import { LivePreview } from '../../src/runner/livePreview';
+import { example, fixture, harnessRun, processesMentioning, python, runCli } from './helpers';
 import { orderSignature } from '../../src/shared/orders';
 import type { Run, Trace } from '../../src/shared/trace';
 
@@ -119,4 +122,22 @@ test('--order waiting for ever (the watchdog off): the time limit ends it and th
   const run = r.trace!.runs[0];
   assert.equal(run.stopped, 'timeout');
   assert.match(run.forcedOrder!.note, /^not followed: the time limit ended the run after 1 of the order's 4 lines/);
+});
+
+test('Cancel while workers wait for their turns: the run ends at once, no process left, the note says so', async () => {
+  for (const model of ['thread', 'process'] as const) {
+    const controller = new AbortController();
+    const started = Date.now();
+    // the second worker prints and then hangs with a turn left: the first waits for it for ever
+    const trace = await runTrace({
+      python, file: fixture('hangs.py'), function: 'hang', models: [model], workers: 2, timeoutSeconds: 60, spawn, signal: controller.signal, order: [1, 1, 0],
+      follow: () => [new LivePreview(() => controller.abort())],
+    });
+    assert.ok(Date.now() - started < 20_000, `${model}: cancelled long before the 60 s limit`);
+    const run = trace.runs[0];
+    assert.equal(run.stopped, 'cancelled');
+    assert.deepEqual(run.events.map((e) => e.worker), [1], `${model}: only the second worker's line came`);
+    assert.match(run.forcedOrder!.note, /^not followed: Cancel ended the run after 1 of the order's 3 lines/);
+    assert.deepEqual(processesMentioning(harnessRun), []);
+  }
 });
