@@ -27,6 +27,10 @@ async function scheduleJob(ctx: CommandContext, job: Job): Promise<Trace | undef
   const first = await execute(ctx, once);
   const run = first.runs[0];
   if (!run || run.unavailable) return first;
+  if (!run.events.length) {
+    void vscode.window.showInformationMessage(`Interleave: ${job.title.replace('Interleave: ', '')} printed no lines, so there is no order to choose: the workers take turns at their prints. Add print() calls where the order matters, then try again.`);
+    return first;
+  }
   const order = await pickOrder(run.events.map((e) => e.worker), run.workers, model);
   if (!order) return first;
   const signature = orderSignature(order, run.workers);
