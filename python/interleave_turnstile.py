@@ -138,18 +138,23 @@ def stop():
     _workers.clear()
 
 
+def _index(rec):
+    name = os.path.basename(rec.path)  # w<i>.trc: see interleave_worker.recorder_for
+    return int(name[1:name.index(".")])
+
+
 def worker_began(rec):
     """``rec``'s worker prints through the turnstile (a hook of run_worker)."""
     if _current is not None:
         _install()  # here, not in start: after the capture's own print (a spawned child installs it late)
-        name = os.path.basename(rec.path)  # w<i>.trc: see interleave_worker.recorder_for
-        _workers[rec] = [int(name[1:name.index(".")]), rec.count]
+        _workers[rec] = [_index(rec), rec.count]
 
 
 def worker_ended(rec):
-    """After ``rec``'s end: the line it still held is counted, and its slots left are skipped."""
-    seat = _workers.pop(rec, None)
-    if _current is not None and seat is not None:
+    """After ``rec``'s end: the line it still held is counted, and its slots left are skipped —
+    also for a worker that never began (its child could not import the file)."""
+    seat = _workers.pop(rec, None) or [_index(rec), rec.count]
+    if _current is not None:
         _current.moved(rec.count - seat[1], ended=seat[0])
 
 

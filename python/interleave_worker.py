@@ -179,6 +179,7 @@ def child_worker(config, worker, cpu_clock, last=True, barrier=None):
         if barrier is not None:
             barrier.abort()  # the others begin now: this one never will
         recorder.end(0, {"status": "error", "error": _child_load_error(e, config)})
+        turnstile.worker_ended(recorder)  # with --order: the others do not wait for its turns
         recorder.close()
         return None
     status = run_worker(target, recorder, cpu_clock, barrier)

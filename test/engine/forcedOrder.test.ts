@@ -141,3 +141,14 @@ test('Cancel while workers wait for their turns: the run ends at once, no proces
     assert.deepEqual(processesMentioning(harnessRun), []);
   }
 });
+
+test('--order and a pool task whose process cannot import the file: its turns are skipped, the other task does not wait for them', () => {
+  // spawn: each of the pool's processes imports the file anew, and the first one fails to
+  const r = runCli(['run', fixture('first_child_cannot_import.py'), '--function', 'print_numbers', '--models', 'process-pool', '--start-method', 'spawn', '--order', '010101', '--deadlock-seconds', '0', '--timeout', '30'], 60_000);
+  assert.equal(r.status, 0, r.stderr);
+  const run = r.trace!.runs[0];
+  assert.equal(run.stopped, undefined, 'ended by itself, not at the time limit');
+  assert.deepEqual(run.workerInfo.map((w) => w.status).sort(), ['error', 'ok']);
+  assert.equal(run.events.length, 3);
+  assert.match(run.forcedOrder!.note, /Pool task [12] printed 0 lines where the order gave it 3 turns: its last 3 were skipped/);
+});
