@@ -8,6 +8,16 @@ writes of its own that overwrote another's. See it with:
     interleave run examples/lost_update.py --function add_unsafely --models thread --repeat 20 --switch-interval 0.0001
 
 and the same code with a Lock (`--function add_safely`): no addition is ever lost.
+
+Or be the scheduler: `add_in_steps` makes one addition and prints at each step, and `--order`
+makes the two threads take turns at those prints in the order you choose. Both read before
+either writes (the lost update, every time: both write the same number):
+
+    interleave run examples/lost_update.py --function add_in_steps --models thread --order 01010101
+
+and one after the other (nothing lost: the second writes one more than the first):
+
+    interleave run examples/lost_update.py --function add_in_steps --models thread --order 00001111
 """
 import threading
 
@@ -43,3 +53,17 @@ def add_safely():
                 lost += 1
             counter = value
     print(f"{lost} of my {TIMES} additions overwrote another thread's")
+
+
+def add_in_steps():
+    """One addition, each step between two prints. A worker runs on from a print until its next
+    one, so with turns taken only at prints, a step is pinned between the print before it and the
+    print after it: the read between "reading" and "read", the write between "writing" and
+    "wrote". Order 01010101 puts both reads before either write."""
+    global counter
+    print("reading")
+    value = counter  # read
+    print("read", value)
+    print("writing", value + 1)
+    counter = value + 1  # write
+    print("wrote", value + 1)

@@ -29,6 +29,7 @@ import interleave_loader as loader  # noqa: E402
 import interleave_locks as locks  # noqa: E402
 import interleave_supervisor as supervisor  # noqa: E402
 import interleave_started_threads as started_threads  # noqa: E402
+import interleave_turnstile as turnstile  # noqa: E402
 from interleave_worker import (BAD_INPUT, Target, task_worker, pool_task,  # noqa: E402
                                process_main, recorder_for, run_worker)
 clock_ns = time.perf_counter_ns
@@ -102,11 +103,14 @@ def _child_context(config, control):
 
 def _run_process_pool(config, workers, control):
     """The process-pool model: a task per worker; how each of the pool's processes ended is
-    recorded too, for the tasks whose future only says that the pool broke."""
+    recorded too, for the tasks whose future only says that the pool broke. With --order, each
+    of the pool's processes is handed the turnstile as it starts (its initializer)."""
     from concurrent.futures import ProcessPoolExecutor
     context, config = _child_context(config, control)
-    _run_start(config, control)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    turn = turnstile.make(config, context)
+    _run_start(config, control, turn=turn)
+    init = {"initializer": turnstile.start, "initargs": (turn,)} if turn is not None else {}
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, **init) as pool:
         # pid -> Process, every process the pool starts (the pool's own dict, kept after shutdown)
         processes = getattr(pool, "_processes", None)
         if not isinstance(processes, dict):
@@ -173,10 +177,13 @@ def _run_once(config, target, workers, control):
     previous = sys.getswitchinterval()
     if model in THREAD_MODELS and config.get("switchInterval"):
         sys.setswitchinterval(float(config["switchInterval"]))
+    # --order: the thread models' workers take turns here; a process model makes its own
+    turnstile.start(turnstile.make(config) if model in turnstile.THREAD_TURN_MODELS else None)
     try:
         _RUNNERS[model](config, target, recorders, workers, control)
     finally:
         sys.setswitchinterval(previous)
+        turnstile.stop()
     # The run's work is over: its end is now, not after our pipe reader has stopped (≈ 1 ms here,
     # which would be most of a small run's wall time). What that reader still finds in the pipes
     # belongs to this run, timed when it was read.
@@ -187,14 +194,17 @@ def _run_once(config, target, workers, control):
     return True
 
 
-def _run_start(config, control, barrier=None):
+def _run_start(config, control, barrier=None, turn=None):
     """The run begins: its start time, with the controls it runs under (for the thread models
-    the switch interval in effect; ``aligned`` when its workers begin together at a barrier)."""
+    the switch interval in effect; ``aligned`` when its workers begin together at a barrier;
+    ``forced`` when they take turns at their prints in the chosen order)."""
     record = {"type": "runStart", "t": clock_ns()}
     if config["model"] in THREAD_MODELS:
         record["switchInterval"] = sys.getswitchinterval()
     if barrier is not None:
         record["aligned"] = True
+    if turn is not None or turnstile.active():
+        record["forced"] = True
     control.write(record)
 
 
@@ -228,13 +238,16 @@ def _run_threads(config, target, recorders, workers, control):
 def _run_processes(config, target, recorders, workers, control):
     context, config = _child_context(config, control)
     barrier = _barrier(config, workers, context.Barrier)
-    _run_start(config, control, barrier)
-    processes = [context.Process(target=process_main, args=(config, i, barrier), name="Process-%d" % (i + 1))
+    turn = turnstile.make(config, context)
+    _run_start(config, control, barrier, turn)
+    processes = [context.Process(target=process_main, args=(config, i, barrier, turn), name="Process-%d" % (i + 1))
                  for i in range(workers)]
     for i, process in enumerate(processes):
         control.write({"type": "created", "worker": i, "t": clock_ns()})
         process.start()
         control.write({"type": "pid", "worker": i, "pid": process.pid})
+    if turn is not None:
+        turnstile.watch_processes(turn, processes)
     for i, process in enumerate(processes):
         process.join()
         control.write({"type": "joined", "worker": i, "t": clock_ns(), "exitCode": process.exitcode})

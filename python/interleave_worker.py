@@ -14,6 +14,7 @@ import interleave_fds as fds
 import interleave_loader as loader
 import interleave_locks as locks
 import interleave_recorder as recorder_file
+import interleave_turnstile as turnstile
 
 BAD_INPUT = 3
 
@@ -131,6 +132,7 @@ def run_worker(target, recorder, cpu_clock, barrier=None):
     """One worker's body on the current thread: begin, call, end — never raises."""
     capture.attach(recorder)
     locks.worker_began(recorder)  # before the worker's clocks start: a worker process says so in a file
+    turnstile.worker_began(recorder)
     wait_at(barrier)
     cpu0 = cpu_clock()
     recorder.begin()
@@ -149,6 +151,7 @@ def run_worker(target, recorder, cpu_clock, barrier=None):
             pass
         capture.settle_below()
         recorder.end(cpu_clock() - cpu0, status)
+        turnstile.worker_ended(recorder)  # its slots left are skipped: the others need not wait for it
         locks.worker_ended(recorder)
         capture.detach()
     return status
@@ -176,6 +179,7 @@ def child_worker(config, worker, cpu_clock, last=True, barrier=None):
         if barrier is not None:
             barrier.abort()  # the others begin now: this one never will
         recorder.end(0, {"status": "error", "error": _child_load_error(e, config)})
+        turnstile.worker_ended(recorder)  # with --order: the others do not wait for its turns
         recorder.close()
         return None
     status = run_worker(target, recorder, cpu_clock, barrier)
@@ -210,8 +214,10 @@ def _child_load_error(e, config):
     return {"type": "NotReimportable", "message": message, "traceback": e.traceback_text or ""}
 
 
-def process_main(config, worker, barrier=None):
-    """Entry point of a process worker (picklable for spawn/forkserver); ``barrier``: --align's."""
+def process_main(config, worker, barrier=None, turn=None):
+    """Entry point of a process worker (picklable for spawn/forkserver); ``barrier``: --align's;
+    ``turn``: --order's turnstile."""
+    turnstile.start(turn)
     status = child_worker(config, worker, time.process_time_ns, barrier=barrier)
     if status is None:
         os._exit(BAD_INPUT)

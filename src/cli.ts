@@ -18,7 +18,7 @@ import { laneSharesText, stateShares } from './shared/states';
 import { helperThreadName, laneLabel } from './shared/labels';
 import { ALL_MODELS, type Model, type Run, type StartMethod, type Trace } from './shared/trace';
 import { DEFAULTS, checkDeadlockSeconds, checkMaxEvents, checkRepeat, checkSampleHz, checkSwitchInterval, checkWorkers } from './runner/settings';
-import { ordersText } from './shared/orders';
+import { ordersText, parseOrder } from './shared/orders';
 import { repeatedFigures, type Spread } from './shared/repetitions';
 
 const USAGE = `usage: interleave run FILE --function NAME [--models ${DEFAULTS.models.join(',')}] [--workers ${DEFAULTS.workers}]
@@ -27,6 +27,7 @@ const USAGE = `usage: interleave run FILE --function NAME [--models ${DEFAULTS.m
                       [--max-events ${DEFAULTS.maxEvents}] [--sample-hz ${DEFAULTS.sampleHz}] (thread states, 0: off)
                       [--deadlock-seconds ${DEFAULTS.deadlockSeconds}] (0: off)
                       [--repeat ${DEFAULTS.repeat}] [--align] [--switch-interval SECONDS] (thread models)
+                      [--order SIGNATURE] (workers take turns at each print: e.g. 0101010101, or 0,1,0,1)
                       [--python PATH] [--json PATH|-] [--html PATH|-] [--chrome PATH|-] [--quiet]`;
 
 class UsageError extends Error {}
@@ -48,6 +49,7 @@ function parse(argv: string[]) {
       repeat: { type: 'string', default: String(DEFAULTS.repeat) },
       align: { type: 'boolean', default: DEFAULTS.align },
       'switch-interval': { type: 'string' },
+      order: { type: 'string' },
       python: { type: 'string' },
       json: { type: 'string' },
       html: { type: 'string' },
@@ -83,11 +85,13 @@ function parse(argv: string[]) {
   const switchInterval = values['switch-interval'] === undefined ? DEFAULTS.switchInterval : Number(values['switch-interval']);
   const badSwitch = switchInterval === null ? null : checkSwitchInterval(switchInterval, '--switch-interval');
   if (badSwitch) throw new UsageError(badSwitch);
+  const order = values.order === undefined ? undefined : parseOrder(values.order, workers);
+  if (order?.problem) throw new UsageError(order.problem);
   const startMethod = values['start-method'];
   if (startMethod && !['fork', 'spawn', 'forkserver'].includes(startMethod)) throw new UsageError('--start-method must be fork, spawn or forkserver');
   return {
     file: path.resolve(positionals[1]), function: values.function, models: models as Model[], workers, args: values.args, timeout,
-    maxEvents, sampleHz, deadlockSeconds, repeat, align: values.align, switchInterval, startMethod: startMethod as StartMethod | undefined, python: values.python, json: values.json, html: values.html, chrome: values.chrome, quiet: values.quiet,
+    maxEvents, sampleHz, deadlockSeconds, repeat, align: values.align, switchInterval, order: order?.order, startMethod: startMethod as StartMethod | undefined, python: values.python, json: values.json, html: values.html, chrome: values.chrome, quiet: values.quiet,
   };
 }
 
@@ -164,7 +168,7 @@ async function runAndReport(opts: NonNullable<ReturnType<typeof parse>>, signal:
     const { trace, events } = await runTraceEvents({
       python: found ? resolvePyenvShim(found.path) : candidates[0], file: opts.file, function: opts.function, args: opts.args, models: opts.models, workers: opts.workers,
       timeoutSeconds: opts.timeout, startMethod: opts.startMethod, maxEvents: opts.maxEvents, sampleHz: opts.sampleHz, deadlockSeconds: opts.deadlockSeconds, signal,
-      repeat: opts.repeat, align: opts.align, switchInterval: opts.switchInterval,
+      repeat: opts.repeat, align: opts.align, switchInterval: opts.switchInterval, order: opts.order,
       // The user's output, unchanged, on our stderr (stdout carries the summary): their stdout
       // straight to our fd 2, their stderr through us (we keep its tail for error messages).
       stdout: opts.quiet ? 'ignore' : 2,
@@ -287,6 +291,8 @@ function repeatedText(trace: Trace): string {
       const lines = [`${f.model.padEnd(10)} ${f.runs} runs: wall ${range(f.wallNs, formatNs)}${speed}`];
       if (orders) lines.push(`           ${f.model}: ${ordersText(orders, workers)}`);
       if (failed) lines.push(`           ${failed} of its runs had a worker that did not end ok`);
+      const forced = trace.runs.filter((r) => r.model === f.model && r.forcedOrder);
+      if (forced.length) lines.push(`           order ${forced[0].forcedOrder!.signature}: followed in ${forced.filter((r) => r.forcedOrder!.followed).length} of ${forced.length} runs`);
       return lines.map((l) => `${l}\n`).join('');
     })
     .join('');
@@ -330,9 +336,14 @@ function summaryText(trace: Trace, summaries: RunSummary[], sampling: boolean): 
       if (run.unavailable) return `${s.model.padEnd(10)} ${s.verdict}\n`;
       const speed = s.speedup === null ? '' : `  speedup ${formatSpeedup(s.speedup)}`;
       const head = `${s.model.padEnd(10)} wall ${formatNs(s.wallNs).padStart(9)}  cpu ${s.cpuNs === null ? '—' : formatNs(s.cpuNs)}  events ${s.events}  switches ${s.switches}${speed}\n           ${s.verdict}\n`;
-      return head + deadlockLines(run) + statesText(run, sampling);
+      return head + forcedOrderLine(run) + deadlockLines(run) + statesText(run, sampling);
     })
     .join('');
+}
+
+/** --order: how the run went under it ("order 0101010101: followed, line by line"). */
+function forcedOrderLine(run: Run): string {
+  return run.forcedOrder ? `           order ${run.forcedOrder.signature}: ${run.forcedOrder.note}\n` : '';
 }
 
 /** "Thread 1: running 49% · waiting for the GIL 48% · sleeping 3%", a line per sampled thread. */

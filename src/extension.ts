@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { RunCodeLensProvider } from './commands/codeLens';
 import { COMMAND, commandTarget, runConcurrently, type CommandContext } from './commands/runConcurrently';
+import { SCHEDULER_COMMAND, beTheScheduler } from './commands/beTheScheduler';
 import { EXPORT_COMMAND } from './panels/exportTimeline';
 import { TimelinePanel } from './panels/TimelinePanel';
 import { TraceStore } from './panels/traceStore';
@@ -27,6 +28,7 @@ export function activate(context: vscode.ExtensionContext): InterleaveApi {
     output,
     codeLens,
     vscode.commands.registerCommand(COMMAND, (first?: unknown, functionName?: unknown) => runConcurrently(ctx, commandTarget(first, functionName))),
+    vscode.commands.registerCommand(SCHEDULER_COMMAND, (first?: unknown, functionName?: unknown) => beTheScheduler(ctx, commandTarget(first, functionName))),
     vscode.commands.registerCommand(EXPORT_COMMAND, () =>
       TimelinePanel.current
         ? TimelinePanel.current.exportTimeline()

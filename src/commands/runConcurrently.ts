@@ -45,15 +45,23 @@ export function commandTarget(first: unknown, functionName: unknown): RunTarget 
  * and show the timeline. Returns the trace (for tests), or undefined when nothing ran.
  */
 export async function runConcurrently(ctx: CommandContext, target: RunTarget = {}): Promise<Trace | undefined> {
+  return runTargetWith(ctx, target, execute);
+}
+
+/** How a command runs the job it prepared: Run Concurrently executes it; Be the Scheduler runs it, asks for an order and runs it again. */
+export type JobRunner = (ctx: CommandContext, job: Job) => Promise<Trace | undefined>;
+
+/** Run Concurrently's steps (trust, target, arguments) with the last one, running the job, given by the command. */
+export async function runTargetWith(ctx: CommandContext, target: RunTarget, runJob: JobRunner): Promise<Trace | undefined> {
   try {
-    return await run(ctx, target);
+    return await run(ctx, target, runJob);
   } catch (e) {
     await reportError(e);
     return undefined;
   }
 }
 
-async function run(ctx: CommandContext, target: RunTarget): Promise<Trace | undefined> {
+async function run(ctx: CommandContext, target: RunTarget, runJob: JobRunner): Promise<Trace | undefined> {
   if (!vscode.workspace.isTrusted) {
     const manage = 'Manage Workspace Trust';
     void vscode.window
@@ -73,13 +81,13 @@ async function run(ctx: CommandContext, target: RunTarget): Promise<Trace | unde
   const guess = target.functionName ?? (editor.selection.isEmpty ? functionContaining(document.getText(), editor.selection.active.line) : 'selection');
   const early = !TimelinePanel.current && guess ? TimelinePanel.createOrShow(ctx.extensionUri, ctx.store, `Interleave: ${guess}`) : undefined;
   try {
-    return await prepareAndRun(ctx, target, editor, file, early);
+    return await prepareAndRun(ctx, target, editor, file, early, runJob);
   } finally {
     if (early && !early.started) early.dispose(); // nothing ran in it
   }
 }
 
-async function prepareAndRun(ctx: CommandContext, target: RunTarget, editor: vscode.TextEditor, file: string, early: TimelinePanel | undefined): Promise<Trace | undefined> {
+async function prepareAndRun(ctx: CommandContext, target: RunTarget, editor: vscode.TextEditor, file: string, early: TimelinePanel | undefined, runJob: JobRunner): Promise<Trace | undefined> {
   const document = editor.document;
   const python = await interpreterFor(document.uri);
   const settings = settingsOf(vscode.workspace.getConfiguration('interleave', document.uri), file);
@@ -90,14 +98,14 @@ async function prepareAndRun(ctx: CommandContext, target: RunTarget, editor: vsc
     const endLine = selection.end.character === 0 && selection.end.line > startLine ? selection.end.line - 1 : selection.end.line;
     settings.lines = { startLine: startLine + 1, endLine: endLine + 1 };
     request.snippet = snippetOf(document, settings.lines);
-    return execute(ctx, { request, settings, title: `Interleave: lines ${startLine + 1}–${endLine + 1}`, pythonText: pythonText(python), early });
+    return runJob(ctx, { request, settings, title: `Interleave: lines ${startLine + 1}–${endLine + 1}`, pythonText: pythonText(python), early });
   }
   request.inspection = await inspectText(childProcess.spawn, python.executable, file, request.text!);
   const fn = await chooseFunction(request.inspection.functions, file, target.functionName, selection.active.line + 1);
   if (!fn) return undefined;
   request.function = settings.function = fn.name;
   const job = { request, settings, title: `Interleave: ${fn.name}`, pythonText: pythonText(python), early };
-  if (!fn.required.length) return execute(ctx, job);
+  if (!fn.required.length) return runJob(ctx, job);
   // Arguments the run could not evaluate (a NameError…) bring the box back with them and the problem.
   let problem: string | undefined;
   const checker = request.inspection.python.executable || python.executable; // the real binary: a pyenv shim costs its start-up per check
@@ -106,7 +114,7 @@ async function prepareAndRun(ctx: CommandContext, target: RunTarget, editor: vsc
     if (args === undefined) return undefined;
     request.args = settings.args = args;
     try {
-      return await execute(ctx, job);
+      return await runJob(ctx, job);
     } catch (e) {
       if (!(isUserError(e) && e.kind === 'args' && e.details.problem)) throw e;
       problem = ARGS_MESSAGES.evaluation(e.details.problem);
@@ -131,7 +139,7 @@ async function runAgain(ctx: CommandContext, key: string): Promise<Trace | undef
 }
 
 /** A run to do: the engine's request, the settings that make it again, what to call it. */
-interface Job {
+export interface Job {
   request: TraceRequest;
   settings: RunSettings;
   title: string;
@@ -142,7 +150,7 @@ interface Job {
 }
 
 /** Runs every model with progress and Cancel, shows the timeline and keeps the recording. */
-async function execute(ctx: CommandContext, job: Job): Promise<Trace> {
+export async function execute(ctx: CommandContext, job: Job): Promise<Trace> {
   const { request, settings, title } = job;
   const panel = job.early && TimelinePanel.current === job.early ? job.early : TimelinePanel.createOrShow(ctx.extensionUri, ctx.store, title);
   const startedAt = Date.now();
@@ -213,7 +221,7 @@ function switchIntervalSetting(s: number | null): number | null {
 /** The engine's request for these settings (target and Python added by the caller). */
 function requestOf(s: RunSettings): TraceRequest {
   return { python: '', file: s.file, models: s.models, workers: s.workers, timeoutSeconds: s.timeoutSeconds, startMethod: s.startMethod, maxEvents: s.maxEvents, sampleHz: s.sampleHz,
-    deadlockSeconds: s.deadlockSeconds, repeat: s.repeat, align: s.align, switchInterval: s.switchInterval };
+    deadlockSeconds: s.deadlockSeconds, repeat: s.repeat, align: s.align, switchInterval: s.switchInterval, ...(s.order ? { order: s.order } : {}) };
 }
 
 /** Lines `startLine`–`endLine` (1-based) of the document as it reads now. */

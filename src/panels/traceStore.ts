@@ -27,6 +27,8 @@ export interface RunSettings {
   repeat?: number;
   align?: boolean;
   switchInterval?: number | null;
+  /** Be the Scheduler: the order the workers took turns in at their prints (absent: none forced). */
+  order?: number[];
 }
 
 export interface StoredRecording {

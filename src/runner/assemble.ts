@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import { RunEvents } from './eventStore';
 import { findRecord, runContext, type ControlRecord, type WorkerState } from './records';
 import { lockSpans } from './lockSpans';
+import { forcedOrderOf } from '../shared/orders';
 import { inChildProcesses, type Model, type PythonInfo, type Run, type StartMethod, type WorkerInfo } from '../shared/trace';
 
 /** What the assembly needs to know of the run that was asked for. */
@@ -14,6 +15,8 @@ export interface RunAsked {
   model: Model;
   workers: number;
   startMethod?: StartMethod;
+  /** --order: the order the workers were to take turns in (worker indices). */
+  order?: readonly number[];
 }
 
 /** A model run as the trace has it, its events in the runner's columns. */
@@ -81,6 +84,10 @@ export function assemble(
   };
   const start = find('runStart');
   if (start?.aligned) run.aligned = true;
+  if (o.order?.length) {
+    const cutShort = deadlock ? 'a deadlock' : exit.stopReason === 'timeout' ? 'the time limit' : exit.stopReason === 'cancelled' ? 'Cancel' : undefined;
+    run.forcedOrder = forcedOrderOf(o.order, Array.from({ length: events.length }, (_, k) => events.worker(k)), o, start?.forced === true, cutShort);
+  }
   // CPython keeps the interval in whole microseconds: 1e-4 comes back as 9.999999999999999e-05
   if (typeof start?.switchInterval === 'number') run.switchInterval = Math.round(start.switchInterval * 1e6) / 1e6;
   if (workers.some((w) => w.truncated)) run.truncated = true;

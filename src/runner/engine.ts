@@ -41,6 +41,8 @@ export interface TraceRequest {
   align?: boolean;
   /** sys.setswitchinterval for the thread models (seconds; null or absent: Python's own). */
   switchInterval?: number | null;
+  /** --order ("be the scheduler"): the workers take turns at each print in this order (worker indices). */
+  order?: readonly number[];
   signal?: AbortSignal;
   spawn?: SpawnFn;
   onOutput?: (model: Model, stream: 'stdout' | 'stderr', text: string) => void;
@@ -134,7 +136,7 @@ function modelRunner(req: TraceRequest, source: string): ModelRunner {
       snippet: req.snippet ? { text: req.snippet.text, line: req.snippet.startLine } : undefined,
       timeoutMs: req.timeoutSeconds * 1000, maxEvents: req.maxEvents, sampleHz: req.sampleHz, deadlockSeconds: req.deadlockSeconds, signal: req.signal, spawn: req.spawn ?? childProcess.spawn,
       onOutput: req.onOutput && ((stream, text) => req.onOutput!(model, stream, text)),
-      repeat: req.repeat, align: req.align, switchInterval: req.switchInterval,
+      repeat: req.repeat, align: req.align, switchInterval: req.switchInterval, order: req.order,
       stdout: req.stdout, follow: (k) => req.follow?.(model, k) ?? [], ended: handOn, ...extra,
     });
   return Object.assign(run, { source });

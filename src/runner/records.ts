@@ -13,8 +13,11 @@ export type ControlRecord =
   | ({ type: 'python' } & PythonInfo)
   | { type: 'loaded'; skippedLines: number[]; pid: number }
   | { type: 'startMethod'; startMethod: StartMethod }
-  /** `switchInterval`: the thread models' (seconds); `aligned`: the workers begin at a barrier (--align). */
-  | { type: 'runStart'; t: number; switchInterval?: number; aligned?: boolean }
+  /**
+   * `switchInterval`: the thread models' (seconds); `aligned`: the workers begin at a barrier (--align);
+   * `forced`: they take turns at their prints in the chosen order (--order).
+   */
+  | { type: 'runStart'; t: number; switchInterval?: number; aligned?: boolean; forced?: boolean }
   /** With --repeat: this repetition's files are final (the next one may be running). */
   | { type: 'runClosed' }
   | { type: 'created'; worker: number; t: number }

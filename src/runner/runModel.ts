@@ -56,6 +56,8 @@ export interface ModelRunOptions {
   align?: boolean;
   /** sys.setswitchinterval for the thread models (seconds; null: Python's own). */
   switchInterval?: number | null;
+  /** --order: the workers take turns at each print in this order (worker indices; the models that run them at once). */
+  order?: readonly number[];
   pollMs?: number;
   /**
    * The harness inspects the file first (one Python start-up instead of two) and runs only when
@@ -210,6 +212,7 @@ function writeConfig(o: ModelRunOptions, dir: string, runDirs: readonly string[]
     ...(runDirs ? { runDirs } : {}),
     align: o.align ?? DEFAULTS.align,
     switchInterval: o.switchInterval ?? DEFAULTS.switchInterval,
+    ...(o.order?.length ? { order: o.order } : {}),
   };
   const configPath = path.join(dir, 'config.json');
   fs.writeFileSync(configPath, JSON.stringify(config));

@@ -46,6 +46,18 @@ export interface ModelOrders {
   orders: RunOrder[];
 }
 
+/**
+ * "Be the scheduler" (--order): the workers took turns at each print in the order `signature`
+ * (as RunOrder's). `followed`: the run's first events came in exactly that order. `note` says
+ * how it went in words: the slots skipped because a worker ended before them, the lines printed
+ * freely after the order's end, or why this model could not be forced.
+ */
+export interface ForcedOrder {
+  signature: string;
+  followed: boolean;
+  note: string;
+}
+
 export interface RunOrder {
   /** The run's events' worker indices in global order: digits below 10 workers, else comma-separated. */
   signature: string;
@@ -101,6 +113,8 @@ export interface Run {
   aligned?: boolean;
   /** The thread models: the sys.setswitchinterval the run ran with, in seconds. */
   switchInterval?: number;
+  /** With --order: the order the workers were made to print in, and whether the run followed it. */
+  forcedOrder?: ForcedOrder;
   /** How the thread states in `states` were observed; null when they were not (`stateNote` says why). */
   stateSource?: StateSource | null;
   /** Why there are no states (sampling off, not Linux, …), or what to know about those there are. */
