@@ -175,10 +175,10 @@ test("processes deadlocked on multiprocessing locks (fork): each process's part 
   assert.deepEqual(processesMentioning(HARNESS), [], 'no harness or worker process left');
 });
 
-test('with --repeat, a deadlock of processes is found in its repetition (each has its own folder) and is the model\'s last run', () => {
+test('with --repeat, a deadlock of processes is found in its repetition (each has its own folder), and the next repetition still runs', () => {
   const r = runCli(['run', fixture('process_locks_deadlock.py'), '--function', 'transfer', '--models', 'process', '--start-method', 'fork', '--repeat', '2', '--deadlock-seconds', '1']);
   assert.equal(r.status, 0, r.stderr);
-  assert.deepEqual(r.trace!.runs.map((run) => [run.repetition, run.workerInfo.map((w) => w.status)]), [[0, ['deadlock', 'deadlock']]]);
+  assert.deepEqual(r.trace!.runs.map((run) => [run.repetition, run.workerInfo.map((w) => w.status)]), [[0, ['deadlock', 'deadlock']], [1, ['deadlock', 'deadlock']]]);
   assert.deepEqual(processesMentioning(HARNESS), [], 'no harness or worker process left');
 });
 
