@@ -27,7 +27,8 @@ export class Prediction {
     this.counts = [];
     for (const w of run.cols.worker) this.counts[w] = (this.counts[w] ?? 0) + 1;
     for (let w = 0; w < this.counts.length; w++) this.counts[w] ??= 0;
-    this.element = el('div', { class: 'predict', role: 'group', 'aria-label': `Predict the order of ${run.title}` });
+    // tabindex -1: the focus can stay here when the buttons it was on go away (after Show the real order)
+    this.element = el('div', { class: 'predict', role: 'group', tabindex: '-1', 'aria-label': `Predict the order of ${run.title}` });
     const ask = `Predict: in which order will the workers print the first ${this.length} lines? Pick a worker for each line (or press its number), or start from a preset.`;
     this.predicted = el('div', { class: 'order-row', 'data-row': 'predicted', role: 'list', 'aria-label': 'Your prediction' });
     this.controls = el('div', { class: 'predict-controls' });
@@ -106,7 +107,8 @@ export class Prediction {
     for (let i = 0; i < this.length; i++) cells.push(i < this.order.length ? orderCell(this.order[i], this.run, i) : el('span', { class: 'order-cell empty', role: 'listitem', 'aria-label': `line ${i + 1}: not predicted yet` }, '·'));
     this.predicted.replaceChildren(...cells);
     this.check.disabled = this.order.length < this.length;
-    for (const b of this.workerButtons) b.disabled = this.order.length >= this.length || this.used(Number(b.dataset.worker)) >= this.counts[Number(b.dataset.worker)];
+    // aria-disabled, not disabled: a disabled button would drop the keyboard focus out of the block
+    for (const b of this.workerButtons) b.setAttribute('aria-disabled', String(this.order.length >= this.length || this.used(Number(b.dataset.worker)) >= this.counts[Number(b.dataset.worker)]));
   }
 
   /** The real order under the prediction, each event marked ✓ (as predicted) or ✗, and why. */
@@ -114,13 +116,15 @@ export class Prediction {
     if (this.done) return;
     this.done = true;
     this.controls.hidden = true;
-    this.element.querySelector('.predict-finish')?.remove();
     const actual = Array.from(this.run.cols.worker.subarray(0, this.length));
     const matches = matchOrders(this.order, actual);
     const real = el('div', { class: 'order-row', 'data-row': 'actual', role: 'list', 'aria-label': 'The real order' });
     real.append(...actual.map((w, i) => orderCell(w, this.run, i, skipped ? undefined : matches[i])));
     this.element.append(this.labelled('Run', real));
-    this.element.append(el('p', { class: 'predict-explanation' }, explainOrder(this.facts, skipped ? [] : this.order)));
+    this.element.append(el('p', { class: 'predict-explanation', role: 'status' }, explainOrder(this.facts, skipped ? [] : this.order)));
+    const hadFocus = this.element.contains(document.activeElement);
+    this.element.querySelector('.predict-finish')?.remove();
+    if (hadFocus) this.element.focus();
     this.onDone();
   }
 }

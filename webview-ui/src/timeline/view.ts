@@ -239,15 +239,18 @@ export class TimelineView {
   private predictOrHide(section: HTMLElement, run: RunModel, live: boolean): Prediction | null {
     const body = section.querySelector<HTMLElement>('.run-body');
     if (!this.predictFirst || !body || run.cols.t.length === 0) return null;
-    body.hidden = true;
+    // what gives the order away: the lanes and the Order strip, the verdict, the count of worker changes
+    const waiting = [...section.querySelectorAll('.run-body, svg.axis, .verdict, .figure[data-term="switches"]')];
+    for (const e of waiting) e.classList.add('predict-wait');
     if (live) return null;
     const facts = { model: run.model, workerInfo: run.run.workerInfo, workers: run.cols.worker, times: run.cols.t, aligned: run.run.aligned, switchInterval: run.run.switchInterval, cpuCount: this.shown?.cpuCount ?? null };
     const prediction = new Prediction(run, facts, () => {
-      body.hidden = false;
+      for (const e of waiting) e.classList.remove('predict-wait');
       this.showListIfPredicted();
+      this.widestLabel = widestLabel(this.runsHost); // its labels had no width while hidden
       this.resize();
     });
-    body.before(prediction.element);
+    (section.querySelector('svg.axis') ?? body).before(prediction.element);
     return prediction;
   }
 
