@@ -13,7 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import { explainOrder, matchOrders, presetOrder, PREDICT_EVENTS, type RunFacts } from '../../src/shared/prediction';
 import type { Run, Trace } from '../../src/shared/trace';
 import { traceMessage } from '../../src/shared/protocol';
-import { openPanel, postWithColumns, readTrace, root, THEMES, webviewPage } from './panelPage';
+import { openPanel, posted, postWithColumns, readTrace, root, THEMES, webviewPage } from './panelPage';
 import { launchChromium } from './webviewPage';
 
 const results = path.join(root, 'test-results');
@@ -58,6 +58,12 @@ test('on, each run waits for a prediction: its lanes and Order strip are hidden,
   }
   assert.equal(await page.locator('.event-list').isVisible(), false, 'the list would give the order away');
   assert.equal((await savedState(page))?.predict, true);
+  await page.locator('button[data-replay="next"]').click();
+  assert.equal(await page.locator('.replay-position').textContent(), '', 'the replay does not step through a hidden order');
+  assert.deepEqual((await posted(page)).filter((m) => (m as { type: string }).type === 'reveal'), []);
+  await section(page, 'thread').locator('button[data-predict="skip"]').click();
+  await page.locator('button[data-replay="next"]').click();
+  assert.match((await page.locator('.replay-position').textContent())!, /^1 of 10: Thread 1/, 'it replays the first run shown');
   await page.locator('#predict-first').uncheck();
   assert.equal(await page.locator('.predict').count(), 0);
   assert.equal(await section(page, 'thread').locator('.run-body').isVisible(), true);

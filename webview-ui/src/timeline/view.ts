@@ -108,7 +108,8 @@ export class TimelineView {
     this.list = new EventList((ref, reveal) => this.onListActivate(ref, reveal));
     this.listTitle = el('h2', { class: 'list-title', id: 'events-title' }, 'Events');
     this.replay = new Replay({
-      eventCounts: () => this.model?.runs.map((r) => r.cols.t.length) ?? [],
+      // a run waiting for its prediction has nothing to replay yet: its order would show
+      eventCounts: () => this.model?.runs.map((r, i) => (this.predictions[i]?.done === false ? 0 : r.cols.t.length)) ?? [],
       position: () => this.selected,
       show: (ref) => this.showReplayed(ref),
       describe: (ref) => {
