@@ -151,7 +151,10 @@ function oneFirstWhy(facts: RunFacts, first: number, second: number, a: RunFacts
   const what = `${prints} print${prints === 1 ? '' : 's'}`;
   if (a && b && a.startNs !== null && a.endNs !== null && b.startNs !== null && a.endNs <= b.startNs) {
     const work = a.endNs - a.startNs;
-    const startup = b.createdNs !== null && b.createdNs !== undefined ? b.startNs - b.createdNs : null;
+    const created = b.createdNs ?? null;
+    // the harness creates workers one after another: a quick first worker can be done before the next exists
+    if (created !== null && created >= a.endNs) return `${name(first)} finished its ${what} (${formatNs(work)} of work) before ${name(second)} had even been created (${formatNs(created - a.endNs)} later)`;
+    const startup = created !== null ? b.startNs - created : null;
     if (startup !== null && startup > work) return `${name(first)} finished its ${what} before ${name(second)} had started: start-up (${formatNs(startup)}) was longer than the work (${formatNs(work)})`;
     return `${name(first)} finished its ${what} (${formatNs(work)} of work) before ${name(second)} had started, ${formatNs(b.startNs - a.endNs)} later`;
   }

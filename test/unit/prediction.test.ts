@@ -66,8 +66,14 @@ test("the seed's threads: the first finished before the second had started, star
 test('processes that finished before the next began, without a longer start-up: the gap in words', () => {
   const run = canonical.runs.find((r) => r.model === 'process')!;
   const [a, b] = run.workerInfo;
-  const quick = { ...run, workerInfo: [a, { ...b, createdNs: b.startNs! - 1000 }] };
-  assert.equal(whyOrder(factsOf(quick), [0, 0, 0, 0, 0, 1, 1, 1, 1, 1]), `Process 1 finished its 5 prints (${formatNs(a.endNs! - a.startNs!)} of work) before Process 2 had started, ${formatNs(b.startNs! - a.endNs!)} later`);
+  const quick = { ...run, workerInfo: [a, { ...b, createdNs: a.endNs! - 1000, startNs: a.endNs! + 500 }] };
+  assert.equal(whyOrder(factsOf(quick), [0, 0, 0, 0, 0, 1, 1, 1, 1, 1]), `Process 1 finished its 5 prints (${formatNs(a.endNs! - a.startNs!)} of work) before Process 2 had started, ${formatNs(500)} later`);
+});
+
+test('a first worker done before the next was even created: said so, not blamed on start-up', () => {
+  const [a, b] = threads.workerInfo;
+  const late = { ...threads, workerInfo: [a, { ...b, createdNs: a.endNs! + 2000, startNs: a.endNs! + 900_000 }] };
+  assert.equal(whyOrder(factsOf(late), [0, 0, 0, 0, 0, 1, 1, 1, 1, 1]), `Thread 1 finished its 5 prints (${formatNs(a.endNs! - a.startNs!)} of work) before Thread 2 had even been created (${formatNs(2000)} later)`);
 });
 
 test('threads that overlapped but did not interleave: the first kept the GIL, with the switch interval the run used', () => {
