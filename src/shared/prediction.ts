@@ -169,9 +169,9 @@ function oneFirstWhy(facts: RunFacts, first: number, second: number, a: RunFacts
 /** The workers' prints mixed: they ran at the same time and took turns (the GIL, the CPUs, awaits). */
 function takingTurnsWhy(facts: RunFacts, first: number, second: number): string {
   const name = (w: number) => laneLabel(facts.model, { worker: w });
-  const both = `${name(first)} and ${name(second)}`;
+  const both = `${name(Math.min(first, second))} and ${name(Math.max(first, second))}`;
   if (isThreadModel(facts.model)) {
-    return `${both} ran at the same time and took turns on the GIL, which changes hands at least every switch interval (${formatNs(switchInterval(facts) * 1e9)}) and whenever a thread waits`;
+    return `${both} ran at the same time and took turns on the GIL: a waiting thread gets it after about one switch interval (${formatNs(switchInterval(facts) * 1e9)}), or sooner when the one holding it waits`;
   }
   if (facts.model === 'asyncio') return `${both} took turns on one event loop, which switches tasks at each await`;
   const cpus = facts.cpuCount;
