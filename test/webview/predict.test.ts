@@ -139,6 +139,23 @@ test('the saved choice holds after a reload: the next trace opens hidden', async
   await page.close();
 });
 
+test('while a run goes on, its live order is hidden too (Predict first on)', async () => {
+  const remembered = path.join(dir, 'live.html');
+  fs.writeFileSync(remembered, webviewPage(THEMES.dark).replace('let state;', 'let state = { predict: true };'));
+  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  await page.goto(`file://${remembered}`);
+  await page.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length > 0);
+  await page.evaluate(() => {
+    window.postMessage({ type: 'running', title: 'print_numbers()', models: ['thread'], workers: 2 }, '*');
+    const columns = { t: Float64Array.from([1000, 2000, 3000]), worker: Uint16Array.from([0, 1, 0]), line: Int32Array.from([5, 5, 5]), stream: Uint8Array.from([1, 1, 1]), thread: Uint8Array.from([0, 0, 0]), textEnd: Uint32Array.from([1, 2, 3]), text: 'abc' };
+    window.postMessage({ type: 'events', model: 'thread', columns }, '*');
+  });
+  await page.locator('section.run[data-model="thread"]').waitFor();
+  assert.equal(await section(page, 'thread').locator('.run-body').isVisible(), false, 'the lanes and strip of a live run');
+  assert.equal(await page.locator('.event-list').isVisible(), false, 'and the list');
+  await page.close();
+});
+
 test('screenshots: a prediction checked, in dark and high contrast', async () => {
   for (const [name, theme] of [['dark', THEMES.dark], ['high-contrast', THEMES.highContrast]] as const) {
     const themed = path.join(dir, `${name}.html`);
