@@ -1,7 +1,8 @@
 /**
  * The timeline panel: toolbar, the overview (comparison, key), per run a header, a time axis
  * (d3-axis) and a canvas of lanes, the event list; zoom and pan (runZoom.ts) by wheel, drag and
- * keyboard; hover and click.
+ * keyboard; hover and click; the replay bar (replay.ts) and, with Predict first, a prediction
+ * block per run (predict.ts) that keeps the run's order hidden until it is done.
  */
 import { axisTop } from 'd3-axis';
 import { select } from 'd3-selection';
