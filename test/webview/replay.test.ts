@@ -148,6 +148,7 @@ test('Play goes through the run at the chosen speed and stops at its end; Space 
   const play = page.locator('button[data-replay="play"]');
   await play.click();
   assert.match((await play.textContent())!, /Pause/);
+  assert.equal(await page.locator('.replay-position').getAttribute('aria-live'), 'off', 'not every event read out while playing');
   await page.waitForFunction((last) => document.querySelector('.replay-position')?.textContent === last, said(0, 9), { timeout: 10_000 });
   await page.waitForFunction(() => /Play/.test(document.querySelector('button[data-replay="play"]')?.textContent ?? ''));
   const sent = await reveals(page);
@@ -157,6 +158,7 @@ test('Play goes through the run at the chosen speed and stops at its end; Space 
   assert.match((await play.textContent())!, /Pause/);
   await page.keyboard.press(' ');
   assert.match((await play.textContent())!, /Play/);
+  assert.equal(await page.locator('.replay-position').getAttribute('aria-live'), 'polite', 'where it stopped is said');
   const stopped = await position(page);
   await page.waitForTimeout(300);
   assert.equal(await position(page), stopped, 'paused');

@@ -88,6 +88,7 @@ export class Replay {
     if (!this.timer) return;
     window.clearInterval(this.timer);
     this.timer = 0;
+    this.where.setAttribute('aria-live', 'polite');
     this.playButton.textContent = '▶ Play';
     this.playButton.setAttribute('aria-label', 'Play through the run (Space)');
   }
@@ -104,6 +105,8 @@ export class Replay {
   private play(): void {
     window.clearInterval(this.timer);
     this.timer = window.setInterval(() => this.advance(), 1000 / Number(this.speed.value));
+    // a screen reader hears each step, but not every event of a playing replay (it would queue them all)
+    this.where.setAttribute('aria-live', 'off');
     this.playButton.textContent = '❚❚ Pause';
     this.playButton.setAttribute('aria-label', 'Pause (Space)');
   }
