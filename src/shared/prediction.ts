@@ -5,8 +5,9 @@
  * Pure: the panel draws it, the unit tests check it.
  */
 import { laneLabel } from './labels';
+import { ordersText } from './orders';
 import { formatNs } from './summary';
-import type { Model, WorkerInfo } from './trace';
+import type { Model, ModelOrders, WorkerInfo } from './trace';
 
 /** How many of a run's first events the student predicts (fewer when the run has fewer). */
 export const PREDICT_EVENTS = 10;
@@ -201,4 +202,19 @@ function firstTimeOf(facts: RunFacts, w: number): number {
 function lastTimeOf(facts: RunFacts, w: number): number {
   for (let i = facts.workers.length - 1; i >= 0; i--) if (facts.workers[i] === w) return facts.times[i];
   return 0;
+}
+
+/**
+ * With --repeat: how often the predicted first events came up among the model's repetitions, and
+ * how many orders there were — "Your first 10 came up in 9 of 20 repetitions; 3 distinct orders
+ * in 20 runs (of 252 possible)."
+ */
+export function repeatedText(orders: ModelOrders, workers: number, predicted: readonly number[]): string {
+  let same = 0;
+  for (const o of orders.orders) {
+    const order = o.signature.split(workers <= 10 ? '' : ',').filter(Boolean).map(Number);
+    if (predicted.length && order.length >= predicted.length && predicted.every((w, i) => order[i] === w)) same += o.count;
+  }
+  const yours = predicted.length ? `Your first ${predicted.length} came up in ${same} of ${orders.repetitions} repetitions; ` : '';
+  return `${yours}${ordersText(orders, workers)}.`;
 }

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { explainOrder, matchOrders, orderShape, presetOrder, PREDICT_EVENTS, whyOrder, type RunFacts } from '../../src/shared/prediction';
+import { modelOrders } from '../../src/shared/orders';
+import { explainOrder, matchOrders, orderShape, presetOrder, PREDICT_EVENTS, repeatedText, whyOrder, type RunFacts } from '../../src/shared/prediction';
 import { formatNs } from '../../src/shared/summary';
 import type { Run, Trace } from '../../src/shared/trace';
 
@@ -99,4 +100,13 @@ test('a sequential run, one worker only, and no events', () => {
   assert.match(whyOrder(factsOf(seq), seq.events.map((e) => e.worker)), /^a sequential run makes one call after another: Call 2 began only when Call 1 had returned/);
   assert.equal(whyOrder(factsOf(threads), [1, 1, 1]), 'Thread 2 printed all 3 before any other worker printed');
   assert.equal(whyOrder(factsOf(withOrder(threads, [])), []), 'the run printed nothing');
+});
+
+test('with --repeat: how many repetitions began as predicted, and how many orders there were', () => {
+  const orders = modelOrders('thread', ['0000011111', '0101010101', '0000011111', '0000101111']);
+  assert.equal(repeatedText(orders, 2, [0, 0, 0, 0, 0]), 'Your first 5 came up in 2 of 4 repetitions; 3 distinct orders in 4 runs (of 252 possible).');
+  assert.equal(repeatedText(orders, 2, [0, 1]), 'Your first 2 came up in 1 of 4 repetitions; 3 distinct orders in 4 runs (of 252 possible).');
+  assert.equal(repeatedText(orders, 2, []), '3 distinct orders in 4 runs (of 252 possible).', 'skipped');
+  const many = modelOrders('thread', ['10,0,10', '10,0,10']);
+  assert.match(repeatedText(many, 11, [10, 0]), /^Your first 2 came up in 2 of 2 repetitions; 1 order in 2 runs/);
 });

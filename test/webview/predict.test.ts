@@ -10,7 +10,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { explainOrder, matchOrders, presetOrder, PREDICT_EVENTS, type RunFacts } from '../../src/shared/prediction';
+import { modelOrders, orderSignature } from '../../src/shared/orders';
+import { explainOrder, matchOrders, presetOrder, PREDICT_EVENTS, repeatedText, type RunFacts } from '../../src/shared/prediction';
 import type { Run, Trace } from '../../src/shared/trace';
 import { traceMessage } from '../../src/shared/protocol';
 import { openPanel, posted, postWithColumns, readTrace, root, THEMES, webviewPage } from './panelPage';
@@ -123,6 +124,24 @@ test('presets fill the prediction; an interleaved run is explained by the switch
   const line = (await block.locator('.predict-explanation').textContent())!;
   assert.equal(line, explainOrder(facts(interleaved, threads), presetOrder('alternating', counts, PREDICT_EVENTS)));
   assert.match(line, /took turns on the GIL.*switch interval \(100 µs\)/);
+  await page.close();
+});
+
+test('with --repeat, one prediction per model: its repetitions wait on it, then say how many began as predicted', async () => {
+  const threads = trace.runs.find((r) => r.model === 'thread')!;
+  const orders = [[0, 0, 0, 0, 0, 1, 1, 1, 1, 1], [0, 1, 0, 1, 0, 1, 0, 1, 0, 1], [0, 0, 0, 0, 0, 1, 1, 1, 1, 1]];
+  const runs = orders.map((order, repetition) => ({ ...threads, repetition, events: threads.events.map((e, i) => ({ ...e, worker: order[i] })) }));
+  const repeated: Trace = { ...trace, runs, orders: [modelOrders('thread', orders.map((o) => orderSignature(o, 2)))] };
+  const page = await predicting(repeated);
+  assert.equal(await page.locator('.predict').count(), 1, 'one prediction for the three repetitions');
+  assert.match((await page.locator('.predict-ask').textContent())!, /in each of its 3 repetitions/);
+  assert.equal(await page.locator('section.run .run-body:visible').count(), 0, 'every repetition waits');
+  await page.getByRole('button', { name: 'All of one first' }).click();
+  await page.locator('button[data-predict="check"]').click();
+  assert.equal(await page.locator('section.run .run-body:visible').count(), 3);
+  assert.equal(await page.locator('.predict-repeats').textContent(), repeatedText(repeated.orders![0], 2, presetOrder('one-first', [5, 5], PREDICT_EVENTS)));
+  assert.match((await page.locator('.predict-repeats').textContent())!, /came up in 2 of 3 repetitions/);
+  assert.equal(await page.locator('.event-list').isVisible(), true);
   await page.close();
 });
 

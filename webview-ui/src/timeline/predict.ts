@@ -22,14 +22,24 @@ export class Prediction {
   private readonly check: HTMLButtonElement;
   private readonly workerButtons: HTMLButtonElement[] = [];
 
-  constructor(private readonly run: RunModel, private readonly facts: RunFacts, private readonly onDone: () => void) {
+  /**
+   * `repeats`: the model ran several times (--repeat); this prediction stands for all its
+   * repetitions, and `text` says how many began as predicted.
+   */
+  constructor(
+    private readonly run: RunModel,
+    private readonly facts: RunFacts,
+    private readonly repeats: { count: number; text: (predicted: readonly number[]) => string } | undefined,
+    private readonly onDone: () => void,
+  ) {
     this.length = Math.min(PREDICT_EVENTS, run.cols.worker.length);
     this.counts = [];
     for (const w of run.cols.worker) this.counts[w] = (this.counts[w] ?? 0) + 1;
     for (let w = 0; w < this.counts.length; w++) this.counts[w] ??= 0;
     // tabindex -1: the focus can stay here when the buttons it was on go away (after Show the real order)
     this.element = el('div', { class: 'predict', role: 'group', tabindex: '-1', 'aria-label': `Predict the order of ${run.title}` });
-    const ask = `Predict: in which order will the workers print the first ${this.length} lines? Pick a worker for each line (or press its number), or start from a preset.`;
+    const each = repeats ? ` in each of its ${repeats.count} repetitions` : '';
+    const ask = `Predict: in which order will the workers print the first ${this.length} lines${each}? Pick a worker for each line (or press its number), or start from a preset.`;
     this.predicted = el('div', { class: 'order-row', 'data-row': 'predicted', role: 'list', 'aria-label': 'Your prediction' });
     this.controls = el('div', { class: 'predict-controls' });
     this.check = this.button('Show the real order', 'check', () => this.finish());
@@ -122,6 +132,7 @@ export class Prediction {
     real.append(...actual.map((w, i) => orderCell(w, this.run, i, skipped ? undefined : matches[i])));
     this.element.append(this.labelled('Run', real));
     this.element.append(el('p', { class: 'predict-explanation', role: 'status' }, explainOrder(this.facts, skipped ? [] : this.order)));
+    if (this.repeats) this.element.append(el('p', { class: 'predict-repeats' }, this.repeats.text(skipped ? [] : this.order)));
     const hadFocus = this.element.contains(document.activeElement);
     this.element.querySelector('.predict-finish')?.remove();
     if (hadFocus) this.element.focus();

@@ -22,7 +22,8 @@ import { showEventTooltip, showLifeTooltip, showLockTooltip, showStateTooltip, s
 import { renderToolbar, type ZoomAction } from './toolbar';
 import { keyAnchor, labelColumnWidth, lanePartAt, layoutRun, lifeSegments, nearestIndex, offscreenText, plotWidth, rowAt, segmentAt, spanAt, stripIndexAt, tickCount } from './layout';
 import { buildTimelineModel, writerOf, type LaneModel, type LockWait, type RunModel, type TimelineModel } from './model';
-import type { StateSpan } from '../../../src/shared/trace';
+import type { Model, ModelOrders, StateSpan } from '../../../src/shared/trace';
+import { repeatedText } from '../../../src/shared/prediction';
 import { drawRun, type DrawnRun } from './render';
 import { applySwatches, readTheme, type Theme } from './theme';
 
@@ -83,7 +84,7 @@ export class TimelineView {
   private predictFirst = false;
   private readonly predictToggle: HTMLInputElement;
   private predictions: Array<Prediction | null> = [];
-  private shown: { summaries: RunSummary[]; targetFile: string; cpuCount: number | null } | null = null;
+  private shown: { summaries: RunSummary[]; targetFile: string; cpuCount: number | null; orders?: ModelOrders[] } | null = null;
   private readonly listTitle: HTMLElement;
   /** Width of the lane-label column (the plot starts here); follows the labels and the panel. */
   private gutter = 0;
@@ -165,7 +166,7 @@ export class TimelineView {
     const py = trace.python;
     this.pythonEl.textContent = `${py.implementation} ${py.version} · GIL ${py.gil ? 'on' : 'off'} · ${py.cpuCount ?? '?'} CPUs`;
     this.showStatus('');
-    this.shown = { summaries, targetFile: trace.target.file, cpuCount: trace.python.cpuCount };
+    this.shown = { summaries, targetFile: trace.target.file, cpuCount: trace.python.cpuCount, orders: trace.orders };
     this.renderRuns(summaries, trace.target.file);
     this.overview.show(trace, this.model.runs, summaries);
     this.zooms.restore(zoom);
@@ -208,7 +209,8 @@ export class TimelineView {
     });
     this.zooms.setRuns(sections, model.runs.map((r) => r.endNs), live); // while a run goes on, its redraws keep the zoom
     this.list.setRuns(model.runs);
-    this.predictions = sections.map((section, i) => this.predictOrHide(section, model.runs[i], live));
+    const firsts = new Map<Model, { prediction: Prediction; waiting: Element[] }>();
+    this.predictions = sections.map((section, i) => this.predictOrHide(section, model.runs[i], live, firsts));
     this.showListIfPredicted();
     this.applySwatches();
     this.widestLabel = widestLabel(this.runsHost);
@@ -237,22 +239,31 @@ export class TimelineView {
   /**
    * With "Predict first": a finished run's lanes and Order strip wait under a prediction block
    * until it is checked or skipped; a run still going is hidden (its order would show as it comes).
+   * With --repeat, one prediction per model: its later repetitions wait on the first's (`firsts`).
    */
-  private predictOrHide(section: HTMLElement, run: RunModel, live: boolean): Prediction | null {
+  private predictOrHide(section: HTMLElement, run: RunModel, live: boolean, firsts: Map<Model, { prediction: Prediction; waiting: Element[] }>): Prediction | null {
     const body = section.querySelector<HTMLElement>('.run-body');
     if (!this.predictFirst || !body || run.cols.t.length === 0) return null;
     // what gives the order away: the lanes and the Order strip, the verdict, the count of worker changes
     const waiting = [...section.querySelectorAll('.run-body, svg.axis, .verdict, .figure[data-term="switches"]')];
     for (const e of waiting) e.classList.add('predict-wait');
     if (live) return null;
+    const first = (run.run.repetition ?? 0) > 0 ? firsts.get(run.model) : undefined;
+    if (first && !first.prediction.done) {
+      first.waiting.push(...waiting);
+      return first.prediction;
+    }
+    const orders = this.shown?.orders?.find((o) => o.model === run.model);
+    const repeats = orders && { count: orders.repetitions, text: (predicted: readonly number[]) => repeatedText(orders, run.run.workers, predicted) };
     const facts = { model: run.model, workerInfo: run.run.workerInfo, workers: run.cols.worker, times: run.cols.t, aligned: run.run.aligned, switchInterval: run.run.switchInterval, cpuCount: this.shown?.cpuCount ?? null };
-    const prediction = new Prediction(run, facts, () => {
+    const prediction = new Prediction(run, facts, repeats, () => {
       for (const e of waiting) e.classList.remove('predict-wait');
       this.showListIfPredicted();
       this.widestLabel = widestLabel(this.runsHost); // its labels had no width while hidden
       this.resize();
     });
     (section.querySelector('svg.axis') ?? body).before(prediction.element);
+    firsts.set(run.model, { prediction, waiting });
     return prediction;
   }
 
