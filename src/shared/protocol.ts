@@ -56,6 +56,8 @@ export type ImageFormat = 'png' | 'svg';
 export interface TimelineState {
   key?: string;
   zoom?: SavedZoom;
+  /** "Predict first" is on: each run's order stays hidden until the student predicted it. */
+  predict?: boolean;
 }
 
 /** The timeline's zoom: whether the runs share one time scale, and each run's zoom and pan. */

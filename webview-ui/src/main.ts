@@ -28,7 +28,12 @@ const view = new TimelineView(app, {
     state = { ...state, zoom };
     vscode?.setState(state);
   },
+  onPredictFirst: (predict) => {
+    state = { ...state, predict };
+    vscode?.setState(state);
+  },
 });
+view.setPredictFirst(state.predict === true);
 
 /** The recordings the host keeps, and Run again: only in VS Code. */
 const history = vscode && new HistoryBar({ show: (key) => vscode.postMessage({ type: 'showRecording', key }), runAgain: (key) => vscode.postMessage({ type: 'runAgain', key }) });
@@ -101,7 +106,7 @@ function onMessage(message: HostToWebview): void {
       live.clear();
       const sameTrace = state.key === message.key;
       view.showTrace(message.trace, message.columns, message.summaries, sameTrace ? state.zoom : undefined);
-      state = { key: message.key, zoom: sameTrace ? state.zoom : undefined };
+      state = { ...state, key: message.key, zoom: sameTrace ? state.zoom : undefined };
       vscode?.setState(state);
       history?.setRunning(false);
       break;

@@ -18,6 +18,8 @@ export interface DrawOptions {
   highlightLine: number | null;
   /** The selected event (index into the run's events), or -1. */
   selected: number;
+  /** The replay's cursor: a line across the lanes at the selected event's time. */
+  cursor?: boolean;
 }
 
 const { markTop: MARK_TOP, markHeight: MARK_HEIGHT, stateTop: STATE_TOP, stateHeight: STATE_HEIGHT, lifeTop: LIFE_TOP, lifeHeight: LIFE_HEIGHT } = LANE_PARTS;
@@ -66,8 +68,27 @@ export function drawRun(ctx: CanvasRenderingContext2D, run: RunModel, o: DrawOpt
     const [lo, hi] = drawMarks(ctx, run, lane, y, o);
     return drawOffscreen(ctx, lo, lane.times.length - hi, y, o);
   });
+  if (o.cursor && o.selected >= 0 && o.selected < run.cols.t.length) drawCursor(ctx, o.x(run.cols.t[o.selected]), layout.strip.y, o);
   drawStrip(ctx, run, layout.strip, o);
   return { ...layout, offscreen };
+}
+
+/** The replay's cursor at `px`: a line in the focus colour down the lanes (to `bottom`), a notch on top to find it by. */
+function drawCursor(ctx: CanvasRenderingContext2D, px: number, bottom: number, o: DrawOptions): void {
+  if (px < -4 || px > o.width + 4) return;
+  const x = Math.round(px) + 0.5;
+  ctx.strokeStyle = ctx.fillStyle = o.theme.focus;
+  ctx.lineWidth = 1;
+  ctx.beginPath();
+  ctx.moveTo(x, 0);
+  ctx.lineTo(x, bottom);
+  ctx.stroke();
+  ctx.beginPath();
+  ctx.moveTo(x - 4, 0);
+  ctx.lineTo(x + 4, 0);
+  ctx.lineTo(x, 4);
+  ctx.closePath();
+  ctx.fill();
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * The timeline panel: toolbar, the overview (comparison, key), per run a header, a time axis
  * (d3-axis) and a canvas of lanes, the event list; zoom and pan (runZoom.ts) by wheel, drag and
- * keyboard; hover and click.
+ * keyboard; hover and click; the replay bar (replay.ts) and, with Predict first, a prediction
+ * block per run (predict.ts) that keeps the run's order hidden until it is done.
  */
 import { axisTop } from 'd3-axis';
 import { select } from 'd3-selection';
@@ -10,15 +11,19 @@ import type { SavedZoom, TraceMeta } from '../../../src/shared/protocol';
 import type { RunSummary } from '../../../src/shared/summary';
 import { axisTicks } from './axisFormat';
 import { EventList, type EventRef, type Reveal } from './eventList';
+import { textAt } from '../../../src/shared/columns';
 import { el } from './header';
 import { Overview } from './overview';
+import { Prediction } from './predict';
+import { Replay } from './replay';
 import { renderRunSection } from './runSection';
 import { RunZooms } from './runZoom';
 import { showEventTooltip, showLifeTooltip, showLockTooltip, showStateTooltip, showTextTooltip } from './tooltip';
 import { renderToolbar, type ZoomAction } from './toolbar';
 import { keyAnchor, labelColumnWidth, lanePartAt, layoutRun, lifeSegments, nearestIndex, offscreenText, plotWidth, rowAt, segmentAt, spanAt, stripIndexAt, tickCount } from './layout';
-import { buildTimelineModel, type LaneModel, type LockWait, type RunModel, type TimelineModel } from './model';
-import type { StateSpan } from '../../../src/shared/trace';
+import { buildTimelineModel, writerOf, type LaneModel, type LockWait, type RunModel, type TimelineModel } from './model';
+import type { Model, ModelOrders, StateSpan } from '../../../src/shared/trace';
+import { repeatedText } from '../../../src/shared/prediction';
 import { drawRun, type DrawnRun } from './render';
 import { applySwatches, readTheme, type Theme } from './theme';
 
@@ -36,6 +41,8 @@ export interface ViewCallbacks {
    */
   onReveal?(line: number, focusEditor: boolean): void;
   onZoom?(zoom: SavedZoom): void;
+  /** "Predict first" was switched (kept in the webview's state). */
+  onPredictFirst?(on: boolean): void;
 }
 
 interface RunView {
@@ -70,6 +77,15 @@ export class TimelineView {
   private highlightLine: number | null = null;
   private selected: EventRef | null = null;
   private frame = 0;
+  private readonly replay: Replay;
+  /** The selection was put there by the replay: a cursor line marks it across the run. */
+  private cursor = false;
+  /** "Predict first": each finished run's order stays hidden until the student predicted it. */
+  private predictFirst = false;
+  private readonly predictToggle: HTMLInputElement;
+  private predictions: Array<Prediction | null> = [];
+  private shown: { summaries: RunSummary[]; targetFile: string; cpuCount: number | null; orders?: ModelOrders[] } | null = null;
+  private readonly listTitle: HTMLElement;
   /** Width of the lane-label column (the plot starts here); follows the labels and the panel. */
   private gutter = 0;
   /** What the widest lane label needs (measured once per set of runs). */
@@ -86,14 +102,24 @@ export class TimelineView {
     this.timeline = el('div', {
       class: 'timeline',
       tabindex: '0',
-      'aria-label': "Timeline: + and − zoom around the selected event (or the events in view), ← and → pan, 0 fits, Enter goes to the selected event's line. The event list below has the same events as text.",
+      'aria-label': "Timeline: ← and → step the replay through the run's events (Home, End: first, last; Space plays), Shift+← and Shift+→ pan, + and − zoom around the selected event (or the events in view), 0 fits, Enter goes to the selected event's line. The event list below has the same events as text.",
     });
     this.runsHost = el('div', { class: 'runs' });
     this.timeline.append(this.runsHost);
     this.tooltip = el('div', { class: 'tooltip', role: 'tooltip', hidden: '' });
     this.list = new EventList((ref, reveal) => this.onListActivate(ref, reveal));
-    const listTitle = el('h2', { class: 'list-title', id: 'events-title' }, 'Events');
-    this.root.append(toolbar, this.statusLine, overview, this.timeline, listTitle, this.list.element, this.tooltip);
+    this.listTitle = el('h2', { class: 'list-title', id: 'events-title' }, 'Events');
+    this.replay = new Replay({
+      // a run waiting for its prediction has nothing to replay yet: its order would show
+      eventCounts: () => this.model?.runs.map((r, i) => (this.predictions[i]?.done === false ? 0 : r.cols.t.length)) ?? [],
+      position: () => this.selected,
+      show: (ref) => this.showReplayed(ref),
+      describe: (ref) => {
+        const run = this.model!.runs[ref.run];
+        return [run.title, `${writerOf(run, ref.index)} · ${textAt(run.cols, ref.index)}`];
+      },
+    });
+    this.root.append(toolbar, this.statusLine, overview, this.replay.element, this.timeline, this.listTitle, this.list.element, this.tooltip);
     this.zooms = new RunZooms(
       () => this.scheduleDraw(),
       () => this.callbacks.onZoom?.(this.zooms.saved()),
@@ -107,6 +133,10 @@ export class TimelineView {
       onShowRun: (run) => this.runViews[run]?.canvas.closest('section')?.scrollIntoView({ block: 'start' }),
     });
     this.overview.drawKey(this.theme);
+    this.predictToggle = predictToggle(overview.querySelector('.view-controls')!, (on) => {
+      this.setPredictFirst(on);
+      this.callbacks.onPredictFirst?.(on);
+    });
     this.timeline.addEventListener('keydown', (e) => this.onKey(e));
     new ResizeObserver(() => this.resize()).observe(this.timeline);
     new MutationObserver(() => {
@@ -136,6 +166,7 @@ export class TimelineView {
     const py = trace.python;
     this.pythonEl.textContent = `${py.implementation} ${py.version} · GIL ${py.gil ? 'on' : 'off'} · ${py.cpuCount ?? '?'} CPUs`;
     this.showStatus('');
+    this.shown = { summaries, targetFile: trace.target.file, cpuCount: trace.python.cpuCount, orders: trace.orders };
     this.renderRuns(summaries, trace.target.file);
     this.overview.show(trace, this.model.runs, summaries);
     this.zooms.restore(zoom);
@@ -146,6 +177,7 @@ export class TimelineView {
   showLive(runs: readonly RunMeta[], columns: readonly EventColumns[]): void {
     document.body.dataset.state = 'running';
     this.model = buildTimelineModel(runs, columns);
+    this.shown = null;
     this.renderRuns(null, '');
     this.overview.show(null, this.model.runs, null);
   }
@@ -155,6 +187,8 @@ export class TimelineView {
     const live = summaries === null;
     this.runViews = [];
     this.selected = null; // an index into the events drawn before
+    this.cursor = false;
+    this.replay.reset();
     this.runsHost.replaceChildren();
     const sections = model.runs.map((run, i) => {
       const { section, canvas } = renderRunSection(run, summaries ? summaries[i] : null, targetFile, {
@@ -175,6 +209,9 @@ export class TimelineView {
     });
     this.zooms.setRuns(sections, model.runs.map((r) => r.endNs), live); // while a run goes on, its redraws keep the zoom
     this.list.setRuns(model.runs);
+    const firsts = new Map<Model, { prediction: Prediction; waiting: Element[] }>();
+    this.predictions = sections.map((section, i) => this.predictOrHide(section, model.runs[i], live, firsts));
+    this.showListIfPredicted();
     this.applySwatches();
     this.widestLabel = widestLabel(this.runsHost);
     this.resize();
@@ -189,6 +226,64 @@ export class TimelineView {
   setHighlightLine(line: number | null): void {
     this.highlightLine = line;
     this.list.setHighlightLine(line);
+    this.scheduleDraw();
+  }
+
+  /** Switches "Predict first" (from the saved state, or its checkbox): the runs are drawn again, hidden or not. */
+  setPredictFirst(on: boolean): void {
+    this.predictFirst = on;
+    this.predictToggle.checked = on;
+    if (this.model && this.shown) this.renderRuns(this.shown.summaries, this.shown.targetFile);
+  }
+
+  /**
+   * With "Predict first": a finished run's lanes and Order strip wait under a prediction block
+   * until it is checked or skipped; a run still going is hidden (its order would show as it comes).
+   * With --repeat, one prediction per model: its later repetitions wait on the first's (`firsts`).
+   */
+  private predictOrHide(section: HTMLElement, run: RunModel, live: boolean, firsts: Map<Model, { prediction: Prediction; waiting: Element[] }>): Prediction | null {
+    const body = section.querySelector<HTMLElement>('.run-body');
+    if (!this.predictFirst || !body || run.cols.t.length === 0) return null;
+    // what gives the order away: the lanes and the Order strip, the verdict, the count of worker changes
+    const waiting = [...section.querySelectorAll('.run-body, svg.axis, .verdict, .figure[data-term="switches"]')];
+    for (const e of waiting) e.classList.add('predict-wait');
+    if (live) return null;
+    const first = (run.run.repetition ?? 0) > 0 ? firsts.get(run.model) : undefined;
+    if (first && !first.prediction.done) {
+      first.waiting.push(...waiting);
+      return first.prediction;
+    }
+    const orders = this.shown?.orders?.find((o) => o.model === run.model);
+    const repeats = orders && { count: orders.repetitions, text: (predicted: readonly number[]) => repeatedText(orders, run.run.workers, predicted) };
+    const facts = { model: run.model, workerInfo: run.run.workerInfo, workers: run.cols.worker, times: run.cols.t, aligned: run.run.aligned, switchInterval: run.run.switchInterval, cpuCount: this.shown?.cpuCount ?? null };
+    const prediction = new Prediction(run, facts, repeats, () => {
+      for (const e of waiting) e.classList.remove('predict-wait');
+      this.showListIfPredicted();
+      this.widestLabel = widestLabel(this.runsHost); // its labels had no width while hidden
+      this.resize();
+    });
+    (section.querySelector('svg.axis') ?? body).before(prediction.element);
+    firsts.set(run.model, { prediction, waiting });
+    return prediction;
+  }
+
+  /** The event list gives the order away: it waits until every run's prediction is done. */
+  private showListIfPredicted(): void {
+    const waiting = this.predictions.some((p) => p && !p.done) || (this.predictFirst && !this.shown && (this.model?.runs.length ?? 0) > 0);
+    this.list.element.hidden = waiting;
+    this.listTitle.textContent = waiting ? 'Events — shown once you have predicted (or skipped) every run' : 'Events';
+  }
+
+  /** The replay's step: the event selected, the cursor on it (in view), its row, its line in the editor with the focus kept here. */
+  private showReplayed(ref: EventRef): void {
+    const run = this.model?.runs[ref.run];
+    if (!run) return;
+    this.selected = ref;
+    this.cursor = true;
+    this.list.select(ref);
+    this.zooms.panTo(ref.run, run.cols.t[ref.index]);
+    const line = run.cols.line[ref.index];
+    if (line > 0) this.callbacks.onReveal?.(line, false);
     this.scheduleDraw();
   }
 
@@ -242,7 +337,7 @@ export class TimelineView {
       }
       ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
       const selected = this.selected && this.selected.run === i ? this.selected.index : -1;
-      rv.layout = drawRun(ctx, rv.model, { x, width, theme: this.theme, highlightLine: this.highlightLine, selected });
+      rv.layout = drawRun(ctx, rv.model, { x, width, theme: this.theme, highlightLine: this.highlightLine, selected, cursor: this.cursor && selected >= 0 });
     });
   }
 
@@ -314,6 +409,8 @@ export class TimelineView {
     }
     if (at?.kind !== 'event') return;
     this.selected = { run: runIndex, index: at.index };
+    this.cursor = false;
+    this.replay.sync();
     this.list.select(this.selected);
     const line = this.runViews[runIndex].model.cols.line[at.index];
     if (line > 0) this.callbacks.onReveal?.(line, e.detail >= 2);
@@ -322,6 +419,8 @@ export class TimelineView {
 
   private onListActivate(ref: EventRef, reveal: Reveal): void {
     this.selected = ref;
+    this.cursor = false;
+    this.replay.sync();
     const run = this.model?.runs[ref.run];
     const line = run?.cols.line[ref.index] ?? 0;
     if (reveal !== 'none' && line > 0) this.callbacks.onReveal?.(line, reveal === 'focus-editor');
@@ -366,13 +465,31 @@ export class TimelineView {
     if (e.target !== this.timeline) return; // keys of a button inside (Zoom to run) are its own
     if (e.key === '+' || e.key === '=') this.command('zoom-in');
     else if (e.key === '-' || e.key === '_') this.command('zoom-out');
-    else if (e.key === '0' || e.key === 'f' || e.key === 'Home') this.command('fit');
-    else if (e.key === 'ArrowLeft') this.zooms.panBy(PAN_STEP);
-    else if (e.key === 'ArrowRight') this.zooms.panBy(-PAN_STEP);
+    else if (e.key === '0' || e.key === 'f') this.command('fit');
+    else if (e.key === 'ArrowLeft' && e.shiftKey) this.zooms.panBy(PAN_STEP);
+    else if (e.key === 'ArrowRight' && e.shiftKey) this.zooms.panBy(-PAN_STEP);
+    else if (e.key === 'ArrowLeft') this.replay.step(-1);
+    else if (e.key === 'ArrowRight') this.replay.step(1);
+    else if (e.key === 'Home') this.replay.command('first');
+    else if (e.key === 'End') this.replay.command('last');
+    else if (e.key === ' ') this.replay.togglePlay();
     else if (e.key === 'Enter' && this.selected) this.goToSelected();
     else return;
     e.preventDefault();
   }
+}
+
+/** The "Predict first" checkbox, beside the other view controls; `onChange` with its new value. */
+function predictToggle(controls: Element, onChange: (on: boolean) => void): HTMLInputElement {
+  const box = el('input', { type: 'checkbox', id: 'predict-first' });
+  box.addEventListener('change', () => onChange(box.checked));
+  const label = el('label', { for: 'predict-first', title: "Each run's order stays hidden until you have predicted it (or skipped): then it appears under your prediction, with why it came out that way" }, ' Predict first');
+  const toggle = el('span', { class: 'predict-first' });
+  toggle.append(box, label);
+  const shared = controls.firstElementChild; // after "Same time axis", before the key
+  if (shared) shared.after(toggle);
+  else controls.append(toggle);
+  return box;
 }
 
 /** On a lane's state strip over the times [t0, t1] (a pixel column): a lock wait or hold there, else the state drawn there. */
