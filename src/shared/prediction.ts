@@ -13,7 +13,7 @@ import type { Model, ModelOrders, WorkerInfo } from './trace';
 export const PREDICT_EVENTS = 10;
 
 /** The switch interval CPython uses unless told otherwise (`sys.getswitchinterval()`), in seconds. */
-const DEFAULT_SWITCH_INTERVAL = 0.005;
+export const DEFAULT_SWITCH_INTERVAL = 0.005;
 
 /** The three shapes an order can have; also the presets offered. */
 export type OrderShape = 'one-first' | 'alternating' | 'mixed';

@@ -5,6 +5,7 @@ import { neverStarted, type WorkerInfo } from '../../../src/shared/trace';
 import { TERMS, termId, type Term } from './terms';
 import { laneSharesText, stateShares } from '../../../src/shared/states';
 import { helperThreadName, laneLabel } from '../../../src/shared/labels';
+import { DEFAULT_SWITCH_INTERVAL } from '../../../src/shared/prediction';
 
 export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -42,11 +43,22 @@ export function renderHeader(run: RunMeta, title: string, s: RunSummary, onZoomT
   figure(figures, 'events', s.events.toLocaleString('en-US'));
   if (s.startupNs !== null) figure(figures, 'startup', formatNs(s.startupNs));
   header.append(figures, el('p', { class: 'verdict' }, s.verdict));
+  const controls = controlsText(run);
+  if (controls) header.append(el('p', { class: 'run-controls' }, controls));
   const states = renderStates(run);
   if (states.childElementCount) header.append(states);
   if (run.truncated) header.append(el('p', { class: 'badge truncated', role: 'note' }, 'Truncated: recording stopped at the event cap (setting interleave.maxEvents); the figures cover what was recorded.'));
   if (run.stopped) header.append(el('p', { class: 'badge stopped', role: 'note' }, run.stopped === 'timeout' ? 'Stopped at the time limit (interleave.timeoutSeconds): workers still going were ended with their process tree.' : 'Cancelled: workers still going were ended with their process tree.'));
   return header;
+}
+
+/** What the run was asked to do differently: "Switch interval 0.1 ms · began together (--align) · order forced 0101: followed, line by line". */
+export function controlsText(run: Pick<RunMeta, 'model' | 'switchInterval' | 'aligned' | 'forcedOrder'>): string {
+  const parts: string[] = [];
+  if (run.switchInterval !== undefined) parts.push(`Switch interval ${formatNs(run.switchInterval * 1e9)}${run.switchInterval === DEFAULT_SWITCH_INTERVAL ? ' (Python\'s default)' : ''}`);
+  if (run.aligned) parts.push('began together at a barrier after start-up (--align)');
+  if (run.forcedOrder) parts.push(`order forced ${run.forcedOrder.signature} (Be the Scheduler): ${run.forcedOrder.note}`);
+  return parts.join(' · ');
 }
 
 /**
