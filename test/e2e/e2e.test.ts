@@ -189,6 +189,21 @@ test('4f. the CPU-bound example: each thread is seen waiting for the GIL, the pr
   await screenshot(page, '05e-gil');
 });
 
+test('4g. Be the Scheduler…: one run, a choice of orders, and the threads print strictly alternating as chosen', async () => {
+  await runFromPaletteAt(page, 'threads_example.py', 'for i in range(5)', 'Interleave: Be the Scheduler…');
+  const pick = page.locator('.quick-input-widget', { hasText: 'Be the Scheduler' });
+  await pick.waitFor({ timeout: 60_000 });
+  await pick.locator('.quick-input-list .monaco-list-row', { hasText: 'Strictly alternating' }).click();
+  const frame = webview(page);
+  const controls = frame.locator('section.run[data-model="thread"] .run-controls');
+  await controls.filter({ hasText: 'order forced 0101010101' }).waitFor({ timeout: 60_000 });
+  assert.match((await controls.textContent())!, /order forced 0101010101 \(Be the Scheduler\): followed, line by line/);
+  await frame.locator('body[data-state="done"] .event-row').first().waitFor({ timeout: 30_000 });
+  const pairs = ['0', '1', '2', '3', '4'].flatMap((i) => [`Number: ${i}`, `Number: ${i}`]);
+  assert.deepEqual((await eventsPerModel(frame)).thread, pairs, 'each thread printed in its turn');
+  await screenshot(page, '05f-scheduler');
+});
+
 test('5. a syntax error gives an error notification naming the line, and no panel', async () => {
   await runFromPaletteAt(page, 'syntax_error.py', 'print("fine")');
   const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'SyntaxError' });

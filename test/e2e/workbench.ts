@@ -76,12 +76,12 @@ export async function runCommandFromPalette(page: Page, title: string): Promise<
   await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().click();
 }
 
-/** A fresh editor on `file`, the cursor on the line holding `lineText`, then Run Concurrently from the palette. */
-export async function runFromPaletteAt(page: Page, file: string, lineText: string): Promise<void> {
+/** A fresh editor on `file`, the cursor on the line holding `lineText`, then Run Concurrently (or `command`) from the palette. */
+export async function runFromPaletteAt(page: Page, file: string, lineText: string, command = 'Interleave: Run Concurrently'): Promise<void> {
   await closeAllEditors(page);
   await openFile(page, file);
   await editorLine(page, file, lineText).click();
-  await runCommandFromPalette(page, 'Interleave: Run Concurrently');
+  await runCommandFromPalette(page, command);
 }
 
 export async function closeAllEditors(page: Page): Promise<void> {
