@@ -59,7 +59,7 @@ export const MIN_SAMPLES = 10;
 /** About how many samples a lane's observed time holds at the run's rate (null: not sampled). */
 export function samplesIn(run: Pick<Run, 'stateSource'>, lane: Pick<LaneShares, 'observedNs'>): number | null {
   const hz = run.stateSource?.hz;
-  return hz ? Math.round((lane.observedNs * hz) / 1e9) : null;
+  return hz ? Math.max(1, Math.round((lane.observedNs * hz) / 1e9)) : null; // a lane with a span had a sample
 }
 
 /** "running 49% · waiting for the GIL 48%", or with "(2 samples: too few to tell)" after it. */
