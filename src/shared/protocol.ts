@@ -41,8 +41,11 @@ export type WebviewToHost =
   | { type: 'reveal'; line: number; focus: boolean }
   /** Show this stored recording (picked in the history). */
   | { type: 'showRecording'; key: string }
-  /** Run this recording's target again, with its settings and arguments (through the command). */
-  | { type: 'runAgain'; key: string }
+  /**
+   * Run this recording's target again, with its settings and arguments (through the command);
+   * `repeat`: instead of its own, run each model this many times (the panel's Run ×20).
+   */
+  | { type: 'runAgain'; key: string; repeat?: number }
   /** The Export… button: the host asks what to export and where. */
   | { type: 'export' }
   /** The answer to `exportImage`: the image file's bytes, or why there are none. */

@@ -29,13 +29,20 @@ export function spread(values: readonly number[]): Spread | null {
 /** Per model, in the order the models ran: its wall time and speedup across its runs. */
 export function repeatedFigures(runs: readonly Timed[]): RepeatedFigures[] {
   const byModel = new Map<Model, Timed[]>();
-  for (const run of runs) if (!run.unavailable) byModel.set(run.model, [...(byModel.get(run.model) ?? []), run]);
+  for (const run of runs) if (!run.unavailable) pushTo(byModel, run.model, run);
   const baseline = spread(byModel.get('sequential')?.map((r) => r.wallNs) ?? []);
   return [...byModel].map(([model, own]) => {
     const wallNs = spread(own.map((r) => r.wallNs))!;
     const speedup = model === 'sequential' || !baseline ? null : speedups(baseline.median, own, wallNs.median);
     return { model, runs: own.length, wallNs, speedup };
   });
+}
+
+/** Appends to a map of lists (not copying the list: 1,000 repetitions made that quadratic). */
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 /** Each run's speedup over the sequential median; the median is the medians' ratio, not the median of ratios (which a skewed run moves). */
@@ -52,7 +59,7 @@ function speedups(sequentialNs: number, runs: readonly Timed[], medianNs: number
  */
 export function modelSummaries(runs: readonly RunFacts[], summaries: readonly RunSummary[], gil = true): RunSummary[] {
   const byModel = new Map<Model, number[]>();
-  runs.forEach((r, i) => byModel.set(r.model, [...(byModel.get(r.model) ?? []), i]));
+  runs.forEach((r, i) => pushTo(byModel, r.model, i));
   const figures = new Map(repeatedFigures(runs).map((f) => [f.model, f]));
   return [...byModel].map(([model, indices]) => {
     const f = figures.get(model);

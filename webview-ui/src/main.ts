@@ -31,7 +31,7 @@ const view = new TimelineView(app, {
 });
 
 /** The recordings the host keeps, and Run again: only in VS Code. */
-const history = vscode && new HistoryBar({ show: (key) => vscode.postMessage({ type: 'showRecording', key }), runAgain: (key) => vscode.postMessage({ type: 'runAgain', key }) });
+const history = vscode && new HistoryBar({ show: (key) => vscode.postMessage({ type: 'showRecording', key }), runAgain: (key, repeat) => vscode.postMessage(repeat ? { type: 'runAgain', key, repeat } : { type: 'runAgain', key }) });
 if (history) app.querySelector('.toolbar .buttons')?.before(history.element);
 
 /** Which model of the run is going: "2 of 5: thread". */

@@ -12,6 +12,8 @@ import { axisTicks } from './axisFormat';
 import { EventList, type EventRef, type Reveal } from './eventList';
 import { el } from './header';
 import { Overview } from './overview';
+import { RepeatedRuns } from './repeatedRuns';
+import { modelSummaries } from '../../../src/shared/repetitions';
 import { renderRunSection } from './runSection';
 import { RunZooms } from './runZoom';
 import { showEventTooltip, showLifeTooltip, showLockTooltip, showStateTooltip, showTextTooltip } from './tooltip';
@@ -64,6 +66,11 @@ export class TimelineView {
   private readonly titleEl: HTMLElement;
   private readonly pythonEl: HTMLElement;
   private model: TimelineModel | null = null;
+  /** The finished trace shown, whole (`model` holds the runs drawn: with --repeat, one repetition per model). */
+  private traceShown: { trace: TraceMeta; columns: readonly EventColumns[]; summaries: RunSummary[] } | null = null;
+  private repeated: RepeatedRuns | null = null;
+  /** What building and drawing the order views took (performance mark `interleave:orders`). */
+  private ordersMs = 0;
   private runViews: RunView[] = [];
   private theme: Theme;
   private readonly zooms: RunZooms;
@@ -104,7 +111,10 @@ export class TimelineView {
         this.callbacks.onZoom?.(this.zooms.saved());
       },
       onReveal: (line, focusEditor) => this.callbacks.onReveal?.(line, focusEditor),
-      onShowRun: (run) => this.runViews[run]?.canvas.closest('section')?.scrollIntoView({ block: 'start' }),
+      onShowRun: (model) => {
+        const section = this.runViews.find((rv) => rv.model.model === model)?.canvas.closest('section');
+        (this.repeated?.viewOf(model)?.element ?? section)?.scrollIntoView({ block: 'start' });
+      },
     });
     this.overview.drawKey(this.theme);
     this.timeline.addEventListener('keydown', (e) => this.onKey(e));
@@ -129,22 +139,46 @@ export class TimelineView {
   /** The finished trace: runs without events, their events as columns, the header figures. */
   showTrace(trace: TraceMeta, columns: readonly EventColumns[], summaries: RunSummary[], zoom?: SavedZoom): void {
     document.body.dataset.state = 'done';
-    this.model = buildTimelineModel(trace.runs, columns);
+    this.traceShown = { trace, columns, summaries };
+    const started = performance.now();
+    const perModel = modelSummaries(trace.runs, summaries, trace.python.gil); // one per model: medians for a repeated one
+    this.repeated = trace.orders?.length ? new RepeatedRuns(trace, columns, perModel, () => this.showRuns()) : null;
+    if (!this.repeated?.any) this.repeated = null;
+    this.ordersMs = performance.now() - started;
     const file = trace.target.file.split(/[\\/]/).pop();
     const what = trace.target.function ? `${trace.target.function}(${trace.target.args ?? ""})` : `lines ${trace.target.snippet?.startLine}–${trace.target.snippet?.endLine}`;
     this.setTitle(`${what} — ${file}`);
     const py = trace.python;
     this.pythonEl.textContent = `${py.implementation} ${py.version} · GIL ${py.gil ? 'on' : 'off'} · ${py.cpuCount ?? '?'} CPUs`;
     this.showStatus('');
-    this.renderRuns(summaries, trace.target.file);
-    this.overview.show(trace, this.model.runs, summaries);
+    this.showRuns();
+    // the order views' cost, built and drawn (not the timelines drawn with them): read by `npm run bench`
+    if (this.repeated) performance.measure('interleave:orders', { start: started, duration: this.ordersMs });
+    this.overview.show(trace, this.model!.runs, perModel);
     this.zooms.restore(zoom);
     this.overview.setShared(this.zooms.shared);
+  }
+
+  /** The trace's runs to draw (with --repeat: the repetition picked per model, under its order view). */
+  private showRuns(): void {
+    const { trace, columns, summaries } = this.traceShown!;
+    const shown = this.repeated?.shownRuns() ?? trace.runs.map((_, i) => i);
+    const focused = document.activeElement;
+    this.model = buildTimelineModel(shown.map((i) => trace.runs[i]), shown.map((i) => columns[i]));
+    this.model.runs.forEach((r, k) => (r.title = this.repeated?.titleOf(shown[k], r.title) ?? r.title));
+    this.renderRuns(shown.map((i) => summaries[i]), trace.target.file);
+    this.repeated?.place(this.runsHost);
+    const drawing = performance.now();
+    this.repeated?.draw(this.theme, this.timeline.clientWidth); // measured by the redraw just before: no second layout
+    this.ordersMs += performance.now() - drawing;
+    // an order view moved with the redraw: the keyboard stays where it was
+    if (focused instanceof HTMLElement && focused !== document.activeElement && focused.isConnected) focused.focus({ preventScroll: true });
   }
 
   /** While the run goes on: the events so far, on provisional runs (no figures yet). */
   showLive(runs: readonly RunMeta[], columns: readonly EventColumns[]): void {
     document.body.dataset.state = 'running';
+    this.traceShown = this.repeated = null;
     this.model = buildTimelineModel(runs, columns);
     this.renderRuns(null, '');
     this.overview.show(null, this.model.runs, null);
@@ -203,6 +237,7 @@ export class TimelineView {
     const width = this.plotWidth();
     this.zooms.layout(this.gutter, width);
     for (const rv of this.runViews) rv.axis.setAttribute('width', String(this.gutter + width));
+    this.repeated?.draw(this.theme, this.timeline.clientWidth);
     this.draw();
   }
 
