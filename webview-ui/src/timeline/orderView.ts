@@ -207,7 +207,7 @@ export class OrderView {
     this.shownInput.nextElementSibling!.textContent = ` ${this.runNote(this.shown)}`;
     this.comparedInput.nextElementSibling!.textContent = ` ${this.runNote(this.compared)}`;
     this.renderDiff();
-    if (this.theme) this.draw(this.theme, this.viewWidth);
+    this.drawDiff(); // the rows' strips stay as drawn: only marks changed
   }
 
   private renderDiff(): void {
@@ -230,12 +230,16 @@ export class OrderView {
     this.viewWidth = viewWidth;
     this.drawnRows.clear();
     this.drawRowsInView();
-    if (this.compared === null) return;
-    const width = this.stripWidth();
+    this.drawDiff();
+  }
+
+  /** The two runs compared, on strips of equal cells, the first divergence outlined. */
+  private drawDiff(): void {
+    if (this.compared === null || !this.theme) return;
     const [a, b] = [this.workersOf[this.shown], this.workersOf[this.compared]];
     const at = firstDivergence(a, b);
     const cells = Math.max(a.length, b.length);
-    this.diff.querySelectorAll('canvas').forEach((canvas, i) => drawStrip(canvas, i ? b : a, width, theme, at, cells));
+    this.diff.querySelectorAll('canvas').forEach((canvas, i) => drawStrip(canvas, i ? b : a, this.stripWidth(), this.theme!, at, cells));
   }
 
   private stripWidth(): number {
@@ -251,11 +255,6 @@ export class OrderView {
       this.drawnRows.add(k);
       drawStrip(this.rows[k].querySelector('canvas')!, this.workersOf[this.data.orders.orders[k].repetitions[0]], this.stripWidth(), this.theme, -1);
     }
-  }
-
-  /** Puts the keyboard on the list of orders (after the panel redrew around it). */
-  focus(): void {
-    this.list.focus({ preventScroll: true });
   }
 }
 
