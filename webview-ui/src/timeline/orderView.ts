@@ -121,7 +121,8 @@ export class OrderView {
       const share = `${Math.round((o.count / runs.length) * 100)}%`;
       const words = `Order ${k + 1}: ${o.count} of ${runs.length} runs (${o.repetitions.length === 1 ? 'run' : 'runs'} ${named}${more}): ${orderInWords(this.workersOf[o.repetitions[0]], label)}`;
       const row = el('li', { class: 'order-row', role: 'option', id: `order-${orders.model}-${k}`, 'data-order': String(k), 'aria-label': words, title: words });
-      row.append(el('canvas', { class: 'order-strip', 'aria-hidden': 'true' }), el('span', { class: 'order-count' }, `×${o.count}`), el('span', { class: 'order-share' }, share), el('span', { class: 'order-runs' }, `${o.repetitions.length === 1 ? 'run' : 'runs'} ${named}${more}`));
+      // no bitmap until it is drawn (width 0), yet its place in the row from the start
+      row.append(el('canvas', { class: 'order-strip', width: '0', height: '0', 'aria-hidden': 'true' }), el('span', { class: 'order-count' }, `×${o.count}`), el('span', { class: 'order-share' }, share), el('span', { class: 'order-runs' }, `${o.repetitions.length === 1 ? 'run' : 'runs'} ${named}${more}`));
       row.addEventListener('click', (e) => this.pick(k, e.shiftKey || e.ctrlKey || e.metaKey));
       this.rows.push(row);
       this.list.append(row);
@@ -229,6 +230,8 @@ export class OrderView {
     this.theme = theme;
     this.viewWidth = viewWidth;
     this.drawnRows.clear();
+    const size = { width: `${this.stripWidth()}px`, height: `${STRIP_HEIGHT}px` };
+    for (const row of this.rows) Object.assign(row.querySelector('canvas')!.style, size);
     this.drawRowsInView();
     this.drawDiff();
   }
