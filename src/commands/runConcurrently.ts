@@ -165,8 +165,8 @@ async function execute(ctx: CommandContext, job: Job): Promise<Trace> {
         onOutput: (_model, _stream, chunk) => ctx.output.append(chunk),
         follow: (model, repetition) => {
           const index = request.models.indexOf(model);
-          // with repetitions, a model's progress is said once; each repetition is previewed as it runs
-          if (repetition > 0) return [new LivePreview((events) => panel.post({ type: 'events', model, columns: toColumns(events) }))];
+          // with repetitions, a model's progress is said once; each repetition is previewed as it runs, on its own
+          if (repetition > 0) return [new LivePreview((events) => panel.post({ type: 'events', model, repetition, columns: toColumns(events) }))];
           progress.report({ message: `${modelProgress(index, request.models.length, model)} run…`, increment: 100 / request.models.length });
           panel.post({ type: 'progress', model, index, total: request.models.length });
           ctx.output.appendLine(`[${model}]`);

@@ -203,6 +203,27 @@ test('Run ×20 in the toolbar (keyboard too) asks the host to run the recording 
   await page.close();
 });
 
+test('while the repetitions run, the live view shows each one alone (they have clocks of their own), named in the status', async () => {
+  const page = await panel();
+  await post(page, { type: 'running', title: 'Interleave: print_numbers', models: ['thread'], workers: 2 });
+  /** Posts `run`'s events as the host's live preview does (typed columns), as repetition `repetition`. */
+  const stream = (run: Run, repetition: number) =>
+    page.evaluate(({ es, repetition }) => {
+      let end = 0;
+      const textEnd = es.map((e) => (end += e.text.length));
+      const columns = { t: Float64Array.from(es.map((e) => e.t)), worker: Uint16Array.from(es.map((e) => e.worker)), line: Int32Array.from(es.map((e) => e.line ?? 0)), stream: Uint8Array.from(es.map(() => 1)), thread: new Uint8Array(es.length), textEnd: Uint32Array.from(textEnd), text: es.map((e) => e.text).join('') };
+      window.postMessage({ type: 'events', model: 'thread', columns, ...(repetition ? { repetition } : {}) }, '*');
+    }, { es: run.events, repetition });
+  const threadRuns = trace.runs.filter((r) => r.model === 'thread');
+  await stream(threadRuns[0], 0);
+  await page.locator('.run-header.live .verdict', { hasText: 'Running… 10 events so far' }).waitFor();
+  await stream({ ...threadRuns[1], events: threadRuns[1].events.slice(0, 4) }, 1);
+  await page.locator('.run-header.live .verdict', { hasText: 'Running… 4 events so far' }).waitFor();
+  assert.deepEqual(await page.locator('.event-row .text').allTextContents(), ['Number: 0', 'Number: 1', 'Number: 2', 'Number: 0'], 'run 2 alone: its first four events');
+  assert.match((await page.locator('.status').textContent())!, /thread run 2: 4 events/);
+  await page.close();
+});
+
 test('high contrast: the strips are numbered and hatched, the rows outlined (a look at it, and the cost of 1,000 repetitions)', async () => {
   const page = await panel('highContrast');
   await showRepeated(page);
