@@ -246,8 +246,13 @@ test('high contrast: the strips are numbered and hatched, the rows outlined (a l
   await threads(large).locator('.orders').evaluate((e) => (e.scrollTop = e.scrollHeight));
   await large.waitForFunction(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(true)))));
   assert.equal(await inked(), true, 'the last row drawn once in view');
+  // opened twice more (warm, as a second Run ×20 is): a figure for the log, never a timing assert
+  for (const key of ['k-again-1', 'k-again-2']) {
+    await postTrace(large, key, big);
+    await large.waitForFunction((n) => performance.getEntriesByName('interleave:orders').length > n, key === 'k-again-1' ? 1 : 2);
+  }
   const ms = await large.evaluate(() => performance.getEntriesByName('interleave:orders').map((m) => m.duration));
-  console.log(`order view of 1,000 repetitions (${distinct} distinct orders): built and drawn in ${ms.map((x) => x.toFixed(1)).join(', ')} ms (goal ≤ 50 ms; not asserted)`);
+  console.log(`order view of 1,000 repetitions (${distinct} distinct orders), built and drawn: ${ms.map((x) => x.toFixed(1)).join(' ms, ')} ms (first open, then two more; goal ≤ 50 ms, not asserted)`);
   await large.close();
 });
 

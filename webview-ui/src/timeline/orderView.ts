@@ -289,10 +289,45 @@ function drawStrip(canvas: HTMLCanvasElement, workers: readonly number[], width:
   ctx.clearRect(0, 0, width, STRIP_HEIGHT);
   if (!cells) return;
   const drawn = (workers.length / cells) * width;
-  if (workers.length) drawOrderCells(ctx, workers, CELLS, drawn, theme);
+  if (workers.length) drawCells(ctx, workers, drawn, theme, dpr);
   if (mark < 0) return;
   const cell = width / cells;
   ctx.strokeStyle = theme.focus;
   ctx.lineWidth = 2;
   ctx.strokeRect(Math.floor(mark * cell) + 1, 1, Math.max(3, cell) - 1, STRIP_HEIGHT - 2);
+}
+
+/** Cells at least this wide are stamped from a drawn cell (narrower ones carry no number: drawn directly). */
+const STAMPED_CELL = 8;
+/** One drawn cell per worker, width, theme and pixel ratio: its fill, hatching and number. */
+const stamps = new Map<string, HTMLCanvasElement>();
+
+/**
+ * The cells of one strip, as the Order strip draws them (drawOrderCells) — but each worker's cell
+ * is drawn once and stamped: writing every number anew (a fillText per cell) was most of the
+ * order view's cost with 1,000 repetitions.
+ */
+function drawCells(ctx: CanvasRenderingContext2D, workers: readonly number[], width: number, theme: Theme, dpr: number): void {
+  const cell = width / workers.length;
+  if (cell < STAMPED_CELL) return drawOrderCells(ctx, workers, CELLS, width, theme);
+  for (let i = 0; i < workers.length; i++) {
+    const stamp = cellStamp(workers[i], cell, theme, dpr);
+    ctx.drawImage(stamp, Math.floor(i * cell), 0, stamp.width / dpr, STRIP_HEIGHT);
+  }
+}
+
+function cellStamp(worker: number, cell: number, theme: Theme, dpr: number): HTMLCanvasElement {
+  const key = `${worker} ${cell.toFixed(3)} ${dpr} ${theme.background} ${theme.highContrast} ${theme.workers[0]}`;
+  let stamp = stamps.get(key);
+  if (!stamp) {
+    if (stamps.size > 256) stamps.clear();
+    stamp = document.createElement('canvas');
+    stamp.width = Math.ceil(cell * dpr);
+    stamp.height = Math.round(STRIP_HEIGHT * dpr);
+    const c = stamp.getContext('2d')!;
+    c.setTransform(dpr, 0, 0, dpr, 0, 0);
+    drawOrderCells(c, [worker], CELLS, cell, theme);
+    stamps.set(key, stamp);
+  }
+  return stamp;
 }
