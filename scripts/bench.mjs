@@ -321,6 +321,9 @@ if (want('webview')) {
     row(`webview ${label} events: memory per event`, result.heapPerEvent, 'B', '≤ 40 B', result.heapPerEvent <= 40);
     await page.close();
   }
+  const { orderViewTimes, repeatedTraceMessage } = await import('./bench_orders.mjs');
+  const orderMs = median(await orderViewTimes(browser, html, repeatedTraceMessage(root, smoke ? 100 : 1000)));
+  row(`webview order view of ${smoke ? 100 : '1,000'} repetitions: built and drawn (median of 5 opens)`, orderMs, 'ms', '≤ 50 ms', orderMs <= 50);
   await browser.close();
 }
 

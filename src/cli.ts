@@ -19,7 +19,7 @@ import { helperThreadName, laneLabel } from './shared/labels';
 import { ALL_MODELS, type Model, type Run, type StartMethod, type Trace } from './shared/trace';
 import { DEFAULTS, checkDeadlockSeconds, checkMaxEvents, checkRepeat, checkSampleHz, checkSwitchInterval, checkWorkers } from './runner/settings';
 import { ordersText, parseOrder } from './shared/orders';
-import { repeatedFigures, type Spread } from './shared/repetitions';
+import { modelSummaries, repeatedFigures, type Spread } from './shared/repetitions';
 
 const USAGE = `usage: interleave run FILE --function NAME [--models ${DEFAULTS.models.join(',')}] [--workers ${DEFAULTS.workers}]
                       (models: sequential, thread, process, thread-pool, process-pool, asyncio, interpreter)
@@ -253,13 +253,10 @@ async function writeWhole(out: OutputFile, chunks: Iterable<string | Uint8Array>
 }
 
 function printSummary(say: NodeJS.WriteStream, trace: Trace, events: RunEvents[], sampling: boolean): void {
-  if (trace.orders) {
-    say.write(repeatedText(trace));
-    return;
-  }
   const summaries = summarizeTrace(trace, events.map((e) => e.counts()));
-  say.write(summaryText(trace, summaries, sampling));
-  const comparison = compareRuns(summaries); // the panel's answer to "threads or processes?", in one line
+  say.write(trace.orders ? repeatedText(trace) : summaryText(trace, summaries, sampling));
+  // the panel's answer to "threads or processes?", in one line (with --repeat, over each model's medians)
+  const comparison = compareRuns(modelSummaries(trace.runs, summaries, trace.python.gil));
   if (comparison) say.write(`${comparison.sentence}\n`);
 }
 

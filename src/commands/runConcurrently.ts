@@ -7,6 +7,7 @@ import { argumentsSyntaxProblem, functionAt, type FunctionInfo } from '../runner
 import { promptArguments } from './argumentsPrompt';
 import { ARGS_MESSAGES } from './callArguments';
 import { functionContaining } from './pythonFunctions';
+import { againTargetOf, settingsAgain } from './runAgainTarget';
 import { interpreterFor } from '../interpreter/interpreterSource';
 import { TimelinePanel } from '../panels/TimelinePanel';
 import { toColumns } from '../shared/columns';
@@ -28,15 +29,15 @@ export interface CommandContext {
 
 /**
  * How the command was invoked: editor menus pass the document's uri; a CodeLens also the
- * function's name; the panel's Run again `{ again: key }`, a stored recording to run as it ran.
+ * function's name; the panel's Run again `{ again: key }`, a stored recording to run as it ran
+ * (Run ×20: `repeat`, each model that many times).
  */
-export type RunTarget = { uri?: vscode.Uri; functionName?: string; again?: string };
+export type RunTarget = { uri?: vscode.Uri; functionName?: string; again?: string; repeat?: number };
 
 /** The command's arguments, however it was invoked, as a RunTarget. */
 export function commandTarget(first: unknown, functionName: unknown): RunTarget {
   if (first instanceof vscode.Uri) return { uri: first, functionName: typeof functionName === 'string' ? functionName : undefined };
-  const again = (first as { again?: unknown } | undefined)?.again;
-  return typeof again === 'string' ? { again } : {};
+  return againTargetOf(first) ?? {};
 }
 
 /**
@@ -69,7 +70,7 @@ async function run(ctx: CommandContext, target: RunTarget, runJob: JobRunner): P
       .then((choice) => choice === manage && vscode.commands.executeCommand('workbench.trust.manage'));
     return undefined;
   }
-  if (target.again) return runAgain(ctx, target.again);
+  if (target.again) return runAgain(ctx, target.again, target.repeat);
   const editor = await editorFor(target.uri);
   const document = editor.document;
   if (document.languageId !== 'python') throw new UserError('file', `Run Concurrently works on Python files; ${path.basename(document.fileName)} is ${document.languageId}.`);
@@ -122,11 +123,15 @@ async function prepareAndRun(ctx: CommandContext, target: RunTarget, editor: vsc
   }
 }
 
-/** Run again: a stored recording's target (as the file reads now), with the settings and arguments it ran with. */
-async function runAgain(ctx: CommandContext, key: string): Promise<Trace | undefined> {
+/**
+ * Run again: a stored recording's target (as the file reads now), with the settings and arguments
+ * it ran with — each model `repeat` times instead, for Run ×20.
+ */
+async function runAgain(ctx: CommandContext, key: string, repeat?: number): Promise<Trace | undefined> {
   const stored = await ctx.store.find(key);
   if (!stored) throw new UserError('file', `That recording is no longer stored (the panel keeps the last ${LIMITS.recordings}). Run the function from its file instead.`);
-  const { settings, recording } = stored;
+  const { recording } = stored;
+  const settings = settingsAgain(stored.settings, repeat);
   const uri = vscode.Uri.file(settings.file);
   const document = await vscode.workspace.openTextDocument(uri).then(undefined, () => {
     throw new UserError('file', `${path.basename(settings.file)} is no longer there. Open the file to run, then run Interleave: Run Concurrently.`, { file: settings.file });
@@ -168,8 +173,8 @@ export async function execute(ctx: CommandContext, job: Job): Promise<Trace> {
         onOutput: (_model, _stream, chunk) => ctx.output.append(chunk),
         follow: (model, repetition) => {
           const index = request.models.indexOf(model);
-          // with repetitions, a model's progress is said once; each repetition is previewed as it runs
-          if (repetition > 0) return [new LivePreview((events) => panel.post({ type: 'events', model, columns: toColumns(events) }))];
+          // with repetitions, a model's progress is said once; each repetition is previewed as it runs, on its own
+          if (repetition > 0) return [new LivePreview((events) => panel.post({ type: 'events', model, repetition, columns: toColumns(events) }))];
           progress.report({ message: `${modelProgress(index, request.models.length, model)} run…`, increment: 100 / request.models.length });
           panel.post({ type: 'progress', model, index, total: request.models.length });
           ctx.output.appendLine(`[${model}]`);

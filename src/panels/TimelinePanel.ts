@@ -152,7 +152,7 @@ export class TimelinePanel {
         break;
       case 'runAgain':
         // through the command: its trust check, progress, Cancel and error messages
-        void vscode.commands.executeCommand(COMMAND, { again: message.key });
+        void vscode.commands.executeCommand(COMMAND, message.repeat ? { again: message.key, repeat: message.repeat } : { again: message.key });
         break;
       case 'export':
         void this.exportTimeline();

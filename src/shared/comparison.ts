@@ -6,7 +6,7 @@
  * Every clause comes from the runs' summaries (their `kind`, their speedup bands), so the
  * comparison never says what a run's own verdict contradicts.
  */
-import { busyWords, cpusPhrase, formatNs, sharesOneInterpreter, speedWords, workerNoun, type RunSummary } from './summary';
+import { busyWords, cpusPhrase, formatNs, sharesOneInterpreter, speedWords, workerNoun, type RunSummary, type Spread } from './summary';
 import type { Model } from './trace';
 import { STATE_LABELS } from './states';
 
@@ -20,6 +20,8 @@ export interface ComparisonRow {
   cpusBusy: number | null;
   /** Why this row's time is not the work's ("stopped", "deadlocked", "1 failed"), or ''. */
   note: string;
+  /** A repeated model (--repeat): `wallNs` and `speedup` are medians over these ranges. */
+  repeated?: { runs: number; wallNs: Spread; speedup: Spread | null };
 }
 
 export interface Comparison {
@@ -58,6 +60,7 @@ export function compareRuns(summaries: readonly RunSummary[]): Comparison | null
     speedup: s.model === 'sequential' ? 1 : s.speedup,
     cpusBusy: s.cpusBusy,
     note: s.deadlocked ? 'deadlocked' : s.stopped ? 'stopped' : s.failed ? `${s.failed} failed` : '',
+    ...(s.repeated ? { repeated: s.repeated } : {}),
   }));
   const finished = ran.filter(({ s }) => !s.stopped).map(({ s }) => s);
   const deadlocked = ran.some(({ s }) => s.deadlocked);
@@ -76,7 +79,7 @@ function sentence(finished: readonly RunSummary[]): string {
   const [first] = finished;
   const targets = rivals(finished);
   const against = targets.map((t) => speedWords(t.wallNs / first.wallNs, NOUNS[t.model]));
-  const headline = `${capital(NOUNS[first.model])} ran ${joinAnd(against)} (one run each)`;
+  const headline = `${capital(NOUNS[first.model])} ran ${joinAnd(against)} ${basis(finished)}`;
   const why = reason(first, targets);
   return `${headline}${why ? `: ${why}` : ''}.`;
 }
@@ -93,6 +96,13 @@ function rivals(finished: readonly RunSummary[]): RunSummary[] {
     .map((f) => finished.find((s) => familyOf(s.model) === f))
     .filter((s): s is RunSummary => s !== undefined);
   return out.length ? out : [finished[1]];
+}
+
+/** "(one run each)", "(medians of 20 runs each)", or "(medians of 3–20 runs each)" when a deadlock ended some early. */
+function basis(finished: readonly RunSummary[]): string {
+  const counts = new Set(finished.map((s) => s.repeated?.runs ?? 1));
+  if (counts.size === 1 && !counts.has(1)) return `(medians of ${[...counts][0]} runs each)`;
+  return counts.size === 1 ? '(one run each)' : `(medians of ${Math.min(...counts)}–${Math.max(...counts)} runs each)`;
 }
 
 function joinAnd(items: readonly string[]): string {

@@ -52,9 +52,14 @@ export function formatOrders(n: bigint): string {
 /** Each worker's number of events in a run of this signature (`workers` of them). */
 export function workerCounts(signature: string, workers: number): number[] {
   const counts = new Array<number>(workers).fill(0);
-  const parts = workers <= 10 ? signature.split('') : signature.split(',').filter(Boolean);
-  for (const part of parts) counts[Number(part)]++;
+  for (const worker of signatureWorkers(signature, workers)) counts[worker]++;
   return counts;
+}
+
+/** A signature read back: its events' worker indices in global order. */
+export function signatureWorkers(signature: string, workers: number): number[] {
+  const parts = workers <= 10 ? signature.split('') : signature.split(',').filter(Boolean);
+  return parts.map(Number);
 }
 
 /**

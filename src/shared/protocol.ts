@@ -15,8 +15,11 @@ export type HostToWebview =
   | { type: 'running'; title: string; models: Model[]; workers: number }
   /** The run of `model`, `index` of `total` (0-based), has begun. */
   | { type: 'progress'; model: Model; index: number; total: number }
-  /** Events recorded since the last chunk for one model, as columns (times relative to that run's start; not sorted). */
-  | { type: 'events'; model: Model; columns: EventColumns }
+  /**
+   * Events recorded since the last chunk for one model, as columns (times relative to that run's
+   * start; not sorted); `repetition`: which of the model's runs (--repeat), when not the first.
+   */
+  | { type: 'events'; model: Model; columns: EventColumns; repetition?: number }
   /**
    * The finished trace, its events as typed columns (one per run) and the header figures;
    * `key` identifies it for restoring the panel after a reload.
@@ -41,8 +44,11 @@ export type WebviewToHost =
   | { type: 'reveal'; line: number; focus: boolean }
   /** Show this stored recording (picked in the history). */
   | { type: 'showRecording'; key: string }
-  /** Run this recording's target again, with its settings and arguments (through the command). */
-  | { type: 'runAgain'; key: string }
+  /**
+   * Run this recording's target again, with its settings and arguments (through the command);
+   * `repeat`: instead of its own, run each model this many times (the panel's Run ×20).
+   */
+  | { type: 'runAgain'; key: string; repeat?: number }
   /** The Export… button: the host asks what to export and where. */
   | { type: 'export' }
   /** The answer to `exportImage`: the image file's bytes, or why there are none. */

@@ -19,6 +19,9 @@ export interface Recording {
   args?: string;
 }
 
+/** How many times the panel's Run ×N button runs each model: enough runs for the orders to vary. */
+export const RUN_MANY = 20;
+
 /** "print_numbers · 11:02:31 · 3 models" (the time in the local time zone). */
 export function recordingLabel(r: Recording): string {
   const at = new Date(r.startedAt);

@@ -3,14 +3,10 @@
  * few milliseconds says little on a busy machine. The speedup is the sequential runs' median
  * wall time over each run's (its median: over the model's median wall time).
  */
+import { runKind, verdict, type RunFacts, type RunSummary, type Spread } from './summary';
 import type { Model, Run } from './trace';
 
-/** A figure across repetitions. */
-export interface Spread {
-  median: number;
-  min: number;
-  max: number;
-}
+export type { Spread };
 
 export interface RepeatedFigures {
   model: Model;
@@ -19,6 +15,8 @@ export interface RepeatedFigures {
   /** Null without sequential runs (or for the sequential model itself). */
   speedup: Spread | null;
 }
+
+type Timed = Pick<Run, 'model' | 'wallNs' | 'unavailable'>;
 
 export function spread(values: readonly number[]): Spread | null {
   if (!values.length) return null;
@@ -29,9 +27,9 @@ export function spread(values: readonly number[]): Spread | null {
 }
 
 /** Per model, in the order the models ran: its wall time and speedup across its runs. */
-export function repeatedFigures(runs: readonly Run[]): RepeatedFigures[] {
-  const byModel = new Map<Model, Run[]>();
-  for (const run of runs) if (!run.unavailable) byModel.set(run.model, [...(byModel.get(run.model) ?? []), run]);
+export function repeatedFigures(runs: readonly Timed[]): RepeatedFigures[] {
+  const byModel = new Map<Model, Timed[]>();
+  for (const run of runs) if (!run.unavailable) pushTo(byModel, run.model, run);
   const baseline = spread(byModel.get('sequential')?.map((r) => r.wallNs) ?? []);
   return [...byModel].map(([model, own]) => {
     const wallNs = spread(own.map((r) => r.wallNs))!;
@@ -40,8 +38,79 @@ export function repeatedFigures(runs: readonly Run[]): RepeatedFigures[] {
   });
 }
 
+/** Appends to a map of lists (not copying the list: 1,000 repetitions made that quadratic). */
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
 /** Each run's speedup over the sequential median; the median is the medians' ratio, not the median of ratios (which a skewed run moves). */
-function speedups(sequentialNs: number, runs: readonly Run[], medianNs: number): Spread | null {
+function speedups(sequentialNs: number, runs: readonly Timed[], medianNs: number): Spread | null {
   const ratios = spread(runs.filter((r) => r.wallNs > 0).map((r) => sequentialNs / r.wallNs));
   return ratios && medianNs > 0 ? { ...ratios, median: sequentialNs / medianNs } : null;
+}
+
+/**
+ * One summary per model, in the order of first sight: a model that ran once keeps its own; a
+ * repeated one gets its medians (wall, CPU, overlap, start-up, …) with the wall time's and
+ * speedup's ranges, and its kind and verdict said over those medians — what the comparison at
+ * the top and the order view show, so one stalled run does not decide the advice.
+ */
+export function modelSummaries(runs: readonly RunFacts[], summaries: readonly RunSummary[], gil = true): RunSummary[] {
+  const byModel = new Map<Model, number[]>();
+  runs.forEach((r, i) => pushTo(byModel, r.model, i));
+  const figures = new Map(repeatedFigures(runs).map((f) => [f.model, f]));
+  return [...byModel].map(([model, indices]) => {
+    const f = figures.get(model);
+    if (indices.length < 2 || !f) return summaries[indices[0]];
+    return medianSummary(indices.map((i) => runs[i]), indices.map((i) => summaries[i]), f, gil);
+  });
+}
+
+/** The repetitions' medians, on the repetition nearest the median wall time (its workers, states and failures speak for the model). */
+function medianSummary(runs: readonly RunFacts[], own: readonly RunSummary[], f: RepeatedFigures, gil: boolean): RunSummary {
+  const middle = nearest(own.map((s) => s.wallNs), f.wallNs.median);
+  const of = (pick: (s: RunSummary) => number | null) => spread(own.map(pick).filter((x): x is number => x !== null))?.median ?? null;
+  const cpuNs = of((s) => s.cpuNs);
+  const s: RunSummary = {
+    ...own[middle],
+    wallNs: f.wallNs.median,
+    cpuNs,
+    cpusBusy: cpuNs !== null && f.wallNs.median > 0 ? cpuNs / f.wallNs.median : null,
+    speedup: f.speedup?.median ?? null,
+    overlapNs: of((s) => s.overlapNs) ?? 0,
+    busyNs: of((s) => s.busyNs) ?? 0,
+    switches: Math.round(of((s) => s.switches) ?? 0),
+    events: Math.round(of((s) => s.events) ?? 0),
+    startupNs: of((s) => s.startupNs),
+    workNs: of((s) => s.workNs),
+    repeated: { runs: runs.length, wallNs: f.wallNs, speedup: f.speedup },
+    baselineRuns: undefined,
+  };
+  const run = { ...runs[middle], wallNs: f.wallNs.median };
+  s.kind = runKind(run, s);
+  s.verdict = verdict(run, s, gil);
+  return s;
+}
+
+/** The index of the value nearest `target` (the first of equals). */
+function nearest(values: readonly number[], target: number): number {
+  let best = 0;
+  values.forEach((v, i) => {
+    if (Math.abs(v - target) < Math.abs(values[best] - target)) best = i;
+  });
+  return best;
+}
+
+/**
+ * A median with its range for people: "12.1 ms (10.3–15.8)" — the unit said once when the three
+ * share it ("12.1 ms (980 µs–15.8 ms)" when they do not).
+ */
+export function formatSpread(s: Spread, format: (x: number) => string): string {
+  const [median, min, max] = [format(s.median), format(s.min), format(s.max)];
+  const unit = (text: string) => (/ \S+$/.exec(text)?.[0] ?? '');
+  const u = unit(median);
+  if (unit(min) === u && unit(max) === u) return `${median} (${min.slice(0, min.length - u.length)}–${max.slice(0, max.length - u.length)})`;
+  return `${median} (${min}–${max})`;
 }

@@ -62,7 +62,24 @@ export interface RunSummary {
    * ready time they waited for a CPU (stateSource.cpuWait) — a busy machine, not the code, made it slow.
    */
   starved?: number;
+  /**
+   * A model run several times (--repeat): these figures are medians over its `runs`, with the
+   * wall time's and the speedup's ranges (repetitions.ts makes it). Absent for a single run.
+   */
+  repeated?: { runs: number; wallNs: Spread; speedup: Spread | null };
+  /** The speedup is against the median of this many sequential runs (absent: against one run). */
+  baselineRuns?: number;
 }
+
+/** A figure across repetitions: its median and range. */
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+}
+
+/** A run as the figures and the verdict read it: its events are not needed (the panel has them as columns). */
+export type RunFacts = Omit<Run, 'events'>;
 
 /** Consecutive events from different workers, in the run's global order. */
 export function switchCount(run: Pick<Run, 'events'>): number {
@@ -160,8 +177,19 @@ export function summarizeRun(run: Run, baseline: Run | undefined, gil = true, co
 }
 
 export function summarizeTrace(trace: Trace, counts?: readonly EventCounts[]): RunSummary[] {
-  const baseline = trace.runs.find((r) => r.model === 'sequential');
-  return trace.runs.map((r, i) => summarizeRun(r, baseline, trace.python.gil, counts?.[i]));
+  const sequential = trace.runs.filter((r) => r.model === 'sequential' && !r.unavailable);
+  // Repeated (--repeat): each run is held against the sequential runs' median, so one stalled
+  // baseline does not make every other run look fast.
+  const baseline = sequential.length > 1 ? { ...sequential[0], wallNs: median(sequential.map((r) => r.wallNs))! } : trace.runs.find((r) => r.model === 'sequential');
+  return trace.runs.map((r, i) => {
+    const s = summarizeRun(r, baseline, trace.python.gil, counts?.[i]);
+    if (sequential.length > 1 && r.model === 'sequential') s.speedup = null; // the baseline itself
+    else if (sequential.length > 1 && s.speedup !== null) {
+      s.baselineRuns = sequential.length;
+      s.verdict = verdict(r, s, trace.python.gil);
+    }
+    return s;
+  });
 }
 
 /** Models whose workers share one interpreter's GIL (when it has one). */
@@ -175,7 +203,7 @@ function parallelism(s: RunSummary): number {
 }
 
 /** The one word for what a run did (see RunKind). */
-export function runKind(run: Run, s: RunSummary): RunKind {
+export function runKind(run: RunFacts, s: RunSummary): RunKind {
   const n = run.workerInfo.length;
   if (run.unavailable || (n > 0 && run.workerInfo.every((w) => w.startNs === null))) return 'not-run';
   if (run.model === 'sequential') return 'baseline';
@@ -221,7 +249,7 @@ export function cpusPhrase(x: number): string {
 
 
 /** One sentence in plain words about what the figures mean. */
-export function verdict(run: Run, s: RunSummary, gil = true): string {
+export function verdict(run: RunFacts, s: RunSummary, gil = true): string {
   const parts: string[] = [];
   const n = run.workerInfo.length;
   const name = workerNoun(run.model, 2);
@@ -277,7 +305,7 @@ function failedByItself(w: WorkerInfo): boolean {
 }
 
 /** "All 3 threads raised ValueError: boom", "Both processes exited with code 1", or the first of several reasons. */
-function failedTogether(run: Run, many: string): string {
+function failedTogether(run: RunFacts, many: string): string {
   const n = run.workerInfo.length;
   const who = n === 1 ? `The one ${workerNoun(run.model, 1)}` : n === 2 ? `Both ${many}` : `All ${n} ${many}`;
   const reasons = new Set(run.workerInfo.map((w) => failureWords(w, n)));
@@ -297,8 +325,8 @@ function failureWords(w: WorkerInfo, workers: number): string {
  * What a concurrent run did, then how it compares with sequential. A run slower than sequential
  * is never said to be parallel: its workers computed at the same time, yet it lost.
  */
-function concurrentVerdict(run: Run, s: RunSummary, name: string, gil: boolean): string {
-  const speed = s.speedup === null ? '' : ` — ${speedWords(s.speedup, 'sequential')}${ONE_RUN}`;
+function concurrentVerdict(run: RunFacts, s: RunSummary, name: string, gil: boolean): string {
+  const speed = s.speedup === null ? '' : ` — ${speedWords(s.speedup, 'sequential')}${speedupBasis(s)}`;
   const busy = s.cpusBusy === null ? '' : ` (${cpusPhrase(s.cpusBusy)} busy on average)`;
   switch (s.kind) {
     case 'one-worker':
@@ -313,7 +341,7 @@ function concurrentVerdict(run: Run, s: RunSummary, name: string, gil: boolean):
     case 'parallel':
       return s.speedup === null || s.speedup >= 1
         ? `The ${name} ran in parallel on several cores${busy}${speed}`
-        : `The ${name} computed at the same time${busy}, yet the run was ${speedWords(s.speedup, 'sequential')}${ONE_RUN}: starting them and handing them the work cost more than sharing it saved`;
+        : `The ${name} computed at the same time${busy}, yet the run was ${speedWords(s.speedup, 'sequential')}${speedupBasis(s)}: starting them and handing them the work cost more than sharing it saved`;
     case 'took-turns':
       if (s.waitedFor === 'gil') return `The threads overlapped but ${gilTurns(run)}${speed}`;
       return `The threads overlapped but took turns on the CPU${gilNote(run, gil)}${speed}`;
@@ -325,10 +353,16 @@ function concurrentVerdict(run: Run, s: RunSummary, name: string, gil: boolean):
   }
 }
 
-/** The speedup compares two runs timed once each: a figure that varies from run to run. */
-const ONE_RUN = ' (one run of each)';
 /** Said when the states exist but too few samples of a worker do (a run of a few milliseconds). */
 const TOO_SHORT = `the run was too short to sample what they waited for (fewer than ${MIN_SAMPLES} samples of a worker)`;
+/**
+ * What a speedup rests on, said beside it: two runs timed once each vary from run to run; medians
+ * of repetitions (--repeat) much less.
+ */
+export function speedupBasis(s: Pick<RunSummary, 'repeated' | 'baselineRuns'>): string {
+  if (s.repeated) return ` (medians of ${s.repeated.runs} runs)`;
+  return s.baselineRuns ? ` (this run against the median of ${s.baselineRuns} sequential runs)` : ' (one run of each)';
+}
 /** Said instead of guessing when CPU time alone says the workers waited. */
 const NOT_SAMPLED = 'no thread states were sampled, so what they waited for is not known';
 /** A thread run's workers waited for the GIL at least this share of their time: they took turns on it. */
@@ -337,7 +371,7 @@ export const GIL_TURNS = 0.2;
 const MOSTLY = 0.5;
 
 /** What the sampled states say the workers waited for (see RunSummary.waitedFor). */
-function waitedFor(run: Run, observed: WorkersStates): ThreadState | null {
+function waitedFor(run: RunFacts, observed: WorkersStates): ThreadState | null {
   const threads = run.model === 'thread' || run.model === 'thread-pool';
   if (threads && observed.together.gil >= GIL_TURNS) return 'gil';
   const most = [...WAIT_STATES].sort((a, b) => observed.together[b] - observed.together[a])[0];
@@ -345,13 +379,13 @@ function waitedFor(run: Run, observed: WorkersStates): ThreadState | null {
 }
 
 /** "took turns on the GIL: each waited 48% of its time for it" (from the sampled states). */
-function gilTurns(run: Run): string {
+function gilTurns(run: RunFacts): string {
   const observed = workersStates(run)!;
   return `took turns on the GIL: each waited ${eachShareText(observed.lanes, 'gil')} of its time for it`;
 }
 
 /** Waiting workers (little CPU): what the sampled states saw them wait for, never a guess. */
-function waitingVerdict(run: Run, s: RunSummary, name: string): string {
+function waitingVerdict(run: RunFacts, s: RunSummary, name: string): string {
   if (s.waitedFor === undefined) return `The ${name} overlapped while waiting rather than computing`;
   if (s.starved !== undefined) return `The ${name} were ready to run ${percent(workersStates(run)!.together.running)} of their time but got little CPU: ${busyWords(s.starved)}`;
   if (s.waitedFor === 'gil') return `The ${name} overlapped but ${gilTurns(run)}`;
@@ -372,7 +406,7 @@ function percent(share: number): string {
 }
 
 /** The first failed worker's reason in a few words. */
-function failureReason(run: Run): string {
+function failureReason(run: RunFacts): string {
   const w = run.workerInfo.find((x) => x.status !== 'ok');
   if (!w) return '';
   if (w.error) return `${w.error.type}: ${w.error.message.split('\n')[0].replace(/\.$/, '')}`;
@@ -382,7 +416,7 @@ function failureReason(run: Run): string {
   return w.status;
 }
 
-function gilNote(run: Run, gil: boolean): string {
+function gilNote(run: RunFacts, gil: boolean): string {
   return (run.model === 'thread' || run.model === 'thread-pool') && gil ? ' (the GIL lets one thread run Python at a time)' : '';
 }
 

@@ -33,6 +33,8 @@ test('--repeat N: N runs per model, repetition 0..N−1 in order, one harness pe
   }
   assert.match(r.stdout, /thread: \d+ (distinct orders|order) in 4 runs \(of 252 possible\)/);
   assert.match(r.stdout, /process +4 runs: wall median/);
+  // the comparison the panel shows, over each model's medians
+  assert.match(r.stdout, /^(Threads|Processes) ran .* \(medians of 4 runs each\)/m);
 });
 
 test('--align: processes begin together and interleave in at least one of 10 repetitions', () => {

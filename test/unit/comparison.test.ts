@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { compareRuns } from '../../src/shared/comparison';
+import { modelSummaries } from '../../src/shared/repetitions';
 import { summarizeTrace, type RunSummary } from '../../src/shared/summary';
 import type { Model, Run, WorkerInfo } from '../../src/shared/trace';
 
@@ -114,4 +115,27 @@ test('over a grid of runs, no verdict contradicts the ranking or the sentence', 
     }
   }
   assert.equal(checked, 84);
+});
+
+test('repeated runs (--repeat): medians with ranges decide the comparison and the verdicts, not one stalled baseline', () => {
+  const rep = (r: Run, repetition: number): Run => ({ ...r, repetition });
+  const runs = [
+    ...[9000, 2000, 2100].map((wall, k) => rep(sequential(wall, 1000), k)), // repetition 0 stalled
+    ...[2100, 2100, 2100].map((wall, k) => rep(together('thread', wall, 0, wall, 1000), k)),
+    ...[1050, 5000, 1050].map((wall, k) => rep(together('process', wall, 50, wall, 1000), k)),
+  ];
+  const each = summaries(runs);
+  assert.equal(each[3].speedup, 1, "a repetition's speedup is against the sequential runs' median (2100 ns), not the first run (9000 ns)");
+  assert.equal(each[0].speedup, null, 'the baseline has none');
+  assert.match(each[3].verdict, /about as fast as sequential \(this run against the median of 3 sequential runs\)/);
+  const models = modelSummaries(runs, each);
+  assert.deepEqual(models.map((s) => s.model), ['sequential', 'thread', 'process'], 'one summary per model');
+  assert.deepEqual(models[2].repeated, { runs: 3, wallNs: { median: 1050, min: 1050, max: 5000 }, speedup: { median: 2, min: 0.42, max: 2 } });
+  assert.equal(models[2].wallNs, 1050);
+  assert.match(models[1].verdict, /took turns.*about as fast as sequential \(medians of 3 runs\)/);
+  const c = compareRuns(models)!;
+  assert.deepEqual(c.rows.map((r) => r.model), ['process', 'sequential', 'thread']);
+  assert.deepEqual(c.rows[0].repeated?.wallNs, { median: 1050, min: 1050, max: 5000 }, 'the row carries its range');
+  assert.match(c.sentence, /^Processes ran 2\.0× faster than threads and 2\.0× faster than sequential \(medians of 3 runs each\)/);
+  assert.deepEqual(modelSummaries(runs.slice(0, 1).concat(runs[3]), [each[0], each[3]]), [each[0], each[3]], 'a model run once keeps its own summary');
 });

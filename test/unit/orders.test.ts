@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatOrders, modelOrders, orderSignature, ordersText, possibleOrders, possibleOrdersOf, workerCounts } from '../../src/shared/orders';
-import { repeatedFigures, spread } from '../../src/shared/repetitions';
+import { formatOrders, modelOrders, orderSignature, ordersText, possibleOrders, possibleOrdersOf, signatureWorkers, workerCounts } from '../../src/shared/orders';
+import { formatSpread, repeatedFigures, spread } from '../../src/shared/repetitions';
+import { formatNs, formatSpeedup } from '../../src/shared/summary';
 import type { Run } from '../../src/shared/trace';
 
 test('a signature is the workers in order: digits up to 10 workers, else comma-separated', () => {
@@ -54,4 +55,16 @@ test('figures across repetitions: median and range of wall time; speedup over th
   assert.deepEqual(thread.wallNs, { median: 100, min: 50, max: 400 });
   assert.deepEqual(thread.speedup, { median: 2, min: 0.5, max: 4 });
   assert.equal(repeatedFigures([run('thread', 5)])[0].speedup, null, 'no sequential runs: no speedup');
+});
+
+test('a signature read back: the workers in order, both forms', () => {
+  assert.deepEqual(signatureWorkers('00101', 2), [0, 0, 1, 0, 1]);
+  assert.deepEqual(signatureWorkers('10,2,0', 11), [10, 2, 0]);
+  assert.deepEqual(signatureWorkers('', 2), []);
+});
+
+test('a median with its range: the unit said once when shared', () => {
+  assert.equal(formatSpread({ median: 12.1e6, min: 10.3e6, max: 15.8e6 }, formatNs), '12.1 ms (10.3–15.8)');
+  assert.equal(formatSpread({ median: 12.1e6, min: 980e3, max: 15.8e6 }, formatNs), '12.1 ms (980 µs–15.8 ms)');
+  assert.equal(formatSpread({ median: 1.5, min: 0.9, max: 2 }, formatSpeedup), '1.50× (0.90×–2.00×)');
 });

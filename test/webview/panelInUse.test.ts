@@ -71,12 +71,12 @@ test('the history lists the recordings kept, newest first; picking one asks the 
   await page.close();
 });
 
-test('in a 320-px panel the history and Run again wrap onto their own line and stay inside it', async () => {
+test('in a 320-px panel the history, Run again and Run ×20 wrap onto their own line and stay inside it', async () => {
   const page = await panel(320, 700);
   await postTrace(page, 'k3', canonical);
   await post(page, { type: 'history', recordings: RECORDINGS, shown: 'k3' });
   await page.locator('.history select').waitFor();
-  for (const control of ['.history select', '.history button']) {
+  for (const control of ['.history select', '.history button[data-action="run-again"]', '.history button[data-action="run-many"]']) {
     const box = (await page.locator(control).boundingBox())!;
     assert.ok(box.x >= 0 && box.x + box.width <= 320, `${control}: ${JSON.stringify(box)}`);
   }

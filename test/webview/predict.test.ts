@@ -38,7 +38,7 @@ after(async () => {
 
 const section = (page: Page, model: string) => page.locator(`section.run[data-model="${model}"]`);
 const facts = (t: Trace, run: Run): RunFacts => ({ model: run.model, workerInfo: run.workerInfo, workers: run.events.map((e) => e.worker), times: run.events.map((e) => e.t), aligned: run.aligned, switchInterval: run.switchInterval, cpuCount: t.python.cpuCount });
-const workersIn = (page: Page, model: string, row: 'predicted' | 'actual') => section(page, model).locator(`.order-row[data-row="${row}"] .order-cell:not(.empty)`).evaluateAll((cells) => cells.map((c) => Number((c as HTMLElement).dataset.worker)));
+const workersIn = (page: Page, model: string, row: 'predicted' | 'actual') => section(page, model).locator(`.predict-row[data-row="${row}"] .predict-cell:not(.empty)`).evaluateAll((cells) => cells.map((c) => Number((c as HTMLElement).dataset.worker)));
 const savedState = (page: Page) => page.evaluate(() => (window as unknown as { acquireVsCodeApi(): { getState(): { predict?: boolean } | undefined } }).acquireVsCodeApi().getState());
 
 /** The panel with "Predict first" switched on by its checkbox. */
@@ -97,7 +97,7 @@ test('a prediction built by clicks and number keys: then the real order under it
   assert.ok(await label.evaluate((e) => e.scrollWidth <= e.clientWidth), 'lane labels measured once shown, not cut');
   const actual = threads.events.slice(0, PREDICT_EVENTS).map((e) => e.worker);
   assert.deepEqual(await workersIn(page, 'thread', 'actual'), actual);
-  const marks = await block.locator('.order-row[data-row="actual"] .order-cell').evaluateAll((cells) => cells.map((c) => (c as HTMLElement).dataset.match === 'true'));
+  const marks = await block.locator('.predict-row[data-row="actual"] .predict-cell').evaluateAll((cells) => cells.map((c) => (c as HTMLElement).dataset.match === 'true'));
   assert.deepEqual(marks, matchOrders(mine, actual));
   assert.equal(await block.locator('.predict-explanation').textContent(), explainOrder(facts(trace, threads), mine));
   assert.match((await block.locator('.predict-explanation').textContent())!, /start-up \(.+\) was longer than the work/);

@@ -36,14 +36,18 @@ const view = new TimelineView(app, {
 view.setPredictFirst(state.predict === true);
 
 /** The recordings the host keeps, and Run again: only in VS Code. */
-const history = vscode && new HistoryBar({ show: (key) => vscode.postMessage({ type: 'showRecording', key }), runAgain: (key) => vscode.postMessage({ type: 'runAgain', key }) });
+const history = vscode && new HistoryBar({ show: (key) => vscode.postMessage({ type: 'showRecording', key }), runAgain: (key, repeat) => vscode.postMessage(repeat ? { type: 'runAgain', key, repeat } : { type: 'runAgain', key }) });
 if (history) app.querySelector('.toolbar .buttons')?.before(history.element);
 
 /** Which model of the run is going: "2 of 5: thread". */
 let progress = '';
 
-/** Events received while a run goes on, per model (chunks of columns), drawn on provisional runs. */
-const live = new Map<Model, { chunks: EventColumns[]; count: number }>();
+/**
+ * Events received while a run goes on, per model (chunks of columns), drawn on provisional runs;
+ * with --repeat, of the model's latest repetition only (each has its own clock: together they
+ * would be drawn over one another).
+ */
+const live = new Map<Model, { chunks: EventColumns[]; count: number; repetition: number }>();
 let liveWorkers = 2;
 let liveTimer = 0;
 let liveDrawn = false;
@@ -54,9 +58,9 @@ function drawLive(): void {
   liveDrawn = true;
   const runs: RunMeta[] = [];
   const columns: EventColumns[] = [];
-  for (const [model, { chunks }] of live) {
+  for (const [model, { chunks, repetition }] of live) {
     const sorted = sortColumns(concatColumns(chunks));
-    live.set(model, { chunks: [sorted], count: sorted.t.length }); // merged once, not again
+    live.set(model, { chunks: [sorted], count: sorted.t.length, repetition }); // merged once, not again
     const n = sorted.t.length;
     runs.push({ model, workers: liveWorkers, startMethod: null, wallNs: n ? sorted.t[n - 1] : 0, workerInfo: [], eventCount: n });
     columns.push(sorted);
@@ -66,7 +70,7 @@ function drawLive(): void {
 
 /** " — sequential: 10 events · thread: 6 events" (nothing before the first events). */
 function liveCounts(): string {
-  return live.size ? ` — ${[...live].map(([m, e]) => `${m}: ${e.count} events`).join(' · ')}` : '';
+  return live.size ? ` — ${[...live].map(([m, e]) => `${m}${e.repetition ? ` run ${e.repetition + 1}` : ''}: ${e.count} events`).join(' · ')}` : '';
 }
 
 function onMessage(message: HostToWebview): void {
@@ -86,7 +90,9 @@ function onMessage(message: HostToWebview): void {
       view.showStatus(`Running ${progress}…${liveCounts()}`);
       break;
     case 'events': {
-      const entry = live.get(message.model) ?? { chunks: [], count: 0 };
+      const repetition = message.repetition ?? 0;
+      const seen = live.get(message.model);
+      const entry = seen && seen.repetition === repetition ? seen : { chunks: [], count: 0, repetition };
       const chunk = message.columns;
       const n = chunk.t.length;
       if (entry.count < LIVE_CAP && n > 0) {

@@ -108,6 +108,11 @@ suite('Interleave in VS Code (trusted workspace)', () => {
     const history = await (await api()).recordings();
     assert.equal(history[1].key, recorded.key, 'the new recording first, the one run again after it');
     assert.deepEqual((await api()).shownTraces().at(-1), again, 'the panel shows the new run');
+    // the panel's Run ×20 (here ×3): the same recording, each model that many times
+    const many = await vscode.commands.executeCommand<Trace | undefined>('interleave.runConcurrently', { again: recorded.key, repeat: 3 });
+    assert.ok(many, 'Run ×N returns its trace');
+    assert.deepEqual(many.runs.map((r) => `${r.model} ${r.repetition}`), ['sequential 0', 'sequential 1', 'sequential 2', 'thread 0', 'thread 1', 'thread 2']);
+    assert.deepEqual(many.orders?.map((o) => o.repetitions), [3, 3]);
   });
 
   test('a syntax error runs nothing and opens no new panel', async () => {

@@ -5,7 +5,10 @@
  */
 import { compareRuns, type Comparison } from '../../../src/shared/comparison';
 import type { TraceMeta } from '../../../src/shared/protocol';
+import { formatSpread } from '../../../src/shared/repetitions';
 import { formatCpus, formatNs, formatSpeedup, type RunSummary } from '../../../src/shared/summary';
+import type { Model } from '../../../src/shared/trace';
+import { runTitle } from '../../../src/shared/labels';
 import { el } from './header';
 import { Key } from './legend';
 import type { RunModel } from './model';
@@ -15,8 +18,8 @@ import type { Theme } from './theme';
 export interface OverviewHandlers {
   onShared(shared: boolean): void;
   onReveal(line: number, focusEditor: boolean): void;
-  /** Scroll run `run` (its index in the trace) into view. */
-  onShowRun(run: number): void;
+  /** Scroll the run of `model` (or its order view, when it was repeated) into view. */
+  onShowRun(model: Model): void;
 }
 
 /** Skipped lines listed in the note before "…". */
@@ -41,7 +44,10 @@ export class Overview {
     host.append(this.note, this.comparison, controls);
   }
 
-  /** A finished trace (with its summaries), or runs still going (`trace` and `summaries` null). */
+  /**
+   * A finished trace (with its summaries: one per model, medians for a repeated one), or runs
+   * still going (`trace` and `summaries` null).
+   */
   show(trace: TraceMeta | null, runs: readonly RunModel[], summaries: readonly RunSummary[] | null): void {
     this.showSkipped(trace);
     const rates = new Set(runs.map((r) => r.run.stateSource?.hz).filter((hz): hz is number => hz !== undefined));
@@ -93,14 +99,17 @@ export class Overview {
     table.tHead!.append(head);
     for (const row of comparison.rows) {
       const tr = el('tr', { 'data-model': row.model });
-      const name = el('button', { type: 'button', class: 'run-link', title: 'Show this run' }, runs[row.run]?.title ?? row.model);
-      name.addEventListener('click', () => this.handlers.onShowRun(row.run));
+      const run = runs.find((r) => r.model === row.model)?.run;
+      const name = el('button', { type: 'button', class: 'run-link', title: 'Show this run' }, run ? runTitle(run) : row.model);
+      name.addEventListener('click', () => this.handlers.onShowRun(row.model));
       const runCell = el('td');
       runCell.append(name);
       if (row.note) runCell.append(el('span', { class: 'row-note' }, ` (${row.note})`));
       const wall = el('td', { class: 'num' });
-      wall.append(el('span', { class: 'wall-bar', style: `width: ${Math.max(2, Math.round((row.wallNs / slowest) * 60))}px`, 'aria-hidden': 'true' }), formatNs(row.wallNs));
-      const speedup = row.model === 'sequential' ? 'baseline' : row.speedup === null ? '—' : formatSpeedup(row.speedup);
+      // a repeated model: its median with the range ("12.1 ms (10.3–15.8)")
+      const wallText = row.repeated ? formatSpread(row.repeated.wallNs, formatNs) : formatNs(row.wallNs);
+      wall.append(el('span', { class: 'wall-bar', style: `width: ${Math.max(2, Math.round((row.wallNs / slowest) * 60))}px`, 'aria-hidden': 'true' }), wallText);
+      const speedup = row.model === 'sequential' ? 'baseline' : row.speedup === null ? '—' : row.repeated?.speedup ? formatSpread(row.repeated.speedup, formatSpeedup) : formatSpeedup(row.speedup);
       tr.append(runCell, wall, el('td', { class: 'num' }, speedup), el('td', { class: 'num' }, row.cpusBusy === null ? '—' : formatCpus(row.cpusBusy)));
       table.tBodies[0].append(tr);
     }

@@ -40,7 +40,7 @@ export class Prediction {
     this.element = el('div', { class: 'predict', role: 'group', tabindex: '-1', 'aria-label': `Predict the order of ${run.title}` });
     const each = repeats ? ` in each of its ${repeats.count} repetitions` : '';
     const ask = `Predict: in which order will the workers print the first ${this.length} lines${each}? Pick a worker for each line (or press its number), or start from a preset.`;
-    this.predicted = el('div', { class: 'order-row', 'data-row': 'predicted', role: 'list', 'aria-label': 'Your prediction' });
+    this.predicted = el('div', { class: 'predict-row', 'data-row': 'predicted', role: 'list', 'aria-label': 'Your prediction' });
     this.controls = el('div', { class: 'predict-controls' });
     this.check = this.button('Show the real order', 'check', () => this.finish());
     this.controls.append(this.workerRow(), this.presetRow());
@@ -83,8 +83,8 @@ export class Prediction {
   }
 
   private labelled(name: string, row: HTMLElement): HTMLElement {
-    const wrap = el('div', { class: 'order-line' });
-    wrap.append(el('span', { class: 'order-name' }, name), row);
+    const wrap = el('div', { class: 'predict-line' });
+    wrap.append(el('span', { class: 'predict-name' }, name), row);
     return wrap;
   }
 
@@ -114,7 +114,7 @@ export class Prediction {
 
   private update(): void {
     const cells = [];
-    for (let i = 0; i < this.length; i++) cells.push(i < this.order.length ? orderCell(this.order[i], this.run, i) : el('span', { class: 'order-cell empty', role: 'listitem', 'aria-label': `line ${i + 1}: not predicted yet` }, '·'));
+    for (let i = 0; i < this.length; i++) cells.push(i < this.order.length ? orderCell(this.order[i], this.run, i) : el('span', { class: 'predict-cell empty', role: 'listitem', 'aria-label': `line ${i + 1}: not predicted yet` }, '·'));
     this.predicted.replaceChildren(...cells);
     this.check.disabled = this.order.length < this.length;
     // aria-disabled, not disabled: a disabled button would drop the keyboard focus out of the block
@@ -128,7 +128,7 @@ export class Prediction {
     this.controls.hidden = true;
     const actual = Array.from(this.run.cols.worker.subarray(0, this.length));
     const matches = matchOrders(this.order, actual);
-    const real = el('div', { class: 'order-row', 'data-row': 'actual', role: 'list', 'aria-label': 'The real order' });
+    const real = el('div', { class: 'predict-row', 'data-row': 'actual', role: 'list', 'aria-label': 'The real order' });
     real.append(...actual.map((w, i) => orderCell(w, this.run, i, skipped ? undefined : matches[i])));
     this.element.append(this.labelled('Run', real));
     this.element.append(el('p', { class: 'predict-explanation', role: 'status' }, explainOrder(this.facts, skipped ? [] : this.order)));
@@ -144,11 +144,11 @@ export class Prediction {
 function orderCell(worker: number, run: RunModel, i: number, match?: boolean): HTMLElement {
   const name = run.lanes.find((l) => l.worker === worker && !l.thread)?.label ?? `Worker ${worker + 1}`;
   const said = match === undefined ? '' : match ? ', as predicted' : ', not as predicted';
-  const cell = el('span', { class: 'order-cell', role: 'listitem', 'data-worker': String(worker), 'aria-label': `line ${i + 1}: ${name}${said}` });
+  const cell = el('span', { class: 'predict-cell', role: 'listitem', 'data-worker': String(worker), 'aria-label': `line ${i + 1}: ${name}${said}` });
   cell.append(workerSwatch(worker), el('span', { class: 'order-number' }, String(worker + 1)));
   if (match !== undefined) {
     cell.dataset.match = String(match);
-    cell.append(el('span', { class: 'order-mark', 'aria-hidden': 'true' }, match ? '✓' : '✗'));
+    cell.append(el('span', { class: 'predict-mark', 'aria-hidden': 'true' }, match ? '✓' : '✗'));
   }
   return cell;
 }

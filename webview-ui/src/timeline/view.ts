@@ -16,6 +16,8 @@ import { el } from './header';
 import { Overview } from './overview';
 import { Prediction } from './predict';
 import { Replay } from './replay';
+import { RepeatedRuns } from './repeatedRuns';
+import { modelSummaries } from '../../../src/shared/repetitions';
 import { renderRunSection } from './runSection';
 import { RunZooms } from './runZoom';
 import { showEventTooltip, showLifeTooltip, showLockTooltip, showStateTooltip, showTextTooltip } from './tooltip';
@@ -71,6 +73,11 @@ export class TimelineView {
   private readonly titleEl: HTMLElement;
   private readonly pythonEl: HTMLElement;
   private model: TimelineModel | null = null;
+  /** The finished trace shown, whole (`model` holds the runs drawn: with --repeat, one repetition per model). */
+  private traceShown: { trace: TraceMeta; columns: readonly EventColumns[]; summaries: RunSummary[] } | null = null;
+  private repeated: RepeatedRuns | null = null;
+  /** What building and drawing the order views took (performance mark `interleave:orders`). */
+  private ordersMs = 0;
   private runViews: RunView[] = [];
   private theme: Theme;
   private readonly zooms: RunZooms;
@@ -84,7 +91,9 @@ export class TimelineView {
   private predictFirst = false;
   private readonly predictToggle: HTMLInputElement;
   private predictions: Array<Prediction | null> = [];
-  private shown: { summaries: RunSummary[]; targetFile: string; cpuCount: number | null; orders?: ModelOrders[] } | null = null;
+  private shown: { cpuCount: number | null; orders?: ModelOrders[] } | null = null;
+  /** Models whose order the student has predicted (or skipped): with --repeat, another repetition of theirs is shown unhidden. */
+  private readonly predicted = new Set<Model>();
   private readonly listTitle: HTMLElement;
   /** Width of the lane-label column (the plot starts here); follows the labels and the panel. */
   private gutter = 0;
@@ -130,7 +139,10 @@ export class TimelineView {
         this.callbacks.onZoom?.(this.zooms.saved());
       },
       onReveal: (line, focusEditor) => this.callbacks.onReveal?.(line, focusEditor),
-      onShowRun: (run) => this.runViews[run]?.canvas.closest('section')?.scrollIntoView({ block: 'start' }),
+      onShowRun: (model) => {
+        const section = this.runViews.find((rv) => rv.model.model === model)?.canvas.closest('section');
+        (this.repeated?.viewOf(model)?.element ?? section)?.scrollIntoView({ block: 'start' });
+      },
     });
     this.overview.drawKey(this.theme);
     this.predictToggle = predictToggle(overview.querySelector('.view-controls')!, (on) => {
@@ -159,23 +171,48 @@ export class TimelineView {
   /** The finished trace: runs without events, their events as columns, the header figures. */
   showTrace(trace: TraceMeta, columns: readonly EventColumns[], summaries: RunSummary[], zoom?: SavedZoom): void {
     document.body.dataset.state = 'done';
-    this.model = buildTimelineModel(trace.runs, columns);
+    this.traceShown = { trace, columns, summaries };
+    this.predicted.clear(); // a new trace: a new prediction
+    const started = performance.now();
+    const perModel = modelSummaries(trace.runs, summaries, trace.python.gil); // one per model: medians for a repeated one
+    this.repeated = trace.orders?.length ? new RepeatedRuns(trace, columns, perModel, () => this.showRuns()) : null;
+    if (!this.repeated?.any) this.repeated = null;
+    this.ordersMs = performance.now() - started;
     const file = trace.target.file.split(/[\\/]/).pop();
     const what = trace.target.function ? `${trace.target.function}(${trace.target.args ?? ""})` : `lines ${trace.target.snippet?.startLine}–${trace.target.snippet?.endLine}`;
     this.setTitle(`${what} — ${file}`);
     const py = trace.python;
     this.pythonEl.textContent = `${py.implementation} ${py.version} · GIL ${py.gil ? 'on' : 'off'} · ${py.cpuCount ?? '?'} CPUs`;
     this.showStatus('');
-    this.shown = { summaries, targetFile: trace.target.file, cpuCount: trace.python.cpuCount, orders: trace.orders };
-    this.renderRuns(summaries, trace.target.file);
-    this.overview.show(trace, this.model.runs, summaries);
+    this.shown = { cpuCount: trace.python.cpuCount, orders: trace.orders };
+    this.showRuns();
+    // the order views' cost, built and drawn (not the timelines drawn with them): read by `npm run bench`
+    if (this.repeated) performance.measure('interleave:orders', { start: started, duration: this.ordersMs });
+    this.overview.show(trace, this.model!.runs, perModel);
     this.zooms.restore(zoom);
     this.overview.setShared(this.zooms.shared);
+  }
+
+  /** The trace's runs to draw (with --repeat: the repetition picked per model, under its order view). */
+  private showRuns(): void {
+    const { trace, columns, summaries } = this.traceShown!;
+    const shown = this.repeated?.shownRuns() ?? trace.runs.map((_, i) => i);
+    const focused = document.activeElement;
+    this.model = buildTimelineModel(shown.map((i) => trace.runs[i]), shown.map((i) => columns[i]));
+    this.model.runs.forEach((r, k) => (r.title = this.repeated?.titleOf(shown[k], r.title) ?? r.title));
+    this.renderRuns(shown.map((i) => summaries[i]), trace.target.file);
+    this.repeated?.place(this.runsHost);
+    const drawing = performance.now();
+    this.repeated?.draw(this.theme, this.timeline.clientWidth); // measured by the redraw just before: no second layout
+    this.ordersMs += performance.now() - drawing;
+    // an order view moved with the redraw: the keyboard stays where it was
+    if (focused instanceof HTMLElement && focused !== document.activeElement && focused.isConnected) focused.focus({ preventScroll: true });
   }
 
   /** While the run goes on: the events so far, on provisional runs (no figures yet). */
   showLive(runs: readonly RunMeta[], columns: readonly EventColumns[]): void {
     document.body.dataset.state = 'running';
+    this.traceShown = this.repeated = null;
     this.model = buildTimelineModel(runs, columns);
     this.shown = null;
     this.renderRuns(null, '');
@@ -233,7 +270,8 @@ export class TimelineView {
   setPredictFirst(on: boolean): void {
     this.predictFirst = on;
     this.predictToggle.checked = on;
-    if (this.model && this.shown) this.renderRuns(this.shown.summaries, this.shown.targetFile);
+    this.predicted.clear();
+    if (this.traceShown) this.showRuns();
   }
 
   /**
@@ -243,9 +281,10 @@ export class TimelineView {
    */
   private predictOrHide(section: HTMLElement, run: RunModel, live: boolean, firsts: Map<Model, { prediction: Prediction; waiting: Element[] }>): Prediction | null {
     const body = section.querySelector<HTMLElement>('.run-body');
-    if (!this.predictFirst || !body || run.cols.t.length === 0) return null;
-    // what gives the order away: the lanes and the Order strip, the verdict, the count of worker changes
-    const waiting = [...section.querySelectorAll('.run-body, svg.axis, .verdict, .figure[data-term="switches"]')];
+    if (!this.predictFirst || !body || run.cols.t.length === 0 || this.predicted.has(run.model)) return null;
+    // what gives the order away: the lanes and the Order strip, the verdict, the count of worker changes, a repeated model's order view
+    const orderView = live ? undefined : this.repeated?.viewOf(run.model)?.element;
+    const waiting = [...section.querySelectorAll('.run-body, svg.axis, .verdict, .figure[data-term="switches"]'), ...(orderView ? [orderView] : [])];
     for (const e of waiting) e.classList.add('predict-wait');
     if (live) return null;
     const first = (run.run.repetition ?? 0) > 0 ? firsts.get(run.model) : undefined;
@@ -257,6 +296,7 @@ export class TimelineView {
     const repeats = orders && { count: orders.repetitions, text: (predicted: readonly number[]) => repeatedText(orders, run.run.workers, predicted) };
     const facts = { model: run.model, workerInfo: run.run.workerInfo, workers: run.cols.worker, times: run.cols.t, aligned: run.run.aligned, switchInterval: run.run.switchInterval, cpuCount: this.shown?.cpuCount ?? null };
     const prediction = new Prediction(run, facts, repeats, () => {
+      this.predicted.add(run.model);
       for (const e of waiting) e.classList.remove('predict-wait');
       this.showListIfPredicted();
       this.widestLabel = widestLabel(this.runsHost); // its labels had no width while hidden
@@ -298,6 +338,7 @@ export class TimelineView {
     const width = this.plotWidth();
     this.zooms.layout(this.gutter, width);
     for (const rv of this.runViews) rv.axis.setAttribute('width', String(this.gutter + width));
+    this.repeated?.draw(this.theme, this.timeline.clientWidth);
     this.draw();
   }
 
