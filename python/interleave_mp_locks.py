@@ -1,10 +1,13 @@
 """multiprocessing's Lock, RLock, Semaphore and BoundedSemaphore, when the user's file makes
-them, as subclasses that record contended acquires like interleave_locks' wrappers (their owner is
-the thread of the process that holds them). Imported when the user's code imports multiprocessing.
+them, as subclasses that record contended acquires like interleave_lock_wrappers' (their owner is
+the thread of the process that holds them). ``install`` patches multiprocessing in when the user's
+code imports it; importing this module imports no multiprocessing.
 """
 import sys
 
-import interleave_locks as _locks
+from interleave_lock_state import owned, state, user_label
+from interleave_lock_waits import begin, end, released
+from interleave_lock_wrappers import owner
 
 
 def _mp_classes():
@@ -25,21 +28,21 @@ def _mp_classes():
 
         def acquire(self, block=True, timeout=None):
             if self._semlock.acquire(False):
-                self.owner = _locks._owner()
+                self.owner = owner()
                 self.depth += 1
                 return True
             if not block or self._ilv is None:
                 return self._semlock.acquire(block, timeout) and self._took(None)
-            wait = _locks._begin(self._ilv, self._kind, "waits for %s", timeout is not None)
+            wait = begin(self._ilv, self._kind, "waits for %s", timeout is not None)
             ok = False
             try:
                 ok = self._semlock.acquire(True, timeout)
             finally:
-                hold = _locks._end(wait, ok)
+                hold = end(wait, ok)
             return ok and self._took(hold)
 
         def _took(self, hold):
-            self.owner = _locks._owner()
+            self.owner = owner()
             self.depth += 1
             if hold is not None:
                 self.hold = hold
@@ -50,7 +53,7 @@ def _mp_classes():
                 self.owner, self.depth = None, 0
                 if self.hold is not None:
                     hold, self.hold = self.hold, None
-                    _locks._released(hold)
+                    released(hold)
             else:
                 self.depth -= 1
             self._semlock.release()
@@ -83,6 +86,13 @@ def __getattr__(name):
 
 def patch_context(context):
     """multiprocessing's contexts make the user's Lock/RLock/Semaphore/BoundedSemaphore ours."""
+    try:
+        _patch_context(context)
+    except Exception:  # no working multiprocessing here (no sem_open): threading is covered
+        pass
+
+
+def _patch_context(context):
     originals = {name: getattr(context.BaseContext, name) for name in _MP_NAMES}
 
     def factory(name):
@@ -90,11 +100,11 @@ def patch_context(context):
 
         def make(self, *args, **kwargs):
             frame = sys._getframe(1)
-            if frame.f_code.co_filename != _locks._state.user_file:
+            if frame.f_code.co_filename != state.user_file:
                 return original(self, *args, **kwargs)  # multiprocessing's own (a Queue's lock)
             lock = _mp_classes()[name](*args, ctx=self.get_context(), **kwargs)
-            lock._ilv = lock.label = _locks._label(lock, name, frame)
-            _locks._owned.add(lock)
+            lock._ilv = lock.label = user_label(lock, name, frame)
+            owned.add(lock)
             return lock
         make.__name__ = name
         return make
@@ -105,3 +115,33 @@ def patch_context(context):
     if package is not None and hasattr(package, "Lock"):  # bound when it was imported: again
         for name in _MP_NAMES:
             setattr(package, name, getattr(context._default_context, name))
+
+
+class _PatchOnImport(object):
+    """Patches multiprocessing when the user's code first imports it: importing it here would
+    cost every run of a thread model ≈ 16 ms."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "multiprocessing.context":
+            return None
+        sys.meta_path.remove(self)
+        import importlib.util
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
+            return spec
+        run = spec.loader.exec_module
+
+        def exec_module(module):
+            run(module)
+            patch_context(module)
+        spec.loader.exec_module = exec_module
+        return spec
+
+
+def install():
+    """Patches multiprocessing now if the user's code has imported it already, else when it does."""
+    context = sys.modules.get("multiprocessing.context")
+    if context is not None:
+        patch_context(context)
+    else:
+        sys.meta_path.insert(0, _PatchOnImport())

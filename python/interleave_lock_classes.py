@@ -1,0 +1,193 @@
+"""threading's Condition, Semaphore, BoundedSemaphore, Event and Barrier and queue's Queue,
+LifoQueue and PriorityQueue: subclasses that act as the originals unless the user's file made
+them (decided by the frame that makes them). A wait inside a user's Queue or Event is a wait on
+that Queue or Event, recorded through interleave_lock_waits; the standard library's own objects
+(an Event's Condition, a Queue's mutex) stay plain.
+
+Their __init__ calls the original explicitly: the originals call each other by module name
+(3.9's BoundedSemaphore calls Semaphore.__init__), which is ours once installed.
+"""
+import queue as _queue
+import sys
+import threading
+
+from interleave_lock_state import original, user_label
+from interleave_lock_waits import begin, end, released
+from interleave_lock_wrappers import condition_lock, holds_again
+
+_Condition = original.Condition
+_Semaphore = original.Semaphore
+_BoundedSemaphore = original.BoundedSemaphore
+_Event = original.Event
+_Barrier = original.Barrier
+_get_ident = threading.get_ident
+_getframe = sys._getframe
+
+
+class Condition(_Condition):
+    _ilv = None
+
+    def __init__(self, lock=None):
+        label = user_label(self, "Condition", _getframe(1))
+        if label is not None and lock is None:  # its own lock: contention on it is on the Condition
+            lock = condition_lock(label)
+        _Condition.__init__(self, lock)
+        self._ilv = label
+
+    def wait(self, timeout=None):
+        if self._ilv is None:
+            return _Condition.wait(self, timeout)
+        wait = begin(self._ilv, "Condition", "waits to be notified on %s", timeout is not None)
+        ok = False
+        try:
+            ok = _Condition.wait(self, timeout)
+        finally:
+            hold = end(wait, ok)
+        if hold is not None:
+            holds_again(self._lock, hold)
+        return ok
+
+
+class _SemaphoreWaits(object):
+    """acquire/release of a user's Semaphore: a contended acquire is recorded, and its hold ends
+    at that thread's next release."""
+    _ilv = None
+    _holds = None
+
+    def acquire(self, blocking=True, timeout=None):
+        base = super(_SemaphoreWaits, self)
+        if self._ilv is None or not blocking:
+            return base.acquire(blocking, timeout)
+        if base.acquire(False):
+            return True
+        wait = begin(self._ilv, self._kind, "waits for %s", timeout is not None)
+        ok = False
+        try:
+            ok = base.acquire(True, timeout)
+        finally:
+            hold = end(wait, ok)
+        if hold is not None:
+            if self._holds is None:
+                self._holds = {}
+            self._holds.setdefault(_get_ident(), []).append(hold)
+        return ok
+
+    __enter__ = acquire
+
+    def release(self, n=1):
+        if self._holds:
+            mine = self._holds.get(_get_ident())
+            if mine:
+                released(mine.pop())
+        return super(_SemaphoreWaits, self).release(n)
+
+    def __exit__(self, t, v, tb):
+        self.release()
+
+
+class Semaphore(_SemaphoreWaits, _Semaphore):
+    _kind = "Semaphore"
+
+    def __init__(self, value=1):
+        _Semaphore.__init__(self, value)
+        self._ilv = user_label(self, "Semaphore", _getframe(1))
+
+
+class BoundedSemaphore(Semaphore, _BoundedSemaphore):  # still a threading.Semaphore
+    _kind = "BoundedSemaphore"
+
+    def __init__(self, value=1):
+        _BoundedSemaphore.__init__(self, value)
+        self._ilv = user_label(self, "BoundedSemaphore", _getframe(1))
+
+
+class Event(_Event):
+    _ilv = None
+
+    def __init__(self):
+        _Event.__init__(self)
+        self._ilv = user_label(self, "Event", _getframe(1))
+
+    def wait(self, timeout=None):
+        if self._ilv is None or self.is_set():
+            return _Event.wait(self, timeout)
+        wait = begin(self._ilv, "Event", "waits for %s to be set", timeout is not None)
+        ok = False
+        try:
+            ok = _Event.wait(self, timeout)
+        finally:
+            end(wait, ok)
+        return ok
+
+
+class Barrier(_Barrier):
+    _ilv = None
+
+    def __init__(self, parties, action=None, timeout=None):
+        _Barrier.__init__(self, parties, action, timeout)
+        self._ilv = user_label(self, "Barrier", _getframe(1))
+
+    def wait(self, timeout=None):
+        if self._ilv is None or self.n_waiting + 1 >= self.parties:  # the last one does not wait
+            return _Barrier.wait(self, timeout)
+        timed = timeout is not None or self._timeout is not None
+        wait = begin(self._ilv, "Barrier", "waits at %s", timed)
+        ok = False
+        try:
+            index = _Barrier.wait(self, timeout)
+            ok = True
+            return index
+        finally:
+            end(wait, ok)
+
+
+class _QueueWaits(object):
+    """A user's Queue: a get that finds it empty, a put that finds it full, a join with tasks
+    left are waits on the Queue (its own mutex and Conditions are the standard library's)."""
+    _ilv = None
+
+    def __init__(self, maxsize=0):
+        super(_QueueWaits, self).__init__(maxsize)
+        self._ilv = user_label(self, self._kind, _getframe(1))
+
+    def get(self, block=True, timeout=None):
+        base = super(_QueueWaits, self)
+        if self._ilv is None or not block:
+            return base.get(block, timeout)
+        try:
+            return base.get(False)
+        except _queue.Empty:
+            pass
+        return self._wait(base.get, timeout, "waits for an item from %s")
+
+    def put(self, item, block=True, timeout=None):
+        base = super(_QueueWaits, self)
+        if self._ilv is None or not block:
+            return base.put(item, block, timeout)
+        try:
+            return base.put(item, False)
+        except _queue.Full:
+            pass
+        return self._wait(lambda b, t: base.put(item, b, t), timeout, "waits for room in %s")
+
+    def join(self):
+        base = super(_QueueWaits, self)
+        if self._ilv is None or not self.unfinished_tasks:
+            return base.join()
+        return self._wait(lambda b, t: base.join(), None, "waits for %s to be done")
+
+    def _wait(self, call, timeout, what):
+        wait = begin(self._ilv, self._kind, what, timeout is not None)
+        ok = False
+        try:
+            result = call(True, timeout)
+            ok = True
+            return result
+        finally:
+            end(wait, ok)
+
+
+Queue = type("Queue", (_QueueWaits, original.Queue), {"_kind": "Queue", "__module__": "queue"})
+# still instances of queue.Queue, as the originals are
+LifoQueue, PriorityQueue = (type(q.__name__, (Queue, q), {"_kind": q.__name__, "__module__": "queue"})
+                            for q in (original.LifoQueue, original.PriorityQueue))
