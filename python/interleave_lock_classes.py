@@ -1,5 +1,5 @@
 """threading's Condition, Semaphore, BoundedSemaphore, Event and Barrier and queue's Queue,
-LifoQueue and PriorityQueue: subclasses that act as the originals unless the user's file made
+LifoQueue, PriorityQueue and SimpleQueue: subclasses that act as the originals unless the user's file made
 them (decided by the frame that makes them). A wait inside a user's Queue or Event is a wait on
 that Queue or Event, recorded through interleave_lock_waits; the standard library's own objects
 (an Event's Condition, a Queue's mutex) stay plain.
@@ -24,8 +24,28 @@ _get_ident = threading.get_ident
 _getframe = sys._getframe
 
 
-class Condition(_Condition):
+class ConditionWaits(object):
+    """A user's Condition (threading's, or multiprocessing's: interleave_mp_locks): its wait is a
+    wait to be notified on it; then it holds the lock again, until its release."""
     _ilv = None
+
+    def wait(self, timeout=None):
+        base = super(ConditionWaits, self)
+        if self._ilv is None:
+            return base.wait(timeout)
+        wait = begin(self._ilv, self._kind, "waits to be notified on %s", timeout is not None)
+        ok = False
+        try:
+            ok = base.wait(timeout)
+        finally:
+            hold = end(wait, ok)
+        if hold is not None:
+            holds_again(self._lock, hold)
+        return ok
+
+
+class Condition(ConditionWaits, _Condition):
+    _kind = "Condition"
 
     def __init__(self, lock=None):
         label = user_label(self, "Condition", _getframe(1))
@@ -33,19 +53,6 @@ class Condition(_Condition):
             lock = condition_lock(label)
         _Condition.__init__(self, lock)
         self._ilv = label
-
-    def wait(self, timeout=None):
-        if self._ilv is None:
-            return _Condition.wait(self, timeout)
-        wait = begin(self._ilv, "Condition", "waits to be notified on %s", timeout is not None)
-        ok = False
-        try:
-            ok = _Condition.wait(self, timeout)
-        finally:
-            hold = end(wait, ok)
-        if hold is not None:
-            holds_again(self._lock, hold)
-        return ok
 
 
 class _SemaphoreWaits(object):
@@ -101,37 +108,42 @@ class BoundedSemaphore(Semaphore, _BoundedSemaphore):  # still a threading.Semap
         self._ilv = user_label(self, "BoundedSemaphore", _getframe(1))
 
 
-class Event(_Event):
+class EventWaits(object):
+    """A user's Event (threading's or multiprocessing's): a wait while it is not set."""
     _ilv = None
 
-    def __init__(self):
-        _Event.__init__(self)
-        self._ilv = user_label(self, "Event", _getframe(1))
-
     def wait(self, timeout=None):
+        base = super(EventWaits, self)
         if self._ilv is None or self.is_set():
-            return _Event.wait(self, timeout)
-        wait = begin(self._ilv, "Event", "waits for %s to be set", timeout is not None)
+            return base.wait(timeout)
+        wait = begin(self._ilv, self._kind, "waits for %s to be set", timeout is not None)
         ok = False
         try:
-            ok = _Event.wait(self, timeout)
+            ok = base.wait(timeout)
         finally:
             end(wait, ok)
         return ok
 
 
-class Barrier(_Barrier):
-    _ilv = None
+class Event(EventWaits, _Event):
+    _kind = "Event"
 
-    def __init__(self, parties, action=None, timeout=None):
-        _Barrier.__init__(self, parties, action, timeout)
-        self._ilv = user_label(self, "Barrier", _getframe(1))
+    def __init__(self):
+        _Event.__init__(self)
+        self._ilv = user_label(self, "Event", _getframe(1))
+
+
+class BarrierWaits(object):
+    """A user's Barrier (threading's or multiprocessing's, which is a threading.Barrier): a wait
+    there unless it is the last to arrive. It calls threading's own wait by name: multiprocessing's
+    Barrier, defined once installed, inherits ours, and would record the wait twice."""
+    _ilv = None
 
     def wait(self, timeout=None):
         if self._ilv is None or self.n_waiting + 1 >= self.parties:  # the last one does not wait
             return _Barrier.wait(self, timeout)
         timed = timeout is not None or self._timeout is not None
-        wait = begin(self._ilv, "Barrier", "waits at %s", timed)
+        wait = begin(self._ilv, self._kind, "waits at %s", timed)
         ok = False
         try:
             index = _Barrier.wait(self, timeout)
@@ -141,17 +153,21 @@ class Barrier(_Barrier):
             end(wait, ok)
 
 
-class _QueueWaits(object):
-    """A user's Queue: a get that finds it empty, a put that finds it full, a join with tasks
-    left are waits on the Queue (its own mutex and Conditions are the standard library's)."""
+class Barrier(BarrierWaits, _Barrier):
+    _kind = "Barrier"
+
+    def __init__(self, parties, action=None, timeout=None):
+        _Barrier.__init__(self, parties, action, timeout)
+        self._ilv = user_label(self, "Barrier", _getframe(1))
+
+
+class _GetWaits(object):
+    """A get that finds the user's queue empty is a wait on the queue (its own locks and
+    Conditions are the standard library's)."""
     _ilv = None
 
-    def __init__(self, maxsize=0):
-        super(_QueueWaits, self).__init__(maxsize)
-        self._ilv = user_label(self, self._kind, _getframe(1))
-
     def get(self, block=True, timeout=None):
-        base = super(_QueueWaits, self)
+        base = super(_GetWaits, self)
         if self._ilv is None or not block:
             return base.get(block, timeout)
         try:
@@ -159,22 +175,6 @@ class _QueueWaits(object):
         except _queue.Empty:
             pass
         return self._wait(base.get, timeout, "waits for an item from %s")
-
-    def put(self, item, block=True, timeout=None):
-        base = super(_QueueWaits, self)
-        if self._ilv is None or not block:
-            return base.put(item, block, timeout)
-        try:
-            return base.put(item, False)
-        except _queue.Full:
-            pass
-        return self._wait(lambda b, t: base.put(item, b, t), timeout, "waits for room in %s")
-
-    def join(self):
-        base = super(_QueueWaits, self)
-        if self._ilv is None or not self.unfinished_tasks:
-            return base.join()
-        return self._wait(lambda b, t: base.join(), None, "waits for %s to be done")
 
     def _wait(self, call, timeout, what):
         wait = begin(self._ilv, self._kind, what, timeout is not None)
@@ -187,7 +187,45 @@ class _QueueWaits(object):
             end(wait, ok)
 
 
-Queue = type("Queue", (_QueueWaits, original.Queue), {"_kind": "Queue", "__module__": "queue"})
+class QueueWaits(_GetWaits):
+    """A user's queue (queue's, or multiprocessing's: interleave_mp_locks): a get that finds it
+    empty and a put that finds it full are waits on it."""
+
+    def put(self, item, block=True, timeout=None):
+        base = super(QueueWaits, self)
+        if self._ilv is None or not block:
+            return base.put(item, block, timeout)
+        try:
+            return base.put(item, False)
+        except _queue.Full:
+            pass
+        return self._wait(lambda b, t: base.put(item, b, t), timeout, "waits for room in %s")
+
+
+class _QueueJoinWaits(QueueWaits):
+    """queue's Queue made by the user's file; a join with tasks left is a wait on it too."""
+
+    def __init__(self, maxsize=0):
+        super(_QueueJoinWaits, self).__init__(maxsize)
+        self._ilv = user_label(self, self._kind, _getframe(1))
+
+    def join(self):
+        base = super(_QueueJoinWaits, self)
+        if self._ilv is None or not self.unfinished_tasks:
+            return base.join()
+        return self._wait(lambda b, t: base.join(), None, "waits for %s to be done")
+
+
+Queue = type("Queue", (_QueueJoinWaits, original.Queue), {"_kind": "Queue", "__module__": "queue"})
 # still instances of queue.Queue, as the originals are
 LifoQueue, PriorityQueue = (type(q.__name__, (Queue, q), {"_kind": q.__name__, "__module__": "queue"})
                             for q in (original.LifoQueue, original.PriorityQueue))
+
+
+class SimpleQueue(_GetWaits, original.SimpleQueue):
+    """queue.SimpleQueue (a C type, but one that can be subclassed): its put never blocks."""
+    _kind = "SimpleQueue"
+    __module__ = "queue"
+
+    def __init__(self):
+        self._ilv = user_label(self, "SimpleQueue", _getframe(1))

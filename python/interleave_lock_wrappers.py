@@ -44,6 +44,7 @@ def owner_key(ident, rec):
 class _UserLock(object):
     """A Lock made by the user's file. The fast path is a non-blocking acquire and the owner."""
     __slots__ = ("_lock", "owner", "hold", "label", "kind", "__weakref__")
+    records_holds = True  # see holds_again
 
     def __init__(self, lock, label, kind="Lock"):
         self._lock = lock
@@ -222,6 +223,6 @@ def condition_lock(name):
 
 def holds_again(lock, hold):
     """A Condition's wait took ``lock`` again after a recorded wait: its hold lasts until the
-    release."""
-    if isinstance(lock, _UserLock):
+    release, if the lock is one of ours (threading's or multiprocessing's) that records holds."""
+    if getattr(lock, "records_holds", False):
         lock.hold = hold

@@ -5,9 +5,9 @@ Installed when a run starts (never for ``inspect``), in every process that runs 
 the user's module is loaded:
 
 - ``threading.Lock``/``RLock`` become factories, ``Condition``/``Semaphore``/``BoundedSemaphore``/
-  ``Event``/``Barrier`` and ``queue.Queue``/``LifoQueue``/``PriorityQueue`` subclasses, and
-  ``multiprocessing``'s ``Lock``/``RLock``/``Semaphore``/``BoundedSemaphore`` subclasses of its
-  own. Only objects made by a line of the user's file are instrumented (decided by the frame that
+  ``Event``/``Barrier`` and ``queue.Queue``/``LifoQueue``/``PriorityQueue``/``SimpleQueue``
+  subclasses, and multiprocessing's ``Lock`` … ``BoundedSemaphore``, ``Condition``, ``Event``,
+  ``Barrier``, ``Queue`` and ``JoinableQueue`` subclasses of its own (interleave_mp_locks). Only objects made by a line of the user's file are instrumented (decided by the frame that
   makes them): the standard library's own locks (an Event's Condition, a Queue's mutex,
   concurrent.futures) stay the plain ones, and a wait inside a user's Queue or Event is a wait on
   that Queue or Event. An object's name is what its line assigns it to and that line:
@@ -85,6 +85,7 @@ def install(config, control=None):
         threading.Semaphore, threading.BoundedSemaphore = classes.Semaphore, classes.BoundedSemaphore
         threading.Thread.join = thread_join
         _queue.Queue, _queue.LifoQueue, _queue.PriorityQueue = classes.Queue, classes.LifoQueue, classes.PriorityQueue
+        _queue.SimpleQueue = classes.SimpleQueue
         mp_locks.install()
         if config["model"] == "asyncio":
             wrappers.own_by_task()

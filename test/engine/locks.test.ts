@@ -98,6 +98,7 @@ for (const [file, fn, lock, kind, line] of [
   ['condition_wait.py', 'wait_until_ready', 'ready (line 4)', 'Condition', 18],
   ['queue_get_wait.py', 'take_a_job', 'jobs (line 5)', 'Queue', 15],
   ['event_wait.py', 'wait_for_start', 'started (line 4)', 'Event', 14],
+  ['simple_queue_get_wait.py', 'take_an_item', 'q (line 5)', 'SimpleQueue', 15],
 ] as const) {
   test(`a blocking ${kind} wait is a lock wait on the ${kind}, not on its internal locks`, () => {
     const r = runCli(['run', fixture(file), '--function', fn, ...ALL]);
@@ -110,6 +111,28 @@ for (const [file, fn, lock, kind, line] of [
         assert.deepEqual([s.lock, s.kind, s.line], [lock, kind, line], run.model);
         assert.ok(s.acquiredT !== null && s.acquiredT - s.waitT >= 100e6, `${run.model}: waited for the thread it started`);
       }
+    }
+  });
+}
+
+// multiprocessing's, made at module level: under fork the workers of a process model share them.
+for (const [file, fn, lock, kind, line, ...more] of [
+  ['mp_queue_get_wait.py', 'take_a_job', 'jobs (line 5)', 'multiprocessing.Queue', 16],
+  ['mp_event_wait.py', 'wait_for_start', 'started (line 5)', 'multiprocessing.Event', 16],
+  ['mp_condition_wait.py', 'wait_until_ready', 'ready (line 5)', 'multiprocessing.Condition', 20],
+  ['mp_barrier_wait.py', 'meet_at_the_gate', 'gate (line 5)', 'multiprocessing.Barrier', 16, '--workers', '1'],
+] as const) {
+  test(`a blocking ${kind} wait is a lock wait on it, in every model (fork), not on its internal locks`, () => {
+    const r = runCli(['run', fixture(file), '--function', fn, ...ALL, '--start-method', 'fork', ...more]);
+    assert.equal(r.status, 0, r.stderr);
+    for (const run of r.trace!.runs) {
+      assert.ok(run.workerInfo.every((w) => w.status === 'ok'), run.model);
+      const spans = spansOf(run);
+      assert.deepEqual([...new Set(spans.map((s) => `${s.lock} ${s.kind}`))], [`${lock} ${kind}`], run.model);
+      // a Condition's own lock can be contended for a moment too (its `with` lines): the waits are on `line`
+      const waits = spans.filter((s) => s.line === line);
+      assert.ok(waits.length >= 1, `${run.model}: the first worker waits 0.2 s at least`);
+      for (const s of waits) assert.ok(s.acquiredT !== null && s.acquiredT - s.waitT >= 100e6, `${run.model}: waited for the thread it started`);
     }
   });
 }
