@@ -12,14 +12,9 @@ import sys
 import threading
 
 from interleave_lock_state import original, user_label
-from interleave_lock_waits import begin, end, released
+from interleave_lock_waits import released, waited
 from interleave_lock_wrappers import condition_lock, holds_again
 
-_Condition = original.Condition
-_Semaphore = original.Semaphore
-_BoundedSemaphore = original.BoundedSemaphore
-_Event = original.Event
-_Barrier = original.Barrier
 _get_ident = threading.get_ident
 _getframe = sys._getframe
 
@@ -33,25 +28,21 @@ class ConditionWaits(object):
         base = super(ConditionWaits, self)
         if self._ilv is None:
             return base.wait(timeout)
-        wait = begin(self._ilv, self._kind, "waits to be notified on %s", timeout is not None)
-        ok = False
-        try:
-            ok = base.wait(timeout)
-        finally:
-            hold = end(wait, ok)
+        ok, hold = waited(base.wait, (timeout,), self._ilv, self._kind, "waits to be notified on %s",
+                          timeout is not None)
         if hold is not None:
             holds_again(self._lock, hold)
         return ok
 
 
-class Condition(ConditionWaits, _Condition):
+class Condition(ConditionWaits, original.Condition):
     _kind = "Condition"
 
     def __init__(self, lock=None):
         label = user_label(self, "Condition", _getframe(1))
         if label is not None and lock is None:  # its own lock: contention on it is on the Condition
             lock = condition_lock(label)
-        _Condition.__init__(self, lock)
+        original.Condition.__init__(self, lock)
         self._ilv = label
 
 
@@ -67,12 +58,8 @@ class _SemaphoreWaits(object):
             return base.acquire(blocking, timeout)
         if base.acquire(False):
             return True
-        wait = begin(self._ilv, self._kind, "waits for %s", timeout is not None)
-        ok = False
-        try:
-            ok = base.acquire(True, timeout)
-        finally:
-            hold = end(wait, ok)
+        ok, hold = waited(base.acquire, (True, timeout), self._ilv, self._kind, "waits for %s",
+                          timeout is not None)
         if hold is not None:
             if self._holds is None:
                 self._holds = {}
@@ -92,19 +79,19 @@ class _SemaphoreWaits(object):
         self.release()
 
 
-class Semaphore(_SemaphoreWaits, _Semaphore):
+class Semaphore(_SemaphoreWaits, original.Semaphore):
     _kind = "Semaphore"
 
     def __init__(self, value=1):
-        _Semaphore.__init__(self, value)
+        original.Semaphore.__init__(self, value)
         self._ilv = user_label(self, "Semaphore", _getframe(1))
 
 
-class BoundedSemaphore(Semaphore, _BoundedSemaphore):  # still a threading.Semaphore
+class BoundedSemaphore(Semaphore, original.BoundedSemaphore):  # still a threading.Semaphore
     _kind = "BoundedSemaphore"
 
     def __init__(self, value=1):
-        _BoundedSemaphore.__init__(self, value)
+        original.BoundedSemaphore.__init__(self, value)
         self._ilv = user_label(self, "BoundedSemaphore", _getframe(1))
 
 
@@ -116,20 +103,15 @@ class EventWaits(object):
         base = super(EventWaits, self)
         if self._ilv is None or self.is_set():
             return base.wait(timeout)
-        wait = begin(self._ilv, self._kind, "waits for %s to be set", timeout is not None)
-        ok = False
-        try:
-            ok = base.wait(timeout)
-        finally:
-            end(wait, ok)
-        return ok
+        return waited(base.wait, (timeout,), self._ilv, self._kind, "waits for %s to be set",
+                      timeout is not None)[0]
 
 
-class Event(EventWaits, _Event):
+class Event(EventWaits, original.Event):
     _kind = "Event"
 
     def __init__(self):
-        _Event.__init__(self)
+        original.Event.__init__(self)
         self._ilv = user_label(self, "Event", _getframe(1))
 
 
@@ -141,23 +123,16 @@ class BarrierWaits(object):
 
     def wait(self, timeout=None):
         if self._ilv is None or self.n_waiting + 1 >= self.parties:  # the last one does not wait
-            return _Barrier.wait(self, timeout)
+            return original.Barrier.wait(self, timeout)
         timed = timeout is not None or self._timeout is not None
-        wait = begin(self._ilv, self._kind, "waits at %s", timed)
-        ok = False
-        try:
-            index = _Barrier.wait(self, timeout)
-            ok = True
-            return index
-        finally:
-            end(wait, ok)
+        return waited(original.Barrier.wait, (self, timeout), self._ilv, self._kind, "waits at %s", timed, False)[0]
 
 
-class Barrier(BarrierWaits, _Barrier):
+class Barrier(BarrierWaits, original.Barrier):
     _kind = "Barrier"
 
     def __init__(self, parties, action=None, timeout=None):
-        _Barrier.__init__(self, parties, action, timeout)
+        original.Barrier.__init__(self, parties, action, timeout)
         self._ilv = user_label(self, "Barrier", _getframe(1))
 
 
@@ -177,14 +152,7 @@ class _GetWaits(object):
         return self._wait(base.get, timeout, "waits for an item from %s")
 
     def _wait(self, call, timeout, what):
-        wait = begin(self._ilv, self._kind, what, timeout is not None)
-        ok = False
-        try:
-            result = call(True, timeout)
-            ok = True
-            return result
-        finally:
-            end(wait, ok)
+        return waited(call, (True, timeout), self._ilv, self._kind, what, timeout is not None, False)[0]
 
 
 class QueueWaits(_GetWaits):

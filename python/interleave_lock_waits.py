@@ -3,7 +3,7 @@ watchdog), and the lock records (``L``, see interleave_recorder) that a contende
 its worker's event file — the wait began, then acquired (or gave up), then released: the hold.
 
 Every wrapper of the user's objects (interleave_lock_wrappers, interleave_lock_classes,
-interleave_mp_locks) records through ``begin``/``end``/``released``.
+interleave_mp_locks) records through ``waited`` (``begin`` … ``end``) and ``released``.
 """
 import itertools
 import os
@@ -101,6 +101,20 @@ def end(wait, ok):
     if wait.id is not None:
         _write(wait.rec, ACQUIRED if ok else GAVE_UP, clock_ns(), wait.line, wait.thread, wait.id)
     return wait.id if ok else None
+
+
+def waited(call, args, label, kind, verb, timed, true_is_ok=True):
+    """``call(*args)``, a blocking wait on the user's ``label``, recorded from ``begin`` to ``end``:
+    acquired when it returned a true value (``true_is_ok``) or returned at all, else given up.
+    Returns its result and the hold's id (None unless acquired and recorded)."""
+    wait = begin(label, kind, verb, timed)
+    ok = False
+    try:
+        result = call(*args)
+        ok = bool(result) if true_is_ok else True
+    finally:
+        hold = end(wait, ok)
+    return result, hold
 
 
 def released(hold):

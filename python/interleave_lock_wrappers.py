@@ -10,7 +10,7 @@ import threading
 
 from interleave_capture import _task_recorder
 from interleave_lock_state import owned, original, state, user_label
-from interleave_lock_waits import begin, end, released
+from interleave_lock_waits import released, waited
 
 _Lock = original.Lock
 _RLock = original.RLock
@@ -107,12 +107,8 @@ class _UserLock(object):
 
 
 def _contended(lock, timeout):
-    wait = begin(lock.label, lock.kind, "waits for %s", timeout is not None and timeout >= 0)
-    ok = False
-    try:
-        ok = lock._lock.acquire(True, timeout)
-    finally:
-        hold = end(wait, ok)
+    ok, hold = waited(lock._lock.acquire, (True, timeout), lock.label, lock.kind, "waits for %s",
+                      timeout is not None and timeout >= 0)
     if ok:
         lock.owner = _owner()
         lock.hold = hold

@@ -16,7 +16,7 @@ import threading
 
 from interleave_lock_classes import BarrierWaits, ConditionWaits, EventWaits, QueueWaits
 from interleave_lock_state import owned, state, user_label, waiting
-from interleave_lock_waits import begin, end, released
+from interleave_lock_waits import released, waited
 from interleave_lock_wrappers import owner
 
 _get_ident = threading.get_ident
@@ -41,12 +41,8 @@ class _SemLockWaits(object):
         if not block or self._ilv is None or _get_ident() in waiting:
             # (in a wait of ours already: a Condition's wait taking its lock again is part of it)
             return self._semlock.acquire(block, timeout) and self._took(None)
-        wait = begin(self._ilv, self._kind, "waits for %s", timeout is not None)
-        ok = False
-        try:
-            ok = self._semlock.acquire(True, timeout)
-        finally:
-            hold = end(wait, ok)
+        ok, hold = waited(self._semlock.acquire, (True, timeout), self._ilv, self._kind, "waits for %s",
+                          timeout is not None)
         return ok and self._took(hold)
 
     def _took(self, hold):
