@@ -11,7 +11,7 @@ import queue as _queue
 import sys
 import threading
 
-from interleave_lock_state import original, user_label
+from interleave_lock_state import original, state, user_label
 from interleave_lock_waits import released, waited
 from interleave_lock_wrappers import condition_lock, holds_again
 
@@ -190,10 +190,26 @@ LifoQueue, PriorityQueue = (type(q.__name__, (Queue, q), {"_kind": q.__name__, "
                             for q in (original.LifoQueue, original.PriorityQueue))
 
 
-class SimpleQueue(_GetWaits, original.SimpleQueue):
+class _SimpleQueueType(type):
+    """The standard library's SimpleQueues stay plain C objects (a thread pool takes every task
+    from one): ``isinstance``/``issubclass`` with queue.SimpleQueue still hold for them."""
+
+    def __instancecheck__(cls, obj):
+        return isinstance(obj, original.SimpleQueue) if cls is SimpleQueue else type.__instancecheck__(cls, obj)
+
+    def __subclasscheck__(cls, sub):
+        return issubclass(sub, original.SimpleQueue) if cls is SimpleQueue else type.__subclasscheck__(cls, sub)
+
+
+class SimpleQueue(_GetWaits, original.SimpleQueue, metaclass=_SimpleQueueType):
     """queue.SimpleQueue (a C type, but one that can be subclassed): its put never blocks."""
     _kind = "SimpleQueue"
     __module__ = "queue"
+
+    def __new__(cls):
+        if cls is SimpleQueue and _getframe(1).f_code.co_filename != state.user_file:
+            return original.SimpleQueue()  # not the user's: plain (and its __init__ is not called)
+        return original.SimpleQueue.__new__(cls)
 
     def __init__(self):
         self._ilv = user_label(self, "SimpleQueue", _getframe(1))

@@ -232,6 +232,8 @@ class LocksTest(TempDir):
                             isinstance(m.ready, multiprocessing.synchronize.Condition)]
             out["internal"] = [getattr(x, "_ilv", None) for x in (m.pool._work_queue, m.jobs._rlock, m.jobs._notempty,
                                                                      m.started._cond, m.started._flag)]
+            import _queue  # the pool's stays the plain C object, still a queue.SimpleQueue
+            out["pool queue"] = [type(m.pool._work_queue) is _queue.SimpleQueue, isinstance(m.pool._work_queue, queue.SimpleQueue)]
             m.pool.shutdown()
             m.simple.put(1); m.simple.put(2)
             got = [m.simple.get(), m.simple.get_nowait()]
@@ -252,6 +254,7 @@ class LocksTest(TempDir):
         self.assertEqual(out["kinds"], ["SimpleQueue", "multiprocessing.Queue", "multiprocessing.Condition"])
         self.assertEqual(out["types"], [True, True, True])
         self.assertEqual(out["internal"], [None] * 5, "the standard library's own stay plain")
+        self.assertEqual(out["pool queue"], [True, True])
         self.assertEqual(out["behaves"], [1, 2, "Empty", "job", False, True, 0])
 
 
