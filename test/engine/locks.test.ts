@@ -188,6 +188,20 @@ test("processes deadlocked on multiprocessing locks (fork): each process's part 
   assert.deepEqual(processesMentioning(HARNESS), [], 'no harness or worker process left');
 });
 
+test('processes that all wait on a multiprocessing Queue nobody fills (fork) are a deadlock, not a time-out', () => {
+  const r = runCli(['run', fixture('mp_queue_deadlock.py'), '--function', 'wait_for_a_request', '--models', 'process,thread', '--start-method', 'fork', '--deadlock-seconds', '1', '--timeout', '20']);
+  assert.equal(r.status, 0, r.stderr);
+  for (const run of r.trace!.runs) {
+    assert.ok(run.wallNs < 10e9, `${run.model}: ended in ${run.wallNs / 1e9} s`);
+    const who = run.model === 'process' ? 'Process' : 'Thread';
+    for (const w of run.workerInfo) {
+      assert.equal(w.status, 'deadlock', run.model);
+      assert.equal(w.deadlock!.cycle, `${who} 1 waits for an item from requests (line 3); ${who} 2 waits for an item from requests (line 3)`);
+    }
+  }
+  assert.deepEqual(processesMentioning(HARNESS), [], 'no harness or worker process left');
+});
+
 test('with --repeat, a deadlock of processes is found in its repetition (each has its own folder) and is the model\'s last run', () => {
   const r = runCli(['run', fixture('process_locks_deadlock.py'), '--function', 'transfer', '--models', 'process', '--start-method', 'fork', '--repeat', '2', '--deadlock-seconds', '1']);
   assert.equal(r.status, 0, r.stderr);
