@@ -24,7 +24,7 @@ is complete.
     T  recording stopped at the event cap
     L  a step of a contended acquire of     a: line of the acquire/release (0: none), b: phase |
        one of the user's locks (written     thread << 2 (phase 0: the wait began, 1: acquired,
-       by interleave_locks)                 2: released, 3: gave up), payload: the wait's id
+       by interleave_lock_waits)            2: released, 3: gave up), payload: the wait's id
                                             ("pid.n", unique in the run; a release may be in
                                             another worker's file), and with phase 0 a tab, the
                                             kind ("Lock", "Queue", …), a tab and the lock's name
@@ -33,7 +33,7 @@ Output written below Python (a C extension's printf, a subprocess sharing our st
 from a pipe that stands in for file descriptors 1 and 2 (see interleave_below) and recorded in
 a side file ``<worker file>.a`` with the same layout: its times are when it was read.
 
-Its API for the capture (interleave_capture) and the lock records (interleave_locks): the
+Its API for the capture (interleave_capture) and the lock records (interleave_lock_waits): the
 ``Recorder`` (``feed``, ``record_line``, ``begin``/``end``, ``add_thread``), ``thread_state`` (per
 thread: whose worker runs there), ``live_recorders``/``ended_recorders``/``recorder_generation``,
 ``clock_ns``, ``user_line``/``line_of`` (the user's line of a frame), ``utf8_of``, and the record

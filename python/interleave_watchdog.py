@@ -2,7 +2,7 @@
 ``deadlockSeconds`` is ended early, each of those workers with its stack and the cycle in words.
 
 A thread can still make progress unless it is blocked, without a time limit, in one of the
-waits interleave_locks notes (the user's locks, Conditions, Events, Barriers, Queues, and
+waits interleave_lock_waits notes (the user's locks, Conditions, Events, Barriers, Queues, and
 Thread.join of a thread that is itself one of them). The threads that count: each live worker's
 own, the threads workers started, and any other thread but ours and the standard library's own
 machinery (a pool's idle threads, a Queue's feeder, the harness's main thread).
@@ -22,16 +22,19 @@ import threading
 import time
 
 import interleave_locks as locks
+import interleave_lock_state as shared
+from interleave_lock_wrappers import owner_key
+from interleave_recorder import clock_ns
 
 
 class Watchdog(object):
-    """Looks at the run every locks._TICK from the watchdog's thread (started by interleave_locks)."""
+    """Looks at the run every locks.TICK from the watchdog's thread (started by interleave_locks)."""
 
     def __init__(self, limit_ns, config, control):
         self.limit_ns = limit_ns
         self.control = control
         self.workers = int(config["workers"])
-        self.mode = locks._state.watch
+        self.mode = shared.state.watch
 
     def watch(self):
         while True:
@@ -39,10 +42,10 @@ class Watchdog(object):
                 self._look()
             except Exception:  # never the user's failure; look again next time
                 pass
-            time.sleep(locks._TICK)
+            time.sleep(locks.TICK)
 
     def _look(self):
-        now = locks.clock_ns()
+        now = clock_ns()
         if self.mode == "publish":
             self._publish(analyse())
             return
@@ -70,7 +73,7 @@ class Watchdog(object):
         blocked = []
         for worker in range(self.workers):
             try:
-                with open(os.path.join(locks._state.dir, "w%d.wait" % worker)) as f:  # this run's (repetition's)
+                with open(os.path.join(shared.state.dir, "w%d.wait" % worker)) as f:  # this run's (repetition's)
                     state = json.load(f)
             except (OSError, ValueError):
                 return None  # not started yet: it may still release what the others wait for
@@ -93,7 +96,7 @@ class Watchdog(object):
         self.control.write({"type": "deadlock", "t": now, "seconds": self.limit_ns / 1e9,
                             "cycle": "; ".join(e["words"] for e in entries),
                             "workers": [{"worker": w, "stack": found["stacks"][w]} for w in workers]})
-        self.control.write({"type": "runEnd", "t": locks.clock_ns()})
+        self.control.write({"type": "runEnd", "t": clock_ns()})
         try:
             import interleave_capture
             sys.stdout.flush()
@@ -174,7 +177,7 @@ def analyse():
     for seat in live:  # an asyncio task behind the one that blocks the event loop
         if seat.worker not in stacks:
             stacks[seat.worker] = _format_frames(_awaiting(seat.task.get_coro())) if seat.task else ""
-            held = locks.held_by(locks.owner_key(seat.ident, seat.rec))
+            held = locks.held_by(owner_key(seat.ident, seat.rec))
             entries.append({"worker": seat.worker, "thread": 0, "words": "%s %scannot run: the event loop it shares is blocked"
                             % (seat.label, "holds %s and " % " and ".join(held) if held else "")})
     return {"blocked": True, "since": max(w.since for _, _, w in found), "entries": entries, "stacks": stacks}
@@ -199,7 +202,7 @@ def _words(ident, seat, wait, names):
         who = seat.label
     else:
         who = "%s's thread %s" % (seat.label, names.get(ident, "?"))
-    held = locks.held_by(locks.owner_key(ident, wait.rec))
+    held = locks.held_by(owner_key(ident, wait.rec))
     if held:
         return "%s holds %s and %s" % (who, " and ".join(held), wait.words())
     return "%s %s" % (who, wait.words())
@@ -230,7 +233,7 @@ def _user_stack(frame):
 
 def _format_frames(frames):
     """Those of ``frames`` (outermost first) that are the user's file's, as a traceback shows them."""
-    lines, user_file = locks.source_lines(), locks._state.user_file
+    lines, user_file = shared.source_lines(), shared.state.user_file
     out = []
     for f in frames:
         if f.f_code.co_filename != user_file:

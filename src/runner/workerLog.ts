@@ -16,7 +16,7 @@ export type WorkerRecord =
   | { kind: 'truncated'; ns: number }
   | LockRecord;
 
-/** What a lock record says happened (python/interleave_locks.py). */
+/** What a lock record says happened (python/interleave_lock_waits.py). */
 export type LockPhase = 'wait' | 'acquired' | 'released' | 'gaveUp';
 export const LOCK_PHASES: readonly LockPhase[] = ['wait', 'acquired', 'released', 'gaveUp'];
 

@@ -134,7 +134,7 @@ export interface LockSpan {
   thread: number | null;
   /** The name it was assigned to and the line that made it: `counter_lock (line 3)`; unnamed: `Lock (line 3)`. */
   lock: string;
-  /** `Lock`, `RLock`, `Condition`, `Semaphore`, `BoundedSemaphore`, `Event`, `Barrier`, `Queue`, `LifoQueue`, `PriorityQueue`, `multiprocessing.Lock`, … */
+  /** `Lock`, `RLock`, `Condition`, `Semaphore`, `BoundedSemaphore`, `Event`, `Barrier`, `Queue`, `LifoQueue`, `PriorityQueue`, `SimpleQueue`, `multiprocessing.Lock`, `multiprocessing.Queue`, … */
   kind: string;
   /** The line of the user's file where acquire (or `with`, wait, get, put) was called; null: none. */
   line: number | null;

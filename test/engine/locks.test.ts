@@ -98,6 +98,7 @@ for (const [file, fn, lock, kind, line] of [
   ['condition_wait.py', 'wait_until_ready', 'ready (line 4)', 'Condition', 18],
   ['queue_get_wait.py', 'take_a_job', 'jobs (line 5)', 'Queue', 15],
   ['event_wait.py', 'wait_for_start', 'started (line 4)', 'Event', 14],
+  ['simple_queue_get_wait.py', 'take_an_item', 'q (line 5)', 'SimpleQueue', 15],
 ] as const) {
   test(`a blocking ${kind} wait is a lock wait on the ${kind}, not on its internal locks`, () => {
     const r = runCli(['run', fixture(file), '--function', fn, ...ALL]);
@@ -110,6 +111,28 @@ for (const [file, fn, lock, kind, line] of [
         assert.deepEqual([s.lock, s.kind, s.line], [lock, kind, line], run.model);
         assert.ok(s.acquiredT !== null && s.acquiredT - s.waitT >= 100e6, `${run.model}: waited for the thread it started`);
       }
+    }
+  });
+}
+
+// multiprocessing's, made at module level: under fork the workers of a process model share them.
+for (const [file, fn, lock, kind, line, ...more] of [
+  ['mp_queue_get_wait.py', 'take_a_job', 'jobs (line 5)', 'multiprocessing.Queue', 16],
+  ['mp_event_wait.py', 'wait_for_start', 'started (line 5)', 'multiprocessing.Event', 16],
+  ['mp_condition_wait.py', 'wait_until_ready', 'ready (line 5)', 'multiprocessing.Condition', 20],
+  ['mp_barrier_wait.py', 'meet_at_the_gate', 'gate (line 5)', 'multiprocessing.Barrier', 16, '--workers', '1'],
+] as const) {
+  test(`a blocking ${kind} wait is a lock wait on it, in every model (fork), not on its internal locks`, () => {
+    const r = runCli(['run', fixture(file), '--function', fn, ...ALL, '--start-method', 'fork', ...more]);
+    assert.equal(r.status, 0, r.stderr);
+    for (const run of r.trace!.runs) {
+      assert.ok(run.workerInfo.every((w) => w.status === 'ok'), run.model);
+      const spans = spansOf(run);
+      assert.deepEqual([...new Set(spans.map((s) => `${s.lock} ${s.kind}`))], [`${lock} ${kind}`], run.model);
+      // a Condition's own lock can be contended for a moment too (its `with` lines): the waits are on `line`
+      const waits = spans.filter((s) => s.line === line);
+      assert.ok(waits.length >= 1, `${run.model}: the first worker waits 0.2 s at least`);
+      for (const s of waits) assert.ok(s.acquiredT !== null && s.acquiredT - s.waitT >= 100e6, `${run.model}: waited for the thread it started`);
     }
   });
 }
@@ -172,6 +195,20 @@ test("processes deadlocked on multiprocessing locks (fork): each process's part 
     assert.match(w.deadlock!.stack, /process_locks_deadlock\.py", line 17, in transfer/);
   }
   assert.deepEqual(run.locks!.map((l) => l.kind), ['multiprocessing.Lock', 'multiprocessing.Lock']);
+  assert.deepEqual(processesMentioning(HARNESS), [], 'no harness or worker process left');
+});
+
+test('processes that all wait on a multiprocessing Queue nobody fills (fork) are a deadlock, not a time-out', () => {
+  const r = runCli(['run', fixture('mp_queue_deadlock.py'), '--function', 'wait_for_a_request', '--models', 'process,thread', '--start-method', 'fork', '--deadlock-seconds', '1', '--timeout', '20']);
+  assert.equal(r.status, 0, r.stderr);
+  for (const run of r.trace!.runs) {
+    assert.ok(run.wallNs < 10e9, `${run.model}: ended in ${run.wallNs / 1e9} s`);
+    const who = run.model === 'process' ? 'Process' : 'Thread';
+    for (const w of run.workerInfo) {
+      assert.equal(w.status, 'deadlock', run.model);
+      assert.equal(w.deadlock!.cycle, `${who} 1 waits for an item from requests (line 3); ${who} 2 waits for an item from requests (line 3)`);
+    }
+  }
   assert.deepEqual(processesMentioning(HARNESS), [], 'no harness or worker process left');
 });
 

@@ -209,6 +209,55 @@ class LocksTest(TempDir):
         self.assertEqual(out["queues"], [[3, 2, 1], [1, 2, 3], True])
 
 
+    def test_simple_queue_and_multiprocessing_objects_are_the_user_s_and_still_behave(self):
+        out = self.run_probe('''
+            import concurrent.futures
+            import multiprocessing
+            import queue
+
+            simple = queue.SimpleQueue()
+            jobs = multiprocessing.Queue()
+            tasks = multiprocessing.JoinableQueue()
+            ready = multiprocessing.Condition()
+            started = multiprocessing.Event()
+            gate = multiprocessing.Barrier(1)
+            pool = concurrent.futures.ThreadPoolExecutor(1)
+        ''', '''
+            import multiprocessing.queues, multiprocessing.synchronize, queue
+            m = module
+            out["names"] = [m.simple._ilv, m.jobs._ilv, m.tasks._ilv, m.ready._ilv, m.ready._lock.label,
+                            m.started._ilv, m.gate._ilv]
+            out["kinds"] = [m.simple._kind, m.jobs._kind, m.ready._lock._kind]
+            out["types"] = [isinstance(m.simple, queue.SimpleQueue), isinstance(m.jobs, multiprocessing.queues.Queue),
+                            isinstance(m.ready, multiprocessing.synchronize.Condition)]
+            out["internal"] = [getattr(x, "_ilv", None) for x in (m.pool._work_queue, m.jobs._rlock, m.jobs._notempty,
+                                                                     m.started._cond, m.started._flag)]
+            import _queue  # the pool's stays the plain C object, still a queue.SimpleQueue
+            out["pool queue"] = [type(m.pool._work_queue) is _queue.SimpleQueue, isinstance(m.pool._work_queue, queue.SimpleQueue)]
+            m.pool.shutdown()
+            m.simple.put(1); m.simple.put(2)
+            got = [m.simple.get(), m.simple.get_nowait()]
+            try:
+                m.simple.get(timeout=0.01)
+            except queue.Empty:
+                got.append("Empty")
+            m.jobs.put("job"); got.append(m.jobs.get(timeout=5))
+            m.tasks.put("task"); m.tasks.get(); m.tasks.task_done(); m.tasks.join()
+            with m.ready:
+                got.append(m.ready.wait(0.01))
+            m.started.set(); got.append(m.started.wait())
+            got.append(m.gate.wait())
+            out["behaves"] = got
+        ''')
+        self.assertEqual(out["names"], ["simple (line 6)", "jobs (line 7)", "tasks (line 8)", "ready (line 9)",
+                                        "ready (line 9)", "started (line 10)", "gate (line 11)"])
+        self.assertEqual(out["kinds"], ["SimpleQueue", "multiprocessing.Queue", "multiprocessing.Condition"])
+        self.assertEqual(out["types"], [True, True, True])
+        self.assertEqual(out["internal"], [None] * 5, "the standard library's own stay plain")
+        self.assertEqual(out["pool queue"], [True, True])
+        self.assertEqual(out["behaves"], [1, 2, "Empty", "job", False, True, 0])
+
+
 class WatchdogTest(TempDir):
     def test_a_thread_model_deadlock_ends_the_harness_with_the_cycle(self):
         user = os.path.join(self.dir, "crossed.py")

@@ -109,3 +109,29 @@ test('no import cycle among source files (type-only imports included)', () => {
   assert.ok([...graph.values()].some((targets) => targets.length > 0), 'the import graph was read');
   assert.deepEqual(cycles(graph), []);
 });
+
+test('no import cycle among the Python harness modules (the imports that run when a module is imported)', () => {
+  // an import inside a function runs when it is called: the harness defers some on purpose (the watchdog, multiprocessing)
+  const script = `
+import ast, json, pathlib, sys
+here = pathlib.Path(sys.argv[1])
+names = {p.stem for p in here.glob("*.py")}
+def imported(body):
+    for n in body:
+        if isinstance(n, ast.Import):
+            yield from (a.name for a in n.names)
+        elif isinstance(n, ast.ImportFrom) and n.level == 0:
+            yield n.module
+        elif not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for field in ("body", "orelse", "finalbody", "handlers"):
+                yield from imported(getattr(n, field, []))
+graph = {p.stem: sorted({m for m in imported(ast.parse(p.read_text(encoding="utf-8")).body) if m in names})
+         for p in sorted(here.glob("*.py"))}
+print(json.dumps(graph))
+`;
+  const r = spawnSync(process.env.INTERLEAVE_TEST_PYTHON ?? 'python3', ['-c', script, path.join(root, 'python')], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const graph = new Map(Object.entries(JSON.parse(r.stdout) as Record<string, string[]>));
+  assert.ok((graph.get('interleave_locks') ?? []).length > 0, 'the import graph was read');
+  assert.deepEqual(cycles(graph), []);
+});

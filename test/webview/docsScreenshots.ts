@@ -7,9 +7,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS } from '../e2e/codeServer';
-import { openPanel, readTrace, root, THEMES, webviewPage } from './panelPage';
+import { launchChromium, openPanel, readTrace, root, THEMES, webviewPage } from './panelPage';
 
 const SCENES = [
   { name: 'seed', trace: 'seed.json', viewport: { width: 1000, height: 1400 } },
@@ -21,7 +19,7 @@ const FILE_NAMES: Record<keyof typeof THEMES, string> = { dark: 'dark', light: '
 
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'interleave-docs-'));
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   try {
     for (const [theme, fileName] of Object.entries(FILE_NAMES) as Array<[keyof typeof THEMES, string]>) {
       const page = path.join(dir, `${theme}.html`);

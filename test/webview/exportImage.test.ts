@@ -1,20 +1,15 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { reportHtml } from '../../src/report/html';
-import { traceMessage } from '../../src/shared/protocol';
-import type { Trace } from '../../src/shared/trace';
+import { postTrace, readTrace, readyPage, results, root, startPanelPage, type PanelPage } from './panelPage';
 
-const root = path.resolve(__dirname, '..', '..', '..');
-const results = path.join(root, 'test-results');
-const trace = JSON.parse(fs.readFileSync(path.join(root, 'test', 'fixtures', 'traces', 'canonical.json'), 'utf8')) as Trace;
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const trace = readTrace('canonical.json');
 
 /** The webview as VS Code hosts it — under a policy like the panel's (images only from files and data:) — with a host that records messages. */
-function webviewPage(): string {
+function cspPage(): string {
   return `<!DOCTYPE html><html><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src file: 'unsafe-inline'; img-src file: data:; script-src file: 'unsafe-inline';">
 <link rel="stylesheet" href="file://${path.join(root, 'media', 'timeline.css')}">
@@ -26,41 +21,21 @@ function webviewPage(): string {
 <body class="vscode-dark"><div id="app"></div><script src="file://${path.join(root, 'dist', 'webview.js')}"></script></body></html>`;
 }
 
-let browser: Browser;
+let panels: PanelPage;
 let page: Page;
-let dir: string;
 const pageErrors: string[] = [];
 
-/** The host's trace message, its typed columns sent as plain arrays and rebuilt in the page. */
-async function postTrace(target: Page, shown: Trace = trace): Promise<void> {
-  const message = traceMessage(shown, 'export');
-  const plain = { ...message, columns: message.columns.map((c) => ({ ...c, t: [...c.t], worker: [...c.worker], line: [...c.line], stream: [...c.stream], thread: [...c.thread], textEnd: [...c.textEnd] })) };
-  await target.evaluate((m) => {
-    const columns = m.columns.map((c) => ({
-      t: Float64Array.from(c.t), worker: Uint16Array.from(c.worker), line: Int32Array.from(c.line),
-      stream: Uint8Array.from(c.stream), thread: Uint8Array.from(c.thread), textEnd: Uint32Array.from(c.textEnd), text: c.text,
-    }));
-    window.postMessage({ ...m, columns }, '*');
-  }, plain);
-}
-
 before(async () => {
-  fs.mkdirSync(results, { recursive: true });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'interleave-export-'));
-  fs.writeFileSync(path.join(dir, 'webview.html'), webviewPage());
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ARGS });
-  page = await browser.newPage({ viewport: { width: 1000, height: 500 } });
+  panels = await startPanelPage(cspPage());
+  page = await panels.browser.newPage({ viewport: { width: 1000, height: 500 } });
   page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(`file://${path.join(dir, 'webview.html')}`);
-  await page.waitForFunction(() => (window as unknown as { __posted: Array<{ type: string }> }).__posted.some((m) => m.type === 'ready'));
-  await postTrace(page);
+  await page.goto(`file://${panels.file}`);
+  await readyPage(page);
+  await postTrace(page, 'export', trace);
   await page.locator('body[data-state="done"] .event-row').first().waitFor();
 });
 
-after(async () => {
-  await browser?.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+after(() => panels?.close());
 
 interface ImageReply {
   type: string;
@@ -137,9 +112,9 @@ test('SVG export: a standalone SVG with the labels and figures as text, the lane
 });
 
 test('the standalone report has no host to save files: no Export… button', async () => {
-  const file = path.join(dir, 'report.html');
+  const file = path.join(panels.dir, 'report.html');
   fs.writeFileSync(file, reportHtml(trace));
-  const report = await browser.newPage({ viewport: { width: 1000, height: 600 } });
+  const report = await panels.browser.newPage({ viewport: { width: 1000, height: 600 } });
   await report.goto(`file://${file}`);
   await report.locator('.event-row').first().waitFor();
   assert.equal(await report.locator('.toolbar button[data-action="export"]').isVisible(), false);
@@ -149,7 +124,7 @@ test('the standalone report has no host to save files: no Export… button', asy
 test("a user's exception message with markup and control characters stays text in a valid SVG", async () => {
   const failing = structuredClone(trace);
   failing.runs[1].workerInfo[0] = { ...failing.runs[1].workerInfo[0], status: 'error', error: { type: 'ValueError', message: 'bad \u0001 <b>value</b> & "more"', traceback: 'Traceback…' } };
-  await postTrace(page, failing);
+  await postTrace(page, 'export', failing);
   await page.locator('.failures', { hasText: 'ValueError' }).waitFor();
   const svg = await exported('svg', 3);
   assert.equal(svg.error, null);

@@ -4,43 +4,34 @@
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { reportHtml } from '../../src/report/html';
 import { recordingLabel, type Recording } from '../../src/shared/recording';
-import type { Trace } from '../../src/shared/trace';
-import { launchChromium, post, posted, postTrace, root, webviewPage } from './webviewPage';
+import { post, posted, postTrace, readTrace, readyPage, results, startPanelPage, type PanelPage } from './panelPage';
 
-const results = path.join(root, 'test-results');
-const traceOf = (name: string) => JSON.parse(fs.readFileSync(path.join(root, 'test', 'fixtures', 'traces', name), 'utf8')) as Trace;
-const canonical = traceOf('canonical.json');
-const allRaise = traceOf('all_raise.json');
+const canonical = readTrace('canonical.json');
+const allRaise = readTrace('all_raise.json');
 
-let browser: Browser;
-let dir: string;
+let panels: PanelPage;
 const pageErrors: string[] = [];
 
 before(async () => {
-  fs.mkdirSync(results, { recursive: true });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'interleave-in-use-'));
-  fs.writeFileSync(path.join(dir, 'webview.html'), webviewPage());
-  browser = await launchChromium();
+  panels = await startPanelPage();
 });
 
 after(async () => {
-  await browser?.close();
-  fs.rmSync(dir, { recursive: true, force: true });
+  await panels?.close();
   assert.deepEqual(pageErrors, []);
 });
 
 /** A fresh panel that has said ready. */
 async function panel(width = 1100, height = 800): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width, height } });
+  const page = await panels.browser.newPage({ viewport: { width, height } });
   page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(`file://${path.join(dir, 'webview.html')}`);
-  await page.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length > 0);
+  await page.goto(`file://${panels.file}`);
+  await readyPage(page);
   return page;
 }
 
@@ -152,9 +143,9 @@ test('workers that all raise the same exception: one line and one traceback per 
 });
 
 test("the HTML report's hover says nothing about clicking: there is no editor to show the line in", async () => {
-  const file = path.join(dir, 'report.html');
+  const file = path.join(panels.dir, 'report.html');
   fs.writeFileSync(file, reportHtml(canonical));
-  const page = await browser.newPage({ viewport: { width: 1000, height: 700 } });
+  const page = await panels.browser.newPage({ viewport: { width: 1000, height: 700 } });
   page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.goto(`file://${file}`);
   await page.locator('.event-row').first().waitFor();

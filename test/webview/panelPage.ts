@@ -1,16 +1,21 @@
 /**
  * The webview page as VS Code hosts it, in a theme: the built bundle, our CSS, the theme's colour
- * variables on the body, and an acquireVsCodeApi that records what the page posts. Shared by the
- * panel tests and the docs screenshots.
+ * variables on the body, and an acquireVsCodeApi that records what the page posts; the page in
+ * headless Chromium (startPanelPage), and the host's messages posted into it. Shared by the
+ * webview tests and the docs screenshots.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { EventColumns } from '../../src/shared/columns';
 import { traceMessage, type HostToWebview } from '../../src/shared/protocol';
 import type { Trace } from '../../src/shared/trace';
+import { launchBrowser } from '../e2e/codeServer';
 
 export const root = path.resolve(__dirname, '..', '..', '..');
+/** Where the webview tests leave screenshots and exports to look at. */
+export const results = path.join(root, 'test-results');
 
 export function readTrace(name: string): Trace {
   return JSON.parse(fs.readFileSync(path.join(root, 'test', 'fixtures', 'traces', name), 'utf8')) as Trace;
@@ -117,17 +122,32 @@ export function webviewPage(theme: Theme = THEMES.dark): string {
 <body class="${theme.kind}"><div id="app"></div><script src="file://${path.join(root, 'dist', 'webview.js')}"></script></body></html>`;
 }
 
-/** Posts a host message whose columns are typed arrays: sent as plain arrays, rebuilt in the page. */
-export async function postWithColumns(target: Page, message: Extract<HostToWebview, { type: 'trace' }>): Promise<void> {
+/**
+ * Posts a host message whose `columns` (one or a list) are typed arrays: they go across as plain
+ * arrays and are rebuilt in the page, so the webview receives exactly what the host posts.
+ */
+export async function postWithColumns(target: Page, message: Extract<HostToWebview, { columns: unknown }>): Promise<void> {
   const plainOf = (c: EventColumns) => ({ t: [...c.t], worker: [...c.worker], line: [...c.line], stream: [...c.stream], thread: [...c.thread], textEnd: [...c.textEnd], text: c.text });
+  const plain = { ...message, columns: Array.isArray(message.columns) ? message.columns.map(plainOf) : plainOf(message.columns) };
   await target.evaluate((m) => {
     type Plain = { t: number[]; worker: number[]; line: number[]; stream: number[]; thread: number[]; textEnd: number[]; text: string };
     const typed = (c: Plain) => ({
       t: Float64Array.from(c.t), worker: Uint16Array.from(c.worker), line: Int32Array.from(c.line),
       stream: Uint8Array.from(c.stream), thread: Uint8Array.from(c.thread), textEnd: Uint32Array.from(c.textEnd), text: c.text,
     });
-    window.postMessage({ ...m, columns: (m.columns as Plain[]).map(typed) }, '*');
-  }, { ...message, columns: message.columns.map(plainOf) });
+    const columns = Array.isArray(m.columns) ? (m.columns as Plain[]).map(typed) : typed(m.columns as Plain);
+    window.postMessage({ ...m, columns }, '*');
+  }, plain);
+}
+
+/** Posts the host's trace message for `trace` under `key`. */
+export function postTrace(target: Page, key: string, trace: Trace): Promise<void> {
+  return postWithColumns(target, traceMessage(trace, key));
+}
+
+/** Posts a host message (plain JSON: no typed arrays in it). */
+export async function post(target: Page, message: HostToWebview): Promise<void> {
+  await target.evaluate((m) => window.postMessage(m, '*'), message as unknown as Record<string, unknown>);
 }
 
 /**
@@ -137,10 +157,50 @@ export async function postWithColumns(target: Page, message: Extract<HostToWebvi
 export async function openPanel(browser: Browser, file: string, trace: Trace, viewport = { width: 1100, height: 900 }): Promise<Page> {
   const page = await browser.newPage({ viewport });
   await page.goto(`file://${file}`);
-  await page.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length > 0);
-  await postWithColumns(page, traceMessage(trace, `k-${Math.random()}`));
+  await readyPage(page);
+  await postTrace(page, `k-${Math.random()}`, trace);
   await page.locator('body[data-state="done"] .event-row').first().waitFor();
   return page;
 }
 
-export const posted = (target: Page) => target.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted);
+/** What the webview has posted to the host so far. */
+export function posted(target: Page): Promise<Array<{ type: string } & Record<string, unknown>>> {
+  return target.evaluate(() => (window as unknown as { __posted: Array<{ type: string } & Record<string, unknown>> }).__posted);
+}
+
+/** Until the page said ready (its first message to the host). */
+export async function readyPage(target: Page): Promise<void> {
+  await target.waitForFunction(() => (window as unknown as { __posted: Array<{ type: string }> }).__posted.some((m) => m.type === 'ready'));
+}
+
+/** Headless Chromium as the webview tests run it (the e2e tests' arguments). */
+export const launchChromium = launchBrowser;
+
+/** A test file's page and browser: `html` written to a temp folder, Chromium started; `close` ends both. */
+export interface PanelPage {
+  browser: Browser;
+  /** The temp folder the page is in: a test may write more files there. */
+  dir: string;
+  /** The page's file, for openPanel or page.goto. */
+  file: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The before() of a webview test file: the page (`html`, by default webviewPage in Dark Modern) in a
+ * temp folder, the results folder, and Chromium. Pass the result's close to after().
+ */
+export async function startPanelPage(html: string = webviewPage(THEMES.dark)): Promise<PanelPage> {
+  fs.mkdirSync(results, { recursive: true });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'interleave-webview-'));
+  const file = path.join(dir, 'webview.html');
+  const removeDir = () => fs.rmSync(dir, { recursive: true, force: true });
+  try {
+    fs.writeFileSync(file, html);
+    const browser = await launchChromium();
+    return { browser, dir, file, close: async () => { await browser.close(); removeDir(); } };
+  } catch (e) {
+    removeDir();
+    throw e;
+  }
+}

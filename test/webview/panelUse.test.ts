@@ -4,36 +4,22 @@
  * life bar's hover and the note on the script part that was not run.
  */
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { formatNs } from '../../src/shared/summary';
 import type { Trace } from '../../src/shared/trace';
 import { contrastRatio, parseHex } from '../../webview-ui/src/timeline/palette';
-import { CHROMIUM_ARGS } from '../e2e/codeServer';
-import { traceMessage } from '../../src/shared/protocol';
-import { openPanel, posted, postWithColumns, readTrace, root, THEMES, webviewPage } from './panelPage';
+import { openPanel, posted, postTrace, readTrace, readyPage, results, startPanelPage, THEMES, type PanelPage } from './panelPage';
 
-const results = path.join(root, 'test-results');
 const trace = readTrace('canonical.json');
-let browser: Browser;
-let dir: string;
-let file: string;
+let panels: PanelPage;
 
 before(async () => {
-  fs.mkdirSync(results, { recursive: true });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'interleave-panel-'));
-  file = path.join(dir, 'webview.html');
-  fs.writeFileSync(file, webviewPage(THEMES.dark));
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  panels = await startPanelPage();
 });
 
-after(async () => {
-  await browser?.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+after(() => panels?.close());
 
 const section = (page: Page, model: string) => page.locator(`section.run[data-model="${model}"]`);
 const runEnd = (r: Trace['runs'][number]) => Math.max(r.wallNs, ...r.events.map((e) => e.t));
@@ -68,7 +54,7 @@ async function tooltipAt(page: Page, at: { x: number; y: number }): Promise<stri
 }
 
 test('each run has a time axis of its own at first, so its events are readable; one shared axis is a tick away', async () => {
-  const page = await openPanel(browser, file, trace);
+  const page = await openPanel(panels.browser, panels.file, trace);
   assert.match((await ticks(page, 'sequential')).labels.at(-1)!, /µs$/, 'the sequential run (473 µs) is on a µs axis');
   assert.match((await ticks(page, 'process')).labels.at(-1)!, /ms$/, 'the processes (57 ms) on a ms axis');
   const first = await markAt(page, 0, 0);
@@ -88,7 +74,7 @@ test('each run has a time axis of its own at first, so its events are readable; 
 });
 
 test("on the shared axis, Zoom to run counts the other runs' events beyond the edge; a click on a count brings them in", async () => {
-  const page = await openPanel(browser, file, trace);
+  const page = await openPanel(panels.browser, panels.file, trace);
   await page.locator('#shared-axis').check();
   await section(page, 'sequential').locator('button.zoom-to-run').click();
   await page.waitForTimeout(50);
@@ -104,7 +90,7 @@ test("on the shared axis, Zoom to run counts the other runs' events beyond the e
 });
 
 test('+ zooms around the selected event, or around the events in view — never into the empty middle of a run', async () => {
-  const page = await openPanel(browser, file, trace);
+  const page = await openPanel(panels.browser, panels.file, trace);
   await page.locator('.timeline').focus();
   for (let i = 0; i < 8; i++) await page.keyboard.press('+'); // 1.6^8 ≈ 43×
   await page.waitForTimeout(50);
@@ -130,7 +116,7 @@ test('+ zooms around the selected event, or around the events in view — never 
 });
 
 test('the runs compared at the top: ranked by wall time, speedup, CPUs busy, and one sentence of advice', async () => {
-  const page = await openPanel(browser, file, trace);
+  const page = await openPanel(panels.browser, panels.file, trace);
   const rows = page.locator('.comparison tbody tr');
   assert.deepEqual(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-model'))), ['sequential', 'thread', 'process']);
   const cpus = trace.runs.map((r) => r.workerInfo.reduce((sum, w) => sum + w.cpuNs!, 0) / r.wallNs);
@@ -145,7 +131,7 @@ test('the runs compared at the top: ranked by wall time, speedup, CPUs busy, and
 });
 
 test('the key explains the marks and the terms, a Tab and Enter away; each figure points to its entry', async () => {
-  const page = await openPanel(browser, file, trace);
+  const page = await openPanel(panels.browser, panels.file, trace);
   await page.locator('body').focus();
   for (let i = 0; i < 20 && !(await page.evaluate(() => document.activeElement?.matches('.key summary'))); i++) await page.keyboard.press('Tab');
   assert.ok(await page.evaluate(() => document.activeElement?.matches('.key summary')), 'the key is reached with Tab');
@@ -163,7 +149,7 @@ test('the key explains the marks and the terms, a Tab and Enter away; each figur
 });
 
 test("a worker's life bar: a hover with each phase's duration, and a bar that stands out in Dark Modern", async () => {
-  const page = await openPanel(browser, file, trace);
+  const page = await openPanel(panels.browser, panels.file, trace);
   const w = trace.runs[1].workerInfo[0];
   const box = (await section(page, 'thread').locator('canvas.lanes').boundingBox())!;
   const xOf = (t: number) => box.x + (t / (runEnd(trace.runs[1]) * 1.02)) * box.width;
@@ -188,19 +174,19 @@ test("a worker's life bar: a hover with each phase's duration, and a bar that st
 });
 
 test('the script part that was not run is said in one line, its lines linked; a trace without one says nothing', async () => {
-  const page = await openPanel(browser, file, trace);
+  const page = await openPanel(panels.browser, panels.file, trace);
   const note = page.locator('.skipped-note');
   assert.match((await note.textContent())!, /^Not run: line 9 of processes_example\.py — the script part.*print_numbers\(\) in workers of its own: the threads and processes below are not the ones your script starts\.$/);
   await note.locator('a[data-line="9"]').click();
   assert.deepEqual((await posted(page)).at(-1), { type: 'reveal', line: 9, focus: false });
   await page.close();
-  const none = await openPanel(browser, file, { ...trace, target: { ...trace.target, skippedLines: [] } });
+  const none = await openPanel(panels.browser, panels.file, { ...trace, target: { ...trace.target, skippedLines: [] } });
   assert.equal(await none.locator('.skipped-note').isHidden(), true);
   await none.close();
 });
 
 test('a 320-px panel: the comparison and the open key fit, nothing scrolls sideways', async () => {
-  const page = await openPanel(browser, file, trace, { width: 320, height: 900 });
+  const page = await openPanel(panels.browser, panels.file, trace, { width: 320, height: 900 });
   await page.locator('.key summary').click();
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(overflow <= 320, `the page is ${overflow} px wide`);
@@ -211,9 +197,9 @@ test('a 320-px panel: the comparison and the open key fit, nothing scrolls sidew
 });
 
 test('while a run goes on, a zoom survives the redraws that new events bring', async () => {
-  const page = await browser.newPage({ viewport: { width: 1000, height: 700 } });
-  await page.goto(`file://${file}`);
-  await page.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length > 0);
+  const page = await panels.browser.newPage({ viewport: { width: 1000, height: 700 } });
+  await page.goto(`file://${panels.file}`);
+  await readyPage(page);
   await page.evaluate(() => window.postMessage({ type: 'running', title: 'Interleave: print_numbers', models: ['thread'], workers: 2 }, '*'));
   const events = trace.runs[1].events;
   const chunk = async (from: number, to: number) => {
@@ -238,14 +224,14 @@ test('while a run goes on, a zoom survives the redraws that new events bring', a
 });
 
 test('the same trace shown again (a reload, a tab shown again) keeps the choice of axis and each run\'s zoom', async () => {
-  const page = await openPanel(browser, file, trace);
+  const page = await openPanel(panels.browser, panels.file, trace);
   await page.locator('#shared-axis').check();
   await page.locator('.timeline').focus();
   for (let i = 0; i < 3; i++) await page.keyboard.press('+');
   await page.waitForTimeout(50);
   const before = await Promise.all(['sequential', 'process'].map((m) => ticks(page, m)));
   const key = await page.evaluate(() => (window as unknown as { acquireVsCodeApi(): { getState(): { key: string } } }).acquireVsCodeApi().getState().key);
-  await postWithColumns(page, traceMessage(trace, key));
+  await postTrace(page, key, trace);
   await page.waitForTimeout(100);
   assert.equal(await page.locator('#shared-axis').isChecked(), true);
   assert.deepEqual(await Promise.all(['sequential', 'process'].map((m) => ticks(page, m))), before);

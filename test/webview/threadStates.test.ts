@@ -4,35 +4,22 @@
  * shares in the run's header (or why there are none).
  */
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { Trace } from '../../src/shared/trace';
 import { LANE_PARTS } from '../../webview-ui/src/timeline/layout';
 import { parseHex } from '../../webview-ui/src/timeline/palette';
-import { CHROMIUM_ARGS } from '../e2e/codeServer';
-import { openPanel, readTrace, root, THEMES, webviewPage } from './panelPage';
+import { openPanel, readTrace, results, startPanelPage, THEMES, type PanelPage } from './panelPage';
 
-const results = path.join(root, 'test-results');
 const cpu = readTrace('states_cpu_bound.json');
-let browser: Browser;
-let dir: string;
-let file: string;
+let panels: PanelPage;
 
 before(async () => {
-  fs.mkdirSync(results, { recursive: true });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'interleave-states-'));
-  file = path.join(dir, 'webview.html');
-  fs.writeFileSync(file, webviewPage(THEMES.dark));
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  panels = await startPanelPage();
 });
 
-after(async () => {
-  await browser?.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+after(() => panels?.close());
 
 const section = (page: Page, model: string) => page.locator(`section.run[data-model="${model}"]`);
 
@@ -65,7 +52,7 @@ async function hoverStrip(page: Page, model: string, lane: number, t: number): P
 const cpuRun = (model: string) => cpu.runs.find((r) => r.model === model)!;
 
 test("each lane's state strip is drawn in the states' colours; its hover says the state, its call, its duration and start", async () => {
-  const page = await openPanel(browser, file, cpu);
+  const page = await openPanel(panels.browser, panels.file, cpu);
   const green = THEMES.dark.vars['--vscode-charts-green'];
   const red = THEMES.dark.vars['--vscode-charts-red'];
   for (const lane of [0, 1]) {
@@ -94,7 +81,7 @@ test("the header has each thread's shares of its observed time, or the run's not
   delete seq.states;
   seq.stateSource = null;
   seq.stateNote = 'No thread states: sampling is off (--sample-hz 0).';
-  const page = await openPanel(browser, file, noStates);
+  const page = await openPanel(panels.browser, panels.file, noStates);
   const lines = await section(page, 'thread').locator('.state-shares li').allTextContents();
   assert.match(lines[0], /^Thread 1: running \d+% · waiting for the GIL \d+%$/);
   assert.match(lines[1], /^Thread 2: running \d+% · waiting for the GIL \d+%$/);
@@ -105,7 +92,7 @@ test("the header has each thread's shares of its observed time, or the run's not
 });
 
 test('the key has the states, drawn by the strip\'s own code, and how they were observed', async () => {
-  const page = await openPanel(browser, file, readTrace('states_sleeps.json'));
+  const page = await openPanel(panels.browser, panels.file, readTrace('states_sleeps.json'));
   await page.locator('details.key summary').click();
   const entries = await page.locator('.key-marks li').allTextContents();
   for (const name of ['running', 'waiting for the GIL', 'waiting for a lock', 'sleeping', 'waiting for I/O', 'blocked elsewhere']) {

@@ -1,74 +1,36 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { reportHtml } from '../../src/report/html';
-import { toColumns, type EventColumns } from '../../src/shared/columns';
-import { traceMessage, type HostToWebview } from '../../src/shared/protocol';
+import { toColumns } from '../../src/shared/columns';
 import type { Trace } from '../../src/shared/trace';
 import { LABEL_COLUMN } from '../../webview-ui/src/timeline/layout';
 import { parseHex, WORKER_PALETTES } from '../../webview-ui/src/timeline/palette';
-import { THEMES, webviewPage } from './panelPage';
+import { posted as postedTo, postTrace, postWithColumns, readTrace, readyPage, results, startPanelPage, THEMES, type PanelPage } from './panelPage';
 
-const root = path.resolve(__dirname, '..', '..', '..');
-const results = path.join(root, 'test-results');
-const trace = JSON.parse(fs.readFileSync(path.join(root, 'test', 'fixtures', 'traces', 'canonical.json'), 'utf8')) as Trace;
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const trace = readTrace('canonical.json');
 
-/**
- * Posts the host's trace message into the page. Typed arrays go across as plain arrays and are
- * rebuilt in the page: the webview receives exactly what TimelinePanel posts.
- */
-async function postTrace(target: Page, key: string, shown: Trace = trace): Promise<void> {
-  await postWithColumns(target, traceMessage(shown, key));
-}
-
-/**
- * Posts a host message whose `columns` (one or a list) are typed arrays: they go across as plain
- * arrays and are rebuilt in the page, so the webview receives exactly what the host posts.
- */
-async function postWithColumns(target: Page, message: Extract<HostToWebview, { columns: unknown }>): Promise<void> {
-  const plainOf = (c: EventColumns) => ({ t: [...c.t], worker: [...c.worker], line: [...c.line], stream: [...c.stream], thread: [...c.thread], textEnd: [...c.textEnd], text: c.text });
-  const plain = { ...message, columns: Array.isArray(message.columns) ? message.columns.map(plainOf) : plainOf(message.columns) };
-  await target.evaluate((m) => {
-    type Plain = { t: number[]; worker: number[]; line: number[]; stream: number[]; thread: number[]; textEnd: number[]; text: string };
-    const typed = (c: Plain) => ({
-      t: Float64Array.from(c.t), worker: Uint16Array.from(c.worker), line: Int32Array.from(c.line),
-      stream: Uint8Array.from(c.stream), thread: Uint8Array.from(c.thread), textEnd: Uint32Array.from(c.textEnd), text: c.text,
-    });
-    const columns = Array.isArray(m.columns) ? (m.columns as Plain[]).map(typed) : typed(m.columns as Plain);
-    window.postMessage({ ...m, columns }, '*');
-  }, plain);
-}
-
-let browser: Browser;
+let panels: PanelPage;
 let page: Page;
-let dir: string;
 const pageErrors: string[] = [];
 
 const DARK_MODERN = THEMES.dark.vars;
 
 before(async () => {
-  fs.mkdirSync(results, { recursive: true });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'interleave-webview-'));
-  fs.writeFileSync(path.join(dir, 'webview.html'), webviewPage());
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  panels = await startPanelPage();
+  page = await panels.browser.newPage({ viewport: { width: 1100, height: 900 } });
   page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(`file://${path.join(dir, 'webview.html')}`);
-  await page.waitForFunction(() => (window as unknown as { __posted: Array<{ type: string }> }).__posted.some((m) => m.type === 'ready'));
-  await postTrace(page, 'k1');
+  await page.goto(`file://${panels.file}`);
+  await readyPage(page);
+  await postTrace(page, 'k1', trace);
   await page.locator('.event-row').first().waitFor();
 });
 
-after(async () => {
-  await browser?.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+after(() => panels?.close());
 
-const posted = () => page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted);
+const posted = () => postedTo(page);
 
 test('the webview says ready first, then shows one section per run with its figures', async () => {
   assert.deepEqual((await posted())[0], { type: 'ready' });
@@ -321,10 +283,10 @@ test('a screenshot of the panel is saved', async () => {
 });
 
 test('a 320-px panel: a narrow label column, full labels, a wide plot with 3+ ticks, an event list that fits', async () => {
-  const narrow = await browser.newPage({ viewport: { width: 320, height: 900 } });
-  await narrow.goto(`file://${path.join(dir, 'webview.html')}`);
-  await narrow.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length > 0);
-  await postTrace(narrow, 'k4');
+  const narrow = await panels.browser.newPage({ viewport: { width: 320, height: 900 } });
+  await narrow.goto(`file://${panels.file}`);
+  await readyPage(narrow);
+  await postTrace(narrow, 'k4', trace);
   await narrow.locator('body[data-state="done"] .event-row').first().waitFor();
   const labels = (await narrow.locator('.lane-labels').first().boundingBox())!;
   assert.ok(labels.width >= LABEL_COLUMN.min && labels.width <= 0.3 * 320, `label column ${labels.width} px`);
@@ -341,9 +303,9 @@ test('a 320-px panel: a narrow label column, full labels, a wide plot with 3+ ti
 });
 
 test('while a run goes on, events streamed in are drawn on provisional lanes; the trace replaces them', async () => {
-  const live = await browser.newPage({ viewport: { width: 1000, height: 700 } });
-  await live.goto(`file://${path.join(dir, 'webview.html')}`);
-  await live.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length > 0);
+  const live = await panels.browser.newPage({ viewport: { width: 1000, height: 700 } });
+  await live.goto(`file://${panels.file}`);
+  await readyPage(live);
   const thread = trace.runs[1];
   await live.evaluate(() => window.postMessage({ type: 'running', title: 'Interleave: print_numbers', models: ['thread'], workers: 2 }, '*'));
   // two chunks, the later one holding an earlier event: the live view sorts them
@@ -352,16 +314,16 @@ test('while a run goes on, events streamed in are drawn on provisional lanes; th
   await live.locator('body[data-state="running"] .run-header.live .verdict', { hasText: 'Running… 6 events so far' }).waitFor();
   assert.deepEqual(await live.locator('.event-row .text').allTextContents(), thread.events.slice(0, 6).map((e) => e.text), 'in time order');
   assert.deepEqual(await live.locator('.lane-label').allTextContents(), ['Thread 1', 'Thread 2']);
-  await postTrace(live, 'k2');
+  await postTrace(live, 'k2', trace);
   await live.locator('body[data-state="done"] .run-header:not(.live)').first().waitFor();
   assert.equal(await live.locator('.event-row').count(), 30);
   await live.close();
 });
 
 test('the CLI report is one self-contained HTML file that renders offline', async () => {
-  const file = path.join(dir, 'report.html');
+  const file = path.join(panels.dir, 'report.html');
   fs.writeFileSync(file, reportHtml(trace));
-  const report = await browser.newPage({ viewport: { width: 1000, height: 800 } });
+  const report = await panels.browser.newPage({ viewport: { width: 1000, height: 800 } });
   const requests: string[] = [];
   const errors: string[] = [];
   report.on('request', (r) => requests.push(r.url()));
@@ -385,9 +347,9 @@ test("a worker's own threads get sub-lanes; output read below Python is marked a
     { ...last, t: last.t + 2000, worker: 1, text: 'from C printf', line: null, approximate: true },
   );
   const shown: Trace = { ...trace, runs: [thread] };
-  const sub = await browser.newPage({ viewport: { width: 1000, height: 600 } });
-  await sub.goto(`file://${path.join(dir, 'webview.html')}`);
-  await sub.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length > 0);
+  const sub = await panels.browser.newPage({ viewport: { width: 1000, height: 600 } });
+  await sub.goto(`file://${panels.file}`);
+  await readyPage(sub);
   await postTrace(sub, 'k3', shown);
   await sub.locator('body[data-state="done"] .event-row').first().waitFor();
   assert.deepEqual(await sub.locator('.lane-label').allTextContents(), ['Thread 1', '↳ downloader', 'Thread 2']);
@@ -408,10 +370,10 @@ test('a deadlocked run: its lanes say deadlock, the header names the cycle with 
   const sequential = structuredClone(trace.runs[0]);
   sequential.workerInfo[1] = { ...sequential.workerInfo[1], startNs: null, endNs: null, cpuNs: null, status: 'deadlock' }; // never started
   const errors: string[] = [];
-  const sub = await browser.newPage({ viewport: { width: 1000, height: 700 } });
+  const sub = await panels.browser.newPage({ viewport: { width: 1000, height: 700 } });
   sub.on('pageerror', (e) => errors.push(e.message));
-  await sub.goto(`file://${path.join(dir, 'webview.html')}`);
-  await sub.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length > 0);
+  await sub.goto(`file://${panels.file}`);
+  await readyPage(sub);
   await postTrace(sub, 'k4', { ...trace, runs: [sequential, thread] });
   await sub.locator('body[data-state="done"] .event-row').first().waitFor();
   assert.deepEqual(await sub.locator('.lane-status').allTextContents(), [' · never started', ' · deadlock', ' · deadlock']);
