@@ -12,8 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { modelOrders } from '../../src/shared/orders';
 import type { Recording } from '../../src/shared/recording';
 import type { Model, OutputEvent, Run, Trace } from '../../src/shared/trace';
-import { THEMES, webviewPage } from './panelPage';
-import { launchChromium, post, posted, postTrace, root } from './webviewPage';
+import { launchChromium, post, posted, postTrace, root, THEMES, webviewPage } from './panelPage';
 
 const results = path.join(root, 'test-results');
 let browser: Browser;

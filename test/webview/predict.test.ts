@@ -14,8 +14,7 @@ import { modelOrders, orderSignature } from '../../src/shared/orders';
 import { explainOrder, matchOrders, presetOrder, PREDICT_EVENTS, repeatedText, type RunFacts } from '../../src/shared/prediction';
 import type { Run, Trace } from '../../src/shared/trace';
 import { traceMessage } from '../../src/shared/protocol';
-import { openPanel, posted, postWithColumns, readTrace, root, THEMES, webviewPage } from './panelPage';
-import { launchChromium } from './webviewPage';
+import { launchChromium, openPanel, posted, postWithColumns, readTrace, root, THEMES, webviewPage } from './panelPage';
 
 const results = path.join(root, 'test-results');
 const trace = readTrace('canonical.json');
@@ -135,13 +134,19 @@ test('with --repeat, one prediction per model: its repetitions wait on it, then 
   const page = await predicting(repeated);
   assert.equal(await page.locator('.predict').count(), 1, 'one prediction for the three repetitions');
   assert.match((await page.locator('.predict-ask').textContent())!, /in each of its 3 repetitions/);
-  assert.equal(await page.locator('section.run .run-body:visible').count(), 0, 'every repetition waits');
+  assert.equal(await page.locator('section.run .run-body:visible').count(), 0, 'the repetition shown waits');
+  assert.equal(await page.locator('.order-view').count(), 1, 'the model has an order view');
+  assert.equal(await page.locator('.order-view:visible').count(), 0, 'its strips and counts give the orders away: they wait too');
   await page.getByRole('button', { name: 'All of one first' }).click();
   await page.locator('button[data-predict="check"]').click();
-  assert.equal(await page.locator('section.run .run-body:visible').count(), 3);
+  assert.equal(await page.locator('section.run .run-body:visible').count(), 1);
+  assert.equal(await page.locator('.order-view:visible').count(), 1);
   assert.equal(await page.locator('.predict-repeats').textContent(), repeatedText(repeated.orders![0], 2, presetOrder('one-first', [5, 5], PREDICT_EVENTS)));
   assert.match((await page.locator('.predict-repeats').textContent())!, /came up in 2 of 3 repetitions/);
   assert.equal(await page.locator('.event-list').isVisible(), true);
+  await page.locator('.order-view .order-row').nth(1).click(); // another repetition: no second prediction
+  await page.locator('section.run .run-body:visible').first().waitFor();
+  assert.equal(await page.locator('.predict-ask:visible').count(), 0, 'predicted once for the model');
   await page.close();
 });
 

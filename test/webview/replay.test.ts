@@ -9,8 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { openPanel, posted, readTrace, root, THEMES, webviewPage } from './panelPage';
-import { launchChromium } from './webviewPage';
+import { launchChromium, openPanel, posted, readTrace, root, THEMES, webviewPage } from './panelPage';
 
 const results = path.join(root, 'test-results');
 const trace = readTrace('canonical.json');
