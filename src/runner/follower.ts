@@ -31,7 +31,7 @@ export interface RunSink {
 
 export class RunFollower {
   readonly control: ControlRecord[] = [];
-  readonly workers: WorkerState[];
+  readonly workers: WorkerState[] = [];
   /** The run's start, once the harness has said it (null: not started yet, or never). */
   t0: number | null = null;
   /** With --repeat: the harness said this repetition's files are final. */
@@ -39,24 +39,28 @@ export class RunFollower {
   private controlOffset = 0;
   private readonly controlFile: string;
   /** Per worker: readers of its event file and of its side file, with where their lines go. */
-  private readonly readers: Array<Array<{ reader: WorkerFileReader; sink: OutputSink }>>;
+  private readonly readers: Array<Array<{ reader: WorkerFileReader; sink: OutputSink }>> = [];
 
   /**
    * `dir`: the run's event files; `repetition`: with --repeat, which one (the control file, in
    * `controlDir`, has the harness's own records and those of this repetition for it).
    */
   constructor(
-    dir: string,
+    private readonly dir: string,
     workers: number,
     private readonly sinks: readonly RunSink[],
     private readonly repetition: { index: number; controlDir: string } | null = null,
   ) {
     this.controlFile = path.join(repetition?.controlDir ?? dir, 'control.jsonl');
-    this.workers = Array.from({ length: workers }, (_, worker) => ({ sources: [new EventSource(worker, false), new EventSource(worker, true)], threads: [], truncated: false, locks: [] }));
-    this.readers = this.workers.map((state, worker) => {
-      const file = path.join(dir, `w${worker}.trc`);
-      return [file, `${file}.a`].map((f, n) => ({ reader: new WorkerFileReader(f), sink: state.sources[n].push.bind(state.sources[n]) }));
-    });
+    for (let worker = 0; worker < workers; worker++) this.addWorker(path.join(dir, `w${worker}.trc`));
+  }
+
+  /** A worker whose event file is `file` (and its side file beside it): the next index. */
+  private addWorker(file: string): void {
+    const worker = this.workers.length;
+    const state: WorkerState = { sources: [new EventSource(worker, false), new EventSource(worker, true)], threads: [], truncated: false, locks: [] };
+    this.workers.push(state);
+    this.readers.push([file, `${file}.a`].map((f, n) => ({ reader: new WorkerFileReader(f), sink: state.sources[n].push.bind(state.sources[n]) })));
   }
 
   /** Reads what was written since the last poll, then shows the run to the sinks. */
@@ -98,6 +102,7 @@ export class RunFollower {
       this.control.push(record);
       if (record.type === 'runStart') this.t0 = record.t;
       if (record.type === 'runClosed') this.closed = true;
+      if (record.type === 'worker') this.addWorker(path.join(this.dir, path.basename(record.file))); // a script's workers come as it makes them
     }
     this.controlOffset = complete;
   }

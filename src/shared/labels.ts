@@ -12,12 +12,15 @@ const TITLES: Record<Model, string> = {
   'process-pool': 'Process pool',
   asyncio: 'asyncio tasks',
   interpreter: 'Subinterpreters',
+  script: 'The program as written',
 };
 
 /** A worker's name in its lane and the event list (short: the pid is in the hover, not here). */
-export function laneLabel(model: Model, w: Pick<WorkerInfo, 'worker'>): string {
+export function laneLabel(model: Model, w: Pick<WorkerInfo, 'worker'> & Partial<Pick<WorkerInfo, 'name'>>): string {
   const n = w.worker + 1;
   switch (model) {
+    case 'script':
+      return w.name ?? `Worker ${n}`; // the program's own name for it
     case 'process':
       return `Process ${n}`;
     case 'process-pool':
@@ -42,6 +45,7 @@ export function helperThreadName(info: Pick<WorkerInfo, 'threads'> | null | unde
 
 /** A run: "Threads × 2", "Processes × 2 (spawn)". */
 export function runTitle(run: Pick<Run, 'model' | 'workers' | 'startMethod'>): string {
+  if (run.model === 'script') return `${TITLES.script} · ${run.workers} workers`;
   const method = run.startMethod ? ` (${run.startMethod})` : '';
   return `${TITLES[run.model] ?? run.model} × ${run.workers}${method}`;
 }
