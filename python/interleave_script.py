@@ -264,6 +264,7 @@ def _hook_multiprocessing():
     original_start = process.BaseProcess.start
     original_bootstrap = process.BaseProcess._bootstrap
     original_run = process.BaseProcess.run
+    original_join = process.BaseProcess.join
 
     def start(self):
         created = clock_ns()
@@ -288,7 +289,15 @@ def _hook_multiprocessing():
             worker.end()
         return code
 
+    def join(self, timeout=None):
+        original_join(self, timeout)
+        code = self.exitcode
+        if code is not None and not getattr(self, "_interleave_exit", False):
+            self._interleave_exit = True  # how it ended, for a process that could not say (a signal)
+            control({"type": "processExit", "pid": self.pid, "exitCode": code})
+
     process.BaseProcess.start = start
+    process.BaseProcess.join = join
     process.BaseProcess.run = run
     process.BaseProcess._bootstrap = bootstrap
 
@@ -327,17 +336,25 @@ class _AfterImport(object):
 
 
 def _patch_tasks(tasks):
+    from asyncio.coroutines import iscoroutine
     base = tasks.Task
 
     class Task(base):
         def __init__(self, coro, *args, **kwargs):
-            if tasks.iscoroutine(coro):
+            if iscoroutine(coro) and not _asyncio_own(coro):
                 coro = _task_body(coro, _worker.get(), clock_ns())
             base.__init__(self, coro, *args, **kwargs)
 
     Task.__name__ = Task.__qualname__ = "Task"
     Task.__module__ = base.__module__
     tasks.Task = Task
+
+
+def _asyncio_own(coro):
+    """A coroutine of asyncio's machinery (asyncio.run's shutdown_asyncgens, …): not a task of the
+    program's; what it prints is its creator's."""
+    frame = getattr(coro, "cr_frame", None)
+    return frame is not None and frame.f_globals.get("__name__", "").startswith("asyncio.")
 
 
 async def _task_body(coro, parent, created):

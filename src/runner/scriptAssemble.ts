@@ -4,7 +4,7 @@
  * the run of `model: "script"`: who created whom, names, statuses, and every event in global order.
  */
 import { RunEvents } from './eventStore';
-import type { AssembledRun } from './assemble';
+import { setExit, type AssembledRun } from './assemble';
 import { runContext, type ControlRecord, type WorkerState } from './records';
 import type { Run, WorkerInfo } from '../shared/trace';
 
@@ -22,7 +22,11 @@ export function assembleScript(control: readonly ControlRecord[], workers: reado
   const records = control.filter((r): r is WorkerRecord => r.type === 'worker');
   const index = new Map(records.map((r, i) => [r.key, i]));
   const spawned = new Map<number, Spawned>();
-  for (const r of control) if (r.type === 'spawned') spawned.set(r.pid, r);
+  const exits = new Map<number, number | null>();
+  for (const r of control) {
+    if (r.type === 'spawned') spawned.set(r.pid, r);
+    if (r.type === 'processExit') exits.set(r.pid, r.exitCode);
+  }
   const indexOf = (key: string | null | undefined) => (key ? (index.get(key) ?? null) : null);
   let lastNs = t0;
   const workerInfo = records.map((r, worker): WorkerInfo => {
@@ -45,7 +49,7 @@ export function assembleScript(control: readonly ControlRecord[], workers: reado
       status: 'ok',
     };
     if (state.threads.length) info.threads = state.threads;
-    setScriptStatus(info, state, exit);
+    setScriptStatus(info, state, exit, exits.get(r.pid));
     return info;
   });
   const runEnd = control.find((r) => r.type === 'runEnd');
@@ -70,7 +74,7 @@ export function assembleScript(control: readonly ControlRecord[], workers: reado
  * the main thread of a program killed by a signal; a process that ended without a word (a
  * signal, a crash: our os._exit says its code); a thread whose process ended under it.
  */
-function setScriptStatus(info: WorkerInfo, state: WorkerState, exit: ScriptExit): void {
+function setScriptStatus(info: WorkerInfo, state: WorkerState, exit: ScriptExit, exitCode: number | null | undefined): void {
   if (state.end) {
     info.status = state.end.status.status;
     if (state.end.status.error) info.error = state.end.status.error;
@@ -80,6 +84,8 @@ function setScriptStatus(info: WorkerInfo, state: WorkerState, exit: ScriptExit)
   } else if (info.kind === 'main' && exit.signal) {
     info.status = 'killed';
     info.signal = exit.signal;
+  } else if (info.kind === 'process' && typeof exitCode === 'number') {
+    setExit(info, exitCode); // as its parent's join saw it: -15 is SIGTERM (a Pool's terminate)
   } else if (info.kind === 'process' || info.kind === 'main') {
     info.status = 'killed';
     info.signal = 'unknown (the process ended without a word: a signal, or a crash)';
