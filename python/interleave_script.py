@@ -82,11 +82,8 @@ class Worker(object):
             self.status = status
         if self.recorder.generation != recorder_file.recorder_generation:
             return  # inherited through a fork: the parent's to end
-        try:
-            sys.stdout.flush()
-            sys.stderr.flush()
-        except Exception:
-            pass
+        # no flush of sys.stdout here: the program's output leaves when it would without us (and
+        # what os._exit drops stays dropped); its lines are recorded as they are written
         self.recorder.end(time.thread_time_ns() - self.cpu0 if cpu else -1, self.status)
 
 

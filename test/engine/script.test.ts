@@ -216,7 +216,7 @@ test('a daemon thread still printing when the program ends: its lines so far, st
   assert.deepEqual(textsOf(run, 0), ['main leaves']);
 });
 
-test("a child's os._exit(7): its lines kept, status exited with that code", () => {
+test("a child forked with os.fork that calls os._exit(7): its lines kept (print's buffer too), status exited with that code", () => {
   const { run } = traceScript('child_exits_abruptly.py');
   const [child] = ofKind(run, 'process');
   assert.equal(child.status, 'exited');
