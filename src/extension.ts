@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import { RunCodeLensProvider } from './commands/codeLens';
 import { COMMAND, commandTarget, runConcurrently, type CommandContext } from './commands/runConcurrently';
 import { EXPORT_COMMAND } from './panels/exportTimeline';
+import { TRACE_SCRIPT_COMMAND } from './commands/ids';
+import { traceScript } from './commands/traceScript';
 import { TimelinePanel } from './panels/TimelinePanel';
 import { TraceStore } from './panels/traceStore';
 import type { TimelineState } from './shared/protocol';
@@ -27,6 +29,7 @@ export function activate(context: vscode.ExtensionContext): InterleaveApi {
     output,
     codeLens,
     vscode.commands.registerCommand(COMMAND, (first?: unknown, functionName?: unknown) => runConcurrently(ctx, commandTarget(first, functionName))),
+    vscode.commands.registerCommand(TRACE_SCRIPT_COMMAND, (uri?: unknown) => traceScript(ctx, uri)),
     vscode.commands.registerCommand(EXPORT_COMMAND, () =>
       TimelinePanel.current
         ? TimelinePanel.current.exportTimeline()

@@ -27,6 +27,8 @@ export interface RunSettings {
   repeat?: number;
   align?: boolean;
   switchInterval?: number | null;
+  /** Trace Script: the program as written, with these arguments (`models` is `['script']`). */
+  script?: { argv: string[] };
 }
 
 export interface StoredRecording {
@@ -133,7 +135,7 @@ function recordingOf(key: string, trace: Trace, settings: RunSettings, startedAt
   const { target } = trace;
   return {
     key,
-    target: target.function ?? `lines ${target.snippet?.startLine}–${target.snippet?.endLine}`,
+    target: target.function ?? (target.script ? 'script' : `lines ${target.snippet?.startLine}–${target.snippet?.endLine}`),
     fileName: path.basename(target.file),
     startedAt,
     models: settings.models,

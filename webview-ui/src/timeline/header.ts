@@ -58,7 +58,8 @@ function renderStates(run: RunMeta): HTMLElement {
   const list = el('ul', { class: 'state-shares', 'aria-label': 'Observed thread states' });
   for (const { worker, thread, shares } of lanes) {
     const info = run.workerInfo.find((w) => w.worker === worker);
-    const name = thread === null ? laneLabel(run.model, { worker }) : `${laneLabel(run.model, { worker })} ↳ ${helperThreadName(info, thread)}`;
+    const own = laneLabel(run.model, info ?? { worker });
+    const name = thread === null ? own : `${own} ↳ ${helperThreadName(info, thread)}`;
     list.append(el('li', { 'data-worker': String(worker) }, `${name}: ${sharesText(shares)}`));
   }
   // a trace from before sampling existed has neither states nor a note: nothing to say

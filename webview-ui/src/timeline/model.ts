@@ -98,7 +98,7 @@ export function buildRunModel(run: RunMeta, cols: EventColumns, runIndex: number
       run: runIndex,
       worker,
       thread,
-      label: thread ? `↳ ${helperThreadName(info, thread)}` : laneLabel(run.model, { worker }),
+      label: thread ? `↳ ${helperThreadName(info, thread)}` : laneLabel(run.model, info ?? { worker }),
       info: thread ? null : info,
       index,
       times: { length: index.length, at: (j: number) => cols.t[index[j]] },

@@ -19,6 +19,7 @@ import { renderToolbar, type ZoomAction } from './toolbar';
 import { keyAnchor, labelColumnWidth, lanePartAt, layoutRun, lifeSegments, nearestIndex, offscreenText, plotWidth, rowAt, segmentAt, spanAt, stripIndexAt, tickCount } from './layout';
 import { buildTimelineModel, type LaneModel, type LockWait, type RunModel, type TimelineModel } from './model';
 import type { StateSpan } from '../../../src/shared/trace';
+import { targetTitle } from '../../../src/shared/labels';
 import { drawRun, type DrawnRun } from './render';
 import { applySwatches, readTheme, type Theme } from './theme';
 
@@ -131,8 +132,7 @@ export class TimelineView {
     document.body.dataset.state = 'done';
     this.model = buildTimelineModel(trace.runs, columns);
     const file = trace.target.file.split(/[\\/]/).pop();
-    const what = trace.target.function ? `${trace.target.function}(${trace.target.args ?? ""})` : `lines ${trace.target.snippet?.startLine}–${trace.target.snippet?.endLine}`;
-    this.setTitle(`${what} — ${file}`);
+    this.setTitle(`${targetTitle(trace.target)} — ${file}`);
     const py = trace.python;
     this.pythonEl.textContent = `${py.implementation} ${py.version} · GIL ${py.gil ? 'on' : 'off'} · ${py.cpuCount ?? '?'} CPUs`;
     this.showStatus('');
