@@ -132,7 +132,7 @@ export class TimelineView {
     document.body.dataset.state = 'done';
     this.model = buildTimelineModel(trace.runs, columns);
     const file = trace.target.file.split(/[\\/]/).pop();
-    this.setTitle(`${targetTitle(trace.target)} — ${file}`);
+    this.setTitle(trace.target.script ? targetTitle(trace.target) : `${targetTitle(trace.target)} — ${file}`);
     const py = trace.python;
     this.pythonEl.textContent = `${py.implementation} ${py.version} · GIL ${py.gil ? 'on' : 'off'} · ${py.cpuCount ?? '?'} CPUs`;
     this.showStatus('');
