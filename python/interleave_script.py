@@ -389,6 +389,11 @@ def run_main(config, control_file):
         raise loader.LoadError("syntax", "%s:%s:%s: SyntaxError: %s" % (file, e.lineno, e.offset, e.msg),
                                line=e.lineno, col=e.offset)
     run_dir = config["dir"]
+    for name, value in (config.get("userEnv") or {}).items():  # the harness's own settings undone
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
     env_path = os.environ.get("PYTHONPATH")
     os.environ["PYTHONPATH"] = SITE_DIR + (os.pathsep + env_path if env_path else "")
     os.environ[ENV_RUN] = run_dir

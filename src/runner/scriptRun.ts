@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { UserError } from './errors';
-import type { SpawnFn } from './launch';
+import { harnessEnv, type SpawnFn } from './launch';
 import type { RunEvents } from './eventStore';
 import { RunFollower, type RunSink } from './follower';
 import { HAS_LIFELINE, HarnessProcess, LIFELINE_FD, type HarnessExit } from './harnessProcess';
@@ -100,6 +100,8 @@ function writeConfig(req: ScriptRequest, dir: string): string {
   const config = {
     model: 'script', file: req.file, source, argv: req.argv, dir, maxEvents: req.maxEvents ?? DEFAULTS.maxEvents,
     minPython: MIN_PYTHON, lifeline: HAS_LIFELINE ? LIFELINE_FD : null,
+    // what the harness's environment changed of the user's (PYTHONUTF8…), as it was: the program gets theirs
+    userEnv: Object.fromEntries(Object.keys(harnessEnv({})).map((name) => [name, process.env[name] ?? null])),
   };
   const configPath = path.join(dir, 'config.json');
   fs.writeFileSync(configPath, JSON.stringify(config));

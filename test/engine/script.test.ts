@@ -242,3 +242,12 @@ test('a syntax error: exit 2 with file:line:col, nothing run', () => {
   assert.doesNotMatch(r.stderr, /never runs/);
   assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
 });
+
+test("the program gets the user's environment, not the harness's (no PYTHONUTF8 the user did not set), in its children too", () => {
+  const env: NodeJS.ProcessEnv = { ...process.env, INTERLEAVE_TEST_MARK: 'kept' };
+  delete env.PYTHONUTF8;
+  const { run } = traceScript('shows_its_environment.py', { env });
+  const [child] = ofKind(run, 'process');
+  assert.deepEqual(textsOf(run, 0), ['main PYTHONUTF8 None MARK kept']);
+  assert.deepEqual(textsOf(run, child.worker), ['child PYTHONUTF8 None MARK kept']);
+});
