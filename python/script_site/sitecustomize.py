@@ -8,8 +8,9 @@ import sys
 
 
 def _trace_this_process():
-    if not os.environ.get("INTERLEAVE_SCRIPT_RUN"):
-        return
+    run = os.environ.get("INTERLEAVE_SCRIPT_RUN")
+    if not run or not os.path.isdir(run):
+        return  # not in a traced run (or one that is over): nothing of ours is imported
     harness = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     if harness not in sys.path:
         sys.path.append(harness)  # after the user's folders: our modules are all named interleave_*
