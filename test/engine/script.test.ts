@@ -251,3 +251,17 @@ test("the program gets the user's environment, not the harness's (no PYTHONUTF8 
   assert.deepEqual(textsOf(run, 0), ['main PYTHONUTF8 None MARK kept']);
   assert.deepEqual(textsOf(run, child.worker), ['child PYTHONUTF8 None MARK kept']);
 });
+
+test('many threads and processes printing at once: every line once, each on the lane of the one that wrote it, in order', () => {
+  const { run } = traceScript('many_workers.py', { argv: ['20', '4', '200'] });
+  assert.equal(run.events.length, 24 * 200);
+  assert.equal(new Set(run.events.map((e) => e.text)).size, 24 * 200, 'no line twice');
+  const writers = run.workerInfo.filter((w) => w.kind !== 'main');
+  assert.equal(writers.length, 24);
+  for (const w of writers) {
+    const texts = textsOf(run, w.worker);
+    const who = texts[0].split(' line ')[0];
+    assert.equal(who.startsWith('thread'), w.kind === 'thread', `${w.name} wrote ${who}`);
+    assert.deepEqual(texts, Array.from({ length: 200 }, (_, i) => `${who} line ${i}`));
+  }
+});
