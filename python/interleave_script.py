@@ -122,6 +122,7 @@ def _new_token():
 
 def _setup(run_dir, file, max_events):
     _settings.update(dir=run_dir, file=file, maxEvents=max_events)
+    recorder_file.program_file = _program_file
     _new_token()
     # threading's own, before the capture makes a thread a sub-lane of its creator: here each is a worker
     _original.setdefault("init", threading.Thread.__init__)
@@ -133,6 +134,39 @@ def _setup(run_dir, file, max_events):
     _hook_subprocess()
     _hook_asyncio()
     _hook_multiprocessing()
+
+
+# --- the program's other files ----------------------------------------------------------------
+
+_files = {}  # code file name -> its index for the recorder (0: not a file of the program)
+_files_lock = threading.Lock()
+
+
+def _program_file(name):
+    """recorder_file.program_file: a file in the traced file's folder (or below it) other than
+    the traced file, not a library's (site-packages) nor ours, gets an index, declared in the
+    control file for this process before any line of it is recorded."""
+    index = _files.get(name)
+    if index is not None:
+        return index
+    with _files_lock:
+        index = _files.get(name)
+        if index is None:
+            index = 0
+            folder = os.path.dirname(_settings["file"] or "") + os.sep
+            if (name.startswith(folder) and "site-packages" not in name
+                    and not name.startswith(os.path.dirname(SITE_DIR) + os.sep)):
+                index = len([i for i in _files.values() if i]) + 1
+                if index < recorder_file.MAX_FILES:
+                    _declare_file(index, name)
+                else:
+                    index = 0
+            _files[name] = index
+    return index
+
+
+def _declare_file(index, name):
+    control({"type": "sourceFile", "pid": os.getpid(), "index": index, "path": name})
 
 
 # --- threads ------------------------------------------------------------------------------------
@@ -197,9 +231,14 @@ def _run_as_helper(thread, parent, original_bootstrap):
 
 def _hook_fork():
     def after_in_child():
+        global _files_lock
         parent = _worker.get()
         _new_token()
         _counter[0] = 0
+        _files_lock = threading.Lock()  # another thread of the parent may have held it at the fork
+        for name, index in list(_files.items()):  # the parent's indexes, said again for this pid
+            if index:
+                _declare_file(index, name)
         capture.install(below=False, run_dir=_settings["dir"])
         worker = Worker("process", "pid %d" % os.getpid(), parent.key if parent else None, None)
         worker.begin()

@@ -30,6 +30,8 @@ export type ControlRecord =
   | { type: 'worker'; key: string; file: string; kind: WorkerKind; name: string; parent: string | null; pid: number; tid: number; t: number }
   /** `script` runs: a process the worker `by` started (Process.start, subprocess.Popen). */
   | { type: 'spawned'; pid: number; by: string | null; name: string; t: number }
+  /** `script` runs: in process `pid`, lines of `path` (a file of the program other than the traced one) are recorded as line | index << LINE_BITS. */
+  | { type: 'sourceFile'; pid: number; index: number; path: string }
   /** `script` runs: a Python child that will not be traced, and why. */
   | { type: 'untraced'; pid: number; by: string | null; command: string; reason: string }
   | ({ type: 'inspection' } & InspectReply)

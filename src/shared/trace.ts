@@ -231,6 +231,8 @@ export interface OutputEvent {
   line: number | null;
   /** Written by a thread the worker started (its number in `WorkerInfo.threads`); absent: the worker's own. */
   thread?: number;
+  /** `script` runs: the file `line` is in, when it is another file of the program than the traced one. */
+  file?: string;
   /**
    * Did not go through sys.stdout/sys.stderr: read from the pipe under fds 1/2 (a C extension, a
    * subprocess: `t` is when it was read, `line` null, in a thread model the worker a guess), or

@@ -265,3 +265,15 @@ test('many threads and processes printing at once: every line once, each on the 
     assert.deepEqual(texts, Array.from({ length: 200 }, (_, i) => `${who} line ${i}`));
   }
 });
+
+test('a line printed from another file of the program carries that file and its line, in every kind of worker', () => {
+  const { run, trace } = traceScript('prints_from_a_module.py');
+  const helper = script('helper_module.py');
+  const [own] = run.events.filter((e) => e.text === 'main says hi');
+  assert.equal(own.line, 7);
+  assert.equal(own.file, undefined, 'a line of the traced file names no file');
+  const theirs = run.events.filter((e) => e.text.startsWith('helper says'));
+  assert.deepEqual(theirs.map((e) => e.text).sort(), ['helper says from a fork child', 'helper says from a spawn child', 'helper says from a thread', 'helper says hello']);
+  for (const e of theirs) assert.deepEqual([e.file, e.line], [helper, 3], e.text);
+  assert.equal(trace!.target.file, script('prints_from_a_module.py'));
+});
