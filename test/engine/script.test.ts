@@ -277,3 +277,12 @@ test('a line printed from another file of the program carries that file and its 
   for (const e of theirs) assert.deepEqual([e.file, e.line], [helper, 3], e.text);
   assert.equal(trace!.target.file, script('prints_from_a_module.py'));
 });
+
+test('a child killed with SIGKILL: the lines it printed are kept, status killed SIGKILL', () => {
+  const { run } = traceScript('child_killed.py');
+  const [child] = ofKind(run, 'process');
+  assert.deepEqual(textsOf(run, child.worker), ['child printed before the kill']);
+  assert.equal(child.status, 'killed');
+  assert.equal(child.signal, 'SIGKILL');
+  assert.deepEqual(textsOf(run, 0), ['main saw -9']);
+});
