@@ -78,6 +78,22 @@ export interface TimelineModel {
 
 export { laneLabel, runTitle };
 
+/**
+ * A `script` run's workers by process: worker → the index of the first worker of its pid (the
+ * process's main lane, or its first thread seen), so that each process's lanes sort together.
+ * Empty for the other models (their lanes stay in worker order).
+ */
+export function processGroups(run: Pick<RunMeta, 'model' | 'workerInfo'>): Map<number, number> {
+  const groups = new Map<number, number>();
+  if (run.model !== 'script') return groups;
+  const firstOfPid = new Map<number | null, number>();
+  for (const w of run.workerInfo) {
+    if (!firstOfPid.has(w.pid)) firstOfPid.set(w.pid, w.worker);
+    groups.set(w.worker, firstOfPid.get(w.pid)!);
+  }
+  return groups;
+}
+
 export function buildRunModel(run: RunMeta, cols: EventColumns, runIndex: number): RunModel {
   const n = cols.t.length;
   let workers = run.unavailable ? 0 : run.workers; // a model this Python cannot run has no lanes
@@ -88,7 +104,9 @@ export function buildRunModel(run: RunMeta, cols: EventColumns, runIndex: number
     const key = laneKey(cols.worker[i], cols.thread[i]);
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
-  const keys = [...counts.keys()].sort((a, b) => a - b);
+  const group = processGroups(run);
+  // a script's lanes together by process, in the order their processes appeared (else by worker)
+  const keys = [...counts.keys()].sort((a, b) => (group.get(Math.floor(a / 256)) ?? 0) - (group.get(Math.floor(b / 256)) ?? 0) || a - b);
   const lanes: LaneModel[] = keys.map((key) => {
     const worker = Math.floor(key / 256);
     const thread = key % 256;
