@@ -47,6 +47,7 @@ export interface ScriptRequest {
 /** Runs the program and returns its trace (one run), its events in the runner's columns. */
 export async function runScriptEvents(req: ScriptRequest): Promise<{ trace: Trace; events: RunEvents[] }> {
   if (!fs.existsSync(req.file) && req.text === undefined) throw new UserError('file', `No such file: ${req.file}; check the path.`, { file: req.file });
+  if (req.text === undefined && fs.statSync(req.file).isDirectory()) throw new UserError('file', `${req.file} is a folder: give the Python file to run.`, { file: req.file });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'interleave-script-'));
   const sinks = req.follow?.() ?? [];
   try {

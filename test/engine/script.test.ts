@@ -286,3 +286,10 @@ test('a child killed with SIGKILL: the lines it printed are kept, status killed 
   assert.equal(child.signal, 'SIGKILL');
   assert.deepEqual(textsOf(run, 0), ['main saw -9']);
 });
+
+test('a folder instead of a file: exit 2, one line that says so, no traceback', () => {
+  const r = spawnSync(process.execPath, [cli, 'script', path.dirname(script('exits_in_main.py'))], { encoding: 'utf8' });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /is a folder: give the Python file to run/);
+  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+});
