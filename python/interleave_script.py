@@ -186,6 +186,8 @@ def _hook_threads():
         original_init(self, *args, **kwargs)
         self._interleave_parent = _worker.get()
         self._interleave_created = clock_ns()
+        if isinstance(getattr(self, "_started", None), threading.Event):
+            self._started = _Started(self)
 
     def bootstrap_inner(self):
         parent = getattr(self, "_interleave_parent", None)
@@ -194,12 +196,15 @@ def _hook_threads():
         if _machinery(self):
             _run_as_helper(self, parent, original_bootstrap)
             return
-        worker = Worker("thread", self.name, parent and parent.key, getattr(self, "_interleave_created", None))
-        worker.begin()
+        self._interleave_worker_of = parent and parent.key
+        if not isinstance(getattr(self, "_started", None), _Started):
+            _Started.begin_worker(self)  # a Python whose threads start otherwise: here, then
         try:
-            original_bootstrap(self)
+            original_bootstrap(self)  # its excepthook's traceback is still the worker's
         finally:
-            worker.end()
+            worker = getattr(self, "_interleave_worker", None)
+            if worker is not None:
+                worker.end()
 
     def excepthook(args):
         worker = _worker.get()
@@ -210,6 +215,29 @@ def _hook_threads():
     threading.Thread.__init__ = init
     threading.Thread._bootstrap_inner = bootstrap_inner
     threading.excepthook = excepthook
+
+
+class _Started(threading.Event):
+    """A thread's "started" event: once the new thread has set it (its creator's start() returns),
+    the thread becomes a worker, before its run() — so the creator does not wait for our event
+    file (≈ 1.6 ms) and no frame of ours is in the thread's traceback."""
+
+    def __init__(self, thread):
+        threading.Event.__init__(self)
+        self._thread = thread
+
+    def set(self):
+        threading.Event.set(self)
+        thread, self._thread = self._thread, None
+        # by ident: the thread is not in threading's table yet (current_thread() would make a dummy)
+        if thread is not None and threading.get_ident() == thread.ident and hasattr(thread, "_interleave_worker_of"):
+            _Started.begin_worker(thread)
+
+    @staticmethod
+    def begin_worker(thread):
+        worker = Worker("thread", thread.name, thread._interleave_worker_of, getattr(thread, "_interleave_created", None))
+        thread._interleave_worker = worker
+        worker.begin()
 
 
 def _run_as_helper(thread, parent, original_bootstrap):

@@ -293,3 +293,16 @@ test('a folder instead of a file: exit 2, one line that says so, no traceback', 
   assert.match(r.stderr, /is a folder: give the Python file to run/);
   assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
 });
+
+test("a thread that raises: status error, and Python's own traceback for it on its lane, no frame of ours in it", () => {
+  const { run } = traceScript('thread_raises.py');
+  const [thread] = ofKind(run, 'thread');
+  assert.equal(thread.status, 'error');
+  assert.equal(thread.error?.type, 'RuntimeError');
+  const texts = textsOf(run, thread.worker);
+  assert.equal(texts[0], 'about to raise');
+  assert.equal(texts[1], 'Exception in thread Thread-1 (boom):');
+  assert.equal(texts.at(-1), 'RuntimeError: in a thread');
+  assert.ok(!texts.some((t) => t.includes('interleave')), texts.join('\n'));
+  assert.deepEqual(textsOf(run, 0), ['main goes on']);
+});

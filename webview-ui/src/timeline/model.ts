@@ -79,19 +79,18 @@ export interface TimelineModel {
 export { laneLabel, runTitle };
 
 /**
- * A `script` run's workers by process: worker → the index of the first worker of its pid (the
- * process's main lane, or its first thread seen), so that each process's lanes sort together.
- * Empty for the other models (their lanes stay in worker order).
+ * A `script` run's lane order: worker → its place, each process's lanes together (processes in
+ * the order their first worker appeared), within a process the main lane first, then by creation
+ * (the program's threads register as they start, not as they were made). Empty for the other
+ * models: their lanes stay in worker order.
  */
 export function processGroups(run: Pick<RunMeta, 'model' | 'workerInfo'>): Map<number, number> {
-  const groups = new Map<number, number>();
-  if (run.model !== 'script') return groups;
+  if (run.model !== 'script') return new Map();
   const firstOfPid = new Map<number | null, number>();
-  for (const w of run.workerInfo) {
-    if (!firstOfPid.has(w.pid)) firstOfPid.set(w.pid, w.worker);
-    groups.set(w.worker, firstOfPid.get(w.pid)!);
-  }
-  return groups;
+  for (const w of run.workerInfo) if (!firstOfPid.has(w.pid)) firstOfPid.set(w.pid, w.worker);
+  const own = (w: WorkerInfo) => (w.kind === 'thread' || w.kind === 'task' ? 1 : 0); // the process's own lane first
+  const sorted = [...run.workerInfo].sort((a, b) => firstOfPid.get(a.pid)! - firstOfPid.get(b.pid)! || own(a) - own(b) || (a.createdNs ?? 0) - (b.createdNs ?? 0) || a.worker - b.worker);
+  return new Map(sorted.map((w, place) => [w.worker, place]));
 }
 
 export function buildRunModel(run: RunMeta, cols: EventColumns, runIndex: number): RunModel {
