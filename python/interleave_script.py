@@ -22,6 +22,7 @@ Output goes to the worker through a context variable (interleave_capture's task 
 thread-local: an asyncio task runs on its thread but is a worker of its own.
 """
 import contextvars
+import itertools
 import json
 import os
 import sys
@@ -45,7 +46,8 @@ _MACHINERY = ("multiprocessing.", "concurrent.futures.process")
 
 _settings = {"dir": None, "file": None, "maxEvents": 1000000}
 _worker = contextvars.ContextVar("interleave_script_worker", default=None)
-_counter = [0]
+# numbers of this process's workers: next() of a count is one step, two threads never get the same
+_counter = [itertools.count(1)]
 _token = [None]
 _original = {}
 
@@ -54,9 +56,9 @@ class Worker(object):
     """One lane: its recorder, its key, and how its body ended."""
 
     def __init__(self, kind, name, parent, created):
-        _counter[0] += 1
-        key = "%d.%s.%d" % (os.getpid(), _token[0], _counter[0])
-        name_of_file = "s%d_%s_%d.trc" % (os.getpid(), _token[0], _counter[0])
+        n = next(_counter[0])
+        key = "%d.%s.%d" % (os.getpid(), _token[0], n)
+        name_of_file = "s%d_%s_%d.trc" % (os.getpid(), _token[0], n)
         self.key = key
         self.kind = kind
         self.recorder = recorder_file.Recorder(os.path.join(_settings["dir"], name_of_file),
@@ -262,7 +264,7 @@ def _hook_fork():
         global _files_lock
         parent = _worker.get()
         _new_token()
-        _counter[0] = 0
+        _counter[0] = itertools.count(1)
         _files_lock = threading.Lock()  # another thread of the parent may have held it at the fork
         for name, index in list(_files.items()):  # the parent's indexes, said again for this pid
             if index:
