@@ -486,8 +486,8 @@ def _exec_main(code, file, argv, control_file):
     module.__dict__.update({"__file__": file, "__builtins__": __builtins__, "__cached__": None})
     harness_main = sys.modules.get("__main__")
     sys.modules["__main__"] = module
+    control_file.write({"type": "runStart", "t": clock_ns()})  # the run's 0: the main thread is made then
     worker = Worker("main", threading.current_thread().name, None, None)
-    control_file.write({"type": "runStart", "t": clock_ns()})
     worker.begin()
     status, returned = {"status": "ok"}, 0
     try:

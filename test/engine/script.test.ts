@@ -306,3 +306,12 @@ test("a thread that raises: status error, and Python's own traceback for it on i
   assert.ok(!texts.some((t) => t.includes('interleave')), texts.join('\n'));
   assert.deepEqual(textsOf(run, 0), ['main goes on']);
 });
+
+test("every worker's times are inside the run: made, then begun, then ended, none before the run's 0", () => {
+  const { run } = traceScript('nested_process_threads.py');
+  for (const w of run.workerInfo) {
+    assert.ok(w.createdNs! >= 0, `${w.name} made at ${w.createdNs}`);
+    assert.ok(w.startNs! >= w.createdNs!, `${w.name} begun after it was made`);
+    assert.ok(w.endNs! >= w.startNs! && w.endNs! <= run.wallNs, `${w.name} ended inside the run`);
+  }
+});
