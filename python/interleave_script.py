@@ -46,6 +46,8 @@ _MACHINERY = ("multiprocessing.", "concurrent.futures.process")
 
 _settings = {"dir": None, "file": None, "maxEvents": 1000000}
 _worker = contextvars.ContextVar("interleave_script_worker", default=None)
+_thread_worker = threading.local()  # .worker: the worker that is this thread (not a task on it)
+_thread_worker.worker = None
 # numbers of this process's workers: next() of a count is one step, two threads never get the same
 _counter = [itertools.count(1)]
 _token = [None]
@@ -71,6 +73,8 @@ class Worker(object):
                  "t": created if created is not None else clock_ns()})
 
     def begin(self):
+        if self.kind != "task":
+            _thread_worker.worker = self  # the thread's own, whatever context runs on it later
         _worker.set(self)
         capture.attach_task(self.recorder)
         self.cpu0 = time.thread_time_ns()
@@ -371,10 +375,32 @@ def _hook_multiprocessing():
 # --- asyncio ------------------------------------------------------------------------------------
 
 def _hook_asyncio():
-    if "asyncio.tasks" in sys.modules:
-        _patch_tasks(sys.modules["asyncio.tasks"])
+    for name, patch in (("asyncio.tasks", _patch_tasks), ("asyncio.threads", _patch_to_thread)):
+        if name in sys.modules:
+            patch(sys.modules[name])
+        else:
+            sys.meta_path.insert(0, _AfterImport(name, patch))
+
+
+def _patch_to_thread(threads):
+    """asyncio.to_thread runs the function in a pool thread but in a copy of the calling task's
+    context, where the worker is the task: there its lines are the pool thread's, who wrote them."""
+    to_thread = getattr(threads, "to_thread", None)
+    if to_thread is None:
         return
-    sys.meta_path.insert(0, _AfterImport("asyncio.tasks", _patch_tasks))
+
+    async def traced_to_thread(func, *args, **kwargs):
+        def in_its_own_lane(*a, **k):
+            own = _thread_worker.worker
+            if own is not None:
+                _worker.set(own)
+                capture.attach_task(own.recorder)
+            return func(*a, **k)
+        return await to_thread(in_its_own_lane, *args, **kwargs)
+
+    traced_to_thread.__name__ = traced_to_thread.__qualname__ = "to_thread"
+    traced_to_thread.__doc__ = to_thread.__doc__
+    threads.to_thread = traced_to_thread
 
 
 class _AfterImport(object):
@@ -433,6 +459,9 @@ async def _task_body(coro, parent, created):
         name = "%s %s()" % (name, qualname)
     key = parent.key if parent is not None and parent.recorder.generation == recorder_file.recorder_generation else None
     worker = Worker("task", name, key, created)
+    # its context can reach another thread (asyncio.to_thread runs the function in a copy of it):
+    # the recorder's writes then take its lock, as for a worker whose threads write to it
+    worker.recorder.shared = True
     worker.begin()
     try:
         return await coro

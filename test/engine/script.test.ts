@@ -315,3 +315,12 @@ test("every worker's times are inside the run: made, then begun, then ended, non
     assert.ok(w.endNs! >= w.startNs! && w.endNs! <= run.wallNs, `${w.name} ended inside the run`);
   }
 });
+
+test("asyncio.to_thread: the function's lines are on the pool thread that wrote them, not the awaiting task's", () => {
+  const { run } = traceScript('to_thread_lines.py');
+  const blocking = run.events.filter((e) => e.text.startsWith('blocking'));
+  assert.equal(blocking.length, 6);
+  for (const e of blocking) assert.match(run.workerInfo[e.worker].name!, /^asyncio_\d+$/, e.text);
+  const chatty = named(run, 'Task-4 chatty()');
+  assert.deepEqual(textsOf(run, chatty.worker), ['task 0', 'task 1', 'task 2']);
+});
