@@ -547,7 +547,6 @@ def start_child():
         return
     with open(os.path.join(run_dir, "script.json"), encoding="utf-8") as f:
         settings = json.load(f)
-    fds.protect(run_dir)
     _setup(run_dir, settings["file"], settings["maxEvents"])
     if _machinery_process():
         return  # multiprocessing's forkserver or resource tracker: what it forks is traced
