@@ -53,8 +53,8 @@ class CapturedStream(io.TextIOBase):
         else:
             _unflushed[stream] = unflushed
         rec = thread_state.recorder or _task_recorder.get()
-        if rec is None or rec.generation != _rec.recorder_generation:
-            return n
+        if rec is None or rec.generation != _rec.recorder_generation or not s:
+            return n  # not a worker's; or nothing (print(…, end="")'s end): no line begins
         if rec.shared:
             rec.feed(stream, s)
             return n

@@ -5,6 +5,7 @@ Standard library only, Python 3.9+. Started by the runner, once per model:
     python interleave_harness.py inspect SOURCE DISPLAY_FILE   -> JSON on stdout
     python interleave_harness.py check-args EXPR               -> JSON on stdout (syntax only)
     python interleave_harness.py run CONFIG.json
+    (a config with "model": "script" runs the whole file as __main__: see interleave_script)
 
 ``run`` writes worker events to memory-mapped files (see interleave_capture) and run-level
 records to ``control.jsonl`` in the config's folder. With ``"inspect": true`` in the config it
@@ -306,6 +307,17 @@ def fit_to_run(inspection, config):
     return not found[0]["required"] or bool((config.get("args") or "").strip())
 
 
+def _run_script(config, control):
+    """The program as written: the file as __main__, every thread, process and task a worker."""
+    import interleave_script
+    control.write(dict(type="python", **python_info()))
+    try:
+        return interleave_script.run_main(config, control)
+    except loader.LoadError as e:
+        control.write(dict(type="badInput", **e.to_json()))
+        return BAD_INPUT
+
+
 def main(argv):
     if len(argv) >= 3 and argv[1] == "inspect":
         sys.stdout.write(json.dumps(inspect(argv[2], argv[3] if len(argv) > 3 else argv[2])) + "\n")
@@ -323,6 +335,8 @@ def main(argv):
     # process ends whatever the run leaves behind (see interleave_supervisor).
     supervisor.supervise(config.get("lifeline"), config["dir"])
     control = Control(config["dir"])
+    if config.get("model") == "script":
+        return _run_script(config, control)
     if config.get("inspect"):
         # the runner's first model: inspecting here saves it starting Python once more
         inspection = inspect(config["source"], config["file"])

@@ -102,12 +102,25 @@ def utf8_of(text):
         return text.encode("utf-8", "backslashreplace")
 
 
+# Script runs (interleave_script): the index (1…MAX_FILES - 1) of a file of the program other than
+# the user's file, 0 for any other file; None in function runs. A line of such a file is recorded
+# as line | index << LINE_BITS (the runner names the file).
+program_file = None
+LINE_BITS = 20
+MAX_FILES = 1 << (31 - LINE_BITS)
+
+
 def user_line(frame, user_file):
-    """The line of the innermost frame of the user's file from ``frame`` up; 0 when there is none
-    (our own frames never match it)."""
+    """The line of the innermost frame of the user's file (in a script run, of a file of the
+    program) from ``frame`` up; 0 when there is none (our own frames never match it)."""
     while frame is not None:
-        if frame.f_code.co_filename == user_file:
+        name = frame.f_code.co_filename
+        if name == user_file:
             return frame.f_lineno
+        if program_file is not None:
+            index = program_file(name)
+            if index:
+                return (frame.f_lineno or 0) | index << LINE_BITS
         frame = frame.f_back
     return 0
 

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runTraceEvents } from './runner/engine';
+import { runScriptEvents } from './runner/scriptRun';
 import { TraceFileWriter } from './cli/traceFile';
 import { OutputWriteError, UserError } from './runner/errors';
 import type { RunEvents } from './runner/eventStore';
@@ -28,7 +29,11 @@ const USAGE = `usage: interleave run FILE --function NAME [--models ${DEFAULTS.m
                       [--deadlock-seconds ${DEFAULTS.deadlockSeconds}] (0: off)
                       [--repeat ${DEFAULTS.repeat}] [--align] [--switch-interval SECONDS] (thread models)
                       [--order SIGNATURE] (workers take turns at each print: e.g. 0101010101, or 0,1,0,1)
-                      [--python PATH] [--json PATH|-] [--html PATH|-] [--chrome PATH|-] [--quiet]`;
+                      [--python PATH] [--json PATH|-] [--html PATH|-] [--chrome PATH|-] [--quiet]
+       interleave script FILE [--timeout ${DEFAULTS.timeoutSeconds}] [--max-events ${DEFAULTS.maxEvents}] [--python PATH]
+                      [--json PATH|-] [--html PATH|-] [--chrome PATH|-] [--quiet] [-- ARG…]
+                      (the program as written: FILE as __main__, ARGs in sys.argv, every thread,
+                      process and asyncio task it makes a lane of its own)`;
 
 class UsageError extends Error {}
 
@@ -59,7 +64,7 @@ function parse(argv: string[]) {
     },
   });
   if (values.help) return null;
-  if (positionals[0] !== 'run' || positionals.length !== 2) throw new UsageError('expected: interleave run FILE --function NAME');
+  if (positionals[0] !== 'run' || positionals.length !== 2) throw new UsageError('expected: interleave run FILE --function NAME, or interleave script FILE');
   if (!values.function) throw new UsageError('--function NAME is required');
   const models = values.models.split(',').map((m) => m.trim()).filter(Boolean);
   const unknown = models.filter((m) => !ALL_MODELS.includes(m as Model));
@@ -95,10 +100,42 @@ function parse(argv: string[]) {
   };
 }
 
+/** `interleave script FILE [options] [-- ARG…]`: the ARGs are the program's, whatever they look like. */
+function parseScript(argv: string[]) {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      timeout: { type: 'string', default: String(DEFAULTS.timeoutSeconds) },
+      'max-events': { type: 'string', default: String(DEFAULTS.maxEvents) },
+      python: { type: 'string' },
+      json: { type: 'string' },
+      html: { type: 'string' },
+      chrome: { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) return null;
+  if (positionals.length < 2) throw new UsageError('expected: interleave script FILE [-- ARG…]');
+  const timeout = Number(values.timeout);
+  const timeoutProblem = timeLimitProblem(timeout);
+  if (timeoutProblem) throw new UsageError(`--timeout ${timeoutProblem}, not ${values.timeout}`);
+  const maxEvents = Number(values['max-events']);
+  const badMaxEvents = checkMaxEvents(maxEvents, '--max-events');
+  if (badMaxEvents) throw new UsageError(badMaxEvents);
+  return {
+    file: path.resolve(positionals[1]), argv: positionals.slice(2), timeout, maxEvents,
+    python: values.python, json: values.json, html: values.html, chrome: values.chrome, quiet: values.quiet,
+  };
+}
+
+type CliOptions = NonNullable<ReturnType<typeof parse>> | NonNullable<ReturnType<typeof parseScript>>;
+
 export async function main(argv: string[]): Promise<number> {
-  let opts: ReturnType<typeof parse>;
+  let opts: CliOptions | null;
   try {
-    opts = parse(argv);
+    opts = argv[0] === 'script' ? parseScript(argv) : parse(argv);
   } catch (e) {
     process.stderr.write(`interleave: ${(e as Error).message}\n${USAGE}\n`);
     return 2;
@@ -111,7 +148,7 @@ export async function main(argv: string[]): Promise<number> {
   const pipes = watchForGoneReaders(() => controller.abort());
   const stopping = new CancelOnSignals(controller);
   try {
-    const status = await runAndReport(opts, controller.signal, pipes);
+    const status = await ('argv' in opts ? runScriptAndReport(opts, controller.signal, pipes) : runAndReport(opts, controller.signal, pipes));
     return stopping.received ? 128 + os.constants.signals[stopping.received] : status;
   } finally {
     stopping.dispose();
@@ -149,6 +186,57 @@ class CancelOnSignals {
     process.stdout.removeListener('error', this.ignore);
     process.stderr.removeListener('error', this.ignore);
   }
+}
+
+/**
+ * Traces the program as written and writes the trace, report and summary, as runAndReport does
+ * for the models; the same exit statuses.
+ */
+async function runScriptAndReport(opts: NonNullable<ReturnType<typeof parseScript>>, signal: AbortSignal, pipes: ReturnType<typeof watchForGoneReaders>): Promise<number> {
+  try {
+    if (!fs.existsSync(opts.file)) throw new UserError('file', `${opts.file}: no such file`);
+    const candidates = opts.python ? [opts.python] : pathCandidates();
+    const found = firstExecutable(candidates);
+    const outputs = openOutputs(opts);
+    const traceFile = outputs.json && new TraceFileWriter(outputs.json);
+    const { trace, events } = await runScriptEvents({
+      python: found ? resolvePyenvShim(found.path) : candidates[0], file: opts.file, argv: opts.argv, timeoutSeconds: opts.timeout, maxEvents: opts.maxEvents, signal,
+      stdout: opts.quiet ? 'ignore' : 2, // as for `run`: the user's output on our stderr, the summary on stdout
+      follow: () => (traceFile ? [traceFile.beginRun()] : []),
+      onOutput: opts.quiet ? undefined : (_stream, text) => process.stderr.write(text),
+    }).catch(async (e: unknown) => {
+      traceFile?.discard();
+      outputs.html?.discard();
+      outputs.chrome?.discard();
+      if (e instanceof UserError && e.kind !== 'harness') throw e;
+      await findInterpreter(candidates); // throws what is wrong with the interpreter, if anything
+      throw e;
+    });
+    await writeAfterRuns(outputs, traceFile, trace, events);
+    const say = outputs.json?.onStdout || outputs.html?.onStdout || outputs.chrome?.onStdout ? process.stderr : process.stdout;
+    say.write(scriptSummary(trace.runs[0], events[0].length));
+    for (const [key, what] of [['json', 'trace'], ['html', 'report'], ['chrome', 'chrome trace']] as const) {
+      if (outputs[key] && !outputs[key].onStdout) say.write(`${what}: ${opts[key]}\n`);
+    }
+    return 0;
+  } catch (e) {
+    return failure(e, opts.file, pipes.gone);
+  }
+}
+
+/** "script  wall 41 ms  workers 3 (1 main, 2 processes)  events 10", then a line per worker that did not end ok. */
+function scriptSummary(run: Run, eventCount: number): string {
+  const kinds = new Map<string, number>();
+  for (const w of run.workerInfo) kinds.set(w.kind ?? 'worker', (kinds.get(w.kind ?? 'worker') ?? 0) + 1);
+  const plural: Record<string, string> = { main: 'main', thread: 'threads', process: 'processes', task: 'tasks' };
+  const made = [...kinds].map(([kind, n]) => `${n} ${n === 1 ? kind : (plural[kind] ?? kind)}`).join(', ');
+  const lines = [`script     wall ${formatNs(run.wallNs)}  workers ${run.workerInfo.length} (${made})  events ${eventCount}${run.stopped ? `  stopped: ${run.stopped}` : ''}`];
+  for (const w of run.workerInfo.filter((x) => x.status !== 'ok')) {
+    const why = w.error ? `${w.error.type}: ${w.error.message}` : w.exitCode !== undefined ? `exit ${w.exitCode}` : (w.signal ?? '');
+    lines.push(`           ${laneLabel('script', w)}: ${w.status}${why ? ` (${why})` : ''}`);
+  }
+  for (const u of run.untraced ?? []) lines.push(`           not traced: pid ${u.pid} ${u.command} — ${u.reason}`);
+  return lines.map((l) => `${l}\n`).join('');
 }
 
 /** Runs the models and writes the trace, report and summary; the exit status (0, or 2 for bad input). */

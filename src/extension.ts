@@ -3,6 +3,8 @@ import { RunCodeLensProvider } from './commands/codeLens';
 import { COMMAND, commandTarget, runConcurrently, type CommandContext } from './commands/runConcurrently';
 import { SCHEDULER_COMMAND, beTheScheduler } from './commands/beTheScheduler';
 import { EXPORT_COMMAND } from './panels/exportTimeline';
+import { TRACE_SCRIPT_COMMAND } from './commands/ids';
+import { traceScript } from './commands/traceScript';
 import { TimelinePanel } from './panels/TimelinePanel';
 import { TraceStore } from './panels/traceStore';
 import type { TimelineState } from './shared/protocol';
@@ -29,6 +31,7 @@ export function activate(context: vscode.ExtensionContext): InterleaveApi {
     codeLens,
     vscode.commands.registerCommand(COMMAND, (first?: unknown, functionName?: unknown) => runConcurrently(ctx, commandTarget(first, functionName))),
     vscode.commands.registerCommand(SCHEDULER_COMMAND, (first?: unknown, functionName?: unknown) => beTheScheduler(ctx, commandTarget(first, functionName))),
+    vscode.commands.registerCommand(TRACE_SCRIPT_COMMAND, (uri?: unknown) => traceScript(ctx, uri)),
     vscode.commands.registerCommand(EXPORT_COMMAND, () =>
       TimelinePanel.current
         ? TimelinePanel.current.exportTimeline()

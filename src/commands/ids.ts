@@ -2,3 +2,6 @@
 export const COMMAND = 'interleave.runConcurrently';
 /** Be the Scheduler…: run once, pick an order of the lines, run it forced (package.json contributes it too). */
 export const SCHEDULER_COMMAND = 'interleave.beTheScheduler';
+
+/** Trace Script's id (package.json contributes it with its menus). */
+export const TRACE_SCRIPT_COMMAND = 'interleave.traceScript';

@@ -10,22 +10,20 @@ import { functionContaining } from './pythonFunctions';
 import { againTargetOf, settingsAgain } from './runAgainTarget';
 import { interpreterFor } from '../interpreter/interpreterSource';
 import { TimelinePanel } from '../panels/TimelinePanel';
+import { runScriptInPanel } from './traceScript';
+import { settingsOf } from './runSettings';
+import { reportError, workspaceTrusted } from './userMessages';
 import { toColumns } from '../shared/columns';
 import { LivePreview } from '../runner/livePreview';
-import { DEFAULTS, LIMITS, checkDeadlockSeconds } from '../runner/settings';
-import type { RunSettings, TraceStore } from '../panels/traceStore';
+import { LIMITS } from '../runner/settings';
+import type { RunSettings } from '../panels/traceStore';
 import { modelProgress } from '../shared/recording';
-import { timeLimitProblem } from '../runner/timeLimit';
-import { ALL_MODELS, type Model, type StartMethod, type Trace } from '../shared/trace';
+import type { Trace } from '../shared/trace';
 
 export { COMMAND } from './ids';
 
-export interface CommandContext {
-  extensionUri: vscode.Uri;
-  store: TraceStore;
-  output: vscode.OutputChannel;
-  memento: vscode.Memento;
-}
+import type { CommandContext } from './context';
+export type { CommandContext };
 
 /**
  * How the command was invoked: editor menus pass the document's uri; a CodeLens also the
@@ -63,13 +61,7 @@ export async function runTargetWith(ctx: CommandContext, target: RunTarget, runJ
 }
 
 async function run(ctx: CommandContext, target: RunTarget, runJob: JobRunner): Promise<Trace | undefined> {
-  if (!vscode.workspace.isTrusted) {
-    const manage = 'Manage Workspace Trust';
-    void vscode.window
-      .showWarningMessage('Interleave runs your Python code, so it needs a trusted workspace. Trust this workspace to use Run Concurrently.', manage)
-      .then((choice) => choice === manage && vscode.commands.executeCommand('workbench.trust.manage'));
-    return undefined;
-  }
+  if (!workspaceTrusted('Run Concurrently')) return undefined;
   if (target.again) return runAgain(ctx, target.again, target.repeat);
   const editor = await editorFor(target.uri);
   const document = editor.document;
@@ -132,6 +124,7 @@ async function runAgain(ctx: CommandContext, key: string, repeat?: number): Prom
   if (!stored) throw new UserError('file', `That recording is no longer stored (the panel keeps the last ${LIMITS.recordings}). Run the function from its file instead.`);
   const { recording } = stored;
   const settings = settingsAgain(stored.settings, repeat);
+  if (settings.script) return runScriptInPanel(ctx, settings); // a program as written: as it ran
   const uri = vscode.Uri.file(settings.file);
   const document = await vscode.workspace.openTextDocument(uri).then(undefined, () => {
     throw new UserError('file', `${path.basename(settings.file)} is no longer there. Open the file to run, then run Interleave: Run Concurrently.`, { file: settings.file });
@@ -201,28 +194,6 @@ function failureMessage(e: unknown): string {
   return e instanceof Error ? e.message.split('\n')[0] : String(e);
 }
 
-/** The settings of this moment, for `file` (its folder's settings). */
-function settingsOf(config: vscode.WorkspaceConfiguration, file: string): RunSettings {
-  return {
-    file,
-    models: validModels(config.get<string[]>('models', [...DEFAULTS.models])),
-    workers: clamp(Math.floor(config.get<number>('workers', DEFAULTS.workers)), LIMITS.workers.min, LIMITS.workers.max),
-    timeoutSeconds: timeLimitSetting(config),
-    startMethod: startMethodSetting(config.get<string>('startMethod', 'default')),
-    maxEvents: Math.max(LIMITS.maxEvents.min, Math.floor(config.get<number>('maxEvents', DEFAULTS.maxEvents))),
-    sampleHz: clamp(Math.floor(config.get<number>('sampleHz', DEFAULTS.sampleHz)), LIMITS.sampleHz.min, LIMITS.sampleHz.max),
-    deadlockSeconds: deadlockSetting(config),
-    repeat: clamp(Math.floor(config.get<number>('repeat', DEFAULTS.repeat)), LIMITS.repeat.min, LIMITS.repeat.max),
-    align: config.get<boolean>('align', DEFAULTS.align) === true,
-    switchInterval: switchIntervalSetting(config.get<number | null>('switchInterval', DEFAULTS.switchInterval)),
-  };
-}
-
-/** The thread models' switch interval: null (Python's own) unless a number of seconds, kept within its limits. */
-function switchIntervalSetting(s: number | null): number | null {
-  return typeof s === 'number' && Number.isFinite(s) && s > 0 ? clamp(s, LIMITS.switchInterval.min, LIMITS.switchInterval.max) : null;
-}
-
 /** The engine's request for these settings (target and Python added by the caller). */
 function requestOf(s: RunSettings): TraceRequest {
   return { python: '', file: s.file, models: s.models, workers: s.workers, timeoutSeconds: s.timeoutSeconds, startMethod: s.startMethod, maxEvents: s.maxEvents, sampleHz: s.sampleHz,
@@ -251,35 +222,6 @@ async function editorFor(uri: vscode.Uri | undefined): Promise<vscode.TextEditor
     return vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preserveFocus: true });
   }
   throw new UserError('file', 'Open a Python file and put the cursor in a function (or select some statements), then run Interleave: Run Concurrently.');
-}
-
-function clamp(n: number, min: number, max: number): number {
-  return Number.isFinite(n) ? Math.max(min, Math.min(max, n)) : min;
-}
-
-/** interleave.timeoutSeconds, by the CLI's rule: a bad one is said, never turned into 1 ms. */
-function timeLimitSetting(config: vscode.WorkspaceConfiguration): number {
-  const seconds = Number(config.get<unknown>('timeoutSeconds', DEFAULTS.timeoutSeconds));
-  const problem = timeLimitProblem(seconds);
-  if (problem) throw new UserError('args', `The setting interleave.timeoutSeconds ${problem}: change it in Settings.`);
-  return seconds;
-}
-
-/** interleave.deadlockSeconds, by the CLI's rule: a bad one is said, not guessed at. */
-function deadlockSetting(config: vscode.WorkspaceConfiguration): number {
-  const seconds = Number(config.get<unknown>('deadlockSeconds', DEFAULTS.deadlockSeconds));
-  const problem = checkDeadlockSeconds(seconds, 'The setting interleave.deadlockSeconds');
-  if (problem) throw new UserError('args', `${problem}: change it in Settings.`);
-  return seconds;
-}
-
-function startMethodSetting(value: string): StartMethod | undefined {
-  return value === 'fork' || value === 'spawn' || value === 'forkserver' ? value : undefined;
-}
-
-function validModels(models: string[]): Model[] {
-  const valid = models.filter((m): m is Model => (ALL_MODELS as readonly string[]).includes(m));
-  return valid.length ? valid : [...DEFAULTS.models];
 }
 
 /** The function named by the CodeLens, at the cursor, or picked from a list. */
@@ -316,27 +258,3 @@ async function askArguments(memento: vscode.Memento, file: string, fn: FunctionI
   return value;
 }
 
-/** Shows the error without waiting for the user to dismiss it (the command must return). */
-async function reportError(e: unknown): Promise<void> {
-  if (!isUserError(e)) {
-    void vscode.window.showErrorMessage(`Interleave failed: ${e instanceof Error ? e.message : String(e)}`);
-    return;
-  }
-  const actions: string[] = [];
-  const { file, line, col } = e.details;
-  if (line && file) actions.push('Show Line');
-  if (e.kind === 'python') actions.push('Open Settings');
-  if (e.kind === 'syntax' && file && line) await showLine(file, line, col); // the line the message names
-  const words = e.kind === 'args' && e.details.problem ? ARGS_MESSAGES.evaluation(e.details.problem) : e.message; // not the CLI's --args
-  const message = words.split('\n')[0].split(file ?? '\0').join(path.basename(file ?? '')); // the name, not the full path
-  void vscode.window.showErrorMessage(`Interleave: ${message}`, ...actions).then(async (choice) => {
-    if (choice === 'Show Line' && file && line) await showLine(file, line, col);
-    else if (choice === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'interleave.pythonPath');
-  });
-}
-
-async function showLine(file: string, line: number, col: number | null | undefined): Promise<void> {
-  const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
-  const position = new vscode.Position(Math.max(0, line - 1), Math.max(0, (col ?? 1) - 1));
-  await vscode.window.showTextDocument(document, { selection: new vscode.Range(position, position) });
-}

@@ -73,7 +73,7 @@ function runTracks(run: Run, cols: EventColumns, firstTid: number): Track[] {
     const thread = key % 256;
     const info = run.workerInfo.find((w) => w.worker === worker) ?? null;
     // the panel's lane name, with the pid of a worker that is a process of its own ("Process 2 · pid 4242")
-    const own = `${laneLabel(run.model, { worker })}${inChildProcesses(run.model) && info?.pid ? ` · pid ${info.pid}` : ''}`;
+    const own = `${laneLabel(run.model, info ?? { worker })}${inChildProcesses(run.model) && info?.pid ? ` · pid ${info.pid}` : ''}`;
     return { tid: firstTid + i, worker, thread, name: thread ? `${own} ↳ ${helperThreadName(info, thread)}` : own, info: thread ? null : info };
   });
 }

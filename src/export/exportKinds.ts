@@ -55,5 +55,5 @@ export const EXPORT_KINDS: readonly ExportKind[] = [
 
 /** The file name offered: `print_numbers.chrome.json`. */
 export function exportFileName(trace: Trace, kind: ExportKind): string {
-  return `${trace.target.function ?? 'selection'}${kind.suffix}`;
+  return `${trace.target.function ?? (trace.target.script ? 'script' : 'selection')}${kind.suffix}`;
 }

@@ -29,6 +29,8 @@ export interface RunSettings {
   switchInterval?: number | null;
   /** Be the Scheduler: the order the workers took turns in at their prints (absent: none forced). */
   order?: number[];
+  /** Trace Script: the program as written, with these arguments (`models` is `['script']`). */
+  script?: { argv: string[] };
 }
 
 export interface StoredRecording {
@@ -135,7 +137,7 @@ function recordingOf(key: string, trace: Trace, settings: RunSettings, startedAt
   const { target } = trace;
   return {
     key,
-    target: target.function ?? `lines ${target.snippet?.startLine}–${target.snippet?.endLine}`,
+    target: target.function ?? (target.script ? 'script' : `lines ${target.snippet?.startLine}–${target.snippet?.endLine}`),
     fileName: path.basename(target.file),
     startedAt,
     models: settings.models,

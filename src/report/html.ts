@@ -19,7 +19,7 @@ function scriptSafe(json: string): string {
 export function reportHtml(trace: Trace, assets = webviewAssets()): string {
   const script = fs.readFileSync(assets.script, 'utf8').replace(/<\/script/gi, '<\\/script');
   const style = fs.readFileSync(assets.style, 'utf8');
-  const title = `Interleave: ${trace.target.function ?? 'selection'} — ${path.basename(trace.target.file)}`;
+  const title = `Interleave: ${trace.target.function ?? (trace.target.script ? 'script' : 'selection')} — ${path.basename(trace.target.file)}`;
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

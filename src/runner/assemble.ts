@@ -137,7 +137,7 @@ function setStatus(
 }
 
 /** A process worker that ended without its end record: exit code, or -signal. */
-function setExit(info: WorkerInfo, exitCode: number): void {
+export function setExit(info: WorkerInfo, exitCode: number): void {
   if (exitCode < 0) {
     info.status = 'killed';
     info.signal = SIGNALS[-exitCode] ?? `signal ${-exitCode}`;

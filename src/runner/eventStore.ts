@@ -10,6 +10,11 @@ import { switchesIn, type EventCounts } from '../shared/summary';
 import type { OutputEvent } from '../shared/trace';
 
 const STDERR = 2;
+/**
+ * In a `script` run, a line of another file of the program is recorded as line | index << 20
+ * (python/interleave_recorder.py's LINE_BITS): below FILE_UNIT, a line of the traced file.
+ */
+export const FILE_UNIT = 1 << 20;
 
 /** The events of one source, in the order they were recorded (times absolute, ns). */
 export class EventSource {
@@ -25,6 +30,8 @@ export class EventSource {
   poolUsed = 0;
   /** False once an event was earlier than the one before (a line written in pieces keeps its first piece's time). */
   inOrder = true;
+  /** `script` runs: the program's other files by index, as its process declared them (filled as the run goes on). */
+  files: ReadonlyMap<number, string> | null = null;
 
   constructor(readonly worker: number, readonly approximate: boolean) {}
 
@@ -49,6 +56,11 @@ export class EventSource {
     this.count = i + 1;
   }
 
+  /** The file of event `i`'s line when it is another file of the program (its index's path, else "unknown"). */
+  fileOf(i: number): string {
+    return this.files?.get(Math.floor(this.line[i] / FILE_UNIT)) ?? 'unknown';
+  }
+
   textStart(i: number): number {
     return i === 0 ? 0 : this.textEnd[i - 1];
   }
@@ -64,6 +76,10 @@ export class EventSource {
       text: this.pool.toString('utf8', this.textStart(i), this.textEnd[i]),
       line: this.line[i] || null,
     };
+    if (this.line[i] >= FILE_UNIT) {
+      event.line = this.line[i] % FILE_UNIT || null;
+      event.file = this.fileOf(i);
+    }
     if (this.thread[i]) event.thread = this.thread[i];
     if (flags & APPROXIMATE) event.approximate = true;
     return event;
@@ -168,7 +184,7 @@ export class RunEvents {
       const i = this.index[k];
       cols.t[k] = s.t[i] - this.t0;
       cols.worker[k] = s.worker;
-      cols.line[k] = s.line[i];
+      cols.line[k] = s.line[i] < FILE_UNIT ? s.line[i] : 0; // the panel's lines are the traced file's
       cols.stream[k] = s.flags[i];
       cols.thread[k] = Math.min(s.thread[i], MAX_THREAD);
       const pool = s.pool;

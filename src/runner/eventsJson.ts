@@ -9,7 +9,7 @@
  * Python leaves idle); the writer then copies whole stretches of them instead of encoding after
  * the run.
  */
-import type { EventSource, RunEvents } from './eventStore';
+import { FILE_UNIT, type EventSource, type RunEvents } from './eventStore';
 
 const CHUNK = 1 << 20;
 /** Room for every part of an event but its text. */
@@ -25,6 +25,7 @@ const STDOUT = ascii(',"stream":"stdout","text":');
 const STDERR = ascii(',"stream":"stderr","text":');
 const LINE = ascii(',"line":');
 const THREAD = ascii(',"thread":');
+const FILE = ascii(',"file":');
 const APPROXIMATE = ascii(',"approximate":true}');
 const NULL = ascii('null');
 
@@ -68,6 +69,11 @@ function middles(worker: number, pid: number | null): Buffer[] {
   return [STDOUT, STDERR].map((stream) => Buffer.concat([WORKER, ascii(String(worker)), PID, ascii(JSON.stringify(pid)), stream]));
 }
 
+/** The bytes event `i`'s `"file"` takes (a `script` run's line in another file of the program), else 0. */
+function fileRoom(s: EventSource, i: number): number {
+  return s.line[i] >= FILE_UNIT ? FILE.length + Buffer.byteLength(JSON.stringify(s.fileOf(i))) : 0;
+}
+
 /** Event `i`'s text as JSON, for a text that needs escaping (plainSize < 0). */
 function textJson(s: EventSource, i: number): string {
   return JSON.stringify(s.pool.toString('utf8', s.textStart(i), s.textEnd[i]));
@@ -88,7 +94,13 @@ function encodeEvent(out: Buffer, at: number, s: EventSource, i: number, t0: num
     out[at++] = QUOTE;
   }
   at = put(out, at, LINE);
-  at = putInt(out, at, s.line[i] || null);
+  if (s.line[i] >= FILE_UNIT) {
+    at = putInt(out, at, s.line[i] % FILE_UNIT || null);
+    at = put(out, at, FILE);
+    at += out.write(JSON.stringify(s.fileOf(i)), at, 'utf8');
+  } else {
+    at = putInt(out, at, s.line[i] || null);
+  }
   if (s.thread[i]) {
     at = put(out, at, THREAD);
     at = putInt(out, at, s.thread[i]);
@@ -127,7 +139,7 @@ export class EncodedEvents {
     for (let i = this.count; i < s.count; i++) {
       const plain = plainSize(s, i);
       const json = plain < 0 ? textJson(s, i) : '';
-      const room = EVENT_ROOM + (plain < 0 ? Buffer.byteLength(json) : plain);
+      const room = EVENT_ROOM + (plain < 0 ? Buffer.byteLength(json) : plain) + fileRoom(s, i);
       if (!out || this.used + room > out.length) {
         out = Buffer.allocUnsafe(Math.max(CHUNK, room));
         this.blocks.push(out);
@@ -203,7 +215,7 @@ export function* eventsJson(events: RunEvents, from = 0, encoded: ReadonlyArray<
     }
     const plain = plainSize(s, i);
     const json = plain < 0 ? textJson(s, i) : '';
-    const room = EVENT_ROOM + (plain < 0 ? Buffer.byteLength(json) : plain);
+    const room = EVENT_ROOM + (plain < 0 ? Buffer.byteLength(json) : plain) + fileRoom(s, i);
     if (at + room > out.length) {
       yield* emit(out.subarray(0, at));
       out = Buffer.allocUnsafe(Math.max(CHUNK, room));

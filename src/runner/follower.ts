@@ -31,32 +31,45 @@ export interface RunSink {
 
 export class RunFollower {
   readonly control: ControlRecord[] = [];
-  readonly workers: WorkerState[];
+  readonly workers: WorkerState[] = [];
   /** The run's start, once the harness has said it (null: not started yet, or never). */
   t0: number | null = null;
   /** With --repeat: the harness said this repetition's files are final. */
   closed = false;
   private controlOffset = 0;
+  private readonly files = new Map<number, Map<number, string>>();
   private readonly controlFile: string;
   /** Per worker: readers of its event file and of its side file, with where their lines go. */
-  private readonly readers: Array<Array<{ reader: WorkerFileReader; sink: OutputSink }>>;
+  private readonly readers: Array<Array<{ reader: WorkerFileReader; sink: OutputSink }>> = [];
 
   /**
    * `dir`: the run's event files; `repetition`: with --repeat, which one (the control file, in
    * `controlDir`, has the harness's own records and those of this repetition for it).
    */
   constructor(
-    dir: string,
+    private readonly dir: string,
     workers: number,
     private readonly sinks: readonly RunSink[],
     private readonly repetition: { index: number; controlDir: string } | null = null,
   ) {
     this.controlFile = path.join(repetition?.controlDir ?? dir, 'control.jsonl');
-    this.workers = Array.from({ length: workers }, (_, worker) => ({ sources: [new EventSource(worker, false), new EventSource(worker, true)], threads: [], truncated: false, locks: [] }));
-    this.readers = this.workers.map((state, worker) => {
-      const file = path.join(dir, `w${worker}.trc`);
-      return [file, `${file}.a`].map((f, n) => ({ reader: new WorkerFileReader(f), sink: state.sources[n].push.bind(state.sources[n]) }));
-    });
+    for (let worker = 0; worker < workers; worker++) this.addWorker(path.join(dir, `w${worker}.trc`));
+  }
+
+  /** Per process of a script run: the program's other files by index (see EventSource.files). */
+  private filesOf(pid: number): Map<number, string> {
+    let files = this.files.get(pid);
+    if (!files) this.files.set(pid, (files = new Map()));
+    return files;
+  }
+
+  /** A worker whose event file is `file` (and its side file beside it): the next index. */
+  private addWorker(file: string, files: ReadonlyMap<number, string> | null = null): void {
+    const worker = this.workers.length;
+    const state: WorkerState = { sources: [new EventSource(worker, false), new EventSource(worker, true)], threads: [], truncated: false, locks: [] };
+    for (const source of state.sources) source.files = files;
+    this.workers.push(state);
+    this.readers.push([file, `${file}.a`].map((f, n) => ({ reader: new WorkerFileReader(f), sink: state.sources[n].push.bind(state.sources[n]) })));
   }
 
   /** Reads what was written since the last poll, then shows the run to the sinks. */
@@ -98,6 +111,9 @@ export class RunFollower {
       this.control.push(record);
       if (record.type === 'runStart') this.t0 = record.t;
       if (record.type === 'runClosed') this.closed = true;
+      // a script's workers come as it makes them; the program's other files as its processes declare them
+      if (record.type === 'worker') this.addWorker(path.join(this.dir, path.basename(record.file)), this.filesOf(record.pid));
+      if (record.type === 'sourceFile') this.filesOf(record.pid).set(record.index, record.path);
     }
     this.controlOffset = complete;
   }

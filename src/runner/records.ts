@@ -6,7 +6,7 @@
 import type { LockRecord, WorkerRecord } from './workerLog';
 import type { EventSource } from './eventStore';
 import type { InspectReply } from './inspect';
-import type { PythonInfo, StartMethod } from '../shared/trace';
+import type { PythonInfo, StartMethod, WorkerKind } from '../shared/trace';
 
 /** Run-level records the harness writes to control.jsonl. */
 export type ControlRecord =
@@ -29,6 +29,14 @@ export type ControlRecord =
   /** The watchdog ended the run: every live worker waited on the others for `seconds`. */
   | { type: 'deadlock'; t: number; seconds: number; cycle: string; workers: Array<{ worker: number; stack: string }> }
   | { type: 'unavailable'; reason: string }
+  /** `script` runs (python/interleave_script.py): a worker and its event file (`file`, in the run's folder); keys are "pid.token.n". */
+  | { type: 'worker'; key: string; file: string; kind: WorkerKind; name: string; parent: string | null; pid: number; tid: number; t: number }
+  /** `script` runs: a process the worker `by` started (Process.start, subprocess.Popen). */
+  | { type: 'spawned'; pid: number; by: string | null; name: string; t: number }
+  /** `script` runs: in process `pid`, lines of `path` (a file of the program other than the traced one) are recorded as line | index << LINE_BITS. */
+  | { type: 'sourceFile'; pid: number; index: number; path: string }
+  /** `script` runs: a Python child that will not be traced, and why. */
+  | { type: 'untraced'; pid: number; by: string | null; command: string; reason: string }
   | ({ type: 'inspection' } & InspectReply)
   | { type: 'badInput'; kind: string; message: string; line: number | null; col: number | null; traceback: string | null; problem?: string | null };
 

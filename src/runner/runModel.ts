@@ -14,7 +14,7 @@ import { RunFollower, type RunSink } from './follower';
 import { HAS_LIFELINE, HarnessProcess, LIFELINE_FD, type HarnessExit } from './harnessProcess';
 import type { InspectReply } from './inspect';
 import { assemble } from './assemble';
-import { findRecord, runContext } from './records';
+import { findRecord, runContext, type ControlRecord } from './records';
 import { ModelStates } from './states/modelStates';
 import type { Model, PythonInfo, Run, StartMethod } from '../shared/trace';
 
@@ -219,14 +219,18 @@ function writeConfig(o: ModelRunOptions, dir: string, runDirs: readonly string[]
   return configPath;
 }
 
+/** The harness refused the user's input (a syntax error, …): that, as the user's error. */
+export function throwIfBadInput(control: readonly ControlRecord[], file: string): void {
+  const bad = findRecord(control, 'badInput');
+  if (!bad) return;
+  const kind = BAD_INPUT_KINDS.find((k) => k === bad.kind) ?? 'harness';
+  throw new UserError(kind, bad.message, { file, line: bad.line, col: bad.col, traceback: bad.traceback ?? undefined, problem: bad.problem ?? undefined });
+}
+
 /** What became of the run: the user's error, a run that did not happen, or the assembled run. */
 function outcome(o: ModelRunOptions, follower: RunFollower, exit: HarnessExit): ModelRunResult {
   const { control, t0 } = follower;
-  const bad = findRecord(control, 'badInput');
-  if (bad) {
-    const kind = BAD_INPUT_KINDS.find((k) => k === bad.kind) ?? 'harness';
-    throw new UserError(kind, bad.message, { file: o.file, line: bad.line, col: bad.col, traceback: bad.traceback ?? undefined, problem: bad.problem ?? undefined });
-  }
+  throwIfBadInput(control, o.file);
   const inspected = findRecord(control, 'inspection');
   const { type: _type, ...inspection } = inspected ?? { type: 'inspection' as const };
   const found = inspected ? { inspection: inspection as InspectReply } : {};

@@ -39,6 +39,7 @@ const NOUNS: Record<Model, string> = {
   'process-pool': 'the process pool',
   asyncio: 'asyncio tasks',
   interpreter: 'subinterpreters',
+  script: 'the program',
 };
 
 type Family = 'sequential' | 'one interpreter' | 'several interpreters';

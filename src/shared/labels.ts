@@ -2,7 +2,7 @@
  * How runs and workers are named for people — the panel's headers and lanes, and the tracks of an
  * exported Chrome trace — so that both say "Thread 1" for the same worker.
  */
-import type { Model, Run, WorkerInfo } from './trace';
+import type { Model, Run, Target, WorkerInfo } from './trace';
 
 const TITLES: Record<Model, string> = {
   sequential: 'Sequential',
@@ -12,12 +12,17 @@ const TITLES: Record<Model, string> = {
   'process-pool': 'Process pool',
   asyncio: 'asyncio tasks',
   interpreter: 'Subinterpreters',
+  script: 'The program as written',
 };
 
 /** A worker's name in its lane and the event list (short: the pid is in the hover, not here). */
-export function laneLabel(model: Model, w: Pick<WorkerInfo, 'worker'>): string {
+export function laneLabel(model: Model, w: Pick<WorkerInfo, 'worker'> & Partial<Pick<WorkerInfo, 'name' | 'kind' | 'pid'>>): string {
   const n = w.worker + 1;
   switch (model) {
+    case 'script': {
+      const name = w.name ?? `Worker ${n}`; // the program's own name for it: "Thread-1 (print_numbers)"
+      return w.kind === 'process' && w.pid ? `${name} · pid ${w.pid}` : name;
+    }
     case 'process':
       return `Process ${n}`;
     case 'process-pool':
@@ -42,6 +47,14 @@ export function helperThreadName(info: Pick<WorkerInfo, 'threads'> | null | unde
 
 /** A run: "Threads × 2", "Processes × 2 (spawn)". */
 export function runTitle(run: Pick<Run, 'model' | 'workers' | 'startMethod'>): string {
+  if (run.model === 'script') return `${TITLES.script} · ${run.workers} workers`;
   const method = run.startMethod ? ` (${run.startMethod})` : '';
   return `${TITLES[run.model] ?? run.model} × ${run.workers}${method}`;
+}
+
+/** What was run, for titles: `print_numbers(3)`, `lines 3–7`, or the program as written: `python seed.py a b`. */
+export function targetTitle(target: Target): string {
+  if (target.function) return `${target.function}(${target.args ?? ''})`;
+  if (target.script) return ['python', target.file.split(/[\\/]/).pop(), ...target.script.argv].join(' ');
+  return `lines ${target.snippet?.startLine}–${target.snippet?.endLine}`;
 }

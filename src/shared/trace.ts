@@ -6,8 +6,9 @@
 export const TRACE_SCHEMA = 'interleave.trace/1';
 
 /** Execution models the harness can run. */
-export type Model = 'sequential' | 'thread' | 'process' | 'thread-pool' | 'process-pool' | 'asyncio' | 'interpreter';
-/** Every model there is (`asyncio` needs an `async def` target). */
+/** `script`: the program as written (`interleave script`), its own threads, processes and tasks the workers. */
+export type Model = 'sequential' | 'thread' | 'process' | 'thread-pool' | 'process-pool' | 'asyncio' | 'interpreter' | 'script';
+/** Every model a function can run under (`asyncio` needs an `async def` target); `script` is a verb of its own. */
 export const ALL_MODELS: readonly Model[] = ['sequential', 'thread', 'process', 'thread-pool', 'process-pool', 'asyncio', 'interpreter'];
 
 /** Models whose workers are separate processes. */
@@ -73,6 +74,8 @@ export interface Target {
   line: number;
   args?: string;
   snippet?: { startLine: number; endLine: number };
+  /** The program as written (`interleave script`, `function` null): the arguments it was given in `sys.argv[1:]`. */
+  script?: { argv: string[] };
   /** Top-level statements that were not run when loading the module (the script part). */
   skippedLines?: number[];
 }
@@ -102,6 +105,8 @@ export interface Run {
   unavailable?: string;
   /** Set when we stopped the run: at the time limit, or because the user cancelled. */
   stopped?: 'timeout' | 'cancelled';
+  /** `script` runs: Python children the program started that could not be traced (`-I`, `-E`, `-S`, an `env=` without ours), and why. */
+  untraced?: Array<{ pid: number; parent: number | null; command: string; reason: string }>;
   /**
    * Every contended acquire of the user's locks (and blocking wait on their Condition, Event,
    * Barrier, Queue), in order of `waitT`. Present when the run ran with locks recorded.
@@ -223,7 +228,16 @@ export interface WorkerInfo {
    * status `deadlock` without it.
    */
   deadlock?: { cycle: string; stack: string };
+  /** `script` runs: what the worker is — the main thread, a thread, a process (its main thread), an asyncio task. */
+  kind?: WorkerKind;
+  /** `script` runs: its name in the program (`Thread-1 (print_numbers)`, `Process-1`, `ThreadPoolExecutor-0_0`, `Task-2 fetch()`). */
+  name?: string;
+  /** `script` runs: the worker that created it (its index), or null (the main thread; a creator we did not see). */
+  parent?: number | null;
 }
+
+/** What a worker of a `script` run is. */
+export type WorkerKind = 'main' | 'thread' | 'process' | 'task';
 
 export type Stream = 'stdout' | 'stderr';
 
@@ -237,6 +251,8 @@ export interface OutputEvent {
   line: number | null;
   /** Written by a thread the worker started (its number in `WorkerInfo.threads`); absent: the worker's own. */
   thread?: number;
+  /** `script` runs: the file `line` is in, when it is another file of the program than the traced one. */
+  file?: string;
   /**
    * Did not go through sys.stdout/sys.stderr: read from the pipe under fds 1/2 (a C extension, a
    * subprocess: `t` is when it was read, `line` null, in a thread model the worker a guess), or

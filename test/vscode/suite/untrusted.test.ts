@@ -14,6 +14,14 @@ suite('Interleave in an untrusted (restricted) workspace', () => {
     assert.equal(interleaveTabs().length, 0, 'no panel');
   });
 
+  test('Trace Script refuses to run the program there', async () => {
+    const uri = workspaceFile('threads_example.py');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    const trace = await vscode.commands.executeCommand('interleave.traceScript', uri);
+    assert.equal(trace, undefined, 'nothing ran');
+    assert.equal(interleaveTabs().length, 0, 'no panel');
+  });
+
   test('no CodeLens offers to run code there', async () => {
     const uri = workspaceFile('threads_example.py');
     const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? [];

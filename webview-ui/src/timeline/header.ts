@@ -71,7 +71,8 @@ function renderStates(run: RunMeta): HTMLElement {
   for (const lane of lanes) {
     const { worker, thread } = lane;
     const info = run.workerInfo.find((w) => w.worker === worker);
-    const name = thread === null ? laneLabel(run.model, { worker }) : `${laneLabel(run.model, { worker })} ↳ ${helperThreadName(info, thread)}`;
+    const own = laneLabel(run.model, info ?? { worker });
+    const name = thread === null ? own : `${own} ↳ ${helperThreadName(info, thread)}`;
     list.append(el('li', { 'data-worker': String(worker) }, `${name}: ${laneSharesText(run, lane)}`));
   }
   // a trace from before sampling existed has neither states nor a note: nothing to say

@@ -78,6 +78,21 @@ export interface TimelineModel {
 
 export { laneLabel, runTitle };
 
+/**
+ * A `script` run's lane order: worker → its place, each process's lanes together (processes in
+ * the order their first worker appeared), within a process the main lane first, then by creation
+ * (the program's threads register as they start, not as they were made). Empty for the other
+ * models: their lanes stay in worker order.
+ */
+export function processGroups(run: Pick<RunMeta, 'model' | 'workerInfo'>): Map<number, number> {
+  if (run.model !== 'script') return new Map();
+  const firstOfPid = new Map<number | null, number>();
+  for (const w of run.workerInfo) if (!firstOfPid.has(w.pid)) firstOfPid.set(w.pid, w.worker);
+  const own = (w: WorkerInfo) => (w.kind === 'thread' || w.kind === 'task' ? 1 : 0); // the process's own lane first
+  const sorted = [...run.workerInfo].sort((a, b) => firstOfPid.get(a.pid)! - firstOfPid.get(b.pid)! || own(a) - own(b) || (a.createdNs ?? 0) - (b.createdNs ?? 0) || a.worker - b.worker);
+  return new Map(sorted.map((w, place) => [w.worker, place]));
+}
+
 export function buildRunModel(run: RunMeta, cols: EventColumns, runIndex: number): RunModel {
   const n = cols.t.length;
   let workers = run.unavailable ? 0 : run.workers; // a model this Python cannot run has no lanes
@@ -88,7 +103,9 @@ export function buildRunModel(run: RunMeta, cols: EventColumns, runIndex: number
     const key = laneKey(cols.worker[i], cols.thread[i]);
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
-  const keys = [...counts.keys()].sort((a, b) => a - b);
+  const group = processGroups(run);
+  // a script's lanes together by process, in the order their processes appeared (else by worker)
+  const keys = [...counts.keys()].sort((a, b) => (group.get(Math.floor(a / 256)) ?? 0) - (group.get(Math.floor(b / 256)) ?? 0) || a - b);
   const lanes: LaneModel[] = keys.map((key) => {
     const worker = Math.floor(key / 256);
     const thread = key % 256;
@@ -98,7 +115,7 @@ export function buildRunModel(run: RunMeta, cols: EventColumns, runIndex: number
       run: runIndex,
       worker,
       thread,
-      label: thread ? `↳ ${helperThreadName(info, thread)}` : laneLabel(run.model, { worker }),
+      label: thread ? `↳ ${helperThreadName(info, thread)}` : laneLabel(run.model, info ?? { worker }),
       info: thread ? null : info,
       index,
       times: { length: index.length, at: (j: number) => cols.t[index[j]] },

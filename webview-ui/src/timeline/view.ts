@@ -26,6 +26,7 @@ import { keyAnchor, labelColumnWidth, lanePartAt, layoutRun, lifeSegments, neare
 import { buildTimelineModel, writerOf, type LaneModel, type LockWait, type RunModel, type TimelineModel } from './model';
 import type { Model, ModelOrders, StateSpan } from '../../../src/shared/trace';
 import { repeatedText } from '../../../src/shared/prediction';
+import { targetTitle } from '../../../src/shared/labels';
 import { drawRun, type DrawnRun } from './render';
 import { applySwatches, readTheme, type Theme } from './theme';
 
@@ -179,8 +180,7 @@ export class TimelineView {
     if (!this.repeated?.any) this.repeated = null;
     this.ordersMs = performance.now() - started;
     const file = trace.target.file.split(/[\\/]/).pop();
-    const what = trace.target.function ? `${trace.target.function}(${trace.target.args ?? ""})` : `lines ${trace.target.snippet?.startLine}–${trace.target.snippet?.endLine}`;
-    this.setTitle(`${what} — ${file}`);
+    this.setTitle(trace.target.script ? targetTitle(trace.target) : `${targetTitle(trace.target)} — ${file}`);
     const py = trace.python;
     this.pythonEl.textContent = `${py.implementation} ${py.version} · GIL ${py.gil ? 'on' : 'off'} · ${py.cpuCount ?? '?'} CPUs`;
     this.showStatus('');

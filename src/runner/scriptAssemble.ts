@@ -1,0 +1,95 @@
+/**
+ * From what a traced script left behind — its control records (a `worker` record per thread,
+ * process and task, in the order the follower took their files) and each worker's records — to
+ * the run of `model: "script"`: who created whom, names, statuses, and every event in global order.
+ */
+import { RunEvents } from './eventStore';
+import { setExit, type AssembledRun } from './assemble';
+import { runContext, type ControlRecord, type WorkerState } from './records';
+import type { Run, WorkerInfo } from '../shared/trace';
+
+type WorkerRecord = Extract<ControlRecord, { type: 'worker' }>;
+type Spawned = Extract<ControlRecord, { type: 'spawned' }>;
+
+/** How the harness process ended (the program's main process is the harness). */
+export interface ScriptExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stopReason: 'timeout' | 'cancelled' | null;
+}
+
+export function assembleScript(control: readonly ControlRecord[], workers: readonly WorkerState[], t0: number, exit: ScriptExit): AssembledRun {
+  const records = control.filter((r): r is WorkerRecord => r.type === 'worker');
+  const index = new Map(records.map((r, i) => [r.key, i]));
+  const spawned = new Map<number, Spawned>();
+  const exits = new Map<number, number | null>();
+  for (const r of control) {
+    if (r.type === 'spawned') spawned.set(r.pid, r);
+    if (r.type === 'processExit') exits.set(r.pid, r.exitCode);
+  }
+  const indexOf = (key: string | null | undefined) => (key ? (index.get(key) ?? null) : null);
+  let lastNs = t0;
+  const workerInfo = records.map((r, worker): WorkerInfo => {
+    const state = workers[worker];
+    // a process's creator and name as its parent saw them (Process.start, Popen), when it did
+    const by = r.kind === 'process' ? spawned.get(r.pid) : undefined;
+    for (const s of state.sources) if (s.count && s.t[s.count - 1] > lastNs) lastNs = s.t[s.count - 1];
+    if (state.end && state.end.ns > lastNs) lastNs = state.end.ns;
+    const info: WorkerInfo = {
+      worker,
+      pid: r.pid,
+      tid: r.tid,
+      kind: r.kind,
+      name: by && !by.name.startsWith('subprocess ') ? by.name : r.name,
+      parent: indexOf(r.parent) ?? indexOf(by?.by),
+      createdNs: Math.min(by?.t ?? r.t, r.t) - t0,
+      startNs: state.begin ? state.begin.ns - t0 : null,
+      endNs: state.end ? state.end.ns - t0 : null,
+      cpuNs: state.end && state.end.cpuNs >= 0 ? state.end.cpuNs : null,
+      status: 'ok',
+    };
+    if (state.threads.length) info.threads = state.threads;
+    setScriptStatus(info, state, exit, exits.get(r.pid));
+    return info;
+  });
+  const runEnd = control.find((r) => r.type === 'runEnd');
+  const run: Run = {
+    model: 'script',
+    workers: workerInfo.length,
+    startMethod: null,
+    wallNs: (runEnd?.type === 'runEnd' ? runEnd.t : lastNs) - t0,
+    workerInfo,
+    events: [],
+  };
+  const untraced = control.filter((r): r is Extract<ControlRecord, { type: 'untraced' }> => r.type === 'untraced');
+  if (untraced.length) run.untraced = untraced.map((u) => ({ pid: u.pid, parent: indexOf(u.by), command: u.command, reason: u.reason }));
+  if (workers.some((w) => w.truncated)) run.truncated = true;
+  if (exit.stopReason) run.stopped = exit.stopReason;
+  const events = new RunEvents(workers.flatMap((w) => w.sources), t0, workerInfo.map((w) => w.pid));
+  return { run, events, ...runContext(control) };
+}
+
+/**
+ * What it said (its end record), or else what became of it: still going when we stopped the run;
+ * the main thread of a program killed by a signal; a process that ended without a word (a
+ * signal, a crash: our os._exit says its code); a thread whose process ended under it.
+ */
+function setScriptStatus(info: WorkerInfo, state: WorkerState, exit: ScriptExit, exitCode: number | null | undefined): void {
+  if (state.end) {
+    info.status = state.end.status.status;
+    if (state.end.status.error) info.error = state.end.status.error;
+    if (state.end.status.exitCode !== undefined) info.exitCode = state.end.status.exitCode;
+  } else if (exit.stopReason) {
+    info.status = 'timeout';
+  } else if (info.kind === 'main' && exit.signal) {
+    info.status = 'killed';
+    info.signal = exit.signal;
+  } else if (info.kind === 'process' && typeof exitCode === 'number') {
+    setExit(info, exitCode); // as its parent's join saw it: -15 is SIGTERM (a Pool's terminate)
+  } else if (info.kind === 'process' || info.kind === 'main') {
+    info.status = 'killed';
+    info.signal = 'unknown (the process ended without a word: a signal, or a crash)';
+  } else {
+    info.status = 'exited'; // its process ended while it still ran (a daemon thread at exit)
+  }
+}

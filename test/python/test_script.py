@@ -1,0 +1,61 @@
+"""The program as written (interleave_script): which Python children can be followed, and the
+sitecustomize every child imports first."""
+import os
+import subprocess
+import sys
+import tempfile
+import textwrap
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(ROOT, "python"))
+
+import interleave_script as script  # noqa: E402
+
+
+class BlindChildren(unittest.TestCase):
+    """A Python child started with -I, -E or -S never imports our sitecustomize: said, not missed."""
+
+    def test_flags_that_hide_the_child(self):
+        for args in (["python3", "-I", "x.py"], ["/usr/bin/python3.11", "-E", "-c", "pass"],
+                     ["python", "-uS", "x.py"], [sys.executable, "-u", "-I", "-m", "mod"]):
+            self.assertIsNotNone(script._blind(args), args)
+
+    def test_children_we_follow(self):
+        for args in (["python3", "x.py", "-I"], ["python3", "-c", "print('-S')"], ["python3", "-u", "x.py"],
+                     ["ls", "-S"], "python3 -I x.py", [], ["python3", "--", "-I"]):
+            self.assertIsNone(script._blind(args), args)
+
+
+class SiteCustomize(unittest.TestCase):
+    """script_site/sitecustomize.py: runs the user's own sitecustomize, and leaves the import path
+    as the program would see it without us."""
+
+    def run_child(self, env_extra):
+        with tempfile.TemporaryDirectory() as user_site:
+            with open(os.path.join(user_site, "sitecustomize.py"), "w") as f:
+                f.write("import builtins\nbuiltins.USER_SITE_RAN = True\n")
+            env = dict(os.environ, PYTHONPATH=os.pathsep.join([script.SITE_DIR, user_site]))
+            env.pop(script.ENV_RUN, None)
+            env.update(env_extra)
+            code = textwrap.dedent("""
+                import sys, builtins
+                print(getattr(builtins, "USER_SITE_RAN", False))
+                print(any(p.rstrip("/").endswith("script_site") for p in sys.path))
+                print("interleave_script" in sys.modules)
+            """)
+            out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+            return out.stdout.split(), out.stderr
+
+    def test_outside_a_traced_run_only_the_users_sitecustomize_runs(self):
+        lines, err = self.run_child({})
+        self.assertEqual(lines, ["True", "False", "False"], err)
+
+    def test_a_run_folder_that_is_gone_changes_nothing(self):
+        lines, err = self.run_child({"INTERLEAVE_SCRIPT_RUN": os.path.join(tempfile.gettempdir(), "no-such-run-dir")})
+        self.assertEqual(lines, ["True", "False", "False"], err)
+
+
+if __name__ == "__main__":
+    unittest.main()
