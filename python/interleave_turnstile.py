@@ -16,10 +16,13 @@ on the user's lock ends as a deadlock in words rather than at the time limit.
 """
 import builtins
 import os
+import sys
 import threading
 
 import interleave_capture as capture
+import interleave_lock_state as lock_state
 import interleave_locks as locks
+from interleave_lock_waits import Wait
 from interleave_recorder import thread_state, user_line
 
 # The models whose workers can take turns: several run at once, each can wait for another.
@@ -86,7 +89,7 @@ def make(config, context=None):
         return None
     workers = int(config["workers"])
     if context is None:
-        return Turnstile(order, locks._Condition(locks._Lock()), [0] * (1 + workers))
+        return Turnstile(order, lock_state.original.Condition(lock_state.original.Lock()), [0] * (1 + workers))
     return Turnstile(order, context.Condition(context.Lock()), context.Array("i", 1 + workers, lock=False))
 
 
@@ -204,14 +207,14 @@ def _gate(call, ours=None):
 def _noted_wait(rec, next_worker):
     """The turnstile's wait, for the deadlock watchdog only (no record: not a lock wait)."""
     label = "its turn to print (the chosen order gives the next line to %s)" % locks.lane_label(
-        locks._state.model, next_worker)
-    line = user_line(locks._getframe(3), rec.user_file) if rec is not None else 0
-    wait = locks._Wait(rec, thread_state.thread, line, False, "waits for %s", label)
-    locks._waits[threading.get_ident()] = wait
+        lock_state.state.model, next_worker)
+    line = user_line(sys._getframe(3), rec.user_file) if rec is not None else 0
+    wait = Wait(rec, thread_state.thread, line, False, "waits for %s", label)
+    lock_state.waiting[threading.get_ident()] = wait
     return wait
 
 
 def _end_noted(wait):
     ident = threading.get_ident()
-    if locks._waits.get(ident) is wait:
-        del locks._waits[ident]
+    if lock_state.waiting.get(ident) is wait:
+        del lock_state.waiting[ident]
