@@ -17,6 +17,11 @@ export const PACKAGES = {
   'g++': { why: "compiling code-server's native modules", present: () => onPath('g++') },
   make: { why: "compiling code-server's native modules", present: () => onPath('make') },
   python3: { why: 'the harness and node-gyp', present: () => onPath('python3') },
+  gcc: { why: 'compiling the free-threaded CPython', present: () => onPath('gcc') },
+  'libffi-dev': { why: "the free-threaded CPython's ctypes", present: () => fs.existsSync('/usr/include/ffi.h') || fs.existsSync('/usr/include/x86_64-linux-gnu/ffi.h') || fs.existsSync('/usr/include/aarch64-linux-gnu/ffi.h') },
+  'libssl-dev': { why: "the free-threaded CPython's ssl and hashlib", present: () => fs.existsSync('/usr/include/openssl/ssl.h') },
+  'zlib1g-dev': { why: "the free-threaded CPython's zlib", present: () => fs.existsSync('/usr/include/zlib.h') },
+  'xz-utils': { why: "unpacking CPython's source tarball", present: () => onPath('xz') },
   'python3-pyflakes': { why: "the harness's lint (pyflakes, run by Debian's python3)", present: () => fs.existsSync('/usr/lib/python3/dist-packages/pyflakes') },
 };
 
@@ -26,6 +31,7 @@ export const NEEDS = {
   codeServer: ['ripgrep', 'libkrb5-dev', 'g++', 'make', 'python3'],
   e2e: ['chromium'],
   lint: ['python3-pyflakes'],
+  freeThreaded: ['gcc', 'make', 'libffi-dev', 'libssl-dev', 'zlib1g-dev', 'xz-utils'],
 };
 
 function onPath(name) {

@@ -15,7 +15,8 @@ import { reportHtml } from './report/html';
 import { compareRuns } from './shared/comparison';
 import { formatNs, formatSpeedup, summarizeTrace, type RunSummary } from './shared/summary';
 import { sharesText, stateShares } from './shared/states';
-import { helperThreadName, laneLabel } from './shared/labels';
+import { helperThreadName, laneLabel, runTag } from './shared/labels';
+import { GIL_MODELS, gilVerdict } from './shared/interpreters';
 import { ALL_MODELS, type Model, type Run, type StartMethod, type Trace } from './shared/trace';
 import { DEFAULTS, checkDeadlockSeconds, checkMaxEvents, checkRepeat, checkSampleHz, checkSwitchInterval, checkWorkers } from './runner/settings';
 import { ordersText } from './shared/orders';
@@ -27,7 +28,8 @@ const USAGE = `usage: interleave run FILE --function NAME [--models ${DEFAULTS.m
                       [--max-events ${DEFAULTS.maxEvents}] [--sample-hz ${DEFAULTS.sampleHz}] (thread states, 0: off)
                       [--deadlock-seconds ${DEFAULTS.deadlockSeconds}] (0: off)
                       [--repeat ${DEFAULTS.repeat}] [--align] [--switch-interval SECONDS] (thread models)
-                      [--python PATH] [--json PATH|-] [--html PATH|-] [--chrome PATH|-] [--quiet]`;
+                      [--python PATH] [--compare-python PATH]… (repeat it: one interpreter each)
+                      [--json PATH|-] [--html PATH|-] [--chrome PATH|-] [--quiet]`;
 
 class UsageError extends Error {}
 
@@ -49,6 +51,7 @@ function parse(argv: string[]) {
       align: { type: 'boolean', default: DEFAULTS.align },
       'switch-interval': { type: 'string' },
       python: { type: 'string' },
+      'compare-python': { type: 'string', multiple: true, default: [] },
       json: { type: 'string' },
       html: { type: 'string' },
       chrome: { type: 'string' },
@@ -85,9 +88,11 @@ function parse(argv: string[]) {
   if (badSwitch) throw new UsageError(badSwitch);
   const startMethod = values['start-method'];
   if (startMethod && !['fork', 'spawn', 'forkserver'].includes(startMethod)) throw new UsageError('--start-method must be fork, spawn or forkserver');
+  const comparePythons = values['compare-python'];
+  if (comparePythons.some((p) => !p.trim())) throw new UsageError('--compare-python needs the path of an interpreter (give the option once per interpreter)');
   return {
     file: path.resolve(positionals[1]), function: values.function, models: models as Model[], workers, args: values.args, timeout,
-    maxEvents, sampleHz, deadlockSeconds, repeat, align: values.align, switchInterval, startMethod: startMethod as StartMethod | undefined, python: values.python, json: values.json, html: values.html, chrome: values.chrome, quiet: values.quiet,
+    maxEvents, sampleHz, deadlockSeconds, repeat, align: values.align, switchInterval, startMethod: startMethod as StartMethod | undefined, python: values.python, comparePythons, json: values.json, html: values.html, chrome: values.chrome, quiet: values.quiet,
   };
 }
 
@@ -164,7 +169,7 @@ async function runAndReport(opts: NonNullable<ReturnType<typeof parse>>, signal:
     const { trace, events } = await runTraceEvents({
       python: found ? resolvePyenvShim(found.path) : candidates[0], file: opts.file, function: opts.function, args: opts.args, models: opts.models, workers: opts.workers,
       timeoutSeconds: opts.timeout, startMethod: opts.startMethod, maxEvents: opts.maxEvents, sampleHz: opts.sampleHz, deadlockSeconds: opts.deadlockSeconds, signal,
-      repeat: opts.repeat, align: opts.align, switchInterval: opts.switchInterval,
+      repeat: opts.repeat, align: opts.align, switchInterval: opts.switchInterval, comparePythons: opts.comparePythons,
       // The user's output, unchanged, on our stderr (stdout carries the summary): their stdout
       // straight to our fd 2, their stderr through us (we keep its tail for error messages).
       stdout: opts.quiet ? 'ignore' : 2,
@@ -257,6 +262,10 @@ function printSummary(say: NodeJS.WriteStream, trace: Trace, events: RunEvents[]
   say.write(summaryText(trace, summaries, sampling));
   const comparison = compareRuns(summaries); // the panel's answer to "threads or processes?", in one line
   if (comparison) say.write(`${comparison.sentence}\n`);
+  for (const model of GIL_MODELS) {
+    const gil = gilVerdict(trace, model); // "does free-threading help?", when a free-threaded build ran it
+    if (gil) say.write(`${gil}\n`);
+  }
 }
 
 /** Where each deadlocked worker was stuck: its innermost frame of the user's file. */
@@ -327,10 +336,12 @@ function summaryText(trace: Trace, summaries: RunSummary[], sampling: boolean): 
   return summaries
     .map((s, i) => {
       const run = trace.runs[i];
-      if (run.unavailable) return `${s.model.padEnd(10)} ${s.verdict}\n`;
+      const name = runTag(run, trace).padEnd(10);
+      if (run.unavailable) return `${name} ${s.verdict}\n`;
       const speed = s.speedup === null ? '' : `  speedup ${formatSpeedup(s.speedup)}`;
-      const head = `${s.model.padEnd(10)} wall ${formatNs(s.wallNs).padStart(9)}  cpu ${s.cpuNs === null ? '—' : formatNs(s.cpuNs)}  events ${s.events}  switches ${s.switches}${speed}\n           ${s.verdict}\n`;
-      return head + deadlockLines(run) + statesText(run, sampling);
+      const gilNote = run.gilNote ? `           ${run.gilNote}\n` : '';
+      const head = `${name} wall ${formatNs(s.wallNs).padStart(9)}  cpu ${s.cpuNs === null ? '—' : formatNs(s.cpuNs)}  events ${s.events}  switches ${s.switches}${speed}\n           ${s.verdict}\n`;
+      return head + gilNote + deadlockLines(run) + statesText(run, sampling);
     })
     .join('');
 }

@@ -56,6 +56,8 @@ export interface ModelRunOptions {
   align?: boolean;
   /** sys.setswitchinterval for the thread models (seconds; null: Python's own). */
   switchInterval?: number | null;
+  /** A free-threaded build: true runs with the GIL on (-X gil=1); false or absent, the build's default (off). */
+  gil?: boolean;
   pollMs?: number;
   /**
    * The harness inspects the file first (one Python start-up instead of two) and runs only when
@@ -103,7 +105,7 @@ export async function runModel(o: ModelRunOptions): Promise<FollowedRun[]> {
     for (const runDir of runDirs) fs.mkdirSync(runDir, { recursive: true });
     const harness = new HarnessProcess({
       spawn: o.spawn, python: o.python, configPath: writeConfig(o, dir, repeat > 1 ? runDirs : null), cwd: path.dirname(o.file), inspect: o.inspect === true,
-      timeoutMs: o.timeoutMs, signal: o.signal, stdout: o.stdout, onOutput: o.onOutput,
+      timeoutMs: o.timeoutMs, signal: o.signal, stdout: o.stdout, onOutput: o.onOutput, gilOn: o.gil === true,
     });
     harness.done.catch(() => undefined); // awaited by each repetition in turn: never unhandled between them
     const runs: FollowedRun[] = [];
@@ -185,6 +187,7 @@ function writeConfig(o: ModelRunOptions, dir: string, runDirs: string[] | null):
     ...(runDirs ? { runDirs } : {}),
     align: o.align ?? DEFAULTS.align,
     switchInterval: o.switchInterval ?? DEFAULTS.switchInterval,
+    gil: o.gil ?? null,
   };
   const configPath = path.join(dir, 'config.json');
   fs.writeFileSync(configPath, JSON.stringify(config));

@@ -1,5 +1,6 @@
 import { eachShareText, sharesText, STATE_LABELS, WAIT_STATES, workersStates, type WorkersStates } from './states';
 import type { Run, ThreadState, Trace, WorkerInfo } from './trace';
+import { runPython } from './interpreters';
 
 /**
  * What the figures say a run did, in one word: the verdict and the comparison of runs both read
@@ -149,8 +150,12 @@ export function summarizeRun(run: Run, baseline: Run | undefined, gil = true, co
 }
 
 export function summarizeTrace(trace: Trace, counts?: readonly EventCounts[]): RunSummary[] {
-  const baseline = trace.runs.find((r) => r.model === 'sequential');
-  return trace.runs.map((r, i) => summarizeRun(r, baseline, trace.python.gil, counts?.[i]));
+  return trace.runs.map((r, i) => {
+    // each interpreter's runs against its own sequential run; the GIL as that run had it
+    const python = runPython(r, trace);
+    const baseline = trace.runs.find((b) => b.model === 'sequential' && runPython(b, trace).executable === python.executable);
+    return summarizeRun(r, baseline, r.gil ?? python.gil, counts?.[i]);
+  });
 }
 
 /** Models whose workers share one interpreter's GIL (when it has one). */
