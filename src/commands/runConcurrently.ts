@@ -202,7 +202,13 @@ function settingsOf(config: vscode.WorkspaceConfiguration, file: string): RunSet
     repeat: clamp(Math.floor(config.get<number>('repeat', DEFAULTS.repeat)), LIMITS.repeat.min, LIMITS.repeat.max),
     align: config.get<boolean>('align', DEFAULTS.align) === true,
     switchInterval: switchIntervalSetting(config.get<number | null>('switchInterval', DEFAULTS.switchInterval)),
+    comparePythons: compareWithSetting(config.get<unknown>('compareWith', [])),
   };
+}
+
+/** The interpreters to compare with: the non-empty strings of the setting (anything else is ignored). */
+function compareWithSetting(s: unknown): string[] {
+  return Array.isArray(s) ? s.filter((p): p is string => typeof p === 'string' && p.trim() !== '').map((p) => p.trim()) : [];
 }
 
 /** The thread models' switch interval: null (Python's own) unless a number of seconds, kept within its limits. */
@@ -213,7 +219,8 @@ function switchIntervalSetting(s: number | null): number | null {
 /** The engine's request for these settings (target and Python added by the caller). */
 function requestOf(s: RunSettings): TraceRequest {
   return { python: '', file: s.file, models: s.models, workers: s.workers, timeoutSeconds: s.timeoutSeconds, startMethod: s.startMethod, maxEvents: s.maxEvents, sampleHz: s.sampleHz,
-    deadlockSeconds: s.deadlockSeconds, repeat: s.repeat, align: s.align, switchInterval: s.switchInterval };
+    deadlockSeconds: s.deadlockSeconds, repeat: s.repeat, align: s.align, switchInterval: s.switchInterval,
+    comparePythons: s.comparePythons };
 }
 
 /** Lines `startLine`–`endLine` (1-based) of the document as it reads now. */

@@ -27,6 +27,8 @@ export interface RunSettings {
   repeat?: number;
   align?: boolean;
   switchInterval?: number | null;
+  /** Other interpreters the models also ran on (interleave.compareWith). */
+  comparePythons?: string[];
 }
 
 export interface StoredRecording {

@@ -129,12 +129,12 @@ export class TimelineView {
   /** The finished trace: runs without events, their events as columns, the header figures. */
   showTrace(trace: TraceMeta, columns: readonly EventColumns[], summaries: RunSummary[], zoom?: SavedZoom): void {
     document.body.dataset.state = 'done';
-    this.model = buildTimelineModel(trace.runs, columns);
+    this.model = buildTimelineModel(trace.runs, columns, trace.python);
     const file = trace.target.file.split(/[\\/]/).pop();
     const what = trace.target.function ? `${trace.target.function}(${trace.target.args ?? ""})` : `lines ${trace.target.snippet?.startLine}–${trace.target.snippet?.endLine}`;
     this.setTitle(`${what} — ${file}`);
     const py = trace.python;
-    this.pythonEl.textContent = `${py.implementation} ${py.version} · GIL ${py.gil ? 'on' : 'off'} · ${py.cpuCount ?? '?'} CPUs`;
+    this.pythonEl.textContent = `${py.implementation} ${py.version}${py.freeThreaded ? ' free-threaded' : ''} · GIL ${py.gil ? 'on' : 'off'} · ${py.cpuCount ?? '?'} CPUs`;
     this.showStatus('');
     this.renderRuns(summaries, trace.target.file);
     this.overview.show(trace, this.model.runs, summaries);
