@@ -27,8 +27,14 @@ export function runPython(run: Pick<Run, 'python'>, trace: Pick<Trace, 'python'>
   return run.python ?? trace.python;
 }
 
+/** What labels need of a trace (the panel has runs without their events). */
+export interface TraceInterpreters {
+  python: PythonInfo;
+  runs: ReadonlyArray<Pick<Run, 'python'>>;
+}
+
 /** Whether a trace holds runs of more than one interpreter (then every run is labelled with its own). */
-export function comparesInterpreters(trace: Pick<Trace, 'runs'>): boolean {
+export function comparesInterpreters(trace: Pick<TraceInterpreters, 'runs'>): boolean {
   return trace.runs.some((r) => r.python !== undefined);
 }
 

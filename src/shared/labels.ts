@@ -2,8 +2,8 @@
  * How runs and workers are named for people — the panel's headers and lanes, and the tracks of an
  * exported Chrome trace — so that both say "Thread 1" for the same worker.
  */
-import type { Model, Run, Trace, WorkerInfo } from './trace';
-import { comparesInterpreters, interpreterName, runPython } from './interpreters';
+import type { Model, Run, WorkerInfo } from './trace';
+import { comparesInterpreters, interpreterName, runPython, type TraceInterpreters } from './interpreters';
 
 const TITLES: Record<Model, string> = {
   sequential: 'Sequential',
@@ -45,17 +45,17 @@ export function helperThreadName(info: Pick<WorkerInfo, 'threads'> | null | unde
  * A run: "Threads × 2", "Processes × 2 (spawn)"; with its trace, on a free-threaded build
  * "Threads × 2 · GIL off", and where interpreters are compared "3.11 · Threads × 2".
  */
-export function runTitle(run: Pick<Run, 'model' | 'workers' | 'startMethod' | 'gil' | 'python'>, trace?: Pick<Trace, 'python' | 'runs'>): string {
+export function runTitle(run: Pick<Run, 'model' | 'workers' | 'startMethod' | 'gil' | 'python'>, trace?: TraceInterpreters): string {
   const method = run.startMethod ? ` (${run.startMethod})` : '';
   return interpreterParts(`${TITLES[run.model] ?? run.model} × ${run.workers}${method}`, run, trace);
 }
 
 /** A run in one line of the CLI's summary: "thread", "3.13t · thread · GIL off". */
-export function runTag(run: Pick<Run, 'model' | 'gil' | 'python'>, trace: Pick<Trace, 'python' | 'runs'>): string {
+export function runTag(run: Pick<Run, 'model' | 'gil' | 'python'>, trace: TraceInterpreters): string {
   return interpreterParts(run.model, run, trace);
 }
 
-function interpreterParts(name: string, run: Pick<Run, 'gil' | 'python'>, trace: Pick<Trace, 'python' | 'runs'> | undefined): string {
+function interpreterParts(name: string, run: Pick<Run, 'gil' | 'python'>, trace: TraceInterpreters | undefined): string {
   const parts = [name];
   if (trace && comparesInterpreters(trace)) parts.unshift(interpreterName(runPython(run, trace)));
   if (run.gil !== undefined) parts.push(run.gil ? 'GIL on' : 'GIL off');
