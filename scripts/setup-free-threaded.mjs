@@ -31,9 +31,11 @@ function say(line) {
   process.stderr.write(`[setup:free-threaded] ${line}\n`);
 }
 
+/** What stops the set-up, with what to do; the command line prints it, the test tiers decide. */
+export class SetupError extends Error {}
+
 function fail(message) {
-  say(message);
-  process.exit(1);
+  throw new SetupError(message);
 }
 
 /** Runs a step, its output into the cache's log (make's is thousands of lines); fails with its tail. */
@@ -93,13 +95,44 @@ function build(tarball, log) {
   fs.rmSync(work, { recursive: true, force: true }); // ≈ 500 MB of objects nobody needs again
 }
 
+/** One build at a time per cache (clones and worktrees share it): a second one stops, saying whose it is. */
+function lock() {
+  const file = path.join(cacheDir, 'build.pid');
+  try {
+    fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
+  } catch {
+    const pid = Number(fs.readFileSync(file, 'utf8'));
+    if (pid > 0 && alive(pid)) fail(`another build is under way (pid ${pid}, log in ${path.join(cacheDir, 'setup.log')}): wait for it to end, then run \`npm run setup:free-threaded\` again.`);
+    fs.writeFileSync(file, String(process.pid)); // left by a build that was killed
+  }
+  return () => fs.rmSync(file, { force: true });
+}
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === 'EPERM';
+  }
+}
+
 export function setupFreeThreaded() {
   if (freeThreadedReady()) return interpreter;
-  ensureSystem(['freeThreaded']);
+  try {
+    ensureSystem(['freeThreaded'], { throwing: true });
+  } catch (e) {
+    fail(e.message);
+  }
   fs.mkdirSync(cacheDir, { recursive: true });
   const log = path.join(cacheDir, 'setup.log');
-  say(`building a free-threaded CPython into ${cacheDir} (once; log in ${log})`);
-  build(fetchSource(log), log);
+  const release = lock();
+  try {
+    say(`building a free-threaded CPython into ${cacheDir} (once; log in ${log})`);
+    build(fetchSource(log), log);
+  } finally {
+    release();
+  }
   if (!freeThreadedReady()) fail(`the build finished but ${interpreter} is not a free-threaded Python; see ${log}, then run \`npm run setup:free-threaded\` again.`);
   return interpreter;
 }
@@ -109,8 +142,14 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     if (freeThreadedReady()) console.log(interpreter);
   } else {
     const started = Date.now();
-    const python = setupFreeThreaded();
-    say(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    console.log(python);
+    try {
+      const python = setupFreeThreaded();
+      say(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      console.log(python);
+    } catch (e) {
+      if (!(e instanceof SetupError)) throw e;
+      say(e.message);
+      process.exitCode = 1;
+    }
   }
 }
