@@ -56,11 +56,14 @@ class GilWatch(object):
                 % (os.path.basename(file), which))
 
     def _new_extensions(self):
-        """The extension modules the import loaded (the likely culprits), at most three."""
+        """The extension modules the import loaded from outside the standard library (its own
+        are free-threading-safe on a free-threaded build): the likely culprits, at most three."""
+        import sysconfig
         from importlib.machinery import EXTENSION_SUFFIXES
+        stdlib = tuple(os.path.join(sysconfig.get_paths()[k], "") for k in ("stdlib", "platstdlib"))
         found = []
         for name in sorted(set(sys.modules) - self.modules):
             path = getattr(sys.modules.get(name), "__file__", None) or ""
-            if path.endswith(tuple(EXTENSION_SUFFIXES)):
+            if path.endswith(tuple(EXTENSION_SUFFIXES)) and not os.path.abspath(path).startswith(stdlib):
                 found.append(name)
         return found[:3]

@@ -16,7 +16,7 @@ import { compareRuns } from './shared/comparison';
 import { formatNs, formatSpeedup, summarizeTrace, type RunSummary } from './shared/summary';
 import { sharesText, stateShares } from './shared/states';
 import { helperThreadName, laneLabel, runTag } from './shared/labels';
-import { GIL_MODELS, gilVerdict } from './shared/interpreters';
+import { GIL_MODELS, gilVerdict, modelComparisonRuns } from './shared/interpreters';
 import { ALL_MODELS, type Model, type Run, type StartMethod, type Trace } from './shared/trace';
 import { DEFAULTS, checkDeadlockSeconds, checkMaxEvents, checkRepeat, checkSampleHz, checkSwitchInterval, checkWorkers } from './runner/settings';
 import { ordersText } from './shared/orders';
@@ -260,8 +260,8 @@ function printSummary(say: NodeJS.WriteStream, trace: Trace, events: RunEvents[]
   }
   const summaries = summarizeTrace(trace, events.map((e) => e.counts()));
   say.write(summaryText(trace, summaries, sampling));
-  const comparison = compareRuns(summaries); // the panel's answer to "threads or processes?", in one line
-  if (comparison) say.write(`${comparison.sentence}\n`);
+  const comparison = compareRuns(summaries, modelComparisonRuns(trace.runs)); // the panel's answer to "threads or processes?", in one line
+  if (comparison?.sentence) say.write(`${comparison.sentence}\n`);
   for (const model of GIL_MODELS) {
     const gil = gilVerdict(trace, model); // "does free-threading help?", when a free-threaded build ran it
     if (gil) say.write(`${gil}\n`);

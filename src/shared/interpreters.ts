@@ -38,6 +38,15 @@ export function comparesInterpreters(trace: Pick<TraceInterpreters, 'runs'>): bo
   return trace.runs.some((r) => r.python !== undefined);
 }
 
+/**
+ * Which runs the comparison of models speaks for ("Processes ran 1.9× faster than threads"): one
+ * run per model — those of the trace's own interpreter, and of a free-threaded build's thread
+ * models the one as it starts (GIL off); the others have their own sentence (gilVerdict).
+ */
+export function modelComparisonRuns(runs: ReadonlyArray<Pick<Run, 'python' | 'gil' | 'model'>>): boolean[] {
+  return runs.map((r) => r.python === undefined && !(r.gil === true && runs.some((o) => o.python === undefined && o.model === r.model && o.gil === false)));
+}
+
 /** Summed CPU time of a run's workers ÷ its wall time: how many CPUs it kept busy; null when unknown. */
 export function cpusBusy(run: Pick<Run, 'wallNs' | 'workerInfo'>): number | null {
   const cpu = workerCpu(run);

@@ -27,7 +27,7 @@ function machineBusy(): boolean {
 }
 
 test('free-threaded: a CPU-bound pair of threads runs GIL on (≤ 1.2 CPUs) and GIL off (two CPUs at once), each labelled', { skip }, () => {
-  const r = runCli(['run', fixture('cpu_bound_threads.py'), '--function', 'crunch', '--models', 'thread', '--python', ft!, '--sample-hz', '0']);
+  const r = runCli(['run', fixture('cpu_bound_threads.py'), '--function', 'crunch', '--models', 'thread', '--python', ft!]);
   assert.equal(r.status, 0, r.stderr);
   const trace = r.trace!;
   assert.equal(trace.python.freeThreaded, true);
@@ -40,8 +40,14 @@ test('free-threaded: a CPU-bound pair of threads runs GIL on (≤ 1.2 CPUs) and 
   const busyOff = cpusBusy(off)!;
   console.log(`GIL on ${busyOn.toFixed(2)} CPUs in ${(on.wallNs / 1e9).toFixed(2)} s; GIL off ${busyOff.toFixed(2)} CPUs in ${(off.wallNs / 1e9).toFixed(2)} s; load ${os.loadavg()[0].toFixed(1)}`);
   assert.ok(busyOn <= 1.2, `GIL on: ${busyOn} CPUs`);
-  // two threads that both compute: their CPU time exceeds the wall time (1.4 CPUs when the machine is ours)
-  assert.ok(busyOff >= (machineBusy() ? 1.0 : 1.4), `GIL off: ${busyOff} CPUs`);
+  // the GIL-on run's threads were seen waiting for it; the GIL-off run's Python had none to wait for
+  const waited = (run: Run) => run.workerInfo.reduce((n, w) => n + (w.stateNs?.gil ?? 0), 0);
+  if (on.stateSource) assert.ok(waited(on) > 0.05 * on.wallNs, `GIL on: waited ${waited(on)} ns for the GIL`);
+  assert.equal(waited(off), 0);
+  // Two threads computing at once use two CPUs: 1.4 at least when the machine is ours. When others
+  // keep its CPUs busy (load above the CPU count) it gave the pair ≈ 0.3–0.6 CPUs here whatever the
+  // GIL (measured at load 8–11, even under nice -15), so the figure is only printed then.
+  if (!machineBusy()) assert.ok(busyOff >= 1.4, `GIL off: ${busyOff} CPUs`);
   assert.match(r.stdout, /^thread · GIL off +wall/m);
   assert.match(r.stdout, /^thread · GIL on +wall/m);
   assert.match(r.stdout, /^Without the GIL the two threads used \d\.\d CPUs and finished/m);
@@ -98,7 +104,7 @@ test('--compare-python: the same models on python3 and on the free-threaded buil
   const short = trace.python.version.split('.').slice(0, 2).join('.');
   assert.match(r.stdout, new RegExp(`^${short} · thread +wall`, 'm'));
   assert.match(r.stdout, /^3\.13t · thread · GIL off +wall/m);
-  assert.match(r.stdout, /^3\.13t · sequential +wall/m);
+  assert.match(r.stdout, /^3\.13t · sequential · GIL off +wall/m);
   assert.match(r.stdout, new RegExp(`^Without the GIL the two threads used .*; each thread alone ran .* than on ${short.replace('.', '\\.')}\\.$`, 'm'));
   threadRun(trace, false);
 });

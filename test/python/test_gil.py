@@ -67,6 +67,18 @@ class GilWatchTest(unittest.TestCase):
         self.assertIn("turned back on while uses_ext.py was imported", note)
         self.assertIn("(fake_not_free_threaded)", note)
 
+    def test_the_standard_librarys_own_extensions_are_not_blamed(self):
+        import sysconfig
+        from importlib.machinery import EXTENSION_SUFFIXES
+        w = self.watch(None, at_start=False)
+        module = types.ModuleType("fake_not_free_threaded")
+        module.__file__ = os.path.join(sysconfig.get_paths()["platstdlib"], "lib-dynload", "_fake" + EXTENSION_SUFFIXES[0])
+        sys.modules["fake_not_free_threaded"] = module
+        gil.enabled = lambda: True
+        note = w.record("user.py")["note"]
+        self.assertIn("an extension module does not declare", note)
+        self.assertNotIn("fake_not_free_threaded", note)
+
 
 if __name__ == "__main__":
     unittest.main()

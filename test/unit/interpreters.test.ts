@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { gilVariants, gilVerdict, interpreterName, cpusBusy } from '../../src/shared/interpreters';
+import { gilVariants, gilVerdict, interpreterName, cpusBusy, modelComparisonRuns } from '../../src/shared/interpreters';
+import { compareRuns } from '../../src/shared/comparison';
 import { runTag, runTitle } from '../../src/shared/labels';
 import { summarizeTrace } from '../../src/shared/summary';
 import type { Model, PythonInfo, Run, Trace, WorkerInfo } from '../../src/shared/trace';
@@ -91,4 +92,22 @@ test('each interpreter is measured against its own sequential run, and the GIL a
   const s = summarizeTrace(trace(py313t, [seq313, off, seq311, t311]));
   assert.equal(s[1].speedup, 2, "3.13t's threads against 3.13t's sequential");
   assert.equal(s[3].speedup, 1, "3.11's threads against 3.11's sequential");
+});
+
+test("the comparison of models speaks for one run per model: the trace's interpreter, a free-threaded build's thread models as they start", () => {
+  const seq = run('sequential', 2_000, 1_000, { gil: false });
+  const off = run('thread', 1_000, 1_000, { gil: false });
+  const on = run('thread', 2_000, 1_000, { gil: true });
+  const other = run('thread', 500, 250, { python: py311 });
+  const runs = [seq, off, on, other];
+  assert.deepEqual(modelComparisonRuns(runs), [true, true, false, false]);
+  assert.deepEqual(modelComparisonRuns([run('thread', 1, 1, { gil: true, gilNote: 'PYTHON_GIL=1' }), run('thread', 1, 1, { gil: true })]), [true, true], 'no GIL-off run: nothing left out');
+  const s = summarizeTrace(trace(py313t, runs));
+  const c = compareRuns(s, modelComparisonRuns(runs))!;
+  assert.equal(c.rows.length, 4, 'the ranking keeps every run');
+  assert.doesNotMatch(c.sentence, /threads .* than threads/i);
+  assert.match(c.sentence, /^Threads ran 2\.0× faster than sequential/);
+  const pair = summarizeTrace(trace(py313t, [off, on]));
+  assert.match(compareRuns(pair)!.sentence, /^Threads ran .*than threads/, 'without it, the sentence set a model against itself');
+  assert.equal(compareRuns(pair, modelComparisonRuns([off, on]))!.sentence, '', 'one model left: no sentence of models (the GIL has its own)');
 });
