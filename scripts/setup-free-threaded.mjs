@@ -3,7 +3,7 @@
 // Debian 13 ("trixie") source package python3.13 carries the upstream tarball and builds with
 // bookworm's compiler. The source is fetched with apt's own tooling through a PRIVATE apt
 // configuration in the cache (the system's sources and lists stay untouched).
-//   npm run setup:free-threaded            build once (≈ 5–15 min), then seconds; last line: the path
+//   npm run setup:free-threaded            build once (5 min on an idle 2-core machine, 30+ when busy), then seconds; last line: the path
 //   node scripts/setup-free-threaded.mjs --where   the path if built, else nothing (never builds)
 // The cache lives outside the repository (shared by clones and worktrees): $INTERLEAVE_CACHE or
 // $XDG_CACHE_HOME/interleave or ~/.cache/interleave, folder python3.13t.
@@ -90,7 +90,7 @@ function build(tarball, log) {
   const srcTree = path.join(work, fs.readdirSync(work).find((d) => d.startsWith('Python-')) ?? 'Python-3.13');
   const jobs = String(Math.max(1, os.availableParallelism?.() ?? os.cpus().length));
   step('configuring (--disable-gil --without-ensurepip)', 'nice', ['-n', '10', './configure', '--disable-gil', '--without-ensurepip', `--prefix=${path.join(cacheDir, 'inst')}`], srcTree, log);
-  step(`compiling with ${jobs} jobs (the long part: 5–15 min)`, 'nice', ['-n', '10', 'make', `-j${jobs}`], srcTree, log);
+  step(`compiling with ${jobs} jobs (the long part: 5 min on 2 idle cores, 30+ on busy ones)`, 'nice', ['-n', '10', 'make', `-j${jobs}`], srcTree, log);
   step('installing into the cache', 'nice', ['-n', '10', 'make', 'install'], srcTree, log);
   fs.rmSync(work, { recursive: true, force: true }); // ≈ 500 MB of objects nobody needs again
 }

@@ -73,7 +73,7 @@ function prepareFreeThreaded(closing) {
   if (process.env.INTERLEAVE_FREE_THREADED_PYTHON) return;
   if (!freeThreadedReady()) {
     const started = Date.now();
-    process.stderr.write('[prepare] free-threaded CPython (npm run setup:free-threaded; once, ≈ 5–15 min)…\n');
+    process.stderr.write('[prepare] free-threaded CPython (npm run setup:free-threaded; once, 5 min on an idle 2-core machine, 30+ when busy)…\n');
     try {
       setupFreeThreaded();
       process.stderr.write(`[prepare] free-threaded CPython built in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);

@@ -117,4 +117,4 @@ export function freeThreadedPython(): string | undefined {
   const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'setup-free-threaded.mjs'), '--where'], { encoding: 'utf8' });
   return r.stdout.trim() || undefined;
 }
-export const FREE_THREADED_SKIP = 'no free-threaded CPython here: run `npm run setup:free-threaded` to build one (once, ≈ 5–15 min)';
+export const FREE_THREADED_SKIP = 'no free-threaded CPython here: run `npm run setup:free-threaded` to build one (once, 5 min on an idle 2-core machine, 30+ when busy)';
