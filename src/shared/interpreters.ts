@@ -5,6 +5,9 @@
  */
 import type { Model, PythonInfo, Run, Trace } from './trace';
 
+/** A run without its events (the panel's runs): all the GIL verdict reads. */
+type RunInfo = Omit<Run, 'events'>;
+
 /** The models whose workers are threads of one process: the GIL is theirs to feel. */
 export const GIL_MODELS: readonly Model[] = ['thread', 'thread-pool'];
 
@@ -80,7 +83,7 @@ function workerWords(run: Pick<Run, 'model' | 'workers'>): string {
  * GIL-off runs of one free-threaded interpreter; the second half needs the same model's run on an
  * interpreter with a GIL (its workers' mean CPU time against the GIL-off run's). Null: nothing to compare.
  */
-export function gilVerdict(trace: Pick<Trace, 'python' | 'runs'>, model: Model = 'thread'): string | null {
+export function gilVerdict(trace: { python: PythonInfo; runs: ReadonlyArray<RunInfo> }, model: Model = 'thread'): string | null {
   const ofModel = trace.runs.filter((r) => r.model === model && !r.unavailable && r.repetition === undefined);
   const off = ofModel.find((r) => r.gil === false);
   const on = off && ofModel.find((r) => r.gil === true && runPython(r, trace).executable === runPython(off, trace).executable);
@@ -102,7 +105,7 @@ export function gilVerdict(trace: Pick<Trace, 'python' | 'runs'>, model: Model =
 }
 
 /** A free-threaded interpreter whose runs all had the GIL on: the sentence says why, not a comparison. */
-function gilNotFree(runs: readonly Run[]): string | null {
+function gilNotFree(runs: readonly RunInfo[]): string | null {
   const forced = runs.find((r) => r.gil === true && r.gilNote);
   return forced ? `No run without the GIL to compare: ${forced.gilNote}.` : null;
 }

@@ -41,11 +41,12 @@ function freeThreadedTrace(note?: string): Trace {
   return { ...trace, python: py313t, runs: [off, on, other] };
 }
 
-test("each run's title names its GIL and its interpreter; the toolbar says the build is free-threaded", async () => {
+test("each run's title names its GIL and its interpreter; the toolbar says the build is free-threaded; the GIL's sentence is under the ranking", async () => {
   const page = await openPanel(browser, file, freeThreadedTrace());
   assert.deepEqual(await page.locator('section.run .run-title h2').allTextContents(), ['3.13t · Threads × 2 · GIL off', '3.13t · Threads × 2 · GIL on', '3.11 · Threads × 2']);
   assert.match((await page.locator('.toolbar .python').textContent())!, /^CPython 3\.13\.5 free-threaded · GIL off/);
   assert.equal(await page.locator('.badge.gil-on').count(), 0, 'no run had the GIL on unasked');
+  assert.match((await page.locator('.gil-verdict').textContent())!, /^Without the GIL the two threads used \d\.\d CPUs and finished .*; each thread alone ran .* on 3\.11\.$/);
   await page.close();
 });
 

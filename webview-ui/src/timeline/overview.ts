@@ -4,7 +4,7 @@
  * one time axis for all runs, and the key.
  */
 import { compareRuns, type Comparison } from '../../../src/shared/comparison';
-import { modelComparisonRuns } from '../../../src/shared/interpreters';
+import { GIL_MODELS, gilVerdict, modelComparisonRuns } from '../../../src/shared/interpreters';
 import type { TraceMeta } from '../../../src/shared/protocol';
 import { formatCpus, formatNs, formatSpeedup, type RunSummary } from '../../../src/shared/summary';
 import { el } from './header';
@@ -51,6 +51,9 @@ export class Overview {
     this.comparison.hidden = !comparison;
     this.comparison.replaceChildren();
     if (comparison) this.showComparison(comparison, runs);
+    // "does free-threading help?" in one sentence per thread model, when a free-threaded build ran it
+    const gil = trace ? GIL_MODELS.map((m) => gilVerdict(trace, m)).filter((s): s is string => s !== null) : [];
+    for (const sentence of gil) this.comparison.append(el('p', { class: 'advice gil-verdict' }, sentence));
   }
 
   setShared(shared: boolean): void {
