@@ -136,8 +136,9 @@ async function comparedInterpreter(req: TraceRequest, source: string, python: st
   try {
     inspection = await inspectFile(req.spawn ?? childProcess.spawn, python, source, req.file);
   } catch (e) {
-    if (e instanceof UserError && e.kind !== 'harness') throw e;
-    throw new UserError('python', compareProblem(python, e instanceof Error ? e.message : String(e)));
+    // the file as that interpreter reads it (an older one may not parse it): said as its problem
+    const why = e instanceof UserError && e.kind !== 'harness' ? `it cannot read ${path.basename(req.file)}: ${e.message}` : e instanceof Error ? e.message : String(e);
+    throw new UserError('python', compareProblem(python, why));
   }
   try {
     requireSupported({ executable: inspection.python.executable, version: inspection.python.version });
