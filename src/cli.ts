@@ -28,7 +28,7 @@ const USAGE = `usage: interleave run FILE --function NAME [--models ${DEFAULTS.m
                       [--max-events ${DEFAULTS.maxEvents}] [--sample-hz ${DEFAULTS.sampleHz}] (thread states, 0: off)
                       [--deadlock-seconds ${DEFAULTS.deadlockSeconds}] (0: off)
                       [--repeat ${DEFAULTS.repeat}] [--align] [--switch-interval SECONDS] (thread models)
-                      [--python PATH] [--compare-python PATH]… (repeat it: one interpreter each)
+                      [--python PATH] [--compare-python PATH]… (one interpreter each; or PATH,PATH)
                       [--json PATH|-] [--html PATH|-] [--chrome PATH|-] [--quiet]`;
 
 class UsageError extends Error {}
@@ -88,8 +88,9 @@ function parse(argv: string[]) {
   if (badSwitch) throw new UsageError(badSwitch);
   const startMethod = values['start-method'];
   if (startMethod && !['fork', 'spawn', 'forkserver'].includes(startMethod)) throw new UsageError('--start-method must be fork, spawn or forkserver');
-  const comparePythons = values['compare-python'];
-  if (comparePythons.some((p) => !p.trim())) throw new UsageError('--compare-python needs the path of an interpreter (give the option once per interpreter)');
+  // once per interpreter; "a,b" is taken as two unless a file has that very name
+  const comparePythons = values['compare-python'].flatMap((p) => (p.includes(',') && !fs.existsSync(p) ? p.split(',') : [p])).map((p) => p.trim());
+  if (comparePythons.some((p) => !p)) throw new UsageError('--compare-python needs the path of an interpreter (give the option once per interpreter)');
   return {
     file: path.resolve(positionals[1]), function: values.function, models: models as Model[], workers, args: values.args, timeout,
     maxEvents, sampleHz, deadlockSeconds, repeat, align: values.align, switchInterval, startMethod: startMethod as StartMethod | undefined, python: values.python, comparePythons, json: values.json, html: values.html, chrome: values.chrome, quiet: values.quiet,

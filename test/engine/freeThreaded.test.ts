@@ -110,7 +110,7 @@ test('--compare-python: the same models on python3 and on the free-threaded buil
 });
 
 test('--compare-python with an interpreter that is not there: one line naming it, before anything runs', () => {
-  const r = runCli(['run', fixture('cpu_bound_threads.py'), '--function', 'crunch', '--models', 'thread', '--compare-python', '/no/such/python3']);
+  const r = runCli(['run', fixture('cpu_bound_threads.py'), '--function', 'crunch', '--models', 'thread', '--compare-python', `${python},/no/such/python3`]);
   assert.equal(r.status, 2);
   assert.equal(r.trace, undefined);
   assert.match(r.stderr, /^interleave: cannot compare with "\/no\/such\/python3": .*give the path of a Python 3\.9\+ interpreter/);
