@@ -119,8 +119,16 @@ function lintChecks() {
   return [checks.length - failed, failed];
 }
 
+/** The harness suite on the test Python, and again on the free-threaded CPython when it is built (its finalization differs). */
 function pythonTests() {
-  const r = spawnSync(process.env.INTERLEAVE_TEST_PYTHON ?? 'python3', ['-m', 'unittest', 'discover', '-s', 'test/python', '-v'], { cwd: root, encoding: 'utf8' });
+  const pythons = [process.env.INTERLEAVE_TEST_PYTHON ?? 'python3'];
+  if (freeThreadedReady()) pythons.push(freeThreadedInterpreter);
+  return pythons.map(pythonSuite).reduce(([p, f], [q, g]) => [p + q, f + g], [0, 0]);
+}
+
+function pythonSuite(python) {
+  console.log(`harness suite on ${python}`);
+  const r = spawnSync(python, ['-m', 'unittest', 'discover', '-s', 'test/python', '-v'], { cwd: root, encoding: 'utf8' });
   process.stdout.write(r.stderr ?? '');
   const ran = Number((/^Ran (\d+) tests?/m.exec(r.stderr ?? '') ?? [])[1] ?? 0);
   const m = /^FAILED \((.*)\)$/m.exec(r.stderr ?? '');
