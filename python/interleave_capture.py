@@ -73,7 +73,8 @@ class CapturedStream(io.TextIOBase):
         return n
 
     def flush(self):
-        _unflushed[self._stream_id] = 0
+        if _unflushed is not None:  # None: this module was torn down at exit (3.13t flushes the streams after)
+            _unflushed[self._stream_id] = 0
         self._original.flush()
 
     def isatty(self):

@@ -26,6 +26,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import interleave_capture as capture  # noqa: E402
 import interleave_fds as fds  # noqa: E402
+import interleave_gil as gil  # noqa: E402
 import interleave_loader as loader  # noqa: E402
 import interleave_locks as locks  # noqa: E402
 import interleave_supervisor as supervisor  # noqa: E402
@@ -65,12 +66,11 @@ class Control(object):
 
 
 def python_info():
-    gil = True
-    if hasattr(sys, "_is_gil_enabled"):
-        gil = bool(sys._is_gil_enabled())
+    enabled = gil.enabled()
     return {"version": "%d.%d.%d" % sys.version_info[:3],
             "implementation": sys.implementation.name.replace("cpython", "CPython"),
-            "executable": sys.executable, "gil": gil, "cpuCount": os.cpu_count(),
+            "executable": sys.executable, "gil": enabled, "freeThreaded": gil.free_threaded(),
+            "cpuCount": os.cpu_count(),
             "platform": sys.platform,
             "clock": "time.perf_counter_ns (system-wide monotonic clock)"}
 
@@ -141,8 +141,12 @@ def run_model(config, control):
     event files each; one when absent), each a run of its own: fresh workers, its own runStart
     and runEnd, its control records tagged with ``repetition`` when there are several."""
     workers = int(config["workers"])
+    watch = gil.GilWatch(config.get("gil"))
     target = Target(config)
     control.write({"type": "loaded", "skippedLines": target.skipped, "pid": os.getpid()})
+    gil_record = watch.record(config["file"])  # after the import: a module may have turned the GIL on
+    if gil_record:
+        control.write(gil_record)
     if config["model"] == "asyncio" and not target.is_async:
         raise loader.LoadError("model", "the asyncio model runs coroutines: %s is not an async def"
                                % (config.get("function") or "the selection"))

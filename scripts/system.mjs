@@ -17,6 +17,11 @@ export const PACKAGES = {
   'g++': { why: "compiling code-server's native modules", present: () => onPath('g++') },
   make: { why: "compiling code-server's native modules", present: () => onPath('make') },
   python3: { why: 'the harness and node-gyp', present: () => onPath('python3') },
+  gcc: { why: 'compiling the free-threaded CPython', present: () => onPath('gcc') },
+  'libffi-dev': { why: "the free-threaded CPython's ctypes", present: () => fs.existsSync('/usr/include/ffi.h') || fs.existsSync('/usr/include/x86_64-linux-gnu/ffi.h') || fs.existsSync('/usr/include/aarch64-linux-gnu/ffi.h') },
+  'libssl-dev': { why: "the free-threaded CPython's ssl and hashlib", present: () => fs.existsSync('/usr/include/openssl/ssl.h') },
+  'zlib1g-dev': { why: "the free-threaded CPython's zlib", present: () => fs.existsSync('/usr/include/zlib.h') },
+  'xz-utils': { why: "unpacking CPython's source tarball", present: () => onPath('xz') },
   'python3-pyflakes': { why: "the harness's lint (pyflakes, run by Debian's python3)", present: () => fs.existsSync('/usr/lib/python3/dist-packages/pyflakes') },
 };
 
@@ -26,6 +31,7 @@ export const NEEDS = {
   codeServer: ['ripgrep', 'libkrb5-dev', 'g++', 'make', 'python3'],
   e2e: ['chromium'],
   lint: ['python3-pyflakes'],
+  freeThreaded: ['gcc', 'make', 'libffi-dev', 'libssl-dev', 'zlib1g-dev', 'xz-utils'],
 };
 
 function onPath(name) {
@@ -58,9 +64,10 @@ function run(prefix, args) {
 /**
  * Makes sure the packages for these purposes are installed. Returns normally when they are;
  * otherwise prints one message and exits with status 1 (`closing` is printed last, for callers
- * whose output must end in a summary line).
+ * whose output must end in a summary line), or with `throwing` throws an Error with that message
+ * (for callers that can go on without: the free-threaded build's tests are skipped instead).
  */
-export function ensureSystem(purposes, { closing } = {}) {
+export function ensureSystem(purposes, { closing, throwing } = {}) {
   const wanted = [...new Set(purposes.flatMap((p) => NEEDS[p]))];
   const missing = wanted.filter((pkg) => !installed(pkg));
   if (missing.length === 0) return;
@@ -72,13 +79,14 @@ export function ensureSystem(purposes, { closing } = {}) {
     const install = update.status === 0 ? run(prefix, ['apt-get', 'install', '-y', '-qq', ...missing]) : update;
     if (install.status === 0 && missing.every(installed)) return;
     const said = (install.stderr || install.stdout || install.error?.message || `exit status ${install.status}`).trim();
-    fail(`installing ${missing.join(' ')} failed:\n${said.split('\n').slice(-8).join('\n')}\nRun \`${prefix.length ? 'sudo ' : ''}${command}\`, then try again.`, closing);
+    fail(throwing, `installing ${missing.join(' ')} failed:\n${said.split('\n').slice(-8).join('\n')}\nRun \`${prefix.length ? 'sudo ' : ''}${command}\`, then try again.`, closing);
   }
   const how = hasDpkg() ? `sudo ${command}` : `install ${missing.join(', ')} with your system's package manager (Chromium at ${chromiumPath} or set CHROMIUM_PATH)`;
-  fail(`these packages are missing and cannot be installed from here (${why}): ${missing.join(', ')}.\nRun \`${how}\`, then try again.`, closing);
+  fail(throwing, `these packages are missing and cannot be installed from here (${why}): ${missing.join(', ')}.\nRun \`${how}\`, then try again.`, closing);
 }
 
-function fail(message, closing) {
+function fail(throwing, message, closing) {
+  if (throwing) throw new Error(message);
   process.stderr.write(`[setup] ${message}\n`);
   if (closing) console.log(closing);
   process.exit(1);

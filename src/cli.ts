@@ -16,11 +16,12 @@ import { reportHtml } from './report/html';
 import { compareRuns } from './shared/comparison';
 import { formatNs, formatSpeedup, summarizeTrace, type RunSummary } from './shared/summary';
 import { laneSharesText, stateShares } from './shared/states';
-import { helperThreadName, laneLabel } from './shared/labels';
+import { helperThreadName, laneLabel, runTag } from './shared/labels';
+import { GIL_MODELS, gilVerdict, modelComparisonRuns } from './shared/interpreters';
 import { ALL_MODELS, type Model, type Run, type StartMethod, type Trace } from './shared/trace';
 import { DEFAULTS, checkDeadlockSeconds, checkMaxEvents, checkRepeat, checkSampleHz, checkSwitchInterval, checkWorkers } from './runner/settings';
 import { ordersText, parseOrder } from './shared/orders';
-import { modelSummaries, repeatedFigures, type Spread } from './shared/repetitions';
+import { modelSummaries, repeatedFigures, variantGroups, type Spread } from './shared/repetitions';
 
 const USAGE = `usage: interleave run FILE --function NAME [--models ${DEFAULTS.models.join(',')}] [--workers ${DEFAULTS.workers}]
                       (models: sequential, thread, process, thread-pool, process-pool, asyncio, interpreter)
@@ -29,7 +30,8 @@ const USAGE = `usage: interleave run FILE --function NAME [--models ${DEFAULTS.m
                       [--deadlock-seconds ${DEFAULTS.deadlockSeconds}] (0: off)
                       [--repeat ${DEFAULTS.repeat}] [--align] [--switch-interval SECONDS] (thread models)
                       [--order SIGNATURE] (workers take turns at each print: e.g. 0101010101, or 0,1,0,1)
-                      [--python PATH] [--json PATH|-] [--html PATH|-] [--chrome PATH|-] [--quiet]
+                      [--python PATH] [--compare-python PATH]… (one interpreter each; or PATH,PATH)
+                      [--json PATH|-] [--html PATH|-] [--chrome PATH|-] [--quiet]
        interleave script FILE [--timeout ${DEFAULTS.timeoutSeconds}] [--max-events ${DEFAULTS.maxEvents}] [--python PATH]
                       [--json PATH|-] [--html PATH|-] [--chrome PATH|-] [--quiet] [-- ARG…]
                       (the program as written: FILE as __main__, ARGs in sys.argv, every thread,
@@ -56,6 +58,7 @@ function parse(argv: string[]) {
       'switch-interval': { type: 'string' },
       order: { type: 'string' },
       python: { type: 'string' },
+      'compare-python': { type: 'string', multiple: true, default: [] },
       json: { type: 'string' },
       html: { type: 'string' },
       chrome: { type: 'string' },
@@ -94,9 +97,12 @@ function parse(argv: string[]) {
   if (order?.problem) throw new UsageError(order.problem);
   const startMethod = values['start-method'];
   if (startMethod && !['fork', 'spawn', 'forkserver'].includes(startMethod)) throw new UsageError('--start-method must be fork, spawn or forkserver');
+  // once per interpreter; "a,b" is taken as two unless a file has that very name
+  const comparePythons = values['compare-python'].flatMap((p) => (p.includes(',') && !fs.existsSync(p) ? p.split(',') : [p])).map((p) => p.trim());
+  if (comparePythons.some((p) => !p)) throw new UsageError('--compare-python needs the path of an interpreter (give the option once per interpreter)');
   return {
     file: path.resolve(positionals[1]), function: values.function, models: models as Model[], workers, args: values.args, timeout,
-    maxEvents, sampleHz, deadlockSeconds, repeat, align: values.align, switchInterval, order: order?.order, startMethod: startMethod as StartMethod | undefined, python: values.python, json: values.json, html: values.html, chrome: values.chrome, quiet: values.quiet,
+    maxEvents, sampleHz, deadlockSeconds, repeat, align: values.align, switchInterval, order: order?.order, startMethod: startMethod as StartMethod | undefined, python: values.python, comparePythons, json: values.json, html: values.html, chrome: values.chrome, quiet: values.quiet,
   };
 }
 
@@ -256,7 +262,7 @@ async function runAndReport(opts: NonNullable<ReturnType<typeof parse>>, signal:
     const { trace, events } = await runTraceEvents({
       python: found ? resolvePyenvShim(found.path) : candidates[0], file: opts.file, function: opts.function, args: opts.args, models: opts.models, workers: opts.workers,
       timeoutSeconds: opts.timeout, startMethod: opts.startMethod, maxEvents: opts.maxEvents, sampleHz: opts.sampleHz, deadlockSeconds: opts.deadlockSeconds, signal,
-      repeat: opts.repeat, align: opts.align, switchInterval: opts.switchInterval, order: opts.order,
+      repeat: opts.repeat, align: opts.align, switchInterval: opts.switchInterval, order: opts.order, comparePythons: opts.comparePythons,
       // The user's output, unchanged, on our stderr (stdout carries the summary): their stdout
       // straight to our fd 2, their stderr through us (we keep its tail for error messages).
       stdout: opts.quiet ? 'ignore' : 2,
@@ -344,8 +350,13 @@ function printSummary(say: NodeJS.WriteStream, trace: Trace, events: RunEvents[]
   const summaries = summarizeTrace(trace, events.map((e) => e.counts()));
   say.write(trace.orders ? repeatedText(trace) : summaryText(trace, summaries, sampling));
   // the panel's answer to "threads or processes?", in one line (with --repeat, over each model's medians)
-  const comparison = compareRuns(modelSummaries(trace.runs, summaries, trace.python.gil));
-  if (comparison) say.write(`${comparison.sentence}\n`);
+  const groups = variantGroups(trace.runs);
+  const comparison = compareRuns(modelSummaries(trace.runs, summaries, trace.python.gil), modelComparisonRuns(groups.map((g) => trace.runs[g[0]])));
+  if (comparison?.sentence) say.write(`${comparison.sentence}\n`);
+  for (const model of GIL_MODELS) {
+    const gil = gilVerdict(trace, model); // "does free-threading help?", when a free-threaded build ran it
+    if (gil) say.write(`${gil}\n`);
+  }
 }
 
 /** Where each deadlocked worker was stuck: its innermost frame of the user's file. */
@@ -418,10 +429,12 @@ function summaryText(trace: Trace, summaries: RunSummary[], sampling: boolean): 
   return summaries
     .map((s, i) => {
       const run = trace.runs[i];
-      if (run.unavailable) return `${s.model.padEnd(10)} ${s.verdict}\n`;
+      const name = runTag(run, trace).padEnd(10);
+      if (run.unavailable) return `${name} ${s.verdict}\n`;
       const speed = s.speedup === null ? '' : `  speedup ${formatSpeedup(s.speedup)}`;
-      const head = `${s.model.padEnd(10)} wall ${formatNs(s.wallNs).padStart(9)}  cpu ${s.cpuNs === null ? '—' : formatNs(s.cpuNs)}  events ${s.events}  switches ${s.switches}${speed}\n           ${s.verdict}\n`;
-      return head + forcedOrderLine(run) + deadlockLines(run) + statesText(run, sampling);
+      const gilNote = run.gilNote ? `           ${run.gilNote}\n` : '';
+      const head = `${name} wall ${formatNs(s.wallNs).padStart(9)}  cpu ${s.cpuNs === null ? '—' : formatNs(s.cpuNs)}  events ${s.events}  switches ${s.switches}${speed}\n           ${s.verdict}\n`;
+      return head + gilNote + forcedOrderLine(run) + deadlockLines(run) + statesText(run, sampling);
     })
     .join('');
 }

@@ -197,7 +197,8 @@ function failureMessage(e: unknown): string {
 /** The engine's request for these settings (target and Python added by the caller). */
 function requestOf(s: RunSettings): TraceRequest {
   return { python: '', file: s.file, models: s.models, workers: s.workers, timeoutSeconds: s.timeoutSeconds, startMethod: s.startMethod, maxEvents: s.maxEvents, sampleHz: s.sampleHz,
-    deadlockSeconds: s.deadlockSeconds, repeat: s.repeat, align: s.align, switchInterval: s.switchInterval, ...(s.order ? { order: s.order } : {}) };
+    deadlockSeconds: s.deadlockSeconds, repeat: s.repeat, align: s.align, switchInterval: s.switchInterval, ...(s.order ? { order: s.order } : {}),
+    comparePythons: s.comparePythons };
 }
 
 /** Lines `startLine`–`endLine` (1-based) of the document as it reads now. */

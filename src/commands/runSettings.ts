@@ -20,7 +20,13 @@ export function settingsOf(config: vscode.WorkspaceConfiguration, file: string):
     repeat: clamp(Math.floor(config.get<number>('repeat', DEFAULTS.repeat)), LIMITS.repeat.min, LIMITS.repeat.max),
     align: config.get<boolean>('align', DEFAULTS.align) === true,
     switchInterval: switchIntervalSetting(config.get<number | null>('switchInterval', DEFAULTS.switchInterval)),
+    comparePythons: compareWithSetting(config.get<unknown>('compareWith', [])),
   };
+}
+
+/** The interpreters to compare with: the non-empty strings of the setting (anything else is ignored). */
+function compareWithSetting(s: unknown): string[] {
+  return Array.isArray(s) ? s.filter((p): p is string => typeof p === 'string' && p.trim() !== '').map((p) => p.trim()) : [];
 }
 
 /** The thread models' switch interval: null (Python's own) unless a number of seconds, kept within its limits. */

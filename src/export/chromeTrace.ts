@@ -14,6 +14,7 @@
  */
 import { toColumns, textAt, APPROXIMATE, type EventColumns } from '../shared/columns';
 import { helperThreadName, laneLabel, runTitle } from '../shared/labels';
+import type { TraceInterpreters } from '../shared/interpreters';
 import { inChildProcesses, type Run, type Target, type Trace, type WorkerInfo } from '../shared/trace';
 import { lifeSegments, type LifePhase } from '../shared/workerLife';
 
@@ -51,6 +52,8 @@ interface RunContext {
   cols: EventColumns;
   tracks: Track[];
   target: Target;
+  /** The trace's interpreter and runs: a run's name says its interpreter when several ran. */
+  interpreters: TraceInterpreters;
 }
 
 /** The names of long lines are cut (the whole text is in `args.text`). */
@@ -83,7 +86,7 @@ const metadata = (name: string, pid: number, tid: number, args: ChromeArgs): Chr
 /** The run as a process: its name ("Threads × 2"), kept in the trace's order. */
 function* processMetadata(c: RunContext): Iterable<ChromeEvent> {
   const notes = [c.run.unavailable && 'not available', c.run.stopped && `stopped: ${c.run.stopped}`, c.run.truncated && 'truncated'].filter(Boolean);
-  const name = `${runTitle(c.run)}${notes.length ? ` · ${notes.join(', ')}` : ''}`;
+  const name = `${runTitle(c.run, c.interpreters)}${notes.length ? ` · ${notes.join(', ')}` : ''}`;
   yield metadata('process_name', c.pid, c.pid, { name });
   yield metadata('process_sort_index', c.pid, c.pid, { sort_index: c.index });
 }
@@ -221,7 +224,7 @@ function* runContexts(trace: Trace, columnsOf: (run: number) => EventColumns): G
     const cols = columnsOf(index);
     const tracks = runTracks(run, cols, nextTid);
     nextTid += tracks.length;
-    yield { run, index, pid: index + 1, cols, tracks, target: trace.target };
+    yield { run, index, pid: index + 1, cols, tracks, target: trace.target, interpreters: trace };
   }
 }
 

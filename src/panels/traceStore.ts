@@ -31,6 +31,8 @@ export interface RunSettings {
   order?: number[];
   /** Trace Script: the program as written, with these arguments (`models` is `['script']`). */
   script?: { argv: string[] };
+  /** Other interpreters the models also ran on (interleave.compareWith). */
+  comparePythons?: string[];
 }
 
 export interface StoredRecording {

@@ -90,6 +90,9 @@ export function assemble(
   }
   // CPython keeps the interval in whole microseconds: 1e-4 comes back as 9.999999999999999e-05
   if (typeof start?.switchInterval === 'number') run.switchInterval = Math.round(start.switchInterval * 1e6) / 1e6;
+  const gil = find('gil'); // a free-threaded build only: whether this run had the GIL, and why when not asked
+  if (gil) run.gil = gil.enabled;
+  if (gil?.note) run.gilNote = gil.note;
   if (workers.some((w) => w.truncated)) run.truncated = true;
   if (exit.stopReason) run.stopped = exit.stopReason;
   return { run, events, ...runContext(control) };

@@ -11,7 +11,9 @@ import type { RunEvents } from './eventStore';
 import type { RunSink } from './follower';
 import { DEFAULTS } from './settings';
 import { StateSampler, cannotSample } from './states/stateSampler';
-import { TRACE_SCHEMA, type Model, type ModelOrders, type StartMethod, type Trace } from '../shared/trace';
+import { TRACE_SCHEMA, type Model, type ModelOrders, type PythonInfo, type StartMethod, type Trace } from '../shared/trace';
+import { gilVariants } from '../shared/interpreters';
+import { compareProblem } from './errors';
 import { modelOrders, orderSignature } from '../shared/orders';
 
 /** Everything needed to run one target under several models. */
@@ -43,6 +45,8 @@ export interface TraceRequest {
   switchInterval?: number | null;
   /** --order ("be the scheduler"): the workers take turns at each print in this order (worker indices). */
   order?: readonly number[];
+  /** Other interpreters to run the same models on after `python` (each run then records its `python`). */
+  comparePythons?: string[];
   signal?: AbortSignal;
   spawn?: SpawnFn;
   onOutput?: (model: Model, stream: 'stdout' | 'stderr', text: string) => void;
@@ -75,27 +79,75 @@ export async function runTraceEvents(req: TraceRequest): Promise<{ trace: Trace;
   const tmp = req.text === undefined ? null : fs.mkdtempSync(path.join(os.tmpdir(), 'interleave-src-'));
   try {
     const run = modelRunner(req, sourceOf(req, tmp));
+    // each interpreter to compare with is checked before anything runs: a wrong path is said at once
+    const others: PythonInfo[] = [];
+    for (const other of req.comparePythons ?? []) others.push(await comparedInterpreter(req, run.source, other));
     const first = req.inspection ? undefined : await inspectByRunning(req, run);
     const inspection = first?.inspection ?? req.inspection ?? (await inspectFile(req.spawn ?? childProcess.spawn, req.python, run.source, req.file));
     const trace = traceHead(req, inspection);
-    // the real binary, as the inspecting Python reported it: a shim (pyenv) would cost every run its start-up
-    const python = inspection.python.executable || req.python;
     const events: RunEvents[] = [];
-    for (const [i, model] of req.models.entries()) {
-      const done = i === 0 ? first?.ran : undefined; // ran (or was cancelled) already
-      if (!done && req.signal?.aborted) break;
-      for (const { result } of done ?? (await run(model, python))) {
-        if (result.python) trace.python = result.python;
-        trace.target.skippedLines = result.skippedLines;
-        trace.runs.push(result.run);
-        events.push(result.events);
-      }
+    await runModels(req, run, { trace, events, python: inspection.python, first: first?.ran, main: true });
+    for (const python of others) {
+      if (req.signal?.aborted) break;
+      await runModels(req, run, { trace, events, python, main: false });
     }
     if ((req.repeat ?? DEFAULTS.repeat) > 1) trace.orders = ordersOf(trace, events);
     return { trace, events };
   } finally {
     if (tmp !== null) fs.rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** Where one interpreter's runs go, and what it ran already (the first model, when it inspected). */
+interface InterpreterRuns {
+  trace: Trace;
+  events: RunEvents[];
+  python: PythonInfo;
+  first?: Followed;
+  /** The trace's own interpreter (else each run records its `python`). */
+  main: boolean;
+}
+
+/** Each model of the request on one interpreter: the thread models of a free-threaded build twice (GIL off, GIL on). */
+async function runModels(req: TraceRequest, run: ModelRunner, into: InterpreterRuns): Promise<void> {
+  // the real binary, as the inspecting Python reported it: a shim (pyenv) would cost every run its start-up
+  const executable = into.python.executable || req.python;
+  // a compared interpreter's runs say which it was before the sinks (the trace file) take them
+  const ended = (followed: FollowedRun) => {
+    if (!into.main) followed.result.run.python = into.python;
+    handOn(followed);
+  };
+  for (const [i, model] of req.models.entries()) {
+    for (const [v, gil] of gilVariants(model, into.python).entries()) {
+      const done = i === 0 && v === 0 ? into.first : undefined; // ran (or was cancelled) already
+      if (!done && req.signal?.aborted) return;
+      for (const { result } of done ?? (await run(model, executable, { ended, ...(gil === undefined ? {} : { gil }) }))) {
+        // the trace's interpreter as it starts by default (a GIL-on run's harness said gil: true)
+        if (result.python && into.main && gil !== true) into.trace.python = result.python;
+        into.trace.target.skippedLines = result.skippedLines;
+        into.trace.runs.push(result.run);
+        into.events.push(result.events);
+      }
+    }
+  }
+}
+
+/** Another interpreter to compare with: what it is (it must be one Interleave supports, and parse the file). */
+async function comparedInterpreter(req: TraceRequest, source: string, python: string): Promise<PythonInfo> {
+  let inspection: Inspection;
+  try {
+    inspection = await inspectFile(req.spawn ?? childProcess.spawn, python, source, req.file);
+  } catch (e) {
+    // the file as that interpreter reads it (an older one may not parse it): said as its problem
+    const why = e instanceof UserError && e.kind !== 'harness' ? `it cannot read ${path.basename(req.file)}: ${e.message}` : e instanceof Error ? e.message : String(e);
+    throw new UserError('python', compareProblem(python, why));
+  }
+  try {
+    requireSupported({ executable: inspection.python.executable, version: inspection.python.version });
+  } catch {
+    throw new UserError('python', compareProblem(python, `Python ${inspection.python.version} is too old`));
+  }
+  return inspection.python;
 }
 
 /** Where the text to run is: the file, or a copy of the editor's unsaved text (in `tmp`). */

@@ -1,3 +1,5 @@
+import { MIN_PYTHON_TEXT } from './settings';
+
 /** Problems a user can meet and fix; `message` tells them what to do. */
 export type UserErrorKind =
   | 'file' // unknown or unreadable file
@@ -36,4 +38,9 @@ export class OutputWriteError extends Error {
     super(message, { cause });
     this.name = 'OutputWriteError';
   }
+}
+
+/** An interpreter given to compare with (--compare-python, interleave.compareWith) that cannot serve. */
+export function compareProblem(python: string, why: string): string {
+  return `cannot compare with "${python}": ${why.split('\n')[0]}; give the path of a Python ${MIN_PYTHON_TEXT}+ interpreter (--compare-python PATH, setting interleave.compareWith), or leave it out.`;
 }

@@ -58,6 +58,11 @@ export interface HarnessOptions {
   /** The user's stdout straight to this descriptor, or nowhere, instead of through onOutput. */
   stdout?: number | 'ignore';
   onOutput?: (stream: 'stdout' | 'stderr', text: string) => void;
+  /**
+   * `-X gil=1` (a free-threaded build's GIL on for this process; the user's environment stays as
+   * it is). There is no `-X gil=0` for the other runs: what turns the GIL on there is the user's to see.
+   */
+  gilOn?: boolean;
 }
 
 export class HarnessProcess {
@@ -72,7 +77,7 @@ export class HarnessProcess {
 
   constructor(private readonly o: HarnessOptions) {
     this.done = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
-    const child = o.spawn(o.python, [harnessScript(), 'run', o.configPath], {
+    const child = o.spawn(o.python, [...(o.gilOn ? ['-X', 'gil=1'] : []), harnessScript(), 'run', o.configPath], {
       stdio: ['ignore', o.stdout ?? 'pipe', 'pipe', HAS_LIFELINE ? 'pipe' : 'ignore'],
       env: harnessEnv(),
       cwd: o.cwd,

@@ -12,6 +12,8 @@ import type { PythonInfo, StartMethod, WorkerKind } from '../shared/trace';
 export type ControlRecord =
   | ({ type: 'python' } & PythonInfo)
   | { type: 'loaded'; skippedLines: number[]; pid: number }
+  /** A free-threaded build's GIL after the user's module was imported; `note`: why it is on where it was not asked to be. */
+  | { type: 'gil'; enabled: boolean; note?: string }
   | { type: 'startMethod'; startMethod: StartMethod }
   /**
    * `switchInterval`: the thread models' (seconds); `aligned`: the workers begin at a barrier (--align);

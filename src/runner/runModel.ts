@@ -58,6 +58,8 @@ export interface ModelRunOptions {
   switchInterval?: number | null;
   /** --order: the workers take turns at each print in this order (worker indices; the models that run them at once). */
   order?: readonly number[];
+  /** A free-threaded build: true runs with the GIL on (-X gil=1); false or absent, the build's default (off). */
+  gil?: boolean;
   pollMs?: number;
   /**
    * The harness inspects the file first (one Python start-up instead of two) and runs only when
@@ -125,7 +127,7 @@ async function runHarness(o: ModelRunOptions, controlDir: string, runDirs: reado
   fs.mkdirSync(controlDir, { recursive: true });
   const harness = new HarnessProcess({
     spawn: o.spawn, python: o.python, configPath: writeConfig(o, controlDir, repeating ? runDirs : null), cwd: path.dirname(o.file), inspect: o.inspect === true,
-    timeoutMs: o.timeoutMs, signal: o.signal, stdout: o.stdout, onOutput: o.onOutput,
+    timeoutMs: o.timeoutMs, signal: o.signal, stdout: o.stdout, onOutput: o.onOutput, gilOn: o.gil === true,
   });
   harness.done.catch(() => undefined); // awaited by each repetition in turn: never unhandled between them
   for (const [k, runDir] of runDirs.entries()) {
@@ -213,6 +215,7 @@ function writeConfig(o: ModelRunOptions, dir: string, runDirs: readonly string[]
     align: o.align ?? DEFAULTS.align,
     switchInterval: o.switchInterval ?? DEFAULTS.switchInterval,
     ...(o.order?.length ? { order: o.order } : {}),
+    gil: o.gil ?? null,
   };
   const configPath = path.join(dir, 'config.json');
   fs.writeFileSync(configPath, JSON.stringify(config));

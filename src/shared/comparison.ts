@@ -50,7 +50,8 @@ function familyOf(model: Model): Family {
 }
 
 /** The runs ranked, and the sentence; null when fewer than two runs ran. */
-export function compareRuns(summaries: readonly RunSummary[]): Comparison | null {
+/** `inSentence[i]` false: run i is ranked but left out of the sentence (see modelComparisonRuns). */
+export function compareRuns(summaries: readonly RunSummary[], inSentence?: readonly boolean[]): Comparison | null {
   const ran = summaries.map((s, run) => ({ s, run })).filter(({ s }) => s.kind !== 'not-run' && s.wallNs > 0);
   if (ran.length < 2) return null;
   ran.sort((a, b) => Number(a.s.stopped) - Number(b.s.stopped) || a.s.wallNs - b.s.wallNs);
@@ -63,8 +64,12 @@ export function compareRuns(summaries: readonly RunSummary[]): Comparison | null
     note: s.deadlocked ? 'deadlocked' : s.stopped ? 'stopped' : s.failed ? `${s.failed} failed` : '',
     ...(s.repeated ? { repeated: s.repeated } : {}),
   }));
-  const finished = ran.filter(({ s }) => !s.stopped).map(({ s }) => s);
-  const deadlocked = ran.some(({ s }) => s.deadlocked);
+  // the sentence compares models, one run of each (`inSentence`: those of the trace's interpreter,
+  // the GIL as it starts); none when fewer than two are left to compare (the ranking still has all)
+  const spoken = ran.filter(({ run }) => inSentence?.[run] !== false);
+  const finished = spoken.filter(({ s }) => !s.stopped).map(({ s }) => s);
+  const deadlocked = spoken.some(({ s }) => s.deadlocked);
+  if (spoken.length < 2) return { rows, sentence: '' };
   return { rows, sentence: finished.length < 2 ? onlyOneFinished(finished[0], deadlocked) : sentence(finished) };
 }
 

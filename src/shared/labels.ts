@@ -3,6 +3,7 @@
  * exported Chrome trace — so that both say "Thread 1" for the same worker.
  */
 import type { Model, Run, Target, WorkerInfo } from './trace';
+import { comparesInterpreters, interpreterName, runPython, type TraceInterpreters } from './interpreters';
 
 const TITLES: Record<Model, string> = {
   sequential: 'Sequential',
@@ -45,11 +46,26 @@ export function helperThreadName(info: Pick<WorkerInfo, 'threads'> | null | unde
   return info?.threads?.find((x) => x.thread === thread)?.name ?? `thread ${thread}`;
 }
 
-/** A run: "Threads × 2", "Processes × 2 (spawn)". */
-export function runTitle(run: Pick<Run, 'model' | 'workers' | 'startMethod'>): string {
+/**
+ * A run: "Threads × 2", "Processes × 2 (spawn)"; with its trace, on a free-threaded build
+ * "Threads × 2 · GIL off", and where interpreters are compared "3.11 · Threads × 2".
+ */
+export function runTitle(run: Pick<Run, 'model' | 'workers' | 'startMethod' | 'gil' | 'python'>, trace?: TraceInterpreters): string {
   if (run.model === 'script') return `${TITLES.script} · ${run.workers} workers`;
   const method = run.startMethod ? ` (${run.startMethod})` : '';
-  return `${TITLES[run.model] ?? run.model} × ${run.workers}${method}`;
+  return interpreterParts(`${TITLES[run.model] ?? run.model} × ${run.workers}${method}`, run, trace);
+}
+
+/** A run in one line of the CLI's summary: "thread", "3.13t · thread · GIL off". */
+export function runTag(run: Pick<Run, 'model' | 'gil' | 'python'>, trace: TraceInterpreters): string {
+  return interpreterParts(run.model, run, trace);
+}
+
+function interpreterParts(name: string, run: Pick<Run, 'gil' | 'python'>, trace: TraceInterpreters | undefined): string {
+  const parts = [name];
+  if (trace && comparesInterpreters(trace)) parts.unshift(interpreterName(runPython(run, trace)));
+  if (run.gil !== undefined) parts.push(run.gil ? 'GIL on' : 'GIL off');
+  return parts.join(' · ');
 }
 
 /** What was run, for titles: `print_numbers(3)`, `lines 3–7`, or the program as written: `python seed.py a b`. */

@@ -10,13 +10,30 @@ export type { Spread };
 
 export interface RepeatedFigures {
   model: Model;
+  /** variantOf its runs: the model on its interpreter, with the GIL as it ran. */
+  variant: string;
   runs: number;
   wallNs: Spread;
   /** Null without sequential runs (or for the sequential model itself). */
   speedup: Spread | null;
 }
 
-type Timed = Pick<Run, 'model' | 'wallNs' | 'unavailable'>;
+type Timed = Pick<Run, 'model' | 'wallNs' | 'unavailable' | 'python' | 'gil'>;
+
+/**
+ * The runs that repeat one another: the same model on the same interpreter with the GIL the same
+ * way (a free-threaded build runs the thread models twice, --compare-python each model again).
+ */
+export function variantOf(run: Pick<Run, 'model' | 'python' | 'gil'>): string {
+  return `${run.model}|${run.python ?? ''}|${run.gil ?? ''}`;
+}
+
+/** The indices of the runs of each variant (variantOf), in the order of first sight. */
+export function variantGroups(runs: ReadonlyArray<Pick<Run, 'model' | 'python' | 'gil'>>): number[][] {
+  const groups = new Map<string, number[]>();
+  runs.forEach((r, i) => pushTo(groups, variantOf(r), i));
+  return [...groups.values()];
+}
 
 export function spread(values: readonly number[]): Spread | null {
   if (!values.length) return null;
@@ -26,15 +43,17 @@ export function spread(values: readonly number[]): Spread | null {
   return { median, min: sorted[0], max: sorted[sorted.length - 1] };
 }
 
-/** Per model, in the order the models ran: its wall time and speedup across its runs. */
+/** Per variant (a model, on its interpreter), in the order they ran: its wall time and speedup across its runs. */
 export function repeatedFigures(runs: readonly Timed[]): RepeatedFigures[] {
-  const byModel = new Map<Model, Timed[]>();
-  for (const run of runs) if (!run.unavailable) pushTo(byModel, run.model, run);
-  const baseline = spread(byModel.get('sequential')?.map((r) => r.wallNs) ?? []);
-  return [...byModel].map(([model, own]) => {
+  const byVariant = new Map<string, Timed[]>();
+  for (const run of runs) if (!run.unavailable) pushTo(byVariant, variantOf(run), run);
+  return [...byVariant.values()].map((own) => {
+    const model = own[0].model;
+    // against the sequential runs of the same interpreter
+    const baseline = spread(byVariant.get(variantOf({ model: 'sequential', python: own[0].python, gil: undefined }))?.map((r) => r.wallNs) ?? []);
     const wallNs = spread(own.map((r) => r.wallNs))!;
     const speedup = model === 'sequential' || !baseline ? null : speedups(baseline.median, own, wallNs.median);
-    return { model, runs: own.length, wallNs, speedup };
+    return { model, variant: variantOf(own[0]), runs: own.length, wallNs, speedup };
   });
 }
 
@@ -58,13 +77,11 @@ function speedups(sequentialNs: number, runs: readonly Timed[], medianNs: number
  * the top and the order view show, so one stalled run does not decide the advice.
  */
 export function modelSummaries(runs: readonly RunFacts[], summaries: readonly RunSummary[], gil = true): RunSummary[] {
-  const byModel = new Map<Model, number[]>();
-  runs.forEach((r, i) => pushTo(byModel, r.model, i));
-  const figures = new Map(repeatedFigures(runs).map((f) => [f.model, f]));
-  return [...byModel].map(([model, indices]) => {
-    const f = figures.get(model);
+  const figures = new Map(repeatedFigures(runs).map((f) => [f.variant, f]));
+  return variantGroups(runs).map((indices) => {
+    const f = figures.get(variantOf(runs[indices[0]]));
     if (indices.length < 2 || !f) return summaries[indices[0]];
-    return medianSummary(indices.map((i) => runs[i]), indices.map((i) => summaries[i]), f, gil);
+    return medianSummary(indices.map((i) => runs[i]), indices.map((i) => summaries[i]), f, runs[indices[0]].gil ?? gil);
   });
 }
 

@@ -1,5 +1,6 @@
 import { BUSY_SHARE, eachShareText, MIN_SAMPLES, sampledEnough, sharesText, STATE_LABELS, WAIT_STATES, workersStates, type WorkersStates } from './states';
 import type { Run, ThreadState, Trace, WorkerInfo } from './trace';
+import { runPython } from './interpreters';
 
 /**
  * What the figures say a run did, in one word: the verdict and the comparison of runs both read
@@ -177,16 +178,19 @@ export function summarizeRun(run: Run, baseline: Run | undefined, gil = true, co
 }
 
 export function summarizeTrace(trace: Trace, counts?: readonly EventCounts[]): RunSummary[] {
-  const sequential = trace.runs.filter((r) => r.model === 'sequential' && !r.unavailable);
-  // Repeated (--repeat): each run is held against the sequential runs' median, so one stalled
-  // baseline does not make every other run look fast.
-  const baseline = sequential.length > 1 ? { ...sequential[0], wallNs: median(sequential.map((r) => r.wallNs))! } : trace.runs.find((r) => r.model === 'sequential');
   return trace.runs.map((r, i) => {
-    const s = summarizeRun(r, baseline, trace.python.gil, counts?.[i]);
+    // each interpreter's runs against its own sequential run(s); the GIL as that run had it
+    const python = runPython(r, trace);
+    const sequential = trace.runs.filter((b) => b.model === 'sequential' && !b.unavailable && runPython(b, trace).executable === python.executable);
+    // Repeated (--repeat): each run is held against the sequential runs' median, so one stalled
+    // baseline does not make every other run look fast.
+    const baseline = sequential.length > 1 ? { ...sequential[0], wallNs: median(sequential.map((b) => b.wallNs))! } : sequential[0];
+    const gil = r.gil ?? python.gil;
+    const s = summarizeRun(r, baseline, gil, counts?.[i]);
     if (sequential.length > 1 && r.model === 'sequential') s.speedup = null; // the baseline itself
     else if (sequential.length > 1 && s.speedup !== null) {
       s.baselineRuns = sequential.length;
-      s.verdict = verdict(r, s, trace.python.gil);
+      s.verdict = verdict(r, s, gil);
     }
     return s;
   });

@@ -85,6 +85,8 @@ export interface PythonInfo {
   implementation: string;
   executable: string;
   gil: boolean;
+  /** A free-threaded build (3.13t+): it can run with the GIL off, so the thread models run twice (GIL on, GIL off). */
+  freeThreaded?: boolean;
   cpuCount: number | null;
   platform: string;
   clock?: string;
@@ -126,6 +128,12 @@ export interface Run {
   stateNote?: string;
   /** What each worker's threads were doing while its body ran: per worker, per thread, in time order. */
   states?: StateSpan[];
+  /** On a free-threaded build: whether this run had the GIL on (after the user's module was imported). */
+  gil?: boolean;
+  /** Why the GIL was on where it was not asked to be (PYTHON_GIL=1, an extension module that turned it on). */
+  gilNote?: string;
+  /** The interpreter of this run when it is not the trace's `python` (compared interpreters). */
+  python?: PythonInfo;
 }
 
 /**

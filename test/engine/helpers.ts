@@ -107,3 +107,14 @@ export function pythonWithSubinterpreters(): string | null {
   }
   return null;
 }
+
+/**
+ * The free-threaded CPython that `npm run setup:free-threaded` built (or $INTERLEAVE_FREE_THREADED_PYTHON),
+ * else undefined: the tests that need it are skipped with `FREE_THREADED_SKIP` as their reason.
+ */
+export function freeThreadedPython(): string | undefined {
+  if (process.env.INTERLEAVE_FREE_THREADED_PYTHON) return process.env.INTERLEAVE_FREE_THREADED_PYTHON;
+  const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'setup-free-threaded.mjs'), '--where'], { encoding: 'utf8' });
+  return r.stdout.trim() || undefined;
+}
+export const FREE_THREADED_SKIP = 'no free-threaded CPython here: run `npm run setup:free-threaded` to build one (once, 5 min on an idle 2-core machine, 30+ when busy)';

@@ -47,6 +47,8 @@ export function renderHeader(run: RunMeta, title: string, s: RunSummary, onZoomT
   if (controls) header.append(el('p', { class: 'run-controls' }, controls));
   const states = renderStates(run);
   if (states.childElementCount) header.append(states);
+  // a free-threaded build's GIL on where it was not asked to be (PYTHON_GIL=1, an extension module)
+  if (run.gilNote) header.append(el('p', { class: 'badge gil-on', role: 'note' }, run.gilNote.charAt(0).toUpperCase() + run.gilNote.slice(1)));
   if (run.truncated) header.append(el('p', { class: 'badge truncated', role: 'note' }, 'Truncated: recording stopped at the event cap (setting interleave.maxEvents); the figures cover what was recorded.'));
   if (run.stopped) header.append(el('p', { class: 'badge stopped', role: 'note' }, run.stopped === 'timeout' ? 'Stopped at the time limit (interleave.timeoutSeconds): workers still going were ended with their process tree.' : 'Cancelled: workers still going were ended with their process tree.'));
   return header;

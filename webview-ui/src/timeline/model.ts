@@ -4,7 +4,7 @@
  * one sub-lane under it for each thread it started that wrote something.
  */
 import type { EventColumns, RunMeta } from '../../../src/shared/columns';
-import type { Model, StateSpan, WorkerInfo } from '../../../src/shared/trace';
+import type { Model, PythonInfo, StateSpan, WorkerInfo } from '../../../src/shared/trace';
 import type { Times } from './layout';
 import { helperThreadName, laneLabel, runTitle } from '../../../src/shared/labels';
 
@@ -93,7 +93,8 @@ export function processGroups(run: Pick<RunMeta, 'model' | 'workerInfo'>): Map<n
   return new Map(sorted.map((w, place) => [w.worker, place]));
 }
 
-export function buildRunModel(run: RunMeta, cols: EventColumns, runIndex: number): RunModel {
+/** `trace`: the trace's interpreter and runs, for titles that name the GIL and, when several ran, the interpreter. */
+export function buildRunModel(run: RunMeta, cols: EventColumns, runIndex: number, trace?: { python: PythonInfo; runs: readonly RunMeta[] }): RunModel {
   const n = cols.t.length;
   let workers = run.unavailable ? 0 : run.workers; // a model this Python cannot run has no lanes
   for (const w of run.workerInfo) workers = Math.max(workers, w.worker + 1);
@@ -133,7 +134,7 @@ export function buildRunModel(run: RunMeta, cols: EventColumns, runIndex: number
   }
   for (const lane of lanes) sortLane(lane, cols.t);
   placeStates(run, lanes, laneOf);
-  return { model: run.model, run, cols, title: runTitle(run), lanes, endNs };
+  return { model: run.model, run, cols, title: runTitle(run, trace), lanes, endNs };
 }
 
 /** Each thread's states and lock waits on its lane (a thread that wrote nothing has no lane: not shown). */
@@ -158,8 +159,8 @@ function sortLane(lane: LaneModel, t: Float64Array): void {
   }
 }
 
-export function buildTimelineModel(runs: readonly RunMeta[], columns: readonly EventColumns[]): TimelineModel {
-  const models = runs.map((r, i) => buildRunModel(r, columns[i], i));
+export function buildTimelineModel(runs: readonly RunMeta[], columns: readonly EventColumns[], python?: PythonInfo): TimelineModel {
+  const models = runs.map((r, i) => buildRunModel(r, columns[i], i, python && { python, runs }));
   let endNs = 1;
   for (const r of models) endNs = Math.max(endNs, r.endNs);
   return { runs: models, endNs };

@@ -4,6 +4,7 @@
  * one time axis for all runs, and the key.
  */
 import { compareRuns, type Comparison } from '../../../src/shared/comparison';
+import { GIL_MODELS, gilVerdict, modelComparisonRuns } from '../../../src/shared/interpreters';
 import type { TraceMeta } from '../../../src/shared/protocol';
 import { formatSpread } from '../../../src/shared/repetitions';
 import { formatCpus, formatNs, formatSpeedup, type RunSummary } from '../../../src/shared/summary';
@@ -52,10 +53,13 @@ export class Overview {
     this.showSkipped(trace);
     const rates = new Set(runs.map((r) => r.run.stateSource?.hz).filter((hz): hz is number => hz !== undefined));
     this.key.setSampling(rates.size === 1 ? [...rates][0] : null);
-    const comparison = summaries && compareRuns(summaries);
+    const comparison = summaries && compareRuns(summaries, modelComparisonRuns(runs.map((r) => r.run)));
     this.comparison.hidden = !comparison;
     this.comparison.replaceChildren();
     if (comparison) this.showComparison(comparison, runs);
+    // "does free-threading help?" in one sentence per thread model, when a free-threaded build ran it
+    const gil = trace ? GIL_MODELS.map((m) => gilVerdict(trace, m)).filter((s): s is string => s !== null) : [];
+    for (const sentence of gil) this.comparison.append(el('p', { class: 'advice gil-verdict' }, sentence));
   }
 
   setShared(shared: boolean): void {
@@ -113,6 +117,7 @@ export class Overview {
       tr.append(runCell, wall, el('td', { class: 'num' }, speedup), el('td', { class: 'num' }, row.cpusBusy === null ? '—' : formatCpus(row.cpusBusy)));
       table.tBodies[0].append(tr);
     }
-    this.comparison.append(el('p', { class: 'advice' }, comparison.sentence), table);
+    if (comparison.sentence) this.comparison.append(el('p', { class: 'advice' }, comparison.sentence));
+    this.comparison.append(table);
   }
 }

@@ -182,7 +182,7 @@ export class TimelineView {
     const file = trace.target.file.split(/[\\/]/).pop();
     this.setTitle(trace.target.script ? targetTitle(trace.target) : `${targetTitle(trace.target)} — ${file}`);
     const py = trace.python;
-    this.pythonEl.textContent = `${py.implementation} ${py.version} · GIL ${py.gil ? 'on' : 'off'} · ${py.cpuCount ?? '?'} CPUs`;
+    this.pythonEl.textContent = `${py.implementation} ${py.version}${py.freeThreaded ? ' free-threaded' : ''} · GIL ${py.gil ? 'on' : 'off'} · ${py.cpuCount ?? '?'} CPUs`;
     this.showStatus('');
     this.shown = { cpuCount: trace.python.cpuCount, orders: trace.orders };
     this.showRuns();
@@ -198,7 +198,7 @@ export class TimelineView {
     const { trace, columns, summaries } = this.traceShown!;
     const shown = this.repeated?.shownRuns() ?? trace.runs.map((_, i) => i);
     const focused = document.activeElement;
-    this.model = buildTimelineModel(shown.map((i) => trace.runs[i]), shown.map((i) => columns[i]));
+    this.model = buildTimelineModel(shown.map((i) => trace.runs[i]), shown.map((i) => columns[i]), trace.python);
     this.model.runs.forEach((r, k) => (r.title = this.repeated?.titleOf(shown[k], r.title) ?? r.title));
     this.renderRuns(shown.map((i) => summaries[i]), trace.target.file);
     this.repeated?.place(this.runsHost);
