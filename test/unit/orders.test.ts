@@ -51,10 +51,13 @@ test('figures across repetitions: median and range of wall time; speedup over th
   assert.deepEqual(spread([3, 1, 2, 10]), { median: 2.5, min: 1, max: 10 });
   assert.equal(spread([]), null);
   const [seq, thread] = repeatedFigures([run('sequential', 100), run('sequential', 300), run('sequential', 200), run('thread', 50), run('thread', 400), run('thread', 100)]);
-  assert.deepEqual(seq, { model: 'sequential', runs: 3, wallNs: { median: 200, min: 100, max: 300 }, speedup: null });
+  assert.deepEqual(seq, { model: 'sequential', variant: 'sequential||', runs: 3, wallNs: { median: 200, min: 100, max: 300 }, speedup: null });
   assert.deepEqual(thread.wallNs, { median: 100, min: 50, max: 400 });
   assert.deepEqual(thread.speedup, { median: 2, min: 0.5, max: 4 });
   assert.equal(repeatedFigures([run('thread', 5)])[0].speedup, null, 'no sequential runs: no speedup');
+  // a free-threaded build's thread runs with the GIL off and on are two variants, never pooled
+  const gil = repeatedFigures([run('sequential', 100), { ...run('thread', 50), gil: false }, { ...run('thread', 100), gil: true }, { ...run('thread', 60), gil: false }]);
+  assert.deepEqual(gil.map((f) => [f.variant, f.runs, f.wallNs.median]), [['sequential||', 1, 100], ['thread||false', 2, 55], ['thread||true', 1, 100]]);
 });
 
 test('a signature read back: the workers in order, both forms', () => {
