@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { COMMAND } from '../commands/ids';
 import { traceMessage, type HostToWebview, type ImageFormat, type TimelineState, type WebviewToHost } from '../shared/protocol';
@@ -111,7 +112,8 @@ export class TimelinePanel {
     this.trace = trace;
     this.received.push(trace);
     this.skipped.show(trace.target.file, trace.target.skippedLines);
-    this.panel.title = `Interleave: ${trace.target.function ?? 'selection'}`;
+    // the function, the program as written (its file, as Trace Script titled it while running), or a selection
+    this.panel.title = `Interleave: ${trace.target.function ?? (trace.target.script ? path.basename(trace.target.file) : 'selection')}`;
     this.post(traceMessage(trace, key, events && { columns: events.map((e) => e.toColumns()), counts: events.map((e) => e.counts()) }));
     void this.sendHistory(key);
   }

@@ -301,6 +301,7 @@ const NOUNS: Partial<Record<Run['model'], [string, string]>> = {
   'process-pool': ['pool process', 'pool processes'],
   asyncio: ['task', 'tasks'],
   interpreter: ['subinterpreter', 'subinterpreters'],
+  script: ['thread or process', 'threads and processes'],
 };
 
 /** A worker that ended through its own failure (not one we stopped at the time limit). */

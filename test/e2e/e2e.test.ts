@@ -204,6 +204,40 @@ test('4g. Be the Scheduler…: one run, a choice of orders, and the threads prin
   await screenshot(page, '05f-scheduler');
 });
 
+test('4h. Run ×20 in the panel: each model run 20 times, the thread model’s distinct orders counted, one repetition shown', async () => {
+  await runFromPaletteAt(page, 'threads_example.py', 'for i in range(5)');
+  const frame = webview(page);
+  await frame.locator('body[data-state="done"] section.run[data-model="process"]').waitFor({ timeout: 60_000 });
+  await frame.getByRole('button', { name: 'Run ×20' }).click();
+  const orders = frame.locator('.order-view[data-model="thread"] .orders-text');
+  await orders.filter({ hasText: 'in 20 runs' }).waitFor({ timeout: 180_000 });
+  assert.match((await orders.textContent())!, /^\d+ (distinct orders|order) in 20 runs \(of 252 possible\)\.$/);
+  // the least frequent order (the only one when all 20 ran alike): its run is shown, and said to be of that order
+  const rows = frame.locator('.order-view[data-model="thread"] .order-row');
+  const n = await rows.count();
+  await rows.last().click();
+  await frame.locator('.order-view[data-model="thread"] .run-note').first().filter({ hasText: `of 20 — order ${n}` }).waitFor({ timeout: 30_000 });
+  await frame.locator('section.run[data-model="thread"] h2').filter({ hasText: /run \d+ of 20/ }).first().waitFor({ timeout: 30_000 });
+  await screenshot(page, '05g-run-20');
+});
+
+test('4i. Trace Script on the processes example as written: its main thread and both processes are lanes, 5 lines each', async () => {
+  await closeAllEditors(page);
+  await openFile(page, 'processes_example.py');
+  await runCommandFromPalette(page, 'Interleave: Trace Script');
+  const box = page.locator('.quick-input-widget', { hasText: 'Trace Script: processes_example.py' });
+  await box.waitFor({ timeout: 30_000 });
+  await page.keyboard.press('Enter'); // no arguments
+  const frame = webview(page);
+  await frame.locator('body[data-state="done"] section.run[data-model="script"]').waitFor({ timeout: 60_000 });
+  const lanes = await frame.locator('section.run[data-model="script"] .lane-label').allTextContents();
+  assert.equal(lanes.filter((l) => /^Process-[12]\b/.test(l)).length, 2, lanes.join(' | '));
+  assert.ok(lanes.some((l) => /main|MainThread|MainProcess/i.test(l)), `a lane for the main thread: ${lanes.join(' | ')}`);
+  const events = (await eventsPerModel(frame)).script;
+  assert.deepEqual([...events].sort(), [...NUMBERS, ...NUMBERS].sort());
+  await screenshot(page, '05h-trace-script');
+});
+
 test('5. a syntax error gives an error notification naming the line, and no panel', async () => {
   await runFromPaletteAt(page, 'syntax_error.py', 'print("fine")');
   const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'SyntaxError' });
