@@ -4,12 +4,15 @@
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { FREE_THREADED_SKIP, freeThreadedPython } from '../engine/helpers';
 import { CodeServer, launchBrowser, makeWorkspace, prepare, waitForWorkbench } from './codeServer';
 import { closeAllEditors, cursorLine, editorLine, eventsPerModel, openFile, runCommandFromPalette, runFromPaletteAt, screenshot, waitForCursorLine, waitForInterleave, webview } from './workbench';
 
 const NUMBERS = ['Number: 0', 'Number: 1', 'Number: 2', 'Number: 3', 'Number: 4'];
+const freeThreaded = freeThreadedPython();
 let server: CodeServer;
 let browser: Browser;
 let page: Page;
@@ -236,6 +239,30 @@ test('4i. Trace Script on the processes example as written: its main thread and 
   const events = (await eventsPerModel(frame)).script;
   assert.deepEqual([...events].sort(), [...NUMBERS, ...NUMBERS].sort());
   await screenshot(page, '05h-trace-script');
+});
+
+test('4j. the CPU-bound example on a free-threaded Python (interleave.pythonPath): threads with the GIL off and on, side by side', { skip: freeThreaded ? false : FREE_THREADED_SKIP }, async () => {
+  const settings = path.join(folder, '.vscode', 'settings.json');
+  fs.mkdirSync(path.dirname(settings), { recursive: true });
+  fs.writeFileSync(settings, JSON.stringify({ 'interleave.pythonPath': freeThreaded }));
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 2000)); // VS Code reads the changed settings file
+    await runFromPaletteAt(page, 'cpu_bound.py', 'total += i * i');
+    const frame = webview(page);
+    await frame.locator('body[data-state="done"] section.run[data-model="process"]').waitFor({ timeout: 240_000 });
+    assert.match((await frame.locator('body').textContent())!, /CPython 3\.13\.\d+ free-threaded/);
+    const run = (gil: string) => frame.locator('section.run', { has: frame.locator('h2', { hasText: `Threads × 2 · GIL ${gil}` }) });
+    const shares = (gil: string) => run(gil).locator('.state-shares li[data-worker]').allTextContents();
+    const on = await shares('on');
+    const off = await shares('off');
+    assert.equal(on.length, 2, `GIL on: ${on.join(' | ')}`);
+    for (const line of on) assert.match(line, /waiting for the GIL \d+%/, line);
+    assert.equal(off.length, 2, `GIL off: ${off.join(' | ')}`);
+    for (const line of off) assert.doesNotMatch(line, /GIL/, line);
+    await screenshot(page, '05i-free-threaded');
+  } finally {
+    fs.rmSync(settings);
+  }
 });
 
 test('5. a syntax error gives an error notification naming the line, and no panel', async () => {

@@ -58,3 +58,15 @@ test('a run whose GIL was turned on unasked says why in its header', async () =>
   assert.equal(await page.locator('.badge.gil-on').count(), 1, 'only that run');
   await page.close();
 });
+
+test('the ranking names each run by its own title: the GIL-on thread run is not called GIL off', async () => {
+  const trace = structuredClone(readTrace('states_cpu_bound.json'));
+  const py313t: PythonInfo = { ...trace.python, version: '3.13.5', gil: false, freeThreaded: true };
+  const sequential = trace.runs.find((r) => r.model === 'sequential')!;
+  const thread = trace.runs.find((r) => r.model === 'thread')!;
+  const runs = [sequential, { ...structuredClone(thread), gil: false }, { ...structuredClone(thread), gil: true, wallNs: thread.wallNs * 2 }];
+  const page = await openPanel(browser, file, { ...trace, python: py313t, runs });
+  const names = await page.locator('.comparison .run-link').allTextContents();
+  assert.deepEqual([...names].sort(), ['Sequential × 2', 'Threads × 2 · GIL off', 'Threads × 2 · GIL on'].sort(), names.join(' | '));
+  await page.close();
+});

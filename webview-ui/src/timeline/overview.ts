@@ -56,7 +56,7 @@ export class Overview {
     const comparison = summaries && compareRuns(summaries, modelComparisonRuns(runs.map((r) => r.run)));
     this.comparison.hidden = !comparison;
     this.comparison.replaceChildren();
-    if (comparison) this.showComparison(comparison, runs);
+    if (comparison) this.showComparison(comparison, runs, trace);
     // "does free-threading help?" in one sentence per thread model, when a free-threaded build ran it
     const gil = trace ? GIL_MODELS.map((m) => gilVerdict(trace, m)).filter((s): s is string => s !== null) : [];
     for (const sentence of gil) this.comparison.append(el('p', { class: 'advice gil-verdict' }, sentence));
@@ -93,7 +93,7 @@ export class Overview {
     );
   }
 
-  private showComparison(comparison: Comparison, runs: readonly RunModel[]): void {
+  private showComparison(comparison: Comparison, runs: readonly RunModel[], trace: TraceMeta | null): void {
     const slowest = Math.max(...comparison.rows.map((r) => r.wallNs));
     const table = el('table');
     const head = el('tr');
@@ -103,8 +103,9 @@ export class Overview {
     table.tHead!.append(head);
     for (const row of comparison.rows) {
       const tr = el('tr', { 'data-model': row.model });
-      const run = runs.find((r) => r.model === row.model)?.run;
-      const name = el('button', { type: 'button', class: 'run-link', title: 'Show this run' }, run ? runTitle(run) : row.model);
+      // the row's own run (one per model, or per interpreter and GIL when those were compared)
+      const shown = runs[row.run]?.model === row.model ? runs[row.run] : runs.find((r) => r.model === row.model);
+      const name = el('button', { type: 'button', class: 'run-link', title: 'Show this run' }, shown ? runTitle(shown.run, trace ?? undefined) : row.model);
       name.addEventListener('click', () => this.handlers.onShowRun(row.model));
       const runCell = el('td');
       runCell.append(name);
