@@ -22,7 +22,7 @@ function row(figure, value, unit, goal, within) {
   rows.push({ figure, value: `${typeof value === 'number' ? (Math.abs(value) >= 100 ? value.toFixed(0) : value.toFixed(2)) : value} ${unit}`.trim(), goal, within: within === null ? '—' : within ? 'yes' : 'NO' });
 }
 
-// BENCH_ONLY=tracer,flood,locks,ingest,file,states,webview,vscode runs just those sections
+// BENCH_ONLY=tracer,flood,locks,ingest,file,repeat,states,webview,vscode runs just those sections
 const only = process.env.BENCH_ONLY?.split(',');
 const want = (section) => !only || only.includes(section);
 
@@ -166,6 +166,28 @@ if (want('file')) {
   const chromeMs = Number(process.hrtime.bigint() - t0) / 1e6;
   const chromeMb = fs.statSync(chromeFile).size / 1e6;
   row(`Chrome trace (--chrome) ${n.toLocaleString('en')} events: write (${chromeMb.toFixed(0)} MB)`, chromeMs / 1000, 's', '≤ 2 s', chromeMs <= 2000);
+}
+
+// 4a. Repetitions (--repeat): a model's runs share one harness process, so 20 runs of the seed's
+// thread model cost little more than one (Python starts and loads the module once).
+if (want('repeat')) {
+  const seed = path.join(root, 'examples', 'threads_example.py');
+  const timed = (...extra) => {
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync(process.execPath, [path.join(root, 'dist', 'cli.js'), 'run', seed, '--function', 'print_numbers', '--models', 'thread', '--quiet', ...extra], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`the seed's thread model ${extra.join(' ')} failed: ${r.stderr}`);
+    return Number(process.hrtime.bigint() - t0) / 1e6;
+  };
+  const one = [];
+  const twenty = [];
+  for (let i = 0; i < (smoke ? 1 : 5); i++) { // interleaved rounds
+    one.push(timed());
+    twenty.push(timed('--repeat', '20'));
+  }
+  const ratio = median(twenty) / median(one);
+  row("repeat: 20 repetitions of the seed's thread model ÷ one run (CLI wall)", ratio, `× (${median(twenty).toFixed(0)} vs ${median(one).toFixed(0)} ms)`, '≤ 3×', ratio <= 3);
+  const hundred = timed('--repeat', '100') / 1000;
+  row("repeat: 100 repetitions of the seed's thread model (CLI wall)", hundred, 's', '≤ 5 s', hundred <= 5);
 }
 
 // 4b. Thread states: what the sampler costs, and what its states weigh in the trace.

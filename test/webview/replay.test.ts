@@ -130,12 +130,18 @@ test('zoomed in, stepping keeps the cursor in view all through the run', async (
   const page = await openPanel(browser, file, trace);
   await page.locator('.event-row[data-model="process"]').first().click();
   await page.locator('.timeline').focus();
+  // the keys are the timeline's (in the event list, → moves the list's selection, not the replay)
+  await page.waitForFunction(() => document.activeElement?.classList.contains('timeline'));
   for (let i = 0; i < 10; i++) await page.keyboard.press('+'); // 1.6^10 ≈ 110×: one event in view at a time
+  assert.equal(await page.evaluate(() => document.activeElement?.classList.contains('timeline')), true, 'the keyboard is still on the timeline');
   const plot = (await page.locator('canvas.lanes').nth(2).boundingBox())!;
   for (let i = 1; i < trace.runs[2].events.length; i++) {
     await page.keyboard.press('ArrowRight');
-    const cursor = await focusColumn(page, 2);
-    assert.ok(cursor.height >= 2 * 30 - 8 && cursor.x >= 0 && cursor.x <= plot.width, `event ${i}: the cursor is in view (${JSON.stringify(cursor)})`);
+    const inView = (c: { height: number; x: number }) => c.height >= 2 * 30 - 8 && c.x >= 0 && c.x <= plot.width;
+    let cursor = await focusColumn(page, 2);
+    // the step, the pan that follows it and the redraw may take a few frames on a loaded machine
+    for (let frame = 0; frame < 20 && !inView(cursor); frame++) cursor = await focusColumn(page, 2);
+    assert.ok(inView(cursor), `event ${i}: the cursor is in view (${JSON.stringify(cursor)}) at ${await position(page)}; selected row ${await selectedFlat(page)}`);
   }
   await page.screenshot({ path: path.join(results, 'replay-zoomed-dark.png'), fullPage: true });
   await page.close();
