@@ -210,20 +210,11 @@ async function runScriptAndReport(opts: NonNullable<ReturnType<typeof parseScrip
       stdout: opts.quiet ? 'ignore' : 2, // as for `run`: the user's output on our stderr, the summary on stdout
       follow: () => (traceFile ? [traceFile.beginRun()] : []),
       onOutput: opts.quiet ? undefined : (_stream, text) => process.stderr.write(text),
-    }).catch(async (e: unknown) => {
-      traceFile?.discard();
-      outputs.html?.discard();
-      outputs.chrome?.discard();
-      if (e instanceof UserError && e.kind !== 'harness') throw e;
-      await findInterpreter(candidates); // throws what is wrong with the interpreter, if anything
-      throw e;
-    });
+    }).catch((e: unknown) => runFailed(e, outputs, traceFile, candidates));
     await writeAfterRuns(outputs, traceFile, trace, events);
-    const say = outputs.json?.onStdout || outputs.html?.onStdout || outputs.chrome?.onStdout ? process.stderr : process.stdout;
+    const say = summaryStream(outputs);
     say.write(scriptSummary(trace.runs[0], events[0].length));
-    for (const [key, what] of [['json', 'trace'], ['html', 'report'], ['chrome', 'chrome trace']] as const) {
-      if (outputs[key] && !outputs[key].onStdout) say.write(`${what}: ${opts[key]}\n`);
-    }
+    sayWhereWritten(say, outputs, opts);
     return 0;
   } catch (e) {
     return failure(e, opts.file, pipes.gone);
@@ -268,21 +259,11 @@ async function runAndReport(opts: NonNullable<ReturnType<typeof parse>>, signal:
       stdout: opts.quiet ? 'ignore' : 2,
       follow: () => (traceFile ? [traceFile.beginRun()] : []), // encoded and written on the core Python leaves idle, not after the run
       onOutput: opts.quiet ? undefined : (_model, _stream, text) => process.stderr.write(text),
-    }).catch(async (e: unknown) => {
-      traceFile?.discard();
-      outputs.html?.discard();
-      outputs.chrome?.discard();
-      if (e instanceof UserError && e.kind !== 'harness') throw e;
-      await findInterpreter(candidates); // throws what is wrong with the interpreter, if anything
-      throw e;
-    });
+    }).catch((e: unknown) => runFailed(e, outputs, traceFile, candidates));
     await writeAfterRuns(outputs, traceFile, trace, events);
-    // stdout carries the summary, unless a file goes there
-    const say = outputs.json?.onStdout || outputs.html?.onStdout || outputs.chrome?.onStdout ? process.stderr : process.stdout;
+    const say = summaryStream(outputs);
     printSummary(say, trace, events, opts.sampleHz > 0);
-    if (outputs.json && !outputs.json.onStdout) say.write(`trace: ${opts.json}\n`);
-    if (outputs.html && !outputs.html.onStdout) say.write(`report: ${opts.html}\n`);
-    if (outputs.chrome && !outputs.chrome.onStdout) say.write(`chrome trace: ${opts.chrome}\n`);
+    sayWhereWritten(say, outputs, opts);
     return 0;
   } catch (e) {
     return failure(e, opts.file, pipes.gone);
@@ -291,6 +272,28 @@ async function runAndReport(opts: NonNullable<ReturnType<typeof parse>>, signal:
 
 type OutputOption = 'json' | 'html' | 'chrome';
 type Outputs = Partial<Record<OutputOption, OutputFile>>;
+
+/** A run (of `run` or `script`) that failed: no output file is left half written; then what went wrong — the interpreter's fault if it has one. */
+async function runFailed(e: unknown, outputs: Outputs, traceFile: TraceFileWriter | undefined, candidates: string[]): Promise<never> {
+  traceFile?.discard();
+  outputs.html?.discard();
+  outputs.chrome?.discard();
+  if (e instanceof UserError && e.kind !== 'harness') throw e;
+  await findInterpreter(candidates); // throws what is wrong with the interpreter, if anything
+  throw e;
+}
+
+/** stdout carries the summary, unless an output file goes there. */
+function summaryStream(outputs: Outputs): NodeJS.WriteStream {
+  return outputs.json?.onStdout || outputs.html?.onStdout || outputs.chrome?.onStdout ? process.stderr : process.stdout;
+}
+
+/** "trace: PATH", "report: PATH", "chrome trace: PATH" for each output written to a file. */
+function sayWhereWritten(say: NodeJS.WriteStream, outputs: Outputs, opts: Partial<Record<OutputOption, string>>): void {
+  for (const [key, what] of [['json', 'trace'], ['html', 'report'], ['chrome', 'chrome trace']] as const) {
+    if (outputs[key] && !outputs[key].onStdout) say.write(`${what}: ${opts[key]}\n`);
+  }
+}
 
 /** The output options: their flag, what messages call their file, how it begins (a device's probe). */
 const OUTPUTS: ReadonlyArray<[OutputOption, string, OutputWhat, string]> = [
