@@ -6,7 +6,6 @@
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -14,26 +13,20 @@ import { modelOrders, orderSignature } from '../../src/shared/orders';
 import { explainOrder, matchOrders, presetOrder, PREDICT_EVENTS, repeatedText, type RunFacts } from '../../src/shared/prediction';
 import type { Run, Trace } from '../../src/shared/trace';
 import { traceMessage } from '../../src/shared/protocol';
-import { launchChromium, openPanel, posted, postWithColumns, readTrace, root, THEMES, webviewPage } from './panelPage';
+import { openPanel, posted, postWithColumns, readTrace, THEMES, webviewPage, results, startPanelPage, type PanelPage } from './panelPage';
 
-const results = path.join(root, 'test-results');
 const trace = readTrace('canonical.json');
+let panel: PanelPage | undefined;
 let browser: Browser;
 let dir: string;
 let file: string;
 
 before(async () => {
-  fs.mkdirSync(results, { recursive: true });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'interleave-predict-'));
-  file = path.join(dir, 'webview.html');
-  fs.writeFileSync(file, webviewPage(THEMES.dark));
-  browser = await launchChromium();
+  panel = await startPanelPage();
+  ({ browser, dir, file } = panel);
 });
 
-after(async () => {
-  await browser?.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+after(() => panel?.close());
 
 const section = (page: Page, model: string) => page.locator(`section.run[data-model="${model}"]`);
 const facts = (t: Trace, run: Run): RunFacts => ({ model: run.model, workerInfo: run.workerInfo, workers: run.events.map((e) => e.worker), times: run.events.map((e) => e.t), aligned: run.aligned, switchInterval: run.switchInterval, cpuCount: t.python.cpuCount });

@@ -5,31 +5,24 @@
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, openPanel, posted, readTrace, root, THEMES, webviewPage } from './panelPage';
+import { openPanel, posted, readTrace, THEMES, webviewPage, results, startPanelPage, type PanelPage } from './panelPage';
 
-const results = path.join(root, 'test-results');
 const trace = readTrace('canonical.json');
 const FOCUS = THEMES.dark.vars['--vscode-focusBorder'];
+let panel: PanelPage | undefined;
 let browser: Browser;
 let dir: string;
 let file: string;
 
 before(async () => {
-  fs.mkdirSync(results, { recursive: true });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'interleave-replay-'));
-  file = path.join(dir, 'webview.html');
-  fs.writeFileSync(file, webviewPage(THEMES.dark));
-  browser = await launchChromium();
+  panel = await startPanelPage();
+  ({ browser, dir, file } = panel);
 });
 
-after(async () => {
-  await browser?.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+after(() => panel?.close());
 
 type Reveal = { type: 'reveal'; line: number; focus: boolean };
 const reveals = async (page: Page) => ((await posted(page)) as Array<{ type: string }>).filter((m): m is Reveal => m.type === 'reveal');
