@@ -277,10 +277,11 @@ test('a process-pool task that closes the pool\'s own pipes: the pool ends its p
   // a task the pool had not handed out yet when it broke never runs (a race on a loaded machine): it says so
   const started = run.workerInfo.filter((w) => !neverStarted(w));
   assert.ok(started.length >= 1, JSON.stringify(run.workerInfo));
-  for (const w of started) {
-    assert.ok(w.status === 'ok' || (w.status === 'killed' && w.signal === 'SIGTERM'), JSON.stringify(w));
-    assert.equal(run.events.filter((e) => e.worker === w.worker)[0]?.text, 'before close', `worker ${w.worker}`);
-  }
+  // a task that began may be ended by the pool before its first print (seen on a loaded machine)
+  const firstLines = started.map((w) => run.events.find((e) => e.worker === w.worker)?.text);
+  for (const w of started) assert.ok(w.status === 'ok' || (w.status === 'killed' && w.signal === 'SIGTERM'), JSON.stringify(w));
+  assert.ok(firstLines.every((text) => text === undefined || text === 'before close'), JSON.stringify(firstLines));
+  assert.ok(firstLines.includes('before close'), `a task closed the pipes, so one printed first: ${JSON.stringify(firstLines)}`);
   for (const w of run.workerInfo.filter((x) => !started.includes(x))) {
     assert.equal(run.events.filter((e) => e.worker === w.worker).length, 0, `worker ${w.worker} never started yet printed`);
   }

@@ -123,6 +123,22 @@ test('an event row: a click shows the line keeping the focus, a double click goe
   assert.deepEqual((await posted()).slice(mark).at(-1), { type: 'reveal', line: 6, focus: true });
 });
 
+test('a click on a row selects it even when the rows are redrawn between the press and the release', async () => {
+  // the editor's cursor moving (each reveal moves it) redraws the rows; the click must still count
+  const flat = String(Number(await page.locator('.event-row[data-model="process"]').first().getAttribute('data-flat')) + 1);
+  await page.locator('.event-list-body').evaluate((list, top) => { list.scrollTop = top; }, Number(flat) * 22 - 44);
+  await page.evaluate(() => new Promise(requestAnimationFrame)); // the rows for the new scroll
+  const row = page.locator(`.event-row[data-flat="${flat}"]`);
+  const box = (await row.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.evaluate((line) => window.postMessage({ type: 'highlightLine', line }, '*'), Number(await row.getAttribute('data-line')));
+  await page.locator(`.event-row.highlighted[data-flat="${flat}"]`).waitFor(); // redrawn under the pressed button
+  await page.mouse.up();
+  assert.equal(await page.locator('.event-row[aria-selected="true"]').getAttribute('data-flat'), flat);
+  await page.evaluate(() => window.postMessage({ type: 'highlightLine', line: null }, '*'));
+});
+
 test('keyboard: the event list moves with arrows, Space shows the line, Enter goes to it; + zooms the timeline', async () => {
   await page.locator('.event-list-body').focus();
   await page.keyboard.press('Home');

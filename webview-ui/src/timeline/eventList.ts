@@ -35,6 +35,8 @@ export class EventList {
   private total = 0;
   private active = -1;
   private highlightLine: number | null = null;
+  /** The rows in the DOM, by their place in the flattened list. */
+  private readonly rows = new Map<number, HTMLElement>();
 
   constructor(
     private readonly onActivate: (ref: EventRef, reveal: Reveal) => void,
@@ -73,6 +75,8 @@ export class EventList {
     }
     this.total = total;
     this.active = -1;
+    this.rows.clear();
+    this.rowsHost.replaceChildren();
     this.scroller.setAttribute('aria-rowcount', String(total));
     this.spacer.style.height = `${total * ROW_HEIGHT}px`;
     this.renderRows();
@@ -118,43 +122,63 @@ export class EventList {
     e.preventDefault();
   }
 
+  /**
+   * The rows in view (and OVERSCAN more each side). A row stays the same element while it is in
+   * view — only its selection and highlight change — so a press on it survives a redraw (a click
+   * needs its press and release on one element: a row rebuilt under a press lost the click).
+   */
   private renderRows(): void {
     const first = Math.max(0, Math.floor(this.scroller.scrollTop / ROW_HEIGHT) - OVERSCAN);
     const visible = Math.ceil((this.scroller.clientHeight || 300) / ROW_HEIGHT);
     const last = Math.min(this.total, first + visible + 2 * OVERSCAN);
-    const rows: HTMLElement[] = [];
-    for (let flat = first; flat < last; flat++) {
-      const ref = this.refAt(flat);
-      const run = this.runs[ref.run];
-      const e = eventAt(run.cols, run.run.workerInfo, ref.index);
-      const worker = el('span', { role: 'gridcell', class: 'worker' }, writerOf(run, ref.index));
-      worker.prepend(workerSwatch(e.worker));
-      const row = el('div', {
-        class: 'event-row',
-        role: 'row',
-        id: `event-${flat}`,
-        'aria-rowindex': String(flat + 1),
-        'data-flat': String(flat),
-        'data-model': run.model,
-        'data-worker': String(e.worker),
-        'data-line': e.line === null ? '' : String(e.line),
-      });
-      row.style.top = `${flat * ROW_HEIGHT}px`;
-      if (flat === this.active) row.setAttribute('aria-selected', 'true');
-      if (this.highlightLine !== null && e.line === this.highlightLine) row.classList.add('highlighted');
-      if (e.stream === 'stderr') row.classList.add('stderr');
-      if (e.approximate) row.classList.add('approximate');
-      row.append(
-        el('span', { role: 'gridcell' }, run.model),
-        worker,
-        el('span', { role: 'gridcell', class: 'num' }, `${e.approximate ? '≈ ' : ''}${formatNs(e.t)}`),
-        el('span', { role: 'gridcell', class: 'num' }, e.line === null ? '—' : String(e.line)),
-        el('span', { role: 'gridcell', class: 'text' }, e.text),
-      );
-      rows.push(row);
+    for (const [flat, row] of this.rows) {
+      if (flat < first || flat >= last) {
+        row.remove();
+        this.rows.delete(flat);
+      }
     }
-    this.rowsHost.replaceChildren(...rows);
+    const line = this.highlightLine === null ? null : String(this.highlightLine);
+    for (let flat = first; flat < last; flat++) {
+      let row = this.rows.get(flat);
+      if (!row) {
+        row = this.buildRow(flat);
+        this.rows.set(flat, row);
+        this.rowsHost.append(row);
+      }
+      if (flat === this.active) row.setAttribute('aria-selected', 'true');
+      else row.removeAttribute('aria-selected');
+      row.classList.toggle('highlighted', line !== null && row.dataset.line === line);
+    }
     if (this.active >= 0) this.scroller.setAttribute('aria-activedescendant', `event-${this.active}`);
     else this.scroller.removeAttribute('aria-activedescendant');
+  }
+
+  private buildRow(flat: number): HTMLElement {
+    const ref = this.refAt(flat);
+    const run = this.runs[ref.run];
+    const e = eventAt(run.cols, run.run.workerInfo, ref.index);
+    const worker = el('span', { role: 'gridcell', class: 'worker' }, writerOf(run, ref.index));
+    worker.prepend(workerSwatch(e.worker));
+    const row = el('div', {
+      class: 'event-row',
+      role: 'row',
+      id: `event-${flat}`,
+      'aria-rowindex': String(flat + 1),
+      'data-flat': String(flat),
+      'data-model': run.model,
+      'data-worker': String(e.worker),
+      'data-line': e.line === null ? '' : String(e.line),
+    });
+    row.style.top = `${flat * ROW_HEIGHT}px`;
+    if (e.stream === 'stderr') row.classList.add('stderr');
+    if (e.approximate) row.classList.add('approximate');
+    row.append(
+      el('span', { role: 'gridcell' }, run.model),
+      worker,
+      el('span', { role: 'gridcell', class: 'num' }, `${e.approximate ? '≈ ' : ''}${formatNs(e.t)}`),
+      el('span', { role: 'gridcell', class: 'num' }, e.line === null ? '—' : String(e.line)),
+      el('span', { role: 'gridcell', class: 'text' }, e.text),
+    );
+    return row;
   }
 }
