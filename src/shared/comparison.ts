@@ -6,7 +6,10 @@
  * Every clause comes from the runs' summaries (their `kind`, their speedup bands), so the
  * comparison never says what a run's own verdict contradicts.
  */
-import { busyWords, cpusPhrase, formatNs, sharesOneInterpreter, speedWords, workerNoun, type RunSummary, type Spread } from './summary';
+import { busyWords, workerNoun } from './verdicts';
+import { cpusPhrase, formatNs, speedWords } from './format';
+import { sharesOneInterpreter } from './summary';
+import type { RunSummary, Spread } from './runSummary';
 import type { Model } from './trace';
 import { STATE_LABELS } from './states';
 

@@ -6,7 +6,7 @@
  */
 import { laneLabel } from './labels';
 import { ordersText } from './orders';
-import { formatNs } from './summary';
+import { formatNs } from './format';
 import type { Model, ModelOrders, WorkerInfo } from './trace';
 
 /** How many of a run's first events the student predicts (fewer when the run has fewer). */

@@ -4,7 +4,8 @@
  */
 import { runMeta, toColumns, type EventColumns, type RunMeta } from './columns';
 import type { Recording } from './recording';
-import { summarizeTrace, type EventCounts, type RunSummary } from './summary';
+import { summarizeTrace, type EventCounts } from './summary';
+import type { RunSummary } from './runSummary';
 import type { Model, Trace } from './trace';
 
 /** A trace without its events: they travel as columns beside it. */

@@ -3,7 +3,9 @@
  * few milliseconds says little on a busy machine. The speedup is the sequential runs' median
  * wall time over each run's (its median: over the model's median wall time).
  */
-import { runKind, verdict, type RunFacts, type RunSummary, type Spread } from './summary';
+import { runKind } from './summary';
+import { verdict } from './verdicts';
+import type { RunFacts, RunSummary, Spread } from './runSummary';
 import type { Model, Run } from './trace';
 
 export type { Spread };

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { compareRuns } from '../../src/shared/comparison';
 import { modelSummaries } from '../../src/shared/repetitions';
-import { summarizeTrace, type RunSummary } from '../../src/shared/summary';
+import { summarizeTrace } from '../../src/shared/summary';
+import type { RunSummary } from '../../src/shared/runSummary';
 import type { Model, Run, WorkerInfo } from '../../src/shared/trace';
 
 /** A worker created at `createdNs`, running its body over [startNs, endNs] with `cpuNs` of CPU. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { formatOrders, modelOrders, orderSignature, ordersText, possibleOrders, possibleOrdersOf, signatureWorkers, workerCounts } from '../../src/shared/orders';
 import { formatSpread, repeatedFigures, spread } from '../../src/shared/repetitions';
-import { formatNs, formatSpeedup } from '../../src/shared/summary';
+import { formatNs, formatSpeedup } from '../../src/shared/format';
 import type { Run } from '../../src/shared/trace';
 
 test('a signature is the workers in order: digits up to 10 workers, else comma-separated', () => {

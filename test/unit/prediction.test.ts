@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { modelOrders } from '../../src/shared/orders';
 import { explainOrder, matchOrders, orderShape, presetOrder, PREDICT_EVENTS, repeatedText, whyOrder, type RunFacts } from '../../src/shared/prediction';
-import { formatNs } from '../../src/shared/summary';
+import { formatNs } from '../../src/shared/format';
 import type { Run, Trace } from '../../src/shared/trace';
 
 const root = path.resolve(__dirname, '..', '..', '..');

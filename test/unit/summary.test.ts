@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatNs, formatSpeedup, overlapNs, summarizeRun, summarizeTrace, switchCount } from '../../src/shared/summary';
+import { formatNs, formatSpeedup } from '../../src/shared/format';
+import { overlapNs, summarizeRun, summarizeTrace, switchCount } from '../../src/shared/summary';
 import { compareRuns } from '../../src/shared/comparison';
 import { laneSharesText, stateShares } from '../../src/shared/states';
 import type { Run, StateSpan, ThreadState, WorkerInfo } from '../../src/shared/trace';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { formatNs } from '../../src/shared/summary';
+import { formatNs } from '../../src/shared/format';
 import type { Trace } from '../../src/shared/trace';
 import { contrastRatio, parseHex } from '../../webview-ui/src/timeline/palette';
 import { openPanel, posted, postTrace, readTrace, readyPage, results, startPanelPage, THEMES, type PanelPage } from './panelPage';

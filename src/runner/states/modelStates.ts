@@ -5,7 +5,7 @@
 import { LIMITS } from '../settings';
 import type { WorkerState } from '../records';
 import type { Model, Run } from '../../shared/trace';
-import { formatNs } from '../../shared/summary';
+import { formatNs } from '../../shared/format';
 import { BUSY_SHARE } from '../../shared/states';
 import type { SampledRun } from './sampler';
 import { StateSampler, cannotSample, type SamplingRun } from './stateSampler';

@@ -3,7 +3,7 @@
  * Space shows the line, Enter goes to it). Only the rows in view are in the DOM, so a million
  * events cost nothing here.
  */
-import { formatNs } from '../../../src/shared/summary';
+import { formatNs } from '../../../src/shared/format';
 import { eventAt } from '../../../src/shared/columns';
 import { writerOf, type RunModel } from './model';
 import { el } from './header';

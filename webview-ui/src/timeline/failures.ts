@@ -5,7 +5,7 @@
  * stay one line each: each has its own part of the cycle and its own stack.
  */
 import type { RunMeta } from '../../../src/shared/columns';
-import { workerNoun } from '../../../src/shared/summary';
+import { workerNoun } from '../../../src/shared/verdicts';
 import type { WorkerInfo } from '../../../src/shared/trace';
 import { el, statusText } from './header';
 import { laneLabel } from './model';

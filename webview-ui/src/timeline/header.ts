@@ -1,5 +1,6 @@
 /** A run's header: the figures that answer the user's question, the verdict, and failures. */
-import { formatNs, formatSpeedup, type RunSummary } from '../../../src/shared/summary';
+import { formatNs, formatSpeedup } from '../../../src/shared/format';
+import type { RunSummary } from '../../../src/shared/runSummary';
 import type { RunMeta } from '../../../src/shared/columns';
 import { neverStarted, type WorkerInfo } from '../../../src/shared/trace';
 import { TERMS, termId, type Term } from './terms';

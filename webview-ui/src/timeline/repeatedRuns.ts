@@ -5,7 +5,7 @@
  */
 import type { EventColumns } from '../../../src/shared/columns';
 import type { TraceMeta } from '../../../src/shared/protocol';
-import type { RunSummary } from '../../../src/shared/summary';
+import type { RunSummary } from '../../../src/shared/runSummary';
 import type { Model } from '../../../src/shared/trace';
 import { runTitle } from '../../../src/shared/labels';
 import { OrderView } from './orderView';

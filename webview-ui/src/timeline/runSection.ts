@@ -1,5 +1,5 @@
 /** The DOM of one run: its header, then lane labels beside the canvas the lanes are drawn on. */
-import type { RunSummary } from '../../../src/shared/summary';
+import type { RunSummary } from '../../../src/shared/runSummary';
 import { renderFailures } from './failures';
 import { neverStarted } from '../../../src/shared/trace';
 import { el, renderHeader, renderLiveHeader, statusText } from './header';

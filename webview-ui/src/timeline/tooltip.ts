@@ -1,6 +1,6 @@
 /** Hover cards (an event, a phase of a worker's life, a hint), beside the pointer and kept inside the window. */
 import { eventAt } from '../../../src/shared/columns';
-import { formatNs } from '../../../src/shared/summary';
+import { formatNs } from '../../../src/shared/format';
 import { stateWords } from '../../../src/shared/states';
 import type { StateSource, StateSpan } from '../../../src/shared/trace';
 import { el } from './header';

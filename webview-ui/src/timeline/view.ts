@@ -8,7 +8,7 @@ import { axisTop } from 'd3-axis';
 import { select } from 'd3-selection';
 import type { EventColumns, RunMeta } from '../../../src/shared/columns';
 import type { SavedZoom, TraceMeta } from '../../../src/shared/protocol';
-import type { RunSummary } from '../../../src/shared/summary';
+import type { RunSummary } from '../../../src/shared/runSummary';
 import { axisTicks } from './axisFormat';
 import { EventList, type EventRef, type Reveal } from './eventList';
 import { textAt } from '../../../src/shared/columns';
