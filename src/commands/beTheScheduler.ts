@@ -13,7 +13,7 @@ import type { Model, Trace } from '../shared/trace';
 export { SCHEDULER_COMMAND } from './ids';
 
 export async function beTheScheduler(ctx: CommandContext, target: RunTarget = {}): Promise<Trace | undefined> {
-  return runTargetWith(ctx, target, scheduleJob);
+  return runTargetWith(ctx, target, { title: 'Be the Scheduler', runJob: scheduleJob });
 }
 
 /** One run as it goes by itself, the student's order, one run forced in that order. */

@@ -44,28 +44,34 @@ export function commandTarget(first: unknown, functionName: unknown): RunTarget 
  * and show the timeline. Returns the trace (for tests), or undefined when nothing ran.
  */
 export async function runConcurrently(ctx: CommandContext, target: RunTarget = {}): Promise<Trace | undefined> {
-  return runTargetWith(ctx, target, execute);
+  return runTargetWith(ctx, target, { title: 'Run Concurrently', runJob: execute });
 }
 
-/** How a command runs the job it prepared: Run Concurrently executes it; Be the Scheduler runs it, asks for an order and runs it again. */
-export type JobRunner = (ctx: CommandContext, job: Job) => Promise<Trace | undefined>;
+/**
+ * How a command runs the job it prepared: Run Concurrently executes it; Be the Scheduler runs it,
+ * asks for an order and runs it again. `title` is the command's, for what the steps say.
+ */
+export interface JobRunner {
+  title: string;
+  runJob: (ctx: CommandContext, job: Job) => Promise<Trace | undefined>;
+}
 
 /** Run Concurrently's steps (trust, target, arguments) with the last one, running the job, given by the command. */
-export async function runTargetWith(ctx: CommandContext, target: RunTarget, runJob: JobRunner): Promise<Trace | undefined> {
+export async function runTargetWith(ctx: CommandContext, target: RunTarget, command: JobRunner): Promise<Trace | undefined> {
   try {
-    return await run(ctx, target, runJob);
+    return await run(ctx, target, command);
   } catch (e) {
     await reportError(e);
     return undefined;
   }
 }
 
-async function run(ctx: CommandContext, target: RunTarget, runJob: JobRunner): Promise<Trace | undefined> {
-  if (!workspaceTrusted('Run Concurrently')) return undefined;
+async function run(ctx: CommandContext, target: RunTarget, command: JobRunner): Promise<Trace | undefined> {
+  if (!workspaceTrusted(command.title)) return undefined;
   if (target.again) return runAgain(ctx, target.again, target.repeat);
   const editor = await editorFor(target.uri);
   const document = editor.document;
-  if (document.languageId !== 'python') throw new UserError('file', `Run Concurrently works on Python files; ${path.basename(document.fileName)} is ${document.languageId}.`);
+  if (document.languageId !== 'python') throw new UserError('file', `${command.title} works on Python files; ${path.basename(document.fileName)} is ${document.languageId}.`);
   if (document.isUntitled) throw new UserError('file', 'Save this Python file first: Interleave loads it as a module, with its folder on the import path.');
   const file = document.uri.fsPath;
   // The webview takes a second or more to start: when the run will most likely go ahead without
@@ -74,13 +80,13 @@ async function run(ctx: CommandContext, target: RunTarget, runJob: JobRunner): P
   const guess = target.functionName ?? (editor.selection.isEmpty ? functionContaining(document.getText(), editor.selection.active.line) : 'selection');
   const early = !TimelinePanel.current && guess ? TimelinePanel.createOrShow(ctx.extensionUri, ctx.store, `Interleave: ${guess}`) : undefined;
   try {
-    return await prepareAndRun(ctx, target, editor, file, early, runJob);
+    return await prepareAndRun(ctx, target, editor, file, early, command);
   } finally {
     if (early && !early.started) early.dispose(); // nothing ran in it
   }
 }
 
-async function prepareAndRun(ctx: CommandContext, target: RunTarget, editor: vscode.TextEditor, file: string, early: TimelinePanel | undefined, runJob: JobRunner): Promise<Trace | undefined> {
+async function prepareAndRun(ctx: CommandContext, target: RunTarget, editor: vscode.TextEditor, file: string, early: TimelinePanel | undefined, command: JobRunner): Promise<Trace | undefined> {
   const document = editor.document;
   const python = await interpreterFor(document.uri);
   const settings = settingsOf(vscode.workspace.getConfiguration('interleave', document.uri), file);
@@ -91,14 +97,14 @@ async function prepareAndRun(ctx: CommandContext, target: RunTarget, editor: vsc
     const endLine = selection.end.character === 0 && selection.end.line > startLine ? selection.end.line - 1 : selection.end.line;
     settings.lines = { startLine: startLine + 1, endLine: endLine + 1 };
     request.snippet = snippetOf(document, settings.lines);
-    return runJob(ctx, { request, settings, title: `Interleave: lines ${startLine + 1}–${endLine + 1}`, pythonText: pythonText(python), early });
+    return command.runJob(ctx, { request, settings, title: `Interleave: lines ${startLine + 1}–${endLine + 1}`, pythonText: pythonText(python), early });
   }
   request.inspection = await inspectText(childProcess.spawn, python.executable, file, request.text!);
   const fn = await chooseFunction(request.inspection.functions, file, target.functionName, selection.active.line + 1);
   if (!fn) return undefined;
   request.function = settings.function = fn.name;
   const job = { request, settings, title: `Interleave: ${fn.name}`, pythonText: pythonText(python), early };
-  if (!fn.required.length) return runJob(ctx, job);
+  if (!fn.required.length) return command.runJob(ctx, job);
   // Arguments the run could not evaluate (a NameError…) bring the box back with them and the problem.
   let problem: string | undefined;
   const checker = request.inspection.python.executable || python.executable; // the real binary: a pyenv shim costs its start-up per check
@@ -107,7 +113,7 @@ async function prepareAndRun(ctx: CommandContext, target: RunTarget, editor: vsc
     if (args === undefined) return undefined;
     request.args = settings.args = args;
     try {
-      return await runJob(ctx, job);
+      return await command.runJob(ctx, job);
     } catch (e) {
       if (!(isUserError(e) && e.kind === 'args' && e.details.problem)) throw e;
       problem = ARGS_MESSAGES.evaluation(e.details.problem);

@@ -22,6 +22,15 @@ suite('Interleave in an untrusted (restricted) workspace', () => {
     assert.equal(interleaveTabs().length, 0, 'no panel');
   });
 
+  test('Be the Scheduler refuses to run code there too', async () => {
+    const doc = await vscode.workspace.openTextDocument(workspaceFile('threads_example.py'));
+    const editor = await vscode.window.showTextDocument(doc);
+    editor.selection = new vscode.Selection(5, 8, 5, 8);
+    const trace = await vscode.commands.executeCommand('interleave.beTheScheduler');
+    assert.equal(trace, undefined, 'nothing ran');
+    assert.equal(interleaveTabs().length, 0, 'no panel');
+  });
+
   test('no CodeLens offers to run code there', async () => {
     const uri = workspaceFile('threads_example.py');
     const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? [];
