@@ -156,7 +156,10 @@ test("the sampler's thread samples a run from its workers' begin records until t
     const sampled = await run.end();
     assert.equal(sampled.threads.length, 1);
     assert.ok(sampled.samples >= 5, `${sampled.samples} samples in 300 ms (a busy machine gets few)`);
-    assert.deepEqual(sampled.threads[0].code.map((c) => decode(c, { syscalls: syscallNames(), wchans: sampled.wchans }).kind), ['sleep']);
+    // every sample saw it sleeping; a loaded machine may starve the sampler for a while (UNSEEN: not a state)
+    const seen = sampled.threads[0].code.filter((c) => c !== UNSEEN);
+    const kinds = new Set(seen.map((c) => decode(c, { syscalls: syscallNames(), wchans: sampled.wchans }).kind));
+    assert.deepEqual([...kinds], ['sleep']);
     // its start (the first sample) and end are on the clock the runner reads too
     assert.ok(sampled.threads[0].t[0] < sampled.threads[0].end && sampled.threads[0].end <= Number(process.hrtime.bigint()));
   });
