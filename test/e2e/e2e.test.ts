@@ -252,10 +252,11 @@ test('4j. the CPU-bound example on a free-threaded Python (interleave.pythonPath
     // VS Code sees the changed settings file a moment later (its file watcher): until then a run is 3.11's
     for (let attempt = 0; ; attempt++) {
       await new Promise((resolve) => setTimeout(resolve, 2000));
-      const newest = async () => (await frame.locator('.history select option').first().textContent()) ?? '';
+      // null while the panel has no history to show (a run going on, the panel being made again)
+      const newest = () => frame.locator('.history select option').first().textContent({ timeout: 2000 }).catch(() => null);
       const before = await newest();
       await runFromPaletteAt(page, 'cpu_bound.py', 'total += i * i');
-      await poll('the run to be recorded', newest, (t) => t !== before, 240_000); // not the panel of the run before
+      await poll('the run to be recorded', newest, (t) => t !== null && t !== before, 240_000); // not the panel of the run before
       await frame.locator('body[data-state="done"] section.run[data-model="process"]').waitFor({ timeout: 60_000 });
       if (/free-threaded/.test((await frame.locator('.toolbar').first().textContent()) ?? '') || attempt === 3) break;
     }
