@@ -23,7 +23,7 @@ const vscode: VsCodeApi | null = typeof acquireVsCodeApi === 'function' ? acquir
 let state: TimelineState = vscode?.getState() ?? {};
 
 const view = new TimelineView(app, {
-  onReveal: vscode ? (line, focus) => vscode.postMessage({ type: 'reveal', line, focus }) : undefined,
+  onReveal: vscode ? (line, focus, file) => vscode.postMessage(file === undefined ? { type: 'reveal', line, focus } : { type: 'reveal', line, focus, file }) : undefined,
   onZoom: (zoom) => {
     state = { ...state, zoom };
     vscode?.setState(state);
@@ -128,7 +128,7 @@ function onMessage(message: HostToWebview): void {
       view.showStatus(message.message);
       break;
     case 'highlightLine':
-      view.setHighlightLine(message.line);
+      view.setHighlightLine(message.line, message.file);
       break;
     case 'exportImage':
       void sendImage(message.requestId, message.format);

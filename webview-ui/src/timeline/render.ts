@@ -4,7 +4,7 @@
  */
 import type { ScaleLinear } from 'd3-scale';
 import { bucketColumns, fittingLabels, LANE_PARTS, layoutRun, lifeSegments, needsBuckets, offscreenText, stateRuns, visibleRange, type LifePhase, type RunLayout } from './layout';
-import { APPROXIMATE, textAt, type EventColumns } from '../../../src/shared/columns';
+import { APPROXIMATE, fileIndexIn, isAtLine, textAt, type EventColumns } from '../../../src/shared/columns';
 import type { ThreadState, WorkerInfo } from '../../../src/shared/trace';
 import type { LaneModel, RunModel } from './model';
 import { workerColor, workerFill, workerInk, type Theme } from './theme';
@@ -14,8 +14,8 @@ export interface DrawOptions {
   x: ScaleLinear<number, number>;
   width: number;
   theme: Theme;
-  /** Events of this source line are emphasised (the editor's cursor). */
-  highlightLine: number | null;
+  /** Events of this source line are emphasised (the editor's cursor): of the traced file (`file` null) or another. */
+  highlight: { line: number; file: string | null } | null;
   /** The selected event (index into the run's events), or -1. */
   selected: number;
   /** The replay's cursor: a line across the lanes at the selected event's time. */
@@ -53,6 +53,7 @@ export interface DrawnRun extends RunLayout {
 
 export function drawRun(ctx: CanvasRenderingContext2D, run: RunModel, o: DrawOptions): DrawnRun {
   const layout = layoutRun(run.lanes.length);
+  const highlightFile = o.highlight ? fileIndexIn(run.cols, o.highlight.file) : -1; // -1: no event of this run is in that file
   ctx.clearRect(0, 0, o.width, layout.height);
   ctx.textBaseline = 'middle';
   const offscreen = run.lanes.map((lane, i) => {
@@ -65,7 +66,7 @@ export function drawRun(ctx: CanvasRenderingContext2D, run: RunModel, o: DrawOpt
     drawStates(ctx, lane, y, o);
     drawLocks(ctx, run, lane, y, o);
     ctx.font = o.theme.font;
-    const [lo, hi] = drawMarks(ctx, run, lane, y, o);
+    const [lo, hi] = drawMarks(ctx, run, lane, y, o, highlightFile);
     return drawOffscreen(ctx, lo, lane.times.length - hi, y, o);
   });
   if (o.cursor && o.selected >= 0 && o.selected < run.cols.t.length) drawCursor(ctx, o.x(run.cols.t[o.selected]), layout.strip.y, o);
@@ -214,7 +215,7 @@ export function drawFailure(ctx: CanvasRenderingContext2D, px: number, laneY: nu
  * selected event is boxed in the focus colour; events of the cursor's line get a quiet tick
  * above their mark, so a line with every event on it does not bury the selection.
  */
-function drawMarks(ctx: CanvasRenderingContext2D, run: RunModel, lane: LaneModel, y: number, o: DrawOptions): [number, number] {
+function drawMarks(ctx: CanvasRenderingContext2D, run: RunModel, lane: LaneModel, y: number, o: DrawOptions, highlightFile: number): [number, number] {
   const { x, width, theme } = o;
   const cols = run.cols;
   const color = workerColor(theme, lane.worker);
@@ -230,7 +231,7 @@ function drawMarks(ctx: CanvasRenderingContext2D, run: RunModel, lane: LaneModel
       xs[j - lo] = px;
       const selected = k === o.selected;
       drawMark(ctx, px, y, (cols.stream[k] & 3) === 2 ? theme.error : color, (cols.stream[k] & APPROXIMATE) !== 0, selected);
-      if (!selected && o.highlightLine !== null && cols.line[k] === o.highlightLine) {
+      if (!selected && o.highlight && highlightFile >= 0 && isAtLine(cols, k, o.highlight.line, highlightFile)) {
         ctx.fillStyle = theme.lineHighlight;
         ctx.fillRect(px - 2, y + 1, 4, 2);
       }

@@ -11,7 +11,7 @@ import type { SavedZoom, TraceMeta } from '../../../src/shared/protocol';
 import type { RunSummary } from '../../../src/shared/summary';
 import { axisTicks } from './axisFormat';
 import { EventList, type EventRef, type Reveal } from './eventList';
-import { textAt } from '../../../src/shared/columns';
+import { fileAt, textAt } from '../../../src/shared/columns';
 import { el } from './header';
 import { Overview } from './overview';
 import { Prediction } from './predict';
@@ -38,11 +38,12 @@ const PAN_STEP = 80;
 
 export interface ViewCallbacks {
   /**
-   * Show `line` in the editor. `focusEditor`: move the keyboard focus there (Enter, a double
-   * click); otherwise it stays in the panel (a single click), as in VS Code's Search view.
-   * Absent where there is no editor to show it in (the standalone HTML report).
+   * Show `line` in the editor (of the traced file, or of `file`: another file of the program).
+   * `focusEditor`: move the keyboard focus there (Enter, a double click); otherwise it stays in
+   * the panel (a single click), as in VS Code's Search view. Absent where there is no editor to
+   * show it in (the standalone HTML report).
    */
-  onReveal?(line: number, focusEditor: boolean): void;
+  onReveal?(line: number, focusEditor: boolean, file?: string): void;
   onZoom?(zoom: SavedZoom): void;
   /** "Predict first" was switched (kept in the webview's state). */
   onPredictFirst?(on: boolean): void;
@@ -82,7 +83,8 @@ export class TimelineView {
   private runViews: RunView[] = [];
   private theme: Theme;
   private readonly zooms: RunZooms;
-  private highlightLine: number | null = null;
+  /** The editor's cursor line (null: none), in the traced file or in `file`. */
+  private highlight: { line: number; file: string | null } | null = null;
   private selected: EventRef | null = null;
   private frame = 0;
   private readonly replay: Replay;
@@ -260,9 +262,10 @@ export class TimelineView {
     applySwatches(this.theme, workers);
   }
 
-  setHighlightLine(line: number | null): void {
-    this.highlightLine = line;
-    this.list.setHighlightLine(line);
+  /** `file`: the cursor is in that other file of the program (a script run's), not the traced file. */
+  setHighlightLine(line: number | null, file?: string): void {
+    this.highlight = line === null ? null : { line, file: file ?? null };
+    this.list.setHighlightLine(line, file);
     this.scheduleDraw();
   }
 
@@ -322,8 +325,7 @@ export class TimelineView {
     this.cursor = true;
     this.list.select(ref);
     this.zooms.panTo(ref.run, run.cols.t[ref.index]);
-    const line = run.cols.line[ref.index];
-    if (line > 0) this.callbacks.onReveal?.(line, false);
+    this.revealEvent(run, ref.index, false);
     this.scheduleDraw();
   }
 
@@ -378,7 +380,7 @@ export class TimelineView {
       }
       ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
       const selected = this.selected && this.selected.run === i ? this.selected.index : -1;
-      rv.layout = drawRun(ctx, rv.model, { x, width, theme: this.theme, highlightLine: this.highlightLine, selected, cursor: this.cursor && selected >= 0 });
+      rv.layout = drawRun(ctx, rv.model, { x, width, theme: this.theme, highlight: this.highlight, selected, cursor: this.cursor && selected >= 0 });
     });
   }
 
@@ -453,8 +455,7 @@ export class TimelineView {
     this.cursor = false;
     this.replay.sync();
     this.list.select(this.selected);
-    const line = this.runViews[runIndex].model.cols.line[at.index];
-    if (line > 0) this.callbacks.onReveal?.(line, e.detail >= 2);
+    this.revealEvent(this.runViews[runIndex].model, at.index, e.detail >= 2);
     this.scheduleDraw();
   }
 
@@ -463,8 +464,7 @@ export class TimelineView {
     this.cursor = false;
     this.replay.sync();
     const run = this.model?.runs[ref.run];
-    const line = run?.cols.line[ref.index] ?? 0;
-    if (reveal !== 'none' && line > 0) this.callbacks.onReveal?.(line, reveal === 'focus-editor');
+    if (run && reveal !== 'none') this.revealEvent(run, ref.index, reveal === 'focus-editor');
     if (run) this.zooms.panTo(ref.run, run.cols.t[ref.index]);
     this.scheduleDraw();
   }
@@ -472,8 +472,14 @@ export class TimelineView {
   /** Enter on the timeline: go to the selected event's line (the focus moves to the editor). */
   private goToSelected(): void {
     const { run, index } = this.selected!;
-    const line = this.model?.runs[run]?.cols.line[index] ?? 0;
-    if (line > 0) this.callbacks.onReveal?.(line, true);
+    const shown = this.model?.runs[run];
+    if (shown) this.revealEvent(shown, index, true);
+  }
+
+  /** Event `index`'s line in the editor, in whichever file of the program it is (nothing when it has none). */
+  private revealEvent(run: RunModel, index: number, focusEditor: boolean): void {
+    const line = run.cols.line[index];
+    if (line > 0) this.callbacks.onReveal?.(line, focusEditor, fileAt(run.cols, index));
   }
 
   /**
