@@ -68,6 +68,8 @@ export interface TimelineState {
   zoom?: SavedZoom;
   /** "Predict first" is on: each run's order stays hidden until the student predicted it. */
   predict?: boolean;
+  /** The process groups (a script run's, by "pid N") collapsed into one lane, for the trace `key`. */
+  collapsed?: string[];
 }
 
 /** The timeline's zoom: whether the runs share one time scale, and each run's zoom and pan. */

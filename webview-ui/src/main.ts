@@ -32,6 +32,10 @@ const view = new TimelineView(app, {
     state = { ...state, predict };
     vscode?.setState(state);
   },
+  onCollapse: (collapsed) => {
+    state = { ...state, collapsed };
+    vscode?.setState(state);
+  },
 });
 view.setPredictFirst(state.predict === true);
 
@@ -111,8 +115,8 @@ function onMessage(message: HostToWebview): void {
       liveTimer = 0;
       live.clear();
       const sameTrace = state.key === message.key;
-      view.showTrace(message.trace, message.columns, message.summaries, sameTrace ? state.zoom : undefined);
-      state = { ...state, key: message.key, zoom: sameTrace ? state.zoom : undefined };
+      view.showTrace(message.trace, message.columns, message.summaries, sameTrace ? state.zoom : undefined, sameTrace ? state.collapsed : undefined);
+      state = { ...state, key: message.key, zoom: sameTrace ? state.zoom : undefined, collapsed: sameTrace ? state.collapsed : undefined };
       vscode?.setState(state);
       history?.setRunning(false);
       break;

@@ -6,7 +6,7 @@ import type { ScaleLinear } from 'd3-scale';
 import { bucketColumns, fittingLabels, LANE_PARTS, layoutRun, lifeSegments, needsBuckets, offscreenText, stateRuns, visibleRange, type LifePhase, type RunLayout } from './layout';
 import { APPROXIMATE, fileIndexIn, isAtLine, textAt, type EventColumns } from '../../../src/shared/columns';
 import type { ThreadState, WorkerInfo } from '../../../src/shared/trace';
-import type { LaneModel, RunModel } from './model';
+import { laneHas, rowKinds, type LaneModel, type RunModel } from './model';
 import { workerColor, workerFill, workerInk, type Theme } from './theme';
 
 export interface DrawOptions {
@@ -52,11 +52,12 @@ export interface DrawnRun extends RunLayout {
 }
 
 export function drawRun(ctx: CanvasRenderingContext2D, run: RunModel, o: DrawOptions): DrawnRun {
-  const layout = layoutRun(run.lanes.length);
+  const layout = layoutRun(rowKinds(run));
   const highlightFile = o.highlight ? fileIndexIn(run.cols, o.highlight.file) : -1; // -1: no event of this run is in that file
   ctx.clearRect(0, 0, o.width, layout.height);
   ctx.textBaseline = 'middle';
-  const offscreen = run.lanes.map((lane, i) => {
+  for (const heading of layout.headings) if (heading.y > 0) drawHeadingRule(ctx, heading.y, o); // the first is under the axis
+  const offscreen = run.shown.map((lane, i) => {
     const { y, height } = layout.lanes[i];
     if (i % 2 === 1) {
       ctx.fillStyle = o.theme.laneStripe;
@@ -72,6 +73,14 @@ export function drawRun(ctx: CanvasRenderingContext2D, run: RunModel, o: DrawOpt
   if (o.cursor && o.selected >= 0 && o.selected < run.cols.t.length) drawCursor(ctx, o.x(run.cols.t[o.selected]), layout.strip.y, o);
   drawStrip(ctx, run, layout.strip, o);
   return { ...layout, offscreen };
+}
+
+/** A process group's heading row: a rule across the plot at its top, level with the heading's button. */
+function drawHeadingRule(ctx: CanvasRenderingContext2D, y: number, o: DrawOptions): void {
+  ctx.fillStyle = o.theme.muted;
+  ctx.globalAlpha = 0.5;
+  ctx.fillRect(0, Math.round(y + 3), o.width, 1);
+  ctx.globalAlpha = 1;
 }
 
 /** The replay's cursor at `px`: a line in the focus colour down the lanes (to `bottom`), a notch on top to find it by. */
@@ -222,7 +231,7 @@ function drawMarks(ctx: CanvasRenderingContext2D, run: RunModel, lane: LaneModel
   const [t0, t1] = x.domain();
   const [lo, hi] = visibleRange(lane.times, t0, t1);
   if (needsBuckets(hi - lo, width)) {
-    drawBuckets(ctx, bucketColumns(lane.times, lo, hi, x, width), color, y);
+    drawBuckets(ctx, bucketColumns(lane.times, lo, hi, x, width), lane.members ? theme.foreground : color, y);
   } else {
     const xs = new Float64Array(hi - lo);
     for (let j = lo; j < hi; j++) {
@@ -230,7 +239,9 @@ function drawMarks(ctx: CanvasRenderingContext2D, run: RunModel, lane: LaneModel
       const px = Math.round(x(cols.t[k]));
       xs[j - lo] = px;
       const selected = k === o.selected;
-      drawMark(ctx, px, y, (cols.stream[k] & 3) === 2 ? theme.error : color, (cols.stream[k] & APPROXIMATE) !== 0, selected);
+      // a collapsed group's lane: each mark in its own worker's colour
+      const own = lane.members ? workerColor(theme, cols.worker[k]) : color;
+      drawMark(ctx, px, y, (cols.stream[k] & 3) === 2 ? theme.error : own, (cols.stream[k] & APPROXIMATE) !== 0, selected);
       if (!selected && o.highlight && highlightFile >= 0 && isAtLine(cols, k, o.highlight.line, highlightFile)) {
         ctx.fillStyle = theme.lineHighlight;
         ctx.fillRect(px - 2, y + 1, 4, 2);
@@ -239,7 +250,7 @@ function drawMarks(ctx: CanvasRenderingContext2D, run: RunModel, lane: LaneModel
     drawLabels(ctx, cols, lane, lo, xs, y, o);
   }
   const s = o.selected;
-  if (s >= 0 && cols.worker[s] === lane.worker && cols.thread[s] === lane.thread) {
+  if (s >= 0 && laneHas(lane, cols.worker[s], cols.thread[s])) {
     ctx.strokeStyle = theme.focus;
     ctx.lineWidth = 2;
     ctx.strokeRect(Math.round(x(cols.t[s])) - 4, y + 1, 8, MARK_HEIGHT + 6);
