@@ -64,3 +64,10 @@ test('a run without worker info yet (live) or of another model has no headings',
   assert.deepEqual(rowKinds(live), ['lane']);
   assert.deepEqual(live.groups, []);
 });
+
+test('a process with one lane has no heading (its lane names it; nothing to collapse)', () => {
+  const run: Run = { model: 'script', workers: 3, startMethod: null, wallNs: 100, workerInfo: [worker(0, 100, 'main', 'MainThread', null), worker(1, 100, 'thread', 'T', 0), worker(2, 200, 'process', 'Process-1', 0)], events: [] };
+  const model = buildRunModel(runMeta(run), toColumns([]), 0, undefined, new Set(['pid 200']));
+  assert.deepEqual(rowKinds(model), ['heading', 'lane', 'lane', 'lane']);
+  assert.equal(model.shown[2].label, 'Process-1 · pid 200', 'not collapsed: there is nothing to merge');
+});

@@ -178,15 +178,18 @@ export function setCollapsed(model: RunModel, collapsed: ReadonlySet<string>): v
       if (!info) continue;
       const key = `pid ${info.pid}`;
       let group = groups.at(-1);
-      if (group?.key !== key) groups.push((group = { key, label: processLabel(info), lanes: [], events: 0, collapsed: collapsed.has(key) }));
+      if (group?.key !== key) groups.push((group = { key, label: processLabel(info), lanes: [], events: 0, collapsed: false }));
       group.lanes.push(lane);
       group.events += lane.index.length;
     }
   }
+  for (const group of groups) group.collapsed = group.lanes.length > 1 && collapsed.has(group.key);
   const grouped = groups.reduce((n, g) => n + g.lanes.length, 0) === model.lanes.length && groups.length > 0;
   model.groups = grouped ? groups : [];
+  // a process with one lane has no heading: its lane names it, and there is nothing to collapse
+  const heading = (group: ProcessGroup): RunRow[] => (group.lanes.length > 1 ? [{ kind: 'heading', group }] : []);
   model.rows = grouped
-    ? groups.flatMap((group): RunRow[] => [{ kind: 'heading', group }, ...(group.collapsed ? [summaryLane(model, group)] : group.lanes).map((lane) => ({ kind: 'lane' as const, lane }))])
+    ? groups.flatMap((group): RunRow[] => [...heading(group), ...(group.collapsed ? [summaryLane(model, group)] : group.lanes).map((lane) => ({ kind: 'lane' as const, lane }))])
     : model.lanes.map((lane) => ({ kind: 'lane', lane }));
   model.shown = model.rows.flatMap((row) => (row.kind === 'lane' ? [row.lane] : []));
 }
