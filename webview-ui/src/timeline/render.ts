@@ -231,7 +231,8 @@ function drawMarks(ctx: CanvasRenderingContext2D, run: RunModel, lane: LaneModel
   const [t0, t1] = x.domain();
   const [lo, hi] = visibleRange(lane.times, t0, t1);
   if (needsBuckets(hi - lo, width)) {
-    drawBuckets(ctx, bucketColumns(lane.times, lo, hi, x, width), lane.members ? theme.foreground : color, y);
+    const columns = bucketColumns(lane.times, lo, hi, x, width);
+    drawBuckets(ctx, columns, lane.members ? columnColors(cols, lane, lo, hi, o) : () => color, y);
   } else {
     const xs = new Float64Array(hi - lo);
     for (let j = lo; j < hi; j++) {
@@ -290,12 +291,23 @@ export function drawEdgeCount(ctx: CanvasRenderingContext2D, text: string, left:
   return w;
 }
 
-function drawBuckets(ctx: CanvasRenderingContext2D, columns: Uint32Array, color: string, y: number): void {
+/** A collapsed group's dense lane: each pixel column in the colour of the worker that wrote last there. */
+function columnColors(cols: EventColumns, lane: LaneModel, lo: number, hi: number, o: DrawOptions): (c: number) => string {
+  const writer = new Int32Array(Math.max(0, Math.ceil(o.width)));
+  for (let j = lo; j < hi; j++) {
+    const k = lane.index[j];
+    const c = Math.floor(o.x(cols.t[k]));
+    if (c >= 0 && c < writer.length) writer[c] = cols.worker[k];
+  }
+  return (c) => workerColor(o.theme, writer[c]);
+}
+
+function drawBuckets(ctx: CanvasRenderingContext2D, columns: Uint32Array, colorOf: (column: number) => string, y: number): void {
   let max = 1;
   for (const c of columns) if (c > max) max = c;
-  ctx.fillStyle = color;
   for (let c = 0; c < columns.length; c++) {
     if (!columns[c]) continue;
+    ctx.fillStyle = colorOf(c);
     ctx.globalAlpha = 0.35 + (0.65 * Math.log1p(columns[c])) / Math.log1p(max);
     ctx.fillRect(c, y + MARK_TOP, 1, MARK_HEIGHT);
   }
