@@ -27,7 +27,7 @@ const USAGE = `usage: interleave run FILE --function NAME [--models ${DEFAULTS.m
                       [--order SIGNATURE] (workers take turns at each print: e.g. 0101010101, or 0,1,0,1)
                       [--python PATH] [--compare-python PATH]… (one interpreter each; or PATH,PATH)
                       [--json PATH|-] [--html PATH|-] [--chrome PATH|-] [--quiet]
-       interleave script FILE [--timeout ${DEFAULTS.timeoutSeconds}] [--max-events ${DEFAULTS.maxEvents}] [--python PATH]
+       interleave script FILE [--timeout ${DEFAULTS.timeoutSeconds}] [--max-events ${DEFAULTS.maxEvents}] [--python PATH] [--cwd DIR]
                       [--json PATH|-] [--html PATH|-] [--chrome PATH|-] [--quiet] [-- ARG…]
                       (the program as written: FILE as __main__, ARGs in sys.argv, every thread,
                       process and asyncio task it makes a lane of its own)`;
@@ -109,6 +109,7 @@ function parseScript(argv: string[]) {
     options: {
       timeout: { type: 'string', default: String(DEFAULTS.timeoutSeconds) },
       'max-events': { type: 'string', default: String(DEFAULTS.maxEvents) },
+      cwd: { type: 'string' },
       python: { type: 'string' },
       json: { type: 'string' },
       html: { type: 'string' },
@@ -126,7 +127,7 @@ function parseScript(argv: string[]) {
   const badMaxEvents = checkMaxEvents(maxEvents, '--max-events');
   if (badMaxEvents) throw new UsageError(badMaxEvents);
   return {
-    file: path.resolve(positionals[1]), argv: positionals.slice(2), timeout, maxEvents,
+    file: path.resolve(positionals[1]), argv: positionals.slice(2), timeout, maxEvents, cwd: values.cwd === undefined ? undefined : path.resolve(values.cwd),
     python: values.python, json: values.json, html: values.html, chrome: values.chrome, quiet: values.quiet,
   };
 }
@@ -201,7 +202,7 @@ async function runScriptAndReport(opts: NonNullable<ReturnType<typeof parseScrip
     const outputs = openOutputs(opts);
     const traceFile = outputs.json && new TraceFileWriter(outputs.json);
     const { trace, events } = await runScriptEvents({
-      python: found ? resolvePyenvShim(found.path) : candidates[0], file: opts.file, argv: opts.argv, timeoutSeconds: opts.timeout, maxEvents: opts.maxEvents, signal,
+      python: found ? resolvePyenvShim(found.path) : candidates[0], file: opts.file, argv: opts.argv, cwd: opts.cwd, timeoutSeconds: opts.timeout, maxEvents: opts.maxEvents, signal,
       stdout: opts.quiet ? 'ignore' : 2, // as for `run`: the user's output on our stderr, the summary on stdout
       follow: () => (traceFile ? [traceFile.beginRun()] : []),
       onOutput: opts.quiet ? undefined : (_stream, text) => process.stderr.write(text),

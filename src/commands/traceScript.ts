@@ -13,6 +13,7 @@ import type { CommandContext } from './context';
 import { settingsOf } from './runSettings';
 import { reportError, workspaceTrusted } from './userMessages';
 import { splitArguments } from './scriptArguments';
+import { scriptWorkingDirectory } from '../runner/workingDirectory';
 
 /**
  * Trace Script: run the whole file as written (its `if __name__ == "__main__":` block included),
@@ -64,7 +65,7 @@ export async function runScriptInPanel(ctx: CommandContext, settings: RunSetting
     progress.report({ message: 'the program runs…' });
     panel.post({ type: 'progress', model: 'script', index: 0, total: 1 });
     return runScriptEvents({
-      python: python.executable, file, argv: settings.script?.argv ?? [], timeoutSeconds: settings.timeoutSeconds, maxEvents: settings.maxEvents,
+      python: python.executable, file, argv: settings.script?.argv ?? [], cwd: workingDirectoryFor(file), timeoutSeconds: settings.timeoutSeconds, maxEvents: settings.maxEvents,
       signal: controller.signal, spawn: childProcess.spawn,
       onOutput: (_stream, chunk) => ctx.output.append(chunk),
       follow: () => [new LivePreview((fresh) => panel.post({ type: 'events', model: 'script', columns: toColumns(fresh) }))],
@@ -77,4 +78,11 @@ export async function runScriptInPanel(ctx: CommandContext, settings: RunSetting
   panel.showTrace(trace, recording.key, events);
   trace.runs[0].events = events[0].toEvents();
   return trace;
+}
+
+/** interleave.scriptWorkingDirectory as it is now (Run again too), relative paths from the file's workspace folder. */
+function workingDirectoryFor(file: string): string {
+  const uri = vscode.Uri.file(file);
+  const setting = vscode.workspace.getConfiguration('interleave', uri).get<unknown>('scriptWorkingDirectory', '');
+  return scriptWorkingDirectory(typeof setting === 'string' ? setting : '', file, vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath);
 }

@@ -12,7 +12,7 @@
  * Each kind of event has its own function over a run (`RUN_EVENTS`): thread states (DESIGN.md,
  * "Trace additions") become one more, `X` spans per worker track nested in its life span.
  */
-import { toColumns, textAt, APPROXIMATE, type EventColumns } from '../shared/columns';
+import { toColumns, textAt, fileAt, APPROXIMATE, type EventColumns } from '../shared/columns';
 import { helperThreadName, laneLabel, runTitle } from '../shared/labels';
 import type { TraceInterpreters } from '../shared/interpreters';
 import { inChildProcesses, type Run, type Target, type Trace, type WorkerInfo } from '../shared/trace';
@@ -147,6 +147,8 @@ function* outputInstants(c: RunContext): Iterable<ChromeEvent> {
     const text = textAt(cols, i);
     const stream = streamAt(cols, i);
     const args: ChromeArgs = { text, stream, line: cols.line[i] || null };
+    const file = fileAt(cols, i);
+    if (file !== undefined) args.file = file; // a line of another file of the program
     if (cols.stream[i] & APPROXIMATE) args.approximate = true;
     yield { name: instantName(text), cat: stream, ph: 'i', s: 't', pid: c.pid, tid: tidAt(i), ts: micros(cols.t[i]), args };
   }
@@ -179,7 +181,8 @@ function* outputInstantsJson(c: RunContext): Iterable<string> {
     const name = instantName(text);
     const quoted = JSON.stringify(name);
     const stream = streamAt(cols, i);
-    const more = cols.stream[i] & APPROXIMATE ? ',"approximate":true' : '';
+    const file = fileAt(cols, i);
+    const more = `${file === undefined ? '' : `,"file":${JSON.stringify(file)}`}${cols.stream[i] & APPROXIMATE ? ',"approximate":true' : ''}`;
     const args = `{"text":${name === text ? quoted : JSON.stringify(text)},"stream":"${stream}","line":${cols.line[i] || null}${more}}`;
     batch.push(`{"name":${quoted},"cat":"${stream}","ph":"i","s":"t","pid":${pid},"tid":${tidAt(i)},"ts":${jsonNsAsMicros(cols.t[i])},"args":${args}}`);
     if (batch.length < SLICE) continue;

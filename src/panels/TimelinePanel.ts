@@ -6,6 +6,7 @@ import { traceMessage, type HostToWebview, type ImageFormat, type TimelineState,
 import type { RunEvents } from '../runner/eventStore';
 import type { Trace } from '../shared/trace';
 import { exportTimeline } from './exportTimeline';
+import { fileExists, missingFileMessage, ProgramFiles } from './programFiles';
 import { SkippedLinesDecoration } from './skippedLinesDecoration';
 import type { TraceStore } from './traceStore';
 
@@ -39,6 +40,8 @@ export class TimelinePanel {
   private nextImage = 1;
   /** The traced file's statements that did not run, dimmed in its editors while the panel is open. */
   private readonly skipped = new SkippedLinesDecoration();
+  /** The files whose lines the panel shows: the traced file, and the other files of the program its events name. */
+  private readonly files = new ProgramFiles();
 
   static createOrShow(extensionUri: vscode.Uri, store: TraceStore, title: string): TimelinePanel {
     if (TimelinePanel.current) {
@@ -89,6 +92,8 @@ export class TimelinePanel {
     if (message.type === 'running' || message.type === 'trace' || message.type === 'failed') [this.shown, this.progress] = [message, undefined];
     else if (message.type === 'history') this.history = message;
     else if (message.type === 'progress') this.progress = message;
+    if (message.type === 'events') this.files.addFrom([message.columns]);
+    else if (message.type === 'trace') this.files.addFrom(message.columns);
     if (this.ready) void this.panel.webview.postMessage(message);
     else this.queue.push(message);
   }
@@ -103,6 +108,7 @@ export class TimelinePanel {
     this.panel.title = message.title;
     this.trace = undefined;
     this.pendingFile = file;
+    this.files.reset(file);
     this.skipped.show(undefined);
     this.post(message);
   }
@@ -110,6 +116,7 @@ export class TimelinePanel {
   /** `events`: the runs' events when they are in the runner's columns (sent as they are) rather than in `trace`. */
   showTrace(trace: Trace, key: string, events?: readonly RunEvents[]): void {
     this.trace = trace;
+    this.files.reset(trace.target.file);
     this.received.push(trace);
     this.skipped.show(trace.target.file, trace.target.skippedLines);
     // the function, the program as written (its file, as Trace Script titled it while running), or a selection
@@ -147,7 +154,7 @@ export class TimelinePanel {
         break;
       }
       case 'reveal':
-        void this.reveal(message.line, message.focus);
+        void this.reveal(message.line, message.focus, message.file);
         break;
       case 'showRecording':
         void this.showRecording(message.key);
@@ -205,10 +212,17 @@ export class TimelinePanel {
     });
   }
 
-  /** `focus` false: the line is shown and selected but the keyboard stays in the panel. */
-  private async reveal(line: number, focus: boolean): Promise<void> {
-    const file = this.trace?.target.file ?? this.pendingFile;
+  /**
+   * `focus` false: the line is shown and selected but the keyboard stays in the panel. `other`:
+   * another file of the program (only one the trace's events name: the webview opens nothing else).
+   */
+  private async reveal(line: number, focus: boolean, other?: string): Promise<void> {
+    const file = this.files.revealable(other);
     if (!file) return;
+    if (!fileExists(file)) {
+      void vscode.window.showWarningMessage(missingFileMessage(file));
+      return;
+    }
     const uri = vscode.Uri.file(file);
     const open = vscode.window.visibleTextEditors.find((e) => e.document.uri.fsPath === uri.fsPath);
     const document = open?.document ?? (await vscode.workspace.openTextDocument(uri));
@@ -219,8 +233,9 @@ export class TimelinePanel {
   }
 
   private onCursor(e: vscode.TextEditorSelectionChangeEvent): void {
-    if (!this.trace || e.textEditor.document.uri.fsPath !== this.trace.target.file) return;
-    this.post({ type: 'highlightLine', line: e.selections[0].active.line + 1 });
+    const where = this.trace ? this.files.inEditor(e.textEditor.document.uri.fsPath) : null;
+    if (!where) return; // an editor of no file of the program: the highlight stays as it was
+    this.post({ type: 'highlightLine', line: e.selections[0].active.line + 1, ...where });
   }
 
   private html(): string {

@@ -5,7 +5,7 @@
  * once. Event objects are made only when someone asks (live batches, `toEvents`); the trace
  * file is written from the bytes (traceJson's `eventsJson`).
  */
-import { APPROXIMATE, MAX_THREAD, type EventColumns } from '../shared/columns';
+import { APPROXIMATE, FileTable, MAX_THREAD, type EventColumns } from '../shared/columns';
 import { switchesIn, type EventCounts } from '../shared/summary';
 import type { OutputEvent } from '../shared/trace';
 
@@ -179,12 +179,14 @@ export class RunEvents {
     const all = Buffer.allocUnsafe(bytes);
     let at = 0;
     let ascii = true;
+    const files = new FileTable(n);
     for (let k = 0; k < n; k++) {
       const s = this.sources[this.source[k]];
       const i = this.index[k];
       cols.t[k] = s.t[i] - this.t0;
       cols.worker[k] = s.worker;
-      cols.line[k] = s.line[i] < FILE_UNIT ? s.line[i] : 0; // the panel's lines are the traced file's
+      cols.line[k] = s.line[i] % FILE_UNIT;
+      if (s.line[i] >= FILE_UNIT) files.set(k, s.fileOf(i)); // a line of another file of the program
       cols.stream[k] = s.flags[i];
       cols.thread[k] = Math.min(s.thread[i], MAX_THREAD);
       const pool = s.pool;
@@ -195,6 +197,8 @@ export class RunEvents {
       }
       cols.textEnd[k] = at;
     }
+    const column = files.column();
+    if (column) cols.files = column;
     if (ascii) {
       cols.text = all.toString('latin1', 0, at);
       return cols;

@@ -18,6 +18,7 @@ import { throwIfBadInput } from './runModel';
 import { runContext } from './records';
 import { assembleScript } from './scriptAssemble';
 import { DEFAULTS, MIN_PYTHON } from './settings';
+import { requireWorkingDirectory } from './workingDirectory';
 import { requireSupported } from '../interpreter/interpreter';
 import { TRACE_SCHEMA, type Trace } from '../shared/trace';
 
@@ -31,7 +32,7 @@ export interface ScriptRequest {
   argv: readonly string[];
   timeoutSeconds: number;
   maxEvents?: number;
-  /** The program's working directory (default: the file's folder). */
+  /** The program's working directory (default: the file's folder); one that does not exist is the user's error. */
   cwd?: string;
   signal?: AbortSignal;
   spawn?: SpawnFn;
@@ -48,11 +49,13 @@ export interface ScriptRequest {
 export async function runScriptEvents(req: ScriptRequest): Promise<{ trace: Trace; events: RunEvents[] }> {
   if (!fs.existsSync(req.file) && req.text === undefined) throw new UserError('file', `No such file: ${req.file}; check the path.`, { file: req.file });
   if (req.text === undefined && fs.statSync(req.file).isDirectory()) throw new UserError('file', `${req.file} is a folder: give the Python file to run.`, { file: req.file });
+  const cwd = req.cwd ?? path.dirname(req.file);
+  requireWorkingDirectory(cwd);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'interleave-script-'));
   const sinks = req.follow?.() ?? [];
   try {
     const harness = new HarnessProcess({
-      spawn: req.spawn ?? childProcess.spawn, python: req.python, configPath: writeConfig(req, dir), cwd: req.cwd ?? path.dirname(req.file),
+      spawn: req.spawn ?? childProcess.spawn, python: req.python, configPath: writeConfig(req, dir), cwd,
       inspect: false, timeoutMs: req.timeoutSeconds * 1000, signal: req.signal, stdout: req.stdout, onOutput: req.onOutput,
     });
     const follower = new RunFollower(dir, 0, sinks);

@@ -17,6 +17,57 @@ export interface EventColumns {
   /** End offset in `text` of each event's text (its start is the previous end). */
   textEnd: Uint32Array;
   text: string;
+  /** `script` runs with lines in other files of the program; absent: every line is the traced file's. */
+  files?: FileColumn;
+}
+
+/** The file of each event's line: 0 the traced file, k `paths[k - 1]` (another file of the program). */
+export interface FileColumn {
+  index: Uint16Array;
+  paths: string[];
+}
+
+/** Builds a FileColumn as events come: each other file once, by its path. */
+export class FileTable {
+  private readonly indexOf = new Map<string, number>();
+  readonly paths: string[] = [];
+  index: Uint16Array | null = null;
+
+  constructor(private readonly n: number) {}
+
+  /** Event `i`'s line is in `file` (undefined: the traced file's). */
+  set(i: number, file: string | undefined): void {
+    if (file === undefined) return;
+    let k = this.indexOf.get(file);
+    if (k === undefined) {
+      this.paths.push(file);
+      k = Math.min(this.paths.length, 0xffff); // beyond 65,535 other files: they share the last (never seen)
+      this.indexOf.set(file, k);
+    }
+    (this.index ??= new Uint16Array(this.n))[i] = k;
+  }
+
+  column(): FileColumn | undefined {
+    return this.index ? { index: this.index, paths: this.paths } : undefined;
+  }
+}
+
+/** The other file event `i`'s line is in; undefined: the traced file (or no line). */
+export function fileAt(cols: EventColumns, i: number): string | undefined {
+  const k = cols.files?.index[i] ?? 0;
+  return k ? cols.files!.paths[k - 1] : undefined;
+}
+
+/** The index `file` has in these columns (null: the traced file, 0); -1 when no event is in it. */
+export function fileIndexIn(cols: EventColumns, file: string | null): number {
+  if (file === null) return 0;
+  const k = cols.files?.paths.indexOf(file) ?? -1;
+  return k < 0 ? -1 : k + 1;
+}
+
+/** Whether event `i` was written by line `line` of the file at `fileIndex` (fileIndexIn's). */
+export function isAtLine(cols: EventColumns, i: number, line: number, fileIndex: number): boolean {
+  return cols.line[i] === line && (cols.files?.index[i] ?? 0) === fileIndex;
 }
 
 export const APPROXIMATE = 4;
@@ -38,9 +89,11 @@ export function toColumns(events: readonly OutputEvent[]): EventColumns {
     text: '',
   };
   const texts: string[] = new Array(n);
+  const files = new FileTable(n);
   let end = 0;
   for (let i = 0; i < n; i++) {
     const e = events[i];
+    files.set(i, e.file);
     cols.t[i] = e.t;
     cols.worker[i] = e.worker;
     cols.line[i] = e.line ?? 0;
@@ -51,6 +104,8 @@ export function toColumns(events: readonly OutputEvent[]): EventColumns {
     cols.textEnd[i] = end;
   }
   cols.text = texts.join('');
+  const column = files.column();
+  if (column) cols.files = column;
   return cols;
 }
 
@@ -75,6 +130,8 @@ export function eventAt(cols: EventColumns, workerInfo: readonly WorkerInfo[], i
     line: cols.line[i] || null,
   };
   if (cols.thread[i]) event.thread = cols.thread[i];
+  const file = fileAt(cols, i);
+  if (file !== undefined) event.file = file;
   if (cols.stream[i] & APPROXIMATE) event.approximate = true;
   return event;
 }
@@ -86,7 +143,9 @@ export function concatColumns(chunks: readonly EventColumns[]): EventColumns {
   const out: EventColumns = { t: new Float64Array(n), worker: new Uint16Array(n), line: new Int32Array(n), stream: new Uint8Array(n), thread: new Uint8Array(n), textEnd: new Uint32Array(n), text: '' };
   let at = 0;
   let textBase = 0;
+  const files = new FileTable(n);
   for (const c of chunks) {
+    if (c.files) for (let i = 0; i < c.t.length; i++) files.set(at + i, fileAt(c, i));
     out.t.set(c.t, at);
     out.worker.set(c.worker, at);
     out.line.set(c.line, at);
@@ -97,6 +156,8 @@ export function concatColumns(chunks: readonly EventColumns[]): EventColumns {
     textBase += c.text.length;
   }
   out.text = chunks.map((c) => c.text).join('');
+  const column = files.column();
+  if (column) out.files = column;
   return out;
 }
 
@@ -118,5 +179,6 @@ export function sortColumns(cols: EventColumns): EventColumns {
     out.textEnd[i] = end;
   });
   out.text = texts.join('');
+  if (cols.files) out.files = { index: Uint16Array.from(order, (from) => cols.files!.index[from]), paths: cols.files.paths };
   return out;
 }

@@ -41,6 +41,11 @@ export function laneLabel(model: Model, w: Pick<WorkerInfo, 'worker'> & Partial<
   }
 }
 
+/** Where an event's line is, for people: `12` of the traced file, `helper.py:12` of another file of the program. */
+export function sourceLineText(line: number, file: string | undefined): string {
+  return file === undefined ? String(line) : `${file.split(/[\\/]/).pop()}:${line}`;
+}
+
 /** A thread the worker started itself (a sub-lane): the name it was given, else "thread n". */
 export function helperThreadName(info: Pick<WorkerInfo, 'threads'> | null | undefined, thread: number): string {
   return info?.threads?.find((x) => x.thread === thread)?.name ?? `thread ${thread}`;

@@ -28,8 +28,11 @@ export type HostToWebview =
   | { type: 'trace'; trace: TraceMeta; columns: EventColumns[]; summaries: RunSummary[]; key: string }
   /** The run failed before producing a trace. */
   | { type: 'failed'; message: string }
-  /** The editor's cursor moved: emphasise the events of this line (null: none). */
-  | { type: 'highlightLine'; line: number | null }
+  /**
+   * The editor's cursor moved: emphasise the events of this line (null: none) of the traced file,
+   * or with `file` of that other file of the program (a script run's).
+   */
+  | { type: 'highlightLine'; line: number | null; file?: string }
   /** The stored recordings, newest first, and which of them the panel shows (null: none of them). */
   | { type: 'history'; recordings: Recording[]; shown: string | null }
   /** Draw what the view shows as an image file and send it back (`image`, same `requestId`). */
@@ -38,11 +41,12 @@ export type HostToWebview =
 export type WebviewToHost =
   | { type: 'ready' }
   /**
-   * Show this line of the traced file in the editor. `focus`: move the keyboard focus to the editor
+   * Show this line of the traced file (or of `file`, another file of the program the trace's
+   * events name) in the editor. `focus`: move the keyboard focus to the editor
    * (Enter, a double click); false keeps it in the panel (a single click), so keys meant for the
    * panel never type into the user's code.
    */
-  | { type: 'reveal'; line: number; focus: boolean }
+  | { type: 'reveal'; line: number; focus: boolean; file?: string }
   /** Show this stored recording (picked in the history). */
   | { type: 'showRecording'; key: string }
   /**
@@ -65,6 +69,8 @@ export interface TimelineState {
   zoom?: SavedZoom;
   /** "Predict first" is on: each run's order stays hidden until the student predicted it. */
   predict?: boolean;
+  /** The process groups (a script run's, by "pid N") collapsed into one lane, for the trace `key`. */
+  collapsed?: string[];
 }
 
 /** The timeline's zoom: whether the runs share one time scale, and each run's zoom and pan. */

@@ -324,3 +324,32 @@ test("asyncio.to_thread: the function's lines are on the pool thread that wrote 
   const chatty = named(run, 'Task-4 chatty()');
   assert.deepEqual(textsOf(run, chatty.worker), ['task 0', 'task 1', 'task 2']);
 });
+
+test('--cwd DIR: the program runs there (its relative paths from DIR), its own folder still first on sys.path', () => {
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'interleave-cwd-')));
+  try {
+    fs.writeFileSync(path.join(dir, 'marker.txt'), 'here');
+    const { run } = traceScript('prints_its_working_directory.py', { options: ['--cwd', dir] });
+    assert.deepEqual(textsOf(run, 0), [`cwd ${dir}`, 'relative file found', 'helper says still importable']);
+    const bare = traceScript('prints_its_working_directory.py').run;
+    assert.equal(textsOf(bare, 0)[0], `cwd ${path.dirname(script('prints_its_working_directory.py'))}`, 'by default: the file\'s folder');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('--cwd naming a folder that does not exist: exit 2, one line that names it, nothing written', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'interleave-cwd-'));
+  try {
+    const missing = path.join(dir, 'not-there');
+    const json = path.join(dir, 'trace.json');
+    const r = spawnSync(process.execPath, [cli, 'script', script('prints_its_working_directory.py'), '--cwd', missing, '--json', json], { encoding: 'utf8' });
+    assert.equal(r.status, 2, r.stderr);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.ok(r.stderr.includes(missing), r.stderr);
+    assert.match(r.stderr, /does not exist: create it, or give another/);
+    assert.equal(fs.existsSync(json), false, 'no trace file left behind');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -153,3 +153,20 @@ test('the file holds exactly the events as objects, whatever the lines hold', ()
   assert.equal(names[1], `${'x'.repeat(79)}…`);
   assert.equal(file.traceEvents.filter((e) => e.ph === 'i')[1].args!.text, 'x'.repeat(200));
 });
+
+test("a script run's line in another file of the program: the instant's args name that file (both writers alike)", () => {
+  const base = canonical.runs[1];
+  const trace = withRun({
+    workerInfo: base.workerInfo,
+    events: [
+      { t: 1_000, worker: 0, pid: 1, stream: 'stdout', text: 'own', line: 7 },
+      { t: 2_000, worker: 1, pid: 1, stream: 'stdout', text: 'theirs "q"', line: 3, file: '/p/helper "x".py', approximate: true },
+    ],
+  });
+  const { file } = exported(trace);
+  assertWellFormed(file);
+  const [own, theirs] = file.traceEvents.filter((e) => e.ph === 'i');
+  assert.deepEqual(own.args, { text: 'own', stream: 'stdout', line: 7 });
+  assert.deepEqual(theirs.args, { text: 'theirs "q"', stream: 'stdout', line: 3, file: '/p/helper "x".py', approximate: true });
+  assert.deepEqual(file.traceEvents, JSON.parse(JSON.stringify([...chromeTraceEvents(trace)])));
+});

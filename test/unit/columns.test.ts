@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { concatColumns, eventAt, runMeta, sortColumns, textAt, toColumns } from '../../src/shared/columns';
+import { concatColumns, eventAt, fileAt, fileIndexIn, isAtLine, runMeta, sortColumns, textAt, toColumns } from '../../src/shared/columns';
 import { traceMessage } from '../../src/shared/protocol';
 import { traceJsonChunks } from '../../src/shared/traceJson';
 import type { OutputEvent, Run, Trace } from '../../src/shared/trace';
@@ -45,4 +45,22 @@ test('the trace written in pieces is the same document as JSON.stringify of it',
   const trace: Trace = { schema: 'interleave.trace/1', target: { file: '/f.py', function: 'f', line: 1 }, python: { version: '3.11.7', implementation: 'CPython', executable: 'p', gil: true, cpuCount: 2, platform: 'linux' }, runs: [run('thread', 45_001), run('process', 0), run('sequential', 3)] };
   assert.deepEqual(JSON.parse([...traceJsonChunks(trace)].join('')), JSON.parse(JSON.stringify(trace)));
   assert.deepEqual(JSON.parse([...traceJsonChunks({ ...trace, runs: [] })].join('')), { ...trace, runs: [] });
+});
+
+test("lines in other files of the program: each event keeps its file through columns, live chunks and their sorting", () => {
+  const script: OutputEvent[] = [
+    { t: 10, worker: 0, pid: 100, stream: 'stdout', text: 'own', line: 7 },
+    { t: 20, worker: 1, pid: 101, stream: 'stdout', text: 'helper', line: 3, file: '/p/helper.py' },
+    { t: 30, worker: 0, pid: 100, stream: 'stdout', text: 'util', line: 3, file: '/p/util.py' },
+  ];
+  const cols = toColumns(script);
+  assert.deepEqual([0, 1, 2].map((i) => eventAt(cols, workerInfo, i)), script);
+  assert.deepEqual([0, 1, 2].map((i) => fileAt(cols, i)), [undefined, '/p/helper.py', '/p/util.py']);
+  assert.equal(toColumns(events).files, undefined, 'no other file: no column');
+  // line 3 is in two files: the cursor's file tells them apart
+  assert.deepEqual([0, 1, 2].filter((i) => isAtLine(cols, i, 3, fileIndexIn(cols, '/p/util.py'))), [2]);
+  assert.deepEqual([0, 1, 2].filter((i) => isAtLine(cols, i, 7, fileIndexIn(cols, null))), [0]);
+  assert.equal(fileIndexIn(cols, '/p/elsewhere.py'), -1);
+  const merged = sortColumns(concatColumns([toColumns([script[2]]), toColumns([script[0]]), toColumns([script[1]])]));
+  assert.deepEqual([0, 1, 2].map((i) => eventAt(merged, workerInfo, i)), script);
 });

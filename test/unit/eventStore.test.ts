@@ -141,3 +141,17 @@ test('RunEvents merges like a stable sort by time, worker and source, whatever t
     assert.deepEqual(Array.from(run.index, (i, k) => [run.source[k], i]), expected.map((e) => [e.n, e.i]), `round ${round}`);
   }
 });
+
+test("a script run's lines in other files reach the panel's columns with their file: the same events as toEvents gives", () => {
+  const FILE_UNIT = 1 << 20;
+  const s = new EventSource(0, false);
+  s.files = new Map([[1, '/p/helper.py'], [2, '/p/pkg/util.py']]);
+  const lines: Array<[number, string]> = [[7, 'own'], [3 + FILE_UNIT, 'helper'], [12 + 2 * FILE_UNIT, 'util'], [4 + FILE_UNIT, 'helper again']];
+  lines.forEach(([line, text], i) => s.push(i, 1, line, Buffer.from(text), 0, text.length, 0, false));
+  const run = new RunEvents([s], 0, [9]);
+  const cols = run.toColumns();
+  assert.deepEqual([...cols.line], [7, 3, 12, 4]);
+  assert.deepEqual(cols.files?.paths, ['/p/helper.py', '/p/pkg/util.py']);
+  assert.deepEqual([...cols.files!.index], [0, 1, 2, 1]);
+  assert.deepEqual(toColumns(run.toEvents()), cols, 'from events or from the store: the same columns');
+});

@@ -127,13 +127,17 @@ export function webviewPage(theme: Theme = THEMES.dark): string {
  * arrays and are rebuilt in the page, so the webview receives exactly what the host posts.
  */
 export async function postWithColumns(target: Page, message: Extract<HostToWebview, { columns: unknown }>): Promise<void> {
-  const plainOf = (c: EventColumns) => ({ t: [...c.t], worker: [...c.worker], line: [...c.line], stream: [...c.stream], thread: [...c.thread], textEnd: [...c.textEnd], text: c.text });
+  const plainOf = (c: EventColumns) => ({
+    t: [...c.t], worker: [...c.worker], line: [...c.line], stream: [...c.stream], thread: [...c.thread], textEnd: [...c.textEnd], text: c.text,
+    ...(c.files ? { files: { index: [...c.files.index], paths: c.files.paths } } : {}),
+  });
   const plain = { ...message, columns: Array.isArray(message.columns) ? message.columns.map(plainOf) : plainOf(message.columns) };
   await target.evaluate((m) => {
-    type Plain = { t: number[]; worker: number[]; line: number[]; stream: number[]; thread: number[]; textEnd: number[]; text: string };
+    type Plain = { t: number[]; worker: number[]; line: number[]; stream: number[]; thread: number[]; textEnd: number[]; text: string; files?: { index: number[]; paths: string[] } };
     const typed = (c: Plain) => ({
       t: Float64Array.from(c.t), worker: Uint16Array.from(c.worker), line: Int32Array.from(c.line),
       stream: Uint8Array.from(c.stream), thread: Uint8Array.from(c.thread), textEnd: Uint32Array.from(c.textEnd), text: c.text,
+      ...(c.files ? { files: { index: Uint16Array.from(c.files.index), paths: c.files.paths } } : {}),
     });
     const columns = Array.isArray(m.columns) ? (m.columns as Plain[]).map(typed) : typed(m.columns as Plain);
     window.postMessage({ ...m, columns }, '*');

@@ -23,13 +23,17 @@ const vscode: VsCodeApi | null = typeof acquireVsCodeApi === 'function' ? acquir
 let state: TimelineState = vscode?.getState() ?? {};
 
 const view = new TimelineView(app, {
-  onReveal: vscode ? (line, focus) => vscode.postMessage({ type: 'reveal', line, focus }) : undefined,
+  onReveal: vscode ? (line, focus, file) => vscode.postMessage(file === undefined ? { type: 'reveal', line, focus } : { type: 'reveal', line, focus, file }) : undefined,
   onZoom: (zoom) => {
     state = { ...state, zoom };
     vscode?.setState(state);
   },
   onPredictFirst: (predict) => {
     state = { ...state, predict };
+    vscode?.setState(state);
+  },
+  onCollapse: (collapsed) => {
+    state = { ...state, collapsed };
     vscode?.setState(state);
   },
 });
@@ -111,8 +115,8 @@ function onMessage(message: HostToWebview): void {
       liveTimer = 0;
       live.clear();
       const sameTrace = state.key === message.key;
-      view.showTrace(message.trace, message.columns, message.summaries, sameTrace ? state.zoom : undefined);
-      state = { ...state, key: message.key, zoom: sameTrace ? state.zoom : undefined };
+      view.showTrace(message.trace, message.columns, message.summaries, sameTrace ? state.zoom : undefined, sameTrace ? state.collapsed : undefined);
+      state = { ...state, key: message.key, zoom: sameTrace ? state.zoom : undefined, collapsed: sameTrace ? state.collapsed : undefined };
       vscode?.setState(state);
       history?.setRunning(false);
       break;
@@ -128,7 +132,7 @@ function onMessage(message: HostToWebview): void {
       view.showStatus(message.message);
       break;
     case 'highlightLine':
-      view.setHighlightLine(message.line);
+      view.setHighlightLine(message.line, message.file);
       break;
     case 'exportImage':
       void sendImage(message.requestId, message.format);

@@ -6,6 +6,7 @@
 import { formatNs } from '../../../src/shared/format';
 import { eventAt } from '../../../src/shared/columns';
 import { writerOf, type RunModel } from './model';
+import { sourceLineText } from '../../../src/shared/labels';
 import { el } from './header';
 import { workerSwatch } from './theme';
 
@@ -34,7 +35,8 @@ export class EventList {
   private offsets: number[] = [];
   private total = 0;
   private active = -1;
-  private highlightLine: number | null = null;
+  /** The editor's cursor line: its file (null: the traced file) and line. */
+  private highlight: { line: string; file: string } | null = null;
   /** The rows in the DOM, by their place in the flattened list. */
   private readonly rows = new Map<number, HTMLElement>();
 
@@ -74,6 +76,8 @@ export class EventList {
       total += r.cols.t.length;
     }
     this.total = total;
+    // `helper.py:12` needs a wider Line column than `12`
+    this.element.classList.toggle('other-files', runs.some((r) => r.cols.files !== undefined));
     this.active = -1;
     this.rows.clear();
     this.rowsHost.replaceChildren();
@@ -82,8 +86,9 @@ export class EventList {
     this.renderRows();
   }
 
-  setHighlightLine(line: number | null): void {
-    this.highlightLine = line;
+  /** `file`: another file of the program than the traced one. */
+  setHighlightLine(line: number | null, file?: string): void {
+    this.highlight = line === null ? null : { line: String(line), file: file ?? '' };
     this.renderRows();
   }
 
@@ -137,7 +142,6 @@ export class EventList {
         this.rows.delete(flat);
       }
     }
-    const line = this.highlightLine === null ? null : String(this.highlightLine);
     for (let flat = first; flat < last; flat++) {
       let row = this.rows.get(flat);
       if (!row) {
@@ -147,7 +151,7 @@ export class EventList {
       }
       if (flat === this.active) row.setAttribute('aria-selected', 'true');
       else row.removeAttribute('aria-selected');
-      row.classList.toggle('highlighted', line !== null && row.dataset.line === line);
+      row.classList.toggle('highlighted', this.highlight !== null && row.dataset.line === this.highlight.line && row.dataset.file === this.highlight.file);
     }
     if (this.active >= 0) this.scroller.setAttribute('aria-activedescendant', `event-${this.active}`);
     else this.scroller.removeAttribute('aria-activedescendant');
@@ -168,6 +172,7 @@ export class EventList {
       'data-model': run.model,
       'data-worker': String(e.worker),
       'data-line': e.line === null ? '' : String(e.line),
+      'data-file': e.file ?? '',
     });
     row.style.top = `${flat * ROW_HEIGHT}px`;
     if (e.stream === 'stderr') row.classList.add('stderr');
@@ -176,7 +181,7 @@ export class EventList {
       el('span', { role: 'gridcell' }, run.model),
       worker,
       el('span', { role: 'gridcell', class: 'num' }, `${e.approximate ? '≈ ' : ''}${formatNs(e.t)}`),
-      el('span', { role: 'gridcell', class: 'num' }, e.line === null ? '—' : String(e.line)),
+      el('span', { role: 'gridcell', class: 'num', ...(e.file === undefined ? {} : { title: e.file }) }, e.line === null ? '—' : sourceLineText(e.line, e.file)),
       el('span', { role: 'gridcell', class: 'text' }, e.text),
     );
     return row;

@@ -4,6 +4,8 @@
  */
 
 export const LANE_HEIGHT = 30;
+/** A process group's heading (a script run's): a row of its own above the group's lanes. */
+export const HEADING_HEIGHT = 24;
 export const STRIP_HEIGHT = 16;
 export const STRIP_GAP = 8;
 /** Above this many visible marks per lane, draw one bar per pixel column (level of detail). */
@@ -168,15 +170,32 @@ export function segmentAt<S extends { t0: number; t1: number }>(segments: readon
 
 export interface RunLayout {
   height: number;
+  /** The lanes shown, in order (a collapsed group's summary lane is one of them). */
   lanes: Array<{ y: number; height: number }>;
+  /** The process groups' headings, in order (none but in a script run). */
+  headings: Array<{ y: number; height: number }>;
   strip: { y: number; height: number };
 }
 
-/** Vertical positions inside one run's canvas: a lane per worker, then the interleaving strip. */
-export function layoutRun(laneCount: number): RunLayout {
-  const lanes = Array.from({ length: laneCount }, (_, i) => ({ y: i * LANE_HEIGHT, height: LANE_HEIGHT }));
-  const stripY = laneCount * LANE_HEIGHT + STRIP_GAP;
-  return { height: stripY + STRIP_HEIGHT + 4, lanes, strip: { y: stripY, height: STRIP_HEIGHT } };
+/** A row of a run's canvas, top to bottom. */
+export type RowKind = 'heading' | 'lane';
+
+/**
+ * Vertical positions inside one run's canvas: its rows — a lane per worker (`laneCount`), or
+ * lanes under process headings — then the interleaving strip.
+ */
+export function layoutRun(rows: number | readonly RowKind[]): RunLayout {
+  const kinds: readonly RowKind[] = typeof rows === 'number' ? new Array<RowKind>(rows).fill('lane') : rows;
+  const lanes: RunLayout['lanes'] = [];
+  const headings: RunLayout['headings'] = [];
+  let y = 0;
+  for (const kind of kinds) {
+    const height = kind === 'lane' ? LANE_HEIGHT : HEADING_HEIGHT;
+    (kind === 'lane' ? lanes : headings).push({ y, height });
+    y += height;
+  }
+  const stripY = y + STRIP_GAP;
+  return { height: stripY + STRIP_HEIGHT + 4, lanes, headings, strip: { y: stripY, height: STRIP_HEIGHT } };
 }
 
 /** Which row a y coordinate is in: a lane index, 'strip', or null. */

@@ -5,7 +5,7 @@
  */
 import type { EventColumns, RunMeta } from '../../../src/shared/columns';
 import type { Model, PythonInfo, StateSpan, WorkerInfo } from '../../../src/shared/trace';
-import type { Times } from './layout';
+import type { RowKind, Times } from './layout';
 import { helperThreadName, laneLabel, runTitle } from '../../../src/shared/labels';
 
 export interface LaneModel {
@@ -20,6 +20,11 @@ export interface LaneModel {
   index: Int32Array;
   /** Their times (ns since the run's start), ascending: read through `index`, not copied. */
   times: Times;
+  /**
+   * A collapsed process group's summary lane: the events of all its lanes (their keys here,
+   * worker × 256 + thread), each mark in its own worker's colour.
+   */
+  members?: ReadonlySet<number>;
   /** The thread's sampled states, in time order (none when states were not sampled). */
   states: StateSpan[];
   /** The thread's contended lock acquires, in the order they began to wait. */
@@ -43,6 +48,20 @@ export interface LockWait {
   releasedT: number | null;
 }
 
+/** A process of a script run and its lanes, under a heading that collapses them into one lane. */
+export interface ProcessGroup {
+  /** Names it across redraws and reloads of the same trace: "pid 4242". */
+  key: string;
+  /** "Main process · pid 4242", "Process-1 · pid 4243". */
+  label: string;
+  lanes: LaneModel[];
+  events: number;
+  collapsed: boolean;
+}
+
+/** A row of the run's canvas and label column, top to bottom. */
+export type RunRow = { kind: 'heading'; group: ProcessGroup } | { kind: 'lane'; lane: LaneModel };
+
 export interface RunModel {
   model: Model;
   /** The run without its events. */
@@ -50,7 +69,14 @@ export interface RunModel {
   /** Its events, as columns in global order. */
   cols: EventColumns;
   title: string;
+  /** Every lane (the names of the event list and the hover come from here). */
   lanes: LaneModel[];
+  /** Script runs: its processes' groups, in lane order (else none). */
+  groups: ProcessGroup[];
+  /** What is drawn: headings and the lanes shown (a collapsed group: its summary lane). */
+  rows: RunRow[];
+  /** The lanes of `rows`, in order: what layout.lanes and the hit-testing index. */
+  shown: LaneModel[];
   endNs: number;
 }
 
@@ -94,7 +120,7 @@ export function processGroups(run: Pick<RunMeta, 'model' | 'workerInfo'>): Map<n
 }
 
 /** `trace`: the trace's interpreter and runs, for titles that name the GIL and, when several ran, the interpreter. */
-export function buildRunModel(run: RunMeta, cols: EventColumns, runIndex: number, trace?: { python: PythonInfo; runs: readonly RunMeta[] }): RunModel {
+export function buildRunModel(run: RunMeta, cols: EventColumns, runIndex: number, trace?: { python: PythonInfo; runs: readonly RunMeta[] }, collapsed: ReadonlySet<string> = new Set()): RunModel {
   const n = cols.t.length;
   let workers = run.unavailable ? 0 : run.workers; // a model this Python cannot run has no lanes
   for (const w of run.workerInfo) workers = Math.max(workers, w.worker + 1);
@@ -134,7 +160,74 @@ export function buildRunModel(run: RunMeta, cols: EventColumns, runIndex: number
   }
   for (const lane of lanes) sortLane(lane, cols.t);
   placeStates(run, lanes, laneOf);
-  return { model: run.model, run, cols, title: runTitle(run, trace), lanes, endNs };
+  const model: RunModel = { model: run.model, run, cols, title: runTitle(run, trace), lanes, groups: [], rows: [], shown: [], endNs };
+  setCollapsed(model, collapsed);
+  return model;
+}
+
+/**
+ * The run's rows with these groups collapsed (keys of ProcessGroup): a script run's lanes under
+ * one heading per process (in lane order: processGroups put each process's lanes together); any
+ * other run, and a live script run (no worker info yet), its lanes as they are.
+ */
+export function setCollapsed(model: RunModel, collapsed: ReadonlySet<string>): void {
+  const groups: ProcessGroup[] = [];
+  if (model.model === 'script') {
+    for (const lane of model.lanes) {
+      const info = model.run.workerInfo.find((w) => w.worker === lane.worker);
+      if (!info) continue;
+      const key = `pid ${info.pid}`;
+      let group = groups.at(-1);
+      if (group?.key !== key) groups.push((group = { key, label: processLabel(info), lanes: [], events: 0, collapsed: false }));
+      group.lanes.push(lane);
+      group.events += lane.index.length;
+    }
+  }
+  for (const group of groups) group.collapsed = group.lanes.length > 1 && collapsed.has(group.key);
+  const grouped = groups.reduce((n, g) => n + g.lanes.length, 0) === model.lanes.length && groups.length > 0;
+  model.groups = grouped ? groups : [];
+  // a process with one lane has no heading: its lane names it, and there is nothing to collapse
+  const heading = (group: ProcessGroup): RunRow[] => (group.lanes.length > 1 ? [{ kind: 'heading', group }] : []);
+  model.rows = grouped
+    ? groups.flatMap((group): RunRow[] => [...heading(group), ...(group.collapsed ? [summaryLane(model, group)] : group.lanes).map((lane) => ({ kind: 'lane' as const, lane }))])
+    : model.lanes.map((lane) => ({ kind: 'lane', lane }));
+  model.shown = model.rows.flatMap((row) => (row.kind === 'lane' ? [row.lane] : []));
+}
+
+/** The kinds of a run's rows, for layoutRun. */
+export function rowKinds(model: RunModel): RowKind[] {
+  return model.rows.map((row) => row.kind);
+}
+
+/** A process group's heading: its main thread's process, or the process worker's own name and pid. */
+function processLabel(first: WorkerInfo): string {
+  if (first.kind === 'process') return laneLabel('script', first);
+  return `${first.kind === 'main' ? 'Main process' : 'Process'}${first.pid ? ` · pid ${first.pid}` : ''}`;
+}
+
+/** A collapsed group as one lane: all its events in time order, named by what it holds. */
+function summaryLane(model: RunModel, group: ProcessGroup): LaneModel {
+  const t = model.cols.t;
+  const index = Int32Array.from(group.lanes.flatMap((lane) => Array.from(lane.index)));
+  index.sort((a, b) => t[a] - t[b] || a - b);
+  const n = group.lanes.length;
+  return {
+    run: group.lanes[0].run,
+    worker: group.lanes[0].worker,
+    thread: 0,
+    label: `${n} lane${n === 1 ? '' : 's'} · ${group.events.toLocaleString('en-US')} event${group.events === 1 ? '' : 's'}`,
+    info: null,
+    index,
+    times: { length: index.length, at: (j: number) => t[index[j]] },
+    states: [],
+    locks: [],
+    members: new Set(group.lanes.map((lane) => laneKey(lane.worker, lane.thread))),
+  };
+}
+
+/** Whether event `i` of the run is drawn on `lane` (its own lane, or the summary lane it is merged into). */
+export function laneHas(lane: LaneModel, worker: number, thread: number): boolean {
+  return lane.members ? lane.members.has(laneKey(worker, thread)) : lane.worker === worker && lane.thread === thread;
 }
 
 /** Each thread's states and lock waits on its lane (a thread that wrote nothing has no lane: not shown). */
@@ -159,8 +252,8 @@ function sortLane(lane: LaneModel, t: Float64Array): void {
   }
 }
 
-export function buildTimelineModel(runs: readonly RunMeta[], columns: readonly EventColumns[], python?: PythonInfo): TimelineModel {
-  const models = runs.map((r, i) => buildRunModel(r, columns[i], i, python && { python, runs }));
+export function buildTimelineModel(runs: readonly RunMeta[], columns: readonly EventColumns[], python?: PythonInfo, collapsed?: ReadonlySet<string>): TimelineModel {
+  const models = runs.map((r, i) => buildRunModel(r, columns[i], i, python && { python, runs }, collapsed));
   let endNs = 1;
   for (const r of models) endNs = Math.max(endNs, r.endNs);
   return { runs: models, endNs };

@@ -4,9 +4,9 @@
  */
 import type { ScaleLinear } from 'd3-scale';
 import { bucketColumns, fittingLabels, LANE_PARTS, layoutRun, lifeSegments, needsBuckets, offscreenText, stateRuns, visibleRange, type LifePhase, type RunLayout } from './layout';
-import { APPROXIMATE, textAt, type EventColumns } from '../../../src/shared/columns';
+import { APPROXIMATE, fileIndexIn, isAtLine, textAt, type EventColumns } from '../../../src/shared/columns';
 import type { ThreadState, WorkerInfo } from '../../../src/shared/trace';
-import type { LaneModel, RunModel } from './model';
+import { laneHas, rowKinds, type LaneModel, type RunModel } from './model';
 import { workerColor, workerFill, workerInk, type Theme } from './theme';
 
 export interface DrawOptions {
@@ -14,8 +14,8 @@ export interface DrawOptions {
   x: ScaleLinear<number, number>;
   width: number;
   theme: Theme;
-  /** Events of this source line are emphasised (the editor's cursor). */
-  highlightLine: number | null;
+  /** Events of this source line are emphasised (the editor's cursor): of the traced file (`file` null) or another. */
+  highlight: { line: number; file: string | null } | null;
   /** The selected event (index into the run's events), or -1. */
   selected: number;
   /** The replay's cursor: a line across the lanes at the selected event's time. */
@@ -52,10 +52,12 @@ export interface DrawnRun extends RunLayout {
 }
 
 export function drawRun(ctx: CanvasRenderingContext2D, run: RunModel, o: DrawOptions): DrawnRun {
-  const layout = layoutRun(run.lanes.length);
+  const layout = layoutRun(rowKinds(run));
+  const highlightFile = o.highlight ? fileIndexIn(run.cols, o.highlight.file) : -1; // -1: no event of this run is in that file
   ctx.clearRect(0, 0, o.width, layout.height);
   ctx.textBaseline = 'middle';
-  const offscreen = run.lanes.map((lane, i) => {
+  for (const heading of layout.headings) if (heading.y > 0) drawHeadingRule(ctx, heading.y, o); // the first is under the axis
+  const offscreen = run.shown.map((lane, i) => {
     const { y, height } = layout.lanes[i];
     if (i % 2 === 1) {
       ctx.fillStyle = o.theme.laneStripe;
@@ -65,12 +67,20 @@ export function drawRun(ctx: CanvasRenderingContext2D, run: RunModel, o: DrawOpt
     drawStates(ctx, lane, y, o);
     drawLocks(ctx, run, lane, y, o);
     ctx.font = o.theme.font;
-    const [lo, hi] = drawMarks(ctx, run, lane, y, o);
+    const [lo, hi] = drawMarks(ctx, run, lane, y, o, highlightFile);
     return drawOffscreen(ctx, lo, lane.times.length - hi, y, o);
   });
   if (o.cursor && o.selected >= 0 && o.selected < run.cols.t.length) drawCursor(ctx, o.x(run.cols.t[o.selected]), layout.strip.y, o);
   drawStrip(ctx, run, layout.strip, o);
   return { ...layout, offscreen };
+}
+
+/** A process group's heading row: a rule across the plot at its top, level with the heading's button. */
+function drawHeadingRule(ctx: CanvasRenderingContext2D, y: number, o: DrawOptions): void {
+  ctx.fillStyle = o.theme.muted;
+  ctx.globalAlpha = 0.5;
+  ctx.fillRect(0, Math.round(y + 3), o.width, 1);
+  ctx.globalAlpha = 1;
 }
 
 /** The replay's cursor at `px`: a line in the focus colour down the lanes (to `bottom`), a notch on top to find it by. */
@@ -214,14 +224,15 @@ export function drawFailure(ctx: CanvasRenderingContext2D, px: number, laneY: nu
  * selected event is boxed in the focus colour; events of the cursor's line get a quiet tick
  * above their mark, so a line with every event on it does not bury the selection.
  */
-function drawMarks(ctx: CanvasRenderingContext2D, run: RunModel, lane: LaneModel, y: number, o: DrawOptions): [number, number] {
+function drawMarks(ctx: CanvasRenderingContext2D, run: RunModel, lane: LaneModel, y: number, o: DrawOptions, highlightFile: number): [number, number] {
   const { x, width, theme } = o;
   const cols = run.cols;
   const color = workerColor(theme, lane.worker);
   const [t0, t1] = x.domain();
   const [lo, hi] = visibleRange(lane.times, t0, t1);
   if (needsBuckets(hi - lo, width)) {
-    drawBuckets(ctx, bucketColumns(lane.times, lo, hi, x, width), color, y);
+    const columns = bucketColumns(lane.times, lo, hi, x, width);
+    drawBuckets(ctx, columns, lane.members ? columnColors(cols, lane, lo, hi, o) : () => color, y);
   } else {
     const xs = new Float64Array(hi - lo);
     for (let j = lo; j < hi; j++) {
@@ -229,8 +240,10 @@ function drawMarks(ctx: CanvasRenderingContext2D, run: RunModel, lane: LaneModel
       const px = Math.round(x(cols.t[k]));
       xs[j - lo] = px;
       const selected = k === o.selected;
-      drawMark(ctx, px, y, (cols.stream[k] & 3) === 2 ? theme.error : color, (cols.stream[k] & APPROXIMATE) !== 0, selected);
-      if (!selected && o.highlightLine !== null && cols.line[k] === o.highlightLine) {
+      // a collapsed group's lane: each mark in its own worker's colour
+      const own = lane.members ? workerColor(theme, cols.worker[k]) : color;
+      drawMark(ctx, px, y, (cols.stream[k] & 3) === 2 ? theme.error : own, (cols.stream[k] & APPROXIMATE) !== 0, selected);
+      if (!selected && o.highlight && highlightFile >= 0 && isAtLine(cols, k, o.highlight.line, highlightFile)) {
         ctx.fillStyle = theme.lineHighlight;
         ctx.fillRect(px - 2, y + 1, 4, 2);
       }
@@ -238,7 +251,7 @@ function drawMarks(ctx: CanvasRenderingContext2D, run: RunModel, lane: LaneModel
     drawLabels(ctx, cols, lane, lo, xs, y, o);
   }
   const s = o.selected;
-  if (s >= 0 && cols.worker[s] === lane.worker && cols.thread[s] === lane.thread) {
+  if (s >= 0 && laneHas(lane, cols.worker[s], cols.thread[s])) {
     ctx.strokeStyle = theme.focus;
     ctx.lineWidth = 2;
     ctx.strokeRect(Math.round(x(cols.t[s])) - 4, y + 1, 8, MARK_HEIGHT + 6);
@@ -278,12 +291,23 @@ export function drawEdgeCount(ctx: CanvasRenderingContext2D, text: string, left:
   return w;
 }
 
-function drawBuckets(ctx: CanvasRenderingContext2D, columns: Uint32Array, color: string, y: number): void {
+/** A collapsed group's dense lane: each pixel column in the colour of the worker that wrote last there. */
+function columnColors(cols: EventColumns, lane: LaneModel, lo: number, hi: number, o: DrawOptions): (c: number) => string {
+  const writer = new Int32Array(Math.max(0, Math.ceil(o.width)));
+  for (let j = lo; j < hi; j++) {
+    const k = lane.index[j];
+    const c = Math.floor(o.x(cols.t[k]));
+    if (c >= 0 && c < writer.length) writer[c] = cols.worker[k];
+  }
+  return (c) => workerColor(o.theme, writer[c]);
+}
+
+function drawBuckets(ctx: CanvasRenderingContext2D, columns: Uint32Array, colorOf: (column: number) => string, y: number): void {
   let max = 1;
   for (const c of columns) if (c > max) max = c;
-  ctx.fillStyle = color;
   for (let c = 0; c < columns.length; c++) {
     if (!columns[c]) continue;
+    ctx.fillStyle = colorOf(c);
     ctx.globalAlpha = 0.35 + (0.65 * Math.log1p(columns[c])) / Math.log1p(max);
     ctx.fillRect(c, y + MARK_TOP, 1, MARK_HEIGHT);
   }

@@ -2,6 +2,7 @@
 import { eventAt } from '../../../src/shared/columns';
 import { formatNs } from '../../../src/shared/format';
 import { stateWords } from '../../../src/shared/states';
+import { sourceLineText } from '../../../src/shared/labels';
 import type { StateSource, StateSpan } from '../../../src/shared/trace';
 import { el } from './header';
 import type { LifePhase } from './layout';
@@ -22,7 +23,7 @@ export function showEventTooltip(tooltip: HTMLElement, run: RunModel, index: num
     el('div', {}, `t = ${formatNs(ev.t)} · ${ev.stream} · event ${index + 1} of ${run.cols.t.length}`),
     el('div', {}, ev.approximate
       ? 'written below Python (C code, a subprocess): approximate — the time it was read'
-      : ev.line === null ? 'no line of the file on the stack' : `line ${ev.line}${canReveal ? ' (click to show, double-click to go to it)' : ''}`),
+      : ev.line === null ? 'no line of the file on the stack' : `${ev.file === undefined ? 'line ' : ''}${sourceLineText(ev.line, ev.file)}${canReveal ? ' (click to show, double-click to go to it)' : ''}`),
   );
   place(tooltip, at);
 }

@@ -11,19 +11,19 @@ import type { SavedZoom, TraceMeta } from '../../../src/shared/protocol';
 import type { RunSummary } from '../../../src/shared/runSummary';
 import { axisTicks } from './axisFormat';
 import { EventList, type EventRef, type Reveal } from './eventList';
-import { textAt } from '../../../src/shared/columns';
+import { fileAt, textAt } from '../../../src/shared/columns';
 import { el } from './header';
 import { Overview } from './overview';
 import { Prediction } from './predict';
 import { Replay } from './replay';
 import { RepeatedRuns } from './repeatedRuns';
 import { modelSummaries } from '../../../src/shared/repetitions';
-import { renderRunSection } from './runSection';
+import { fillLaneLabels, renderRunSection } from './runSection';
 import { RunZooms } from './runZoom';
 import { showEventTooltip, showLifeTooltip, showLockTooltip, showStateTooltip, showTextTooltip } from './tooltip';
 import { renderToolbar, type ZoomAction } from './toolbar';
 import { keyAnchor, labelColumnWidth, lanePartAt, layoutRun, lifeSegments, nearestIndex, offscreenText, plotWidth, rowAt, segmentAt, spanAt, stripIndexAt, tickCount } from './layout';
-import { buildTimelineModel, writerOf, type LaneModel, type LockWait, type RunModel, type TimelineModel } from './model';
+import { buildTimelineModel, rowKinds, setCollapsed, writerOf, type LaneModel, type LockWait, type RunModel, type TimelineModel } from './model';
 import type { Model, ModelOrders, StateSpan } from '../../../src/shared/trace';
 import { repeatedText } from '../../../src/shared/prediction';
 import { targetTitle } from '../../../src/shared/labels';
@@ -38,14 +38,17 @@ const PAN_STEP = 80;
 
 export interface ViewCallbacks {
   /**
-   * Show `line` in the editor. `focusEditor`: move the keyboard focus there (Enter, a double
-   * click); otherwise it stays in the panel (a single click), as in VS Code's Search view.
-   * Absent where there is no editor to show it in (the standalone HTML report).
+   * Show `line` in the editor (of the traced file, or of `file`: another file of the program).
+   * `focusEditor`: move the keyboard focus there (Enter, a double click); otherwise it stays in
+   * the panel (a single click), as in VS Code's Search view. Absent where there is no editor to
+   * show it in (the standalone HTML report).
    */
-  onReveal?(line: number, focusEditor: boolean): void;
+  onReveal?(line: number, focusEditor: boolean, file?: string): void;
   onZoom?(zoom: SavedZoom): void;
   /** "Predict first" was switched (kept in the webview's state). */
   onPredictFirst?(on: boolean): void;
+  /** The process groups collapsed now (their keys; kept in the webview's state with the trace's key). */
+  onCollapse?(keys: string[]): void;
 }
 
 interface RunView {
@@ -82,7 +85,10 @@ export class TimelineView {
   private runViews: RunView[] = [];
   private theme: Theme;
   private readonly zooms: RunZooms;
-  private highlightLine: number | null = null;
+  /** The editor's cursor line (null: none), in the traced file or in `file`. */
+  private highlight: { line: number; file: string | null } | null = null;
+  /** Process groups (ProcessGroup keys) collapsed into one lane: kept across redraws and the runs shown. */
+  private readonly collapsed = new Set<string>();
   private selected: EventRef | null = null;
   private frame = 0;
   private readonly replay: Replay;
@@ -170,8 +176,10 @@ export class TimelineView {
   }
 
   /** The finished trace: runs without events, their events as columns, the header figures. */
-  showTrace(trace: TraceMeta, columns: readonly EventColumns[], summaries: RunSummary[], zoom?: SavedZoom): void {
+  showTrace(trace: TraceMeta, columns: readonly EventColumns[], summaries: RunSummary[], zoom?: SavedZoom, collapsed: readonly string[] = []): void {
     document.body.dataset.state = 'done';
+    this.collapsed.clear(); // another trace: its own groups
+    for (const key of collapsed) this.collapsed.add(key);
     this.traceShown = { trace, columns, summaries };
     this.predicted.clear(); // a new trace: a new prediction
     const started = performance.now();
@@ -198,7 +206,7 @@ export class TimelineView {
     const { trace, columns, summaries } = this.traceShown!;
     const shown = this.repeated?.shownRuns() ?? trace.runs.map((_, i) => i);
     const focused = document.activeElement;
-    this.model = buildTimelineModel(shown.map((i) => trace.runs[i]), shown.map((i) => columns[i]), trace.python);
+    this.model = buildTimelineModel(shown.map((i) => trace.runs[i]), shown.map((i) => columns[i]), trace.python, this.collapsed);
     this.model.runs.forEach((r, k) => (r.title = this.repeated?.titleOf(shown[k], r.title) ?? r.title));
     this.renderRuns(shown.map((i) => summaries[i]), trace.target.file);
     this.repeated?.place(this.runsHost);
@@ -231,6 +239,7 @@ export class TimelineView {
       const { section, canvas } = renderRunSection(run, summaries ? summaries[i] : null, targetFile, {
         onReveal: this.callbacks.onReveal && ((line, focusEditor) => this.callbacks.onReveal?.(line, focusEditor)),
         onZoomToRun: () => this.zooms.zoomTo(i, 0, run.endNs),
+        onToggleGroup: (key) => this.toggleGroup(key),
       });
       canvas.addEventListener('mousemove', (e) => this.onHover(i, e));
       canvas.addEventListener('mouseleave', () => (this.tooltip.hidden = true));
@@ -254,15 +263,37 @@ export class TimelineView {
     this.resize();
   }
 
+  /**
+   * A process group's heading pressed: its lanes become one (or come back). Only the rows change —
+   * the zoom, the selection and the replay stay — and the keyboard stays on the heading.
+   */
+  private toggleGroup(key: string): void {
+    if (this.collapsed.has(key)) this.collapsed.delete(key);
+    else this.collapsed.add(key);
+    for (const rv of this.runViews) {
+      if (!rv.model.groups.some((g) => g.key === key)) continue;
+      setCollapsed(rv.model, this.collapsed);
+      const labels = rv.canvas.parentElement?.querySelector<HTMLElement>('.lane-labels');
+      if (labels) fillLaneLabels(labels, rv.model, (k) => this.toggleGroup(k));
+      labels?.querySelector<HTMLElement>(`.group-heading[data-group="${key}"]`)?.focus({ preventScroll: true });
+    }
+    this.tooltip.hidden = true;
+    this.applySwatches();
+    this.widestLabel = widestLabel(this.runsHost);
+    this.resize();
+    this.callbacks.onCollapse?.([...this.collapsed]);
+  }
+
   private applySwatches(): void {
     let workers = 0;
     for (const run of this.model?.runs ?? []) for (const lane of run.lanes) workers = Math.max(workers, lane.worker + 1);
     applySwatches(this.theme, workers);
   }
 
-  setHighlightLine(line: number | null): void {
-    this.highlightLine = line;
-    this.list.setHighlightLine(line);
+  /** `file`: the cursor is in that other file of the program (a script run's), not the traced file. */
+  setHighlightLine(line: number | null, file?: string): void {
+    this.highlight = line === null ? null : { line, file: file ?? null };
+    this.list.setHighlightLine(line, file);
     this.scheduleDraw();
   }
 
@@ -322,8 +353,7 @@ export class TimelineView {
     this.cursor = true;
     this.list.select(ref);
     this.zooms.panTo(ref.run, run.cols.t[ref.index]);
-    const line = run.cols.line[ref.index];
-    if (line > 0) this.callbacks.onReveal?.(line, false);
+    this.revealEvent(run, ref.index, false);
     this.scheduleDraw();
   }
 
@@ -369,7 +399,7 @@ export class TimelineView {
       const x = this.zooms.plotScale(i);
       const height = rv.canvas.height / dpr;
       const ctx = rv.canvas.getContext('2d')!;
-      const needed = layoutRun(rv.model.lanes.length).height;
+      const needed = layoutRun(rowKinds(rv.model)).height;
       if (rv.canvas.width !== Math.round(width * dpr) || height !== needed) {
         rv.canvas.width = Math.round(width * dpr);
         rv.canvas.height = Math.round(needed * dpr);
@@ -378,7 +408,7 @@ export class TimelineView {
       }
       ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
       const selected = this.selected && this.selected.run === i ? this.selected.index : -1;
-      rv.layout = drawRun(ctx, rv.model, { x, width, theme: this.theme, highlightLine: this.highlightLine, selected, cursor: this.cursor && selected >= 0 });
+      rv.layout = drawRun(ctx, rv.model, { x, width, theme: this.theme, highlight: this.highlight, selected, cursor: this.cursor && selected >= 0 });
     });
   }
 
@@ -398,7 +428,7 @@ export class TimelineView {
       const index = stripIndexAt(px, rv.model.cols.t.length, rect.width);
       return index < 0 ? null : { kind: 'event', index };
     }
-    const lane = rv.model.lanes[row];
+    const lane = rv.model.shown[row];
     const part = lanePartAt(py - rv.layout.lanes[row].y);
     const edge = rv.layout.offscreen[row];
     if (part === 'marks' && edge.before && px < edge.beforeWidth) return { kind: 'offscreen', lane, side: 'before', count: edge.before };
@@ -453,8 +483,7 @@ export class TimelineView {
     this.cursor = false;
     this.replay.sync();
     this.list.select(this.selected);
-    const line = this.runViews[runIndex].model.cols.line[at.index];
-    if (line > 0) this.callbacks.onReveal?.(line, e.detail >= 2);
+    this.revealEvent(this.runViews[runIndex].model, at.index, e.detail >= 2);
     this.scheduleDraw();
   }
 
@@ -463,8 +492,7 @@ export class TimelineView {
     this.cursor = false;
     this.replay.sync();
     const run = this.model?.runs[ref.run];
-    const line = run?.cols.line[ref.index] ?? 0;
-    if (reveal !== 'none' && line > 0) this.callbacks.onReveal?.(line, reveal === 'focus-editor');
+    if (run && reveal !== 'none') this.revealEvent(run, ref.index, reveal === 'focus-editor');
     if (run) this.zooms.panTo(ref.run, run.cols.t[ref.index]);
     this.scheduleDraw();
   }
@@ -472,8 +500,14 @@ export class TimelineView {
   /** Enter on the timeline: go to the selected event's line (the focus moves to the editor). */
   private goToSelected(): void {
     const { run, index } = this.selected!;
-    const line = this.model?.runs[run]?.cols.line[index] ?? 0;
-    if (line > 0) this.callbacks.onReveal?.(line, true);
+    const shown = this.model?.runs[run];
+    if (shown) this.revealEvent(shown, index, true);
+  }
+
+  /** Event `index`'s line in the editor, in whichever file of the program it is (nothing when it has none). */
+  private revealEvent(run: RunModel, index: number, focusEditor: boolean): void {
+    const line = run.cols.line[index];
+    if (line > 0) this.callbacks.onReveal?.(line, focusEditor, fileAt(run.cols, index));
   }
 
   /**
@@ -546,7 +580,7 @@ function stateAt(lane: LaneModel, t0: number, t1: number, endNs: number): Pointe
 function widestLabel(host: HTMLElement): number {
   let widest = 0;
   const range = document.createRange();
-  for (const label of host.querySelectorAll<HTMLElement>('.lane-label')) {
+  for (const label of host.querySelectorAll<HTMLElement>('.lane-label, .group-heading')) {
     range.selectNodeContents(label);
     const style = getComputedStyle(label);
     widest = Math.max(widest, range.getBoundingClientRect().width + parseFloat(style.paddingLeft) + parseFloat(style.paddingRight));
