@@ -21,7 +21,8 @@ import { GIL_MODELS, gilVerdict, modelComparisonRuns } from './shared/interprete
 import { ALL_MODELS, type Model, type Run, type StartMethod, type Trace } from './shared/trace';
 import { DEFAULTS, checkDeadlockSeconds, checkMaxEvents, checkRepeat, checkSampleHz, checkSwitchInterval, checkWorkers } from './runner/settings';
 import { ordersText, parseOrder } from './shared/orders';
-import { modelSummaries, repeatedFigures, variantGroups, type Spread } from './shared/repetitions';
+import { entryVariant, modelSummaries, repeatedFigures, variantGroups, type Spread } from './shared/repetitions';
+import { endingsSummary } from './cli/endingsText';
 
 const USAGE = `usage: interleave run FILE --function NAME [--models ${DEFAULTS.models.join(',')}] [--workers ${DEFAULTS.workers}]
                       (models: sequential, thread, process, thread-pool, process-pool, asyncio, interpreter)
@@ -384,11 +385,12 @@ function repeatedText(trace: Trace): string {
     .map((f) => {
       const range = (s: Spread, format: (x: number) => string) => `median ${format(s.median)} (${format(s.min)} – ${format(s.max)})`;
       const speed = f.speedup ? `  speedup ${range(f.speedup, formatSpeedup)}` : '';
-      const orders = trace.orders?.find((o) => o.model === f.model);
+      const orders = trace.orders?.find((o) => entryVariant(o) === f.variant);
       const workers = trace.runs.find((r) => r.model === f.model)?.workers ?? 0;
       const failed = trace.runs.filter((r) => r.model === f.model && r.workerInfo.some((w) => w.status !== 'ok')).length;
       const lines = [`${f.model.padEnd(10)} ${f.runs} runs: wall ${range(f.wallNs, formatNs)}${speed}`];
       if (orders) lines.push(`           ${f.model}: ${ordersText(orders, workers)}`);
+      lines.push(...endingsSummary(trace, f.variant));
       if (failed) lines.push(`           ${failed} of its runs had a worker that did not end ok`);
       const forced = trace.runs.filter((r) => r.model === f.model && r.forcedOrder);
       if (forced.length) lines.push(`           order ${forced[0].forcedOrder!.signature}: followed in ${forced.filter((r) => r.forcedOrder!.followed).length} of ${forced.length} runs`);

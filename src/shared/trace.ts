@@ -34,11 +34,22 @@ export interface Trace {
   runs: Run[];
   /** With --repeat: per model, the orders its repetitions' events came in (see orders.ts). */
   orders?: ModelOrders[];
+  /** With --repeat: per model (per variant, as `orders`), what each worker's last line was across its runs (see endings.ts). */
+  endings?: ModelEndings[];
 }
+
+import type { ModelEndings } from './endings';
+export type { ModelEndings };
 
 /** The orders a model's repetitions printed in: the same signature means the same interleaving. */
 export interface ModelOrders {
   model: Model;
+  /**
+   * Set when the model ran in more than one way, each with its own entry: `gil` as its runs'
+   * (a free-threaded build, GIL on and off), `python` the executable of a compared interpreter.
+   */
+  gil?: boolean;
+  python?: string;
   /** Its runs in `runs` (repetitions 0..n−1). */
   repetitions: number;
   /** How many different orders (the length of `orders`). */

@@ -1,0 +1,146 @@
+/**
+ * What a repeated model's runs ended with (`endings` of the trace): each worker's last line across
+ * the repetitions. Lines that differ only in their numbers are one form with the numbers'
+ * distribution — "N of my 100000 additions overwrote another thread's", N from 812 to 2,431 —
+ * so a race's varying result shows beside the lines that came out the same every time.
+ * Pure: shared by the runner, the CLI's summary and the panel; nothing in it knows any program's wording.
+ */
+import { laneLabel } from './labels';
+import { spread } from './repetitions';
+import type { Model } from './trace';
+
+/** One form of last line: its text around the numbers that differed between its runs. */
+export interface LineEnding {
+  /** The line's text between the numbers that varied (one more part than numbers); numbers equal in all its runs stay in the text. */
+  parts: string[];
+  /** The repetitions (0-based) that ended with a line of this form, ascending. */
+  repetitions: number[];
+  /** Per number that varied: the value each of `repetitions` printed there, in the same order. */
+  numbers: number[][];
+}
+
+/** A worker's last lines across its model's repetitions, most frequent form first. */
+export interface WorkerEndings {
+  worker: number;
+  endings: LineEnding[];
+  /** The repetitions in which this worker printed nothing. */
+  silent: number[];
+}
+
+/** A repeated model's endings: per worker, across its `repetitions` runs. */
+export interface ModelEndings {
+  model: Model;
+  /** As the runs' own `gil` (a free-threaded build runs the thread models with it on and off). */
+  gil?: boolean;
+  /** The interpreter's executable, when it is not the trace's (--compare-python). */
+  python?: string;
+  repetitions: number;
+  workers: WorkerEndings[];
+}
+
+/** Forms shown per worker before "and N other lines" (a program printing a timestamp last has one per run). */
+const FORMS_SHOWN = 3;
+/** Up to this many distinct values, each is listed with its count of runs. */
+const VALUES_LISTED = 5;
+
+/**
+ * A number as people write it in a line: digits, maybe a sign and a fraction — not the digits of a
+ * name ("Thread1", "x2"), which stay text.
+ */
+const NUMBER = /(?<![\p{L}\d_.])-?\d+(?:\.\d+)?/gu;
+
+/** The last lines of one worker, `lines[k]` repetition k's (null: it printed nothing), grouped by form. */
+export function workerEndings(worker: number, lines: ReadonlyArray<string | null>): WorkerEndings {
+  const forms = new Map<string, { texts: string[][]; numbers: string[][]; repetitions: number[] }>();
+  const silent: number[] = [];
+  lines.forEach((line, k) => {
+    if (line === null) return void silent.push(k);
+    const texts = line.split(NUMBER);
+    const numbers = line.match(NUMBER) ?? [];
+    const key = texts.join('\u0000');
+    const form = forms.get(key) ?? { texts: [texts], numbers: numbers.map(() => []), repetitions: [] };
+    numbers.forEach((n, i) => form.numbers[i].push(n));
+    form.repetitions.push(k);
+    forms.set(key, form);
+  });
+  // a Map keeps the order of first sight: the stable sort leaves ties in it
+  const endings = [...forms.values()].map((f) => lineEnding(f.texts[0], f.numbers, f.repetitions)).sort((a, b) => b.repetitions.length - a.repetitions.length);
+  return { worker, endings, silent };
+}
+
+/** A form's parts: a number printed the same in every run goes back into the text; one that varied becomes a gap. */
+function lineEnding(texts: readonly string[], numbers: readonly string[][], repetitions: number[]): LineEnding {
+  const parts = [texts[0]];
+  const varied: number[][] = [];
+  numbers.forEach((values, i) => {
+    if (values.every((v) => v === values[0])) parts[parts.length - 1] += values[0] + texts[i + 1];
+    else {
+      varied.push(values.map(Number));
+      parts.push(texts[i + 1]);
+    }
+  });
+  return { parts, repetitions, numbers: varied };
+}
+
+/** Each worker's last line in each run: `lastLines[k][w]`, repetition k's worker w (null: nothing printed). */
+export function modelEndings(model: Model, workers: number, lastLines: ReadonlyArray<ReadonlyArray<string | null>>): ModelEndings {
+  const per = Array.from({ length: workers }, (_, w) => workerEndings(w, lastLines.map((run) => run[w] ?? null)));
+  return { model, repetitions: lastLines.length, workers: per };
+}
+
+/** The gaps' names in a form's text: N alone, else N1, N2, … */
+export function gapNames(ending: LineEnding): string[] {
+  return ending.numbers.length === 1 ? ['N'] : ending.numbers.map((_, i) => `N${i + 1}`);
+}
+
+/** The form as people read it: `N of my 100000 additions overwrote another thread's`. */
+export function formText(ending: LineEnding): string {
+  const names = gapNames(ending);
+  return ending.parts.map((p, i) => (i ? names[i - 1] : '') + p).join('');
+}
+
+/**
+ * A gap's numbers in words: each value with its count of runs when there are few ("0 in 12 runs,
+ * 1 in 5, 3 in 3"), else the median and range ("median 1,204 (812 – 2,431)").
+ */
+export function valuesText(values: readonly number[]): string {
+  const counts = valueCounts(values);
+  if (counts.length <= VALUES_LISTED) return counts.map(([v, n], i) => `${formatValue(v)} in ${n}${i ? '' : n === 1 ? ' run' : ' runs'}`).join(', ');
+  const s = spread(values)!;
+  return `median ${formatValue(s.median)} (${formatValue(s.min)} – ${formatValue(s.max)}), ${counts.length} different values`;
+}
+
+/** Distinct values with their counts, most frequent first (ties: smaller first). */
+export function valueCounts(values: readonly number[]): Array<[number, number]> {
+  const counts = new Map<number, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+}
+
+function formatValue(v: number): string {
+  return Number.isInteger(v) ? v.toLocaleString('en-US') : String(Math.round(v * 1000) / 1000);
+}
+
+/**
+ * A worker's endings in lines for people: each form with how many runs ended with it ("same in
+ * all 20 runs") and, where numbers varied, their distribution.
+ */
+export function workerEndingLines(model: Model, w: WorkerEndings, runs: number): string[] {
+  const lines: string[] = [];
+  const who = laneLabel(model, { worker: w.worker });
+  for (const e of w.endings.slice(0, FORMS_SHOWN)) {
+    const n = e.repetitions.length;
+    const share = n === runs ? (e.numbers.length ? `in all ${runs} runs` : `same in all ${runs} runs`) : `in ${n} of ${runs} runs`;
+    const gaps = gapNames(e).map((name, i) => `; ${name}: ${valuesText(e.numbers[i])}`).join('');
+    lines.push(`${who} ended with "${formText(e)}" ${share}${gaps}`);
+  }
+  const other = w.endings.slice(FORMS_SHOWN).reduce((sum, e) => sum + e.repetitions.length, 0);
+  if (other) lines.push(`${who} ended with other lines in ${other} of ${runs} runs`);
+  if (w.silent.length) lines.push(`${who} printed nothing in ${w.silent.length} of ${runs} runs`);
+  return lines;
+}
+
+/** A model's endings in lines for people, worker by worker. */
+export function endingLines(endings: ModelEndings): string[] {
+  return endings.workers.flatMap((w) => workerEndingLines(endings.model, w, endings.repetitions));
+}
