@@ -4,7 +4,7 @@
  * each worker's last line was — the trace's `orders` and `endings`.
  */
 import type { RunEvents } from './eventStore';
-import { modelEndings } from '../shared/endings';
+import { lastLines, modelEndings } from '../shared/endings';
 import { modelOrders, orderSignature } from '../shared/orders';
 import { variantGroups } from '../shared/repetitions';
 import type { ModelEndings, ModelOrders, Run, Trace } from '../shared/trace';
@@ -38,21 +38,7 @@ export function endingsOf(trace: Trace, events: readonly RunEvents[]): ModelEndi
   return ranGroups(trace).map((group) => {
     const run = trace.runs[group[0]];
     const workers = Math.max(...group.map((i) => trace.runs[i].workers));
-    const endings = modelEndings(run.model, workers, group.map((i) => lastLines(events[i], workers)));
+    const endings = modelEndings(run.model, workers, group.map((i) => lastLines({ length: events[i].length, worker: (k) => events[i].worker(k), text: (k) => events[i].event(k).text }, workers)));
     return { ...endings, ...variantFields(run) };
   });
-}
-
-/** Each worker's last line in a run (null: it printed nothing), found from the end. */
-function lastLines(events: RunEvents, workers: number): Array<string | null> {
-  const lines = new Array<string | null>(workers).fill(null);
-  let left = workers;
-  for (let k = events.length - 1; k >= 0 && left > 0; k--) {
-    const w = events.worker(k);
-    if (w < workers && lines[w] === null) {
-      lines[w] = events.event(k).text;
-      left--;
-    }
-  }
-  return lines;
 }

@@ -82,6 +82,27 @@ function lineEnding(texts: readonly string[], numbers: readonly string[][], repe
   return { parts, repetitions, numbers: varied };
 }
 
+/** A run's events as the endings read them: how many, and event k's worker and text (in global order). */
+export interface RunLines {
+  length: number;
+  worker(k: number): number;
+  text(k: number): string;
+}
+
+/** Each worker's last line in a run (null: it printed nothing), found from the end. */
+export function lastLines(events: RunLines, workers: number): Array<string | null> {
+  const lines = new Array<string | null>(workers).fill(null);
+  let left = workers;
+  for (let k = events.length - 1; k >= 0 && left > 0; k--) {
+    const w = events.worker(k);
+    if (w < workers && lines[w] === null) {
+      lines[w] = events.text(k);
+      left--;
+    }
+  }
+  return lines;
+}
+
 /** Each worker's last line in each run: `lastLines[k][w]`, repetition k's worker w (null: nothing printed). */
 export function modelEndings(model: Model, workers: number, lastLines: ReadonlyArray<ReadonlyArray<string | null>>): ModelEndings {
   const per = Array.from({ length: workers }, (_, w) => workerEndings(w, lastLines.map((run) => run[w] ?? null)));
@@ -121,6 +142,24 @@ function formatValue(v: number): string {
   return Number.isInteger(v) ? v.toLocaleString('en-US') : String(Math.round(v * 1000) / 1000);
 }
 
+/** How many of the runs ended with this form: "same in all 20 runs", "in all 20 runs" (its numbers varied), "in 3 of 20 runs". */
+export function shareText(e: LineEnding, runs: number): string {
+  const n = e.repetitions.length;
+  if (n < runs) return `in ${n} of ${runs} runs`;
+  return e.numbers.length ? `in all ${runs} runs` : `same in all ${runs} runs`;
+}
+
+/** Forms beyond those shown, and silent runs, in words ("ended with other lines in 2 of 6 runs"). */
+export function restTexts(w: WorkerEndings, runs: number): string[] {
+  const other = w.endings.slice(FORMS_SHOWN).reduce((sum, e) => sum + e.repetitions.length, 0);
+  return [...(other ? [`ended with other lines in ${other} of ${runs} runs`] : []), ...(w.silent.length ? [`printed nothing in ${w.silent.length} of ${runs} runs`] : [])];
+}
+
+/** The forms shown for a worker, most frequent first (restTexts counts the others). */
+export function shownForms(w: WorkerEndings): LineEnding[] {
+  return w.endings.slice(0, FORMS_SHOWN);
+}
+
 /**
  * A worker's endings in lines for people: each form with how many runs ended with it ("same in
  * all 20 runs") and, where numbers varied, their distribution.
@@ -128,16 +167,12 @@ function formatValue(v: number): string {
 export function workerEndingLines(model: Model, w: WorkerEndings, runs: number): string[] {
   const lines: string[] = [];
   const who = laneLabel(model, { worker: w.worker });
-  for (const e of w.endings.slice(0, FORMS_SHOWN)) {
-    const n = e.repetitions.length;
-    const share = n === runs ? (e.numbers.length ? `in all ${runs} runs` : `same in all ${runs} runs`) : `in ${n} of ${runs} runs`;
+  for (const e of shownForms(w)) {
+    const share = shareText(e, runs);
     const gaps = gapNames(e).map((name, i) => `; ${name}: ${valuesText(e.numbers[i])}`).join('');
     lines.push(`${who} ended with "${formText(e)}" ${share}${gaps}`);
   }
-  const other = w.endings.slice(FORMS_SHOWN).reduce((sum, e) => sum + e.repetitions.length, 0);
-  if (other) lines.push(`${who} ended with other lines in ${other} of ${runs} runs`);
-  if (w.silent.length) lines.push(`${who} printed nothing in ${w.silent.length} of ${runs} runs`);
-  return lines;
+  return [...lines, ...restTexts(w, runs).map((text) => `${who} ${text}`)];
 }
 
 /** A model's endings in lines for people, worker by worker. */

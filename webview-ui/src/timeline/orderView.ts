@@ -12,7 +12,8 @@ import { divergenceText, firstDivergence, orderInWords, runName } from '../../..
 import { ordersText, signatureWorkers } from '../../../src/shared/orders';
 import { formatSpread } from '../../../src/shared/repetitions';
 import { formatNs, formatSpeedup, type RunSummary } from '../../../src/shared/summary';
-import type { ModelOrders } from '../../../src/shared/trace';
+import type { ModelEndings, ModelOrders } from '../../../src/shared/trace';
+import { renderEndings } from './endingsView';
 import { el } from './header';
 import { drawOrderCells } from './render';
 import type { Theme } from './theme';
@@ -40,6 +41,8 @@ export interface RepeatedModel {
   /** Medians over the repetitions (repetitions.ts modelSummaries). */
   summary: RunSummary;
   title: string;
+  /** What each worker's last line was across the runs. */
+  endings: ModelEndings;
 }
 
 export interface OrderViewHandlers {
@@ -86,7 +89,7 @@ export class OrderView {
     this.renderRows();
     const controls = el('div', { class: 'order-controls' });
     controls.append(this.shownInput.parentElement!, this.comparedInput.parentElement!);
-    this.element.append(controls, this.diff);
+    this.element.append(controls, this.diff, renderEndings(data.endings));
     this.list.addEventListener('keydown', (e) => this.onKey(e));
     this.list.addEventListener('scroll', () => {
       this.scrollTop = this.list.scrollTop;

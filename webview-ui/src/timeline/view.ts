@@ -17,7 +17,7 @@ import { Overview } from './overview';
 import { Prediction } from './predict';
 import { Replay } from './replay';
 import { RepeatedRuns } from './repeatedRuns';
-import { modelSummaries } from '../../../src/shared/repetitions';
+import { entryVariant, modelSummaries, variantOf } from '../../../src/shared/repetitions';
 import { renderRunSection } from './runSection';
 import { RunZooms } from './runZoom';
 import { showEventTooltip, showLifeTooltip, showLockTooltip, showStateTooltip, showTextTooltip } from './tooltip';
@@ -141,8 +141,9 @@ export class TimelineView {
       },
       onReveal: (line, focusEditor) => this.callbacks.onReveal?.(line, focusEditor),
       onShowRun: (model) => {
-        const section = this.runViews.find((rv) => rv.model.model === model)?.canvas.closest('section');
-        (this.repeated?.viewOf(model)?.element ?? section)?.scrollIntoView({ block: 'start' });
+        const shown = this.runViews.find((rv) => rv.model.model === model);
+        const section = shown?.canvas.closest('section');
+        (shown && this.repeated?.viewOf(shown.model.run)?.element || section)?.scrollIntoView({ block: 'start' });
       },
     });
     this.overview.drawKey(this.theme);
@@ -201,7 +202,7 @@ export class TimelineView {
     this.model = buildTimelineModel(shown.map((i) => trace.runs[i]), shown.map((i) => columns[i]), trace.python);
     this.model.runs.forEach((r, k) => (r.title = this.repeated?.titleOf(shown[k], r.title) ?? r.title));
     this.renderRuns(shown.map((i) => summaries[i]), trace.target.file);
-    this.repeated?.place(this.runsHost);
+    this.repeated?.place(this.runsHost, shown);
     const drawing = performance.now();
     this.repeated?.draw(this.theme, this.timeline.clientWidth); // measured by the redraw just before: no second layout
     this.ordersMs += performance.now() - drawing;
@@ -283,7 +284,7 @@ export class TimelineView {
     const body = section.querySelector<HTMLElement>('.run-body');
     if (!this.predictFirst || !body || run.cols.t.length === 0 || this.predicted.has(run.model)) return null;
     // what gives the order away: the lanes and the Order strip, the verdict, the count of worker changes, a repeated model's order view
-    const orderView = live ? undefined : this.repeated?.viewOf(run.model)?.element;
+    const orderView = live ? undefined : this.repeated?.viewOf(run.run)?.element;
     const waiting = [...section.querySelectorAll('.run-body, svg.axis, .verdict, .figure[data-term="switches"]'), ...(orderView ? [orderView] : [])];
     for (const e of waiting) e.classList.add('predict-wait');
     if (live) return null;
@@ -292,7 +293,7 @@ export class TimelineView {
       first.waiting.push(...waiting);
       return first.prediction;
     }
-    const orders = this.shown?.orders?.find((o) => o.model === run.model);
+    const orders = this.shown?.orders?.find((o) => entryVariant(o) === variantOf(run.run));
     const repeats = orders && { count: orders.repetitions, text: (predicted: readonly number[]) => repeatedText(orders, run.run.workers, predicted) };
     const facts = { model: run.model, workerInfo: run.run.workerInfo, workers: run.cols.worker, times: run.cols.t, aligned: run.run.aligned, switchInterval: run.run.switchInterval, cpuCount: this.shown?.cpuCount ?? null };
     const prediction = new Prediction(run, facts, repeats, () => {
