@@ -9,6 +9,9 @@ import { modelOrders, orderSignature } from '../shared/orders';
 import { variantGroups } from '../shared/repetitions';
 import type { ModelEndings, ModelOrders, Run, Trace } from '../shared/trace';
 
+/** What is read of a run's events here (a RunEvents). */
+export type RepeatedEvents = Pick<RunEvents, 'length' | 'worker' | 'event'>;
+
 /** The fields that tell a variant's entry from another of the same model (absent: the trace's interpreter, the GIL as it is). */
 function variantFields(run: Run): { gil?: boolean; python?: string } {
   return { ...(run.gil === undefined ? {} : { gil: run.gil }), ...(run.python ? { python: run.python.executable } : {}) };
@@ -22,7 +25,7 @@ function ranGroups(trace: Trace): number[][] {
 }
 
 /** Per variant: the orders its repetitions printed in. */
-export function ordersOf(trace: Trace, events: readonly RunEvents[]): ModelOrders[] {
+export function ordersOf(trace: Trace, events: readonly RepeatedEvents[]): ModelOrders[] {
   return ranGroups(trace).map((group) => {
     const signatures = group.map((i) => {
       const workers = Array.from({ length: events[i].length }, (_, k) => events[i].worker(k));
@@ -34,7 +37,7 @@ export function ordersOf(trace: Trace, events: readonly RunEvents[]): ModelOrder
 }
 
 /** Per variant: each worker's last line in each repetition, grouped by form (endings.ts). */
-export function endingsOf(trace: Trace, events: readonly RunEvents[]): ModelEndings[] {
+export function endingsOf(trace: Trace, events: readonly RepeatedEvents[]): ModelEndings[] {
   return ranGroups(trace).map((group) => {
     const run = trace.runs[group[0]];
     const workers = Math.max(...group.map((i) => trace.runs[i].workers));
