@@ -38,8 +38,36 @@ export interface Trace {
   endings?: ModelEndings[];
 }
 
-import type { ModelEndings } from './endings';
-export type { ModelEndings };
+/* What repeated runs ended with (`endings`): built and put in words by endings.ts. */
+
+/** One form of last line: its text around the numbers that differed between its runs. */
+export interface LineEnding {
+  /** The line's text between the numbers that varied (one more part than numbers); numbers equal in all its runs stay in the text. */
+  parts: string[];
+  /** The repetitions (0-based) that ended with a line of this form, ascending. */
+  repetitions: number[];
+  /** Per number that varied: the value each of `repetitions` printed there, in the same order. */
+  numbers: number[][];
+}
+
+/** A worker's last lines across its model's repetitions, most frequent form first. */
+export interface WorkerEndings {
+  worker: number;
+  endings: LineEnding[];
+  /** The repetitions in which this worker printed nothing. */
+  silent: number[];
+}
+
+/** A repeated model's endings: per worker, across its `repetitions` runs. */
+export interface ModelEndings {
+  model: Model;
+  /** As the runs' own `gil` (a free-threaded build runs the thread models with it on and off). */
+  gil?: boolean;
+  /** The interpreter's executable, when it is not the trace's (--compare-python). */
+  python?: string;
+  repetitions: number;
+  workers: WorkerEndings[];
+}
 
 /** The orders a model's repetitions printed in: the same signature means the same interleaving. */
 export interface ModelOrders {

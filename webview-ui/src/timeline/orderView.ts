@@ -279,7 +279,7 @@ function typicalRun({ orders, runs, summary }: RepeatedModel): number {
  * One order as a strip `width` px wide: `cells` equal cells (so two strips align), the workers'
  * cells drawn as the Order strip draws them; `mark` ≥ 0 outlines that cell (the first divergence).
  */
-function drawStrip(canvas: HTMLCanvasElement, workers: readonly number[], width: number, theme: Theme, mark: number, cells = workers.length): void {
+export function drawStrip(canvas: HTMLCanvasElement, workers: readonly number[], width: number, theme: Theme, mark: number, cells = workers.length): void {
   const dpr = window.devicePixelRatio || 1;
   if (canvas.width !== Math.round(width * dpr)) {
     canvas.width = Math.round(width * dpr);
