@@ -24,21 +24,22 @@ export function comparedTrace(name: string, trace: TraceMeta, columns: readonly 
   };
 }
 
+/** Where a comparison shows, above the timelines: empty until one is shown, emptied by Close or another trace. */
 export class TraceComparisonView {
-  readonly element: HTMLElement;
-  private readonly comparison: TraceComparison;
+  readonly element = el('div', { class: 'comparison-host' });
+  private comparison: TraceComparison | null = null;
 
-  constructor(shown: ComparedTrace, other: ComparedTrace, onClose: () => void) {
-    this.comparison = compareTraces(shown, other);
-    const c = this.comparison;
-    this.element = el('section', { class: 'trace-comparison', 'aria-label': `Compared with ${other.name}` });
+  /** `shown` beside `other`, drawn at once for `theme` in a view `viewWidth` px wide. */
+  show(shown: ComparedTrace, other: ComparedTrace, theme: Theme, viewWidth: number): void {
+    const c = (this.comparison = compareTraces(shown, other));
+    const box = el('section', { class: 'trace-comparison', 'aria-label': `Compared with ${other.name}` });
     const close = el('button', { type: 'button', class: 'comparison-close', title: 'Close the comparison' }, 'Close');
-    close.addEventListener('click', onClose);
+    close.addEventListener('click', () => this.clear());
     const head = el('header', { class: 'comparison-head' });
     head.append(el('h2', {}, `Compared with ${other.name}`), close);
-    this.element.append(head);
-    if (c.note) this.element.append(el('p', { class: 'comparison-note' }, c.note));
-    if (!c.models.length) this.element.append(el('p', { class: 'comparison-none' }, `No model ran in both traces: nothing to compare.`));
+    box.append(head);
+    if (c.note) box.append(el('p', { class: 'comparison-note' }, c.note));
+    if (!c.models.length) box.append(el('p', { class: 'comparison-none' }, 'No model ran in both traces: nothing to compare.'));
     c.models.forEach((m, k) => {
       const block = el('div', { class: 'comparison-model', 'data-index': String(k) });
       block.append(el('h3', {}, m.title));
@@ -48,13 +49,21 @@ export class TraceComparisonView {
         block.append(row);
       }
       block.append(el('p', { class: 'diff-text' }, m.sentence));
-      this.element.append(block);
+      box.append(block);
     });
-    for (const text of c.unmatched) this.element.append(el('p', { class: 'comparison-unmatched' }, text));
+    for (const text of c.unmatched) box.append(el('p', { class: 'comparison-unmatched' }, text));
+    this.element.replaceChildren(box);
+    this.draw(theme, viewWidth);
+  }
+
+  clear(): void {
+    this.comparison = null;
+    this.element.replaceChildren();
   }
 
   /** The strips, for this theme, in a view `viewWidth` px wide: equal cells, so the two align. */
   draw(theme: Theme, viewWidth: number): void {
+    if (!this.comparison) return;
     const width = Math.max(STRIP.min, Math.min(STRIP.max, viewWidth - STRIP.room));
     this.comparison.models.forEach((m, k) => {
       const cells = Math.max(m.orders[0].length, m.orders[1].length);

@@ -91,8 +91,7 @@ export class TimelineView {
   /** "Predict first": each finished run's order stays hidden until the student predicted it. */
   private readonly predict: PredictGate;
   /** Compare with Trace…: the other trace's orders beside the shown one's, above the timelines. */
-  private comparison: TraceComparisonView | null = null;
-  private readonly comparisonHost: HTMLElement;
+  private readonly comparison = new TraceComparisonView();
   private shown: { cpuCount: number | null; orders?: ModelOrders[] } | null = null;
   private readonly listTitle: HTMLElement;
   /** Width of the lane-label column (the plot starts here); follows the labels and the panel. */
@@ -128,8 +127,7 @@ export class TimelineView {
         return [run.title, `${writerOf(run, ref.index)} · ${textAt(run.cols, ref.index)}`];
       },
     });
-    this.comparisonHost = el('div', { class: 'comparison-host' });
-    this.root.append(toolbar, this.statusLine, overview, this.comparisonHost, this.replay.element, this.timeline, this.listTitle, this.list.element, this.tooltip);
+    this.root.append(toolbar, this.statusLine, overview, this.comparison.element, this.replay.element, this.timeline, this.listTitle, this.list.element, this.tooltip);
     this.zooms = new RunZooms(
       () => this.scheduleDraw(),
       () => this.callbacks.onZoom?.(this.zooms.saved()),
@@ -187,7 +185,7 @@ export class TimelineView {
     document.body.dataset.state = 'done';
     this.traceShown = { trace, columns, summaries };
     this.predict.forget(); // a new trace: a new prediction
-    this.closeComparison(); // it was of the trace shown before
+    this.comparison.clear(); // it was of the trace shown before
     const started = performance.now();
     const perModel = modelSummaries(trace.runs, summaries, trace.python.gil); // one per model: medians for a repeated one
     this.repeated = trace.orders?.length ? new RepeatedRuns(trace, columns, perModel, () => this.showRuns()) : null;
@@ -285,15 +283,8 @@ export class TimelineView {
     if (!shown) return this.showStatus(`Nothing to compare ${name} with yet: show a trace first (run a function, or pick one in the history).`);
     const runs = this.repeated?.shownRuns() ?? shown.trace.runs.map((_, i) => i);
     const other = comparedTrace(name, trace, columns, trace.runs.map((_, i) => i));
-    this.comparison = new TraceComparisonView(comparedTrace(SHOWN_NAME, shown.trace, shown.columns, runs), other, () => this.closeComparison());
-    this.comparisonHost.replaceChildren(this.comparison.element);
-    this.comparison.draw(this.theme, this.timeline.clientWidth);
+    this.comparison.show(comparedTrace(SHOWN_NAME, shown.trace, shown.columns, runs), other, this.theme, this.timeline.clientWidth);
     this.showStatus('');
-  }
-
-  private closeComparison(): void {
-    this.comparison = null;
-    this.comparisonHost.replaceChildren();
   }
 
   /** Switches "Predict first" (from the saved state, or its checkbox): the runs are drawn again, hidden or not. */
@@ -334,7 +325,7 @@ export class TimelineView {
     this.zooms.layout(this.gutter, width);
     for (const rv of this.runViews) rv.axis.setAttribute('width', String(this.gutter + width));
     this.repeated?.draw(this.theme, this.timeline.clientWidth);
-    this.comparison?.draw(this.theme, this.timeline.clientWidth);
+    this.comparison.draw(this.theme, this.timeline.clientWidth);
     this.draw();
   }
 
