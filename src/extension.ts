@@ -3,7 +3,8 @@ import { RunCodeLensProvider } from './commands/codeLens';
 import { COMMAND, commandTarget, runConcurrently, type CommandContext } from './commands/runConcurrently';
 import { SCHEDULER_COMMAND, beTheScheduler } from './commands/beTheScheduler';
 import { EXPORT_COMMAND } from './panels/exportTimeline';
-import { TRACE_SCRIPT_COMMAND } from './commands/ids';
+import { compareWithTrace } from './panels/compareWithTrace';
+import { COMPARE_COMMAND, TRACE_SCRIPT_COMMAND } from './commands/ids';
 import { traceScript } from './commands/traceScript';
 import { TimelinePanel } from './panels/TimelinePanel';
 import { TraceStore } from './panels/traceStore';
@@ -37,6 +38,7 @@ export function activate(context: vscode.ExtensionContext): InterleaveApi {
         ? TimelinePanel.current.exportTimeline()
         : vscode.window.showInformationMessage('Interleave: no timeline is open. Run a function with Interleave: Run Concurrently, then export it.'),
     ),
+    vscode.commands.registerCommand(COMPARE_COMMAND, () => compareWithTrace(TimelinePanel.current, store)),
     vscode.languages.registerCodeLensProvider({ language: 'python' }, codeLens),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('interleave.codeLens') && codeLens.refresh()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => codeLens.refresh()),

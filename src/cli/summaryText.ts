@@ -7,13 +7,14 @@ import type { RunEvents } from '../runner/eventStore';
 import { compareRuns } from '../shared/comparison';
 import { formatNs, formatSpeedup } from '../shared/format';
 import { summarizeTrace } from '../shared/summary';
-import type { RunSummary } from '../shared/runSummary';
+import type { RunSummary, Spread } from '../shared/runSummary';
 import { laneSharesText, stateShares } from '../shared/states';
 import { helperThreadName, laneLabel, runTag } from '../shared/labels';
 import { GIL_MODELS, gilVerdict, modelComparisonRuns } from '../shared/interpreters';
 import type { Run, Trace } from '../shared/trace';
 import { ordersText } from '../shared/orders';
-import { modelSummaries, repeatedFigures, variantGroups, type Spread } from '../shared/repetitions';
+import { entryVariant, modelSummaries, repeatedFigures, variantGroups } from '../shared/repetitions';
+import { endingsSummary } from './endingsText';
 
 /** "script  wall 41 ms  workers 3 (1 main, 2 processes)  events 10", then a line per worker that did not end ok. */
 export function scriptSummary(run: Run, eventCount: number): string {
@@ -65,11 +66,12 @@ function repeatedText(trace: Trace): string {
     .map((f) => {
       const range = (s: Spread, format: (x: number) => string) => `median ${format(s.median)} (${format(s.min)} – ${format(s.max)})`;
       const speed = f.speedup ? `  speedup ${range(f.speedup, formatSpeedup)}` : '';
-      const orders = trace.orders?.find((o) => o.model === f.model);
+      const orders = trace.orders?.find((o) => entryVariant(o) === f.variant);
       const workers = trace.runs.find((r) => r.model === f.model)?.workers ?? 0;
       const failed = trace.runs.filter((r) => r.model === f.model && r.workerInfo.some((w) => w.status !== 'ok')).length;
       const lines = [`${f.model.padEnd(10)} ${f.runs} runs: wall ${range(f.wallNs, formatNs)}${speed}`];
       if (orders) lines.push(`           ${f.model}: ${ordersText(orders, workers)}`);
+      lines.push(...endingsSummary(trace, f.variant));
       if (failed) lines.push(`           ${failed} of its runs had a worker that did not end ok`);
       const forced = trace.runs.filter((r) => r.model === f.model && r.forcedOrder);
       if (forced.length) lines.push(`           order ${forced[0].forcedOrder!.signature}: followed in ${forced.filter((r) => r.forcedOrder!.followed).length} of ${forced.length} runs`);

@@ -5,3 +5,6 @@ export const SCHEDULER_COMMAND = 'interleave.beTheScheduler';
 
 /** Trace Script's id (package.json contributes it with its menus). */
 export const TRACE_SCRIPT_COMMAND = 'interleave.traceScript';
+
+/** Compare with Trace…: the shown trace's orders beside another's (package.json contributes it; the panel's Compare… runs it). */
+export const COMPARE_COMMAND = 'interleave.compareWithTrace';

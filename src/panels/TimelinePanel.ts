@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { COMMAND } from '../commands/ids';
+import { COMMAND, COMPARE_COMMAND } from '../commands/ids';
 import { traceMessage, type HostToWebview, type ImageFormat, type TimelineState, type WebviewToHost } from '../shared/protocol';
 import type { RunEvents } from '../runner/eventStore';
 import type { Trace } from '../shared/trace';
@@ -165,6 +165,9 @@ export class TimelinePanel {
         break;
       case 'export':
         void this.exportTimeline();
+        break;
+      case 'compareTrace':
+        void vscode.commands.executeCommand(COMPARE_COMMAND);
         break;
       case 'image': {
         const pending = this.images.get(message.requestId);

@@ -11,10 +11,10 @@ import type { RunEvents } from './eventStore';
 import type { RunSink } from './follower';
 import { DEFAULTS } from './settings';
 import { StateSampler, cannotSample } from './states/stateSampler';
-import { TRACE_SCHEMA, type Model, type ModelOrders, type PythonInfo, type StartMethod, type Trace } from '../shared/trace';
+import { TRACE_SCHEMA, type Model, type PythonInfo, type StartMethod, type Trace } from '../shared/trace';
 import { gilVariants } from '../shared/interpreters';
 import { compareProblem } from './errors';
-import { modelOrders, orderSignature } from '../shared/orders';
+import { endingsOf, ordersOf } from './repeated';
 
 /** Everything needed to run one target under several models. */
 export interface TraceRequest {
@@ -91,7 +91,10 @@ export async function runTraceEvents(req: TraceRequest): Promise<{ trace: Trace;
       if (req.signal?.aborted) break;
       await runModels(req, run, { trace, events, python, main: false });
     }
-    if ((req.repeat ?? DEFAULTS.repeat) > 1) trace.orders = ordersOf(trace, events);
+    if ((req.repeat ?? DEFAULTS.repeat) > 1) {
+      trace.orders = ordersOf(trace, events);
+      trace.endings = endingsOf(trace, events);
+    }
     return { trace, events };
   } finally {
     if (tmp !== null) fs.rmSync(tmp, { recursive: true, force: true });
@@ -164,19 +167,6 @@ type ModelRunner = ((model: Model, python: string, extra?: Partial<ModelRunOptio
 function handOn({ result, sinks }: FollowedRun): void {
   if (result.notRun) return;
   for (const sink of sinks) sink.end?.(result.events, result.run);
-}
-
-/** Per model of a repeating request: the orders its repetitions printed in. */
-function ordersOf(trace: Trace, events: readonly RunEvents[]): ModelOrders[] {
-  const byModel = new Map<Model, string[]>();
-  trace.runs.forEach((run, i) => {
-    if (run.unavailable) return;
-    const workers = Array.from({ length: events[i].length }, (_, k) => events[i].worker(k));
-    const signatures = byModel.get(run.model) ?? [];
-    signatures.push(orderSignature(workers, run.workers));
-    byModel.set(run.model, signatures);
-  });
-  return [...byModel].map(([model, signatures]) => modelOrders(model, signatures));
 }
 
 /** Runs one model of the request (all its repetitions), followed by the sinks the caller gives for each run. */

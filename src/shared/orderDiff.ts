@@ -10,6 +10,8 @@ export interface OrderSide {
   workers: ArrayLike<number>;
   /** Event i's text (the line it printed). */
   textAt(i: number): string;
+  /** What to call it, when it is not a repetition of the trace shown ("unsafe.json"); else runName(repetition). */
+  name?: string;
 }
 
 /** Event texts quoted in a sentence are cut to this many characters. */
@@ -25,6 +27,8 @@ export function firstDivergence(a: ArrayLike<number>, b: ArrayLike<number>): num
 /** A run as people number them: repetition 6 is "run 7". */
 export const runName = (repetition: number): string => `run ${repetition + 1}`;
 
+const sideName = (side: OrderSide): string => side.name ?? runName(side.repetition);
+
 const quote = (text: string) => (text.length > QUOTED_TEXT ? `${text.slice(0, QUOTED_TEXT - 1)}…` : text);
 const capital = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
@@ -33,7 +37,7 @@ const capital = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
  * that switched worker is named first; the shared event before the split is quoted from `a`.
  */
 export function divergenceText(a: OrderSide, b: OrderSide, label: (worker: number) => string): string {
-  const [na, nb] = [runName(a.repetition), runName(b.repetition)];
+  const [na, nb] = [sideName(a), sideName(b)];
   const i = firstDivergence(a.workers, b.workers);
   if (i < 0) return `${capital(na)} and ${nb} printed in the same order (${a.workers.length} events).`;
   if (i === 0) return `${capital(na)} began with ${label(a.workers[0])}; ${nb} with ${label(b.workers[0])}.`;
@@ -42,13 +46,13 @@ export function divergenceText(a: OrderSide, b: OrderSide, label: (worker: numbe
   const at = ` (event ${i + 1})`;
   if (i === a.workers.length || i === b.workers.length) {
     const [ended, went] = i === a.workers.length ? [na, b] : [nb, a];
-    return `${after}, ${ended} ended; ${runName(went.repetition)} went on with ${label(went.workers[i])}${at}.`;
+    return `${after}, ${ended} ended; ${sideName(went)} went on with ${label(went.workers[i])}${at}.`;
   }
   const aSwitched = a.workers[i] !== before;
   const bSwitched = b.workers[i] !== before;
   if (aSwitched && bSwitched) return `${after}, ${na} switched to ${label(a.workers[i])}; ${nb} to ${label(b.workers[i])}${at}.`;
   const [switched, stayed] = aSwitched ? [a, nb] : [b, na];
-  return `${after}, ${runName(switched.repetition)} switched to ${label(switched.workers[i])}; ${stayed} did not${at}.`;
+  return `${after}, ${sideName(switched)} switched to ${label(switched.workers[i])}; ${stayed} did not${at}.`;
 }
 
 /** An order read out: "Thread 1 ×5, then Thread 2 ×3, then Thread 1 ×2" (runs of one worker counted; at most `most` of them, then "…"). */

@@ -35,6 +35,10 @@ export type HostToWebview =
   | { type: 'highlightLine'; line: number | null; file?: string }
   /** The stored recordings, newest first, and which of them the panel shows (null: none of them). */
   | { type: 'history'; recordings: Recording[]; shown: string | null }
+  /** Compare with Trace…: the orders of this other trace (`name`: its file, or its recording) beside the one shown. */
+  | { type: 'compare'; name: string; trace: TraceMeta; columns: EventColumns[] }
+  /** Compare with Trace… could not read it: why (the panel keeps what it shows). */
+  | { type: 'compareFailed'; message: string }
   /** Draw what the view shows as an image file and send it back (`image`, same `requestId`). */
   | { type: 'exportImage'; requestId: number; format: ImageFormat };
 
@@ -54,6 +58,8 @@ export type WebviewToHost =
    * `repeat`: instead of its own, run each model this many times (the panel's Run ×20).
    */
   | { type: 'runAgain'; key: string; repeat?: number }
+  /** The Compare with Trace… button: the host asks which trace. */
+  | { type: 'compareTrace' }
   /** The Export… button: the host asks what to export and where. */
   | { type: 'export' }
   /** The answer to `exportImage`: the image file's bytes, or why there are none. */

@@ -27,7 +27,13 @@ type Timed = Pick<Run, 'model' | 'wallNs' | 'unavailable' | 'python' | 'gil'>;
  * way (a free-threaded build runs the thread models twice, --compare-python each model again).
  */
 export function variantOf(run: Pick<Run, 'model' | 'python' | 'gil'>): string {
-  return `${run.model}|${run.python ?? ''}|${run.gil ?? ''}`;
+  // the executable, not the object: every compared interpreter's runs would share "[object Object]"
+  return `${run.model}|${run.python?.executable ?? ''}|${run.gil ?? ''}`;
+}
+
+/** The variant of a trace's `orders` or `endings` entry (they name it by the executable and the GIL, as their runs). */
+export function entryVariant(entry: { model: Model; python?: string; gil?: boolean }): string {
+  return `${entry.model}|${entry.python ?? ''}|${entry.gil ?? ''}`;
 }
 
 /** The indices of the runs of each variant (variantOf), in the order of first sight. */

@@ -34,11 +34,50 @@ export interface Trace {
   runs: Run[];
   /** With --repeat: per model, the orders its repetitions' events came in (see orders.ts). */
   orders?: ModelOrders[];
+  /** With --repeat: per model (per variant, as `orders`), what each worker's last line was across its runs (see endings.ts). */
+  endings?: ModelEndings[];
+}
+
+/* What repeated runs ended with (`endings`): built and put in words by endings.ts. */
+
+/** One form of last line: its text around the numbers that differed between its runs. */
+export interface LineEnding {
+  /** The line's text between the numbers that varied (one more part than numbers); numbers equal in all its runs stay in the text. */
+  parts: string[];
+  /** The repetitions (0-based) that ended with a line of this form, ascending. */
+  repetitions: number[];
+  /** Per number that varied: the value each of `repetitions` printed there, in the same order. */
+  numbers: number[][];
+}
+
+/** A worker's last lines across its model's repetitions, most frequent form first. */
+export interface WorkerEndings {
+  worker: number;
+  endings: LineEnding[];
+  /** The repetitions in which this worker printed nothing. */
+  silent: number[];
+}
+
+/** A repeated model's endings: per worker, across its `repetitions` runs. */
+export interface ModelEndings {
+  model: Model;
+  /** As the runs' own `gil` (a free-threaded build runs the thread models with it on and off). */
+  gil?: boolean;
+  /** The interpreter's executable, when it is not the trace's (--compare-python). */
+  python?: string;
+  repetitions: number;
+  workers: WorkerEndings[];
 }
 
 /** The orders a model's repetitions printed in: the same signature means the same interleaving. */
 export interface ModelOrders {
   model: Model;
+  /**
+   * Set when the model ran in more than one way, each with its own entry: `gil` as its runs'
+   * (a free-threaded build, GIL on and off), `python` the executable of a compared interpreter.
+   */
+  gil?: boolean;
+  python?: string;
   /** Its runs in `runs` (repetitions 0..n−1). */
   repetitions: number;
   /** How many different orders (the length of `orders`). */

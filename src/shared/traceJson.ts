@@ -33,14 +33,16 @@ export function* traceJsonChunks(trace: Trace, eventsOf?: (run: number) => Itera
 
 /** The document up to its first run: `{…,"runs":[`. */
 export function traceOpening(trace: Trace): string {
-  const { runs: _runs, orders: _orders, ...head } = trace;
+  const { runs: _runs, orders: _orders, endings: _endings, ...head } = trace;
   const top = JSON.stringify(head);
   return `${top.slice(0, -1)}${top.length > 2 ? ',' : ''}"runs":[`;
 }
 
-/** The document after its last run: `]}`, or `],"orders":[…]}` (a repeating trace's orders, known only then). */
+/** The document after its last run: `]}`, or `],"orders":[…],"endings":[…]}` (a repeating trace's, known only then). */
 export function traceClosing(trace: Trace): string {
-  return trace.orders ? `],"orders":${JSON.stringify(trace.orders)}}` : ']}';
+  const orders = trace.orders ? `,"orders":${JSON.stringify(trace.orders)}` : '';
+  const endings = trace.endings ? `,"endings":${JSON.stringify(trace.endings)}` : '';
+  return `]${orders}${endings}}`;
 }
 
 /**

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { example, fixture, runCli } from './helpers';
 import { orderSignature } from '../../src/shared/orders';
 import type { Run, Trace } from '../../src/shared/trace';
+import type { LineEnding } from '../../src/shared/endings';
 
 const runsOf = (trace: Trace, model: Run['model']) => trace.runs.filter((r) => r.model === model);
 const signatureOf = (run: Run) => orderSignature(run.events.map((e) => e.worker), run.workers);
@@ -85,4 +86,44 @@ test('bad --repeat and --switch-interval values are refused with exit 2 and what
     assert.match(r.stderr, message);
     assert.equal(r.trace, undefined, 'nothing ran');
   }
+});
+
+/** Repetition `i` of an ending's line, put back together from its parts and numbers. */
+const endingLine = (e: LineEnding, i: number) => e.parts.map((p, g) => (g ? String(e.numbers[g - 1][i]) : '') + p).join('');
+/** Each worker's last line in each run of a model, by repetition. */
+const lastLinesOf = (trace: Trace, model: Run['model']) => runsOf(trace, model).map((run) => Array.from({ length: run.workers }, (_, w) => run.events.filter((e) => e.worker === w).at(-1)?.text ?? null));
+
+test('--repeat: endings keep what every run printed the same and give the varying numbers run by run (thread and process)', () => {
+  const r = runCli(['run', fixture('ends_with_a_varying_number.py'), '--function', 'finish', '--models', 'thread,process', '--repeat', '4']);
+  assert.equal(r.status, 0, r.stderr);
+  const trace = r.trace!;
+  assert.deepEqual(trace.endings!.map((e) => [e.model, e.repetitions, e.workers.length]), [['thread', 4, 2], ['process', 4, 2]]);
+  for (const endings of trace.endings!) {
+    const last = lastLinesOf(trace, endings.model);
+    for (const w of endings.workers) {
+      assert.equal(w.endings.length, 1, 'one form: the lines differ only in their numbers');
+      const e = w.endings[0];
+      assert.deepEqual(e.parts, ['done: 3 steps, token ', ''], 'the 3 printed in every run stays text');
+      e.repetitions.forEach((k, i) => assert.equal(endingLine(e, i), last[k][w.worker], `repetition ${k}, worker ${w.worker}`));
+    }
+  }
+  assert.match(r.stdout, /Thread 1 ended with "done: 3 steps, token N" in all 4 runs; N: /);
+  assert.match(r.stdout, /Process 2 ended with "done: 3 steps, token N" in all 4 runs; N: /);
+});
+
+test('--repeat on the lost update: the summary and trace say what the additions came to in each run (with the Lock: 0 in all)', () => {
+  const unsafe = runCli(['run', example('lost_update.py'), '--function', 'add_unsafely', '--models', 'thread', '--repeat', '4', '--switch-interval', '0.0001']);
+  assert.equal(unsafe.status, 0, unsafe.stderr);
+  const last = lastLinesOf(unsafe.trace!, 'thread');
+  for (const w of unsafe.trace!.endings![0].workers) {
+    const [e] = w.endings;
+    assert.equal(w.endings.length, 1);
+    assert.match(e.parts.join('N'), /^(N|\d+) of my 100000 additions overwrote another thread's$/);
+    e.repetitions.forEach((k, i) => assert.equal(endingLine(e, i), last[k][w.worker]));
+  }
+  assert.match(unsafe.stdout, /Thread 2 ended with "(N|\d+) of my 100000 additions overwrote another thread's"/);
+  const safe = runCli(['run', example('lost_update.py'), '--function', 'add_safely', '--models', 'thread', '--repeat', '3']);
+  assert.equal(safe.status, 0, safe.stderr);
+  assert.match(safe.stdout, /Thread 1 ended with "0 of my 100000 additions overwrote another thread's" same in all 3 runs/);
+  assert.match(safe.stdout, /Thread 2 ended with "0 of my 100000 additions overwrote another thread's" same in all 3 runs/);
 });

@@ -8,7 +8,7 @@ import { modelProgress } from '../../src/shared/recording';
 import type { Model, Trace } from '../../src/shared/trace';
 import { exportImage } from './timeline/exportImage';
 import { HistoryBar } from './timeline/history';
-import { enableExport } from './timeline/toolbar';
+import { enableCompare, enableExport } from './timeline/toolbar';
 import { TimelineView } from './timeline/view';
 
 interface VsCodeApi {
@@ -131,6 +131,12 @@ function onMessage(message: HostToWebview): void {
       document.body.dataset.state = 'failed';
       view.showStatus(message.message);
       break;
+    case 'compare':
+      view.showComparison(message.name, message.trace, message.columns);
+      break;
+    case 'compareFailed':
+      view.showStatus(message.message); // the runs shown stay as they are
+      break;
     case 'highlightLine':
       view.setHighlightLine(message.line, message.file);
       break;
@@ -151,6 +157,7 @@ async function sendImage(requestId: number, format: ImageFormat): Promise<void> 
 
 if (vscode) {
   enableExport(app, () => vscode.postMessage({ type: 'export' }));
+  enableCompare(app, () => vscode.postMessage({ type: 'compareTrace' }));
   window.addEventListener('message', (e: MessageEvent<HostToWebview>) => onMessage(e.data));
   vscode.postMessage({ type: 'ready' });
 } else {

@@ -13,7 +13,8 @@ import { ordersText, signatureWorkers } from '../../../src/shared/orders';
 import { formatSpread } from '../../../src/shared/repetitions';
 import { formatNs, formatSpeedup } from '../../../src/shared/format';
 import type { RunSummary } from '../../../src/shared/runSummary';
-import type { ModelOrders } from '../../../src/shared/trace';
+import type { ModelEndings, ModelOrders } from '../../../src/shared/trace';
+import { renderEndings } from './endingsView';
 import { el } from './header';
 import { drawOrderCells } from './render';
 import type { Theme } from './theme';
@@ -41,6 +42,8 @@ export interface RepeatedModel {
   /** Medians over the repetitions (repetitions.ts modelSummaries). */
   summary: RunSummary;
   title: string;
+  /** What each worker's last line was across the runs. */
+  endings: ModelEndings;
 }
 
 export interface OrderViewHandlers {
@@ -87,7 +90,7 @@ export class OrderView {
     this.renderRows();
     const controls = el('div', { class: 'order-controls' });
     controls.append(this.shownInput.parentElement!, this.comparedInput.parentElement!);
-    this.element.append(controls, this.diff);
+    this.element.append(controls, this.diff, renderEndings(data.endings));
     this.list.addEventListener('keydown', (e) => this.onKey(e));
     this.list.addEventListener('scroll', () => {
       this.scrollTop = this.list.scrollTop;
@@ -277,7 +280,7 @@ function typicalRun({ orders, runs, summary }: RepeatedModel): number {
  * One order as a strip `width` px wide: `cells` equal cells (so two strips align), the workers'
  * cells drawn as the Order strip draws them; `mark` ≥ 0 outlines that cell (the first divergence).
  */
-function drawStrip(canvas: HTMLCanvasElement, workers: readonly number[], width: number, theme: Theme, mark: number, cells = workers.length): void {
+export function drawStrip(canvas: HTMLCanvasElement, workers: readonly number[], width: number, theme: Theme, mark: number, cells = workers.length): void {
   const dpr = window.devicePixelRatio || 1;
   if (canvas.width !== Math.round(width * dpr)) {
     canvas.width = Math.round(width * dpr);

@@ -20,6 +20,7 @@ export function renderToolbar(onCommand: (action: ZoomAction) => void): { toolba
     buttons.append(b);
   }
   // Hidden until a host that can save files enables it (the standalone report has none).
+  buttons.append(el('button', { type: 'button', 'data-action': 'compare', title: "Compare this trace's orders with another trace's (a --json file, or a recording of the history)", hidden: '' }, 'Compare…'));
   buttons.append(el('button', { type: 'button', 'data-action': 'export', title: 'Export the trace, a report or an image of this view', hidden: '' }, 'Export…'));
   toolbar.append(title, python, buttons);
   return { toolbar, title, python };
@@ -27,8 +28,17 @@ export function renderToolbar(onCommand: (action: ZoomAction) => void): { toolba
 
 /** Shows the Export… button in `root`'s toolbar; a click or Enter/Space calls `onExport`. */
 export function enableExport(root: HTMLElement, onExport: () => void): void {
-  const button = root.querySelector<HTMLButtonElement>('.toolbar button[data-action="export"]');
+  enableButton(root, 'export', onExport);
+}
+
+/** Shows the Compare… button (Compare with Trace…: the host asks which trace). */
+export function enableCompare(root: HTMLElement, onCompare: () => void): void {
+  enableButton(root, 'compare', onCompare);
+}
+
+function enableButton(root: HTMLElement, action: string, onClick: () => void): void {
+  const button = root.querySelector<HTMLButtonElement>(`.toolbar button[data-action="${action}"]`);
   if (!button) return;
   button.hidden = false;
-  button.addEventListener('click', onExport);
+  button.addEventListener('click', onClick);
 }

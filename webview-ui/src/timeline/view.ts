@@ -14,7 +14,8 @@ import { EventList, type EventRef, type Reveal } from './eventList';
 import { fileAt, textAt } from '../../../src/shared/columns';
 import { el } from './header';
 import { Overview } from './overview';
-import { Prediction } from './predict';
+import { PredictGate } from './predictGate';
+import { comparedTrace, SHOWN_NAME, TraceComparisonView } from './traceComparison';
 import { Replay } from './replay';
 import { RepeatedRuns } from './repeatedRuns';
 import { modelSummaries } from '../../../src/shared/repetitions';
@@ -24,8 +25,7 @@ import { showEventTooltip, showLifeTooltip, showLockTooltip, showStateTooltip, s
 import { renderToolbar, type ZoomAction } from './toolbar';
 import { keyAnchor, labelColumnWidth, lanePartAt, layoutRun, lifeSegments, nearestIndex, offscreenText, plotWidth, rowAt, segmentAt, spanAt, stripIndexAt, tickCount } from './layout';
 import { buildTimelineModel, rowKinds, setCollapsed, writerOf, type LaneModel, type LockWait, type RunModel, type TimelineModel } from './model';
-import type { Model, ModelOrders, StateSpan } from '../../../src/shared/trace';
-import { repeatedText } from '../../../src/shared/prediction';
+import type { ModelOrders, StateSpan } from '../../../src/shared/trace';
 import { targetTitle } from '../../../src/shared/labels';
 import { drawRun, type DrawnRun } from './render';
 import { applySwatches, readTheme, type Theme } from './theme';
@@ -95,12 +95,10 @@ export class TimelineView {
   /** The selection was put there by the replay: a cursor line marks it across the run. */
   private cursor = false;
   /** "Predict first": each finished run's order stays hidden until the student predicted it. */
-  private predictFirst = false;
-  private readonly predictToggle: HTMLInputElement;
-  private predictions: Array<Prediction | null> = [];
+  private readonly predict: PredictGate;
+  /** Compare with Trace…: the other trace's orders beside the shown one's, above the timelines. */
+  private readonly comparison = new TraceComparisonView();
   private shown: { cpuCount: number | null; orders?: ModelOrders[] } | null = null;
-  /** Models whose order the student has predicted (or skipped): with --repeat, another repetition of theirs is shown unhidden. */
-  private readonly predicted = new Set<Model>();
   private readonly listTitle: HTMLElement;
   /** Width of the lane-label column (the plot starts here); follows the labels and the panel. */
   private gutter = 0;
@@ -127,7 +125,7 @@ export class TimelineView {
     this.listTitle = el('h2', { class: 'list-title', id: 'events-title' }, 'Events');
     this.replay = new Replay({
       // a run waiting for its prediction has nothing to replay yet: its order would show
-      eventCounts: () => this.model?.runs.map((r, i) => (this.predictions[i]?.done === false ? 0 : r.cols.t.length)) ?? [],
+      eventCounts: () => this.model?.runs.map((r, i) => (this.predict.waiting(i) ? 0 : r.cols.t.length)) ?? [],
       position: () => this.selected,
       show: (ref) => this.showReplayed(ref),
       describe: (ref) => {
@@ -135,7 +133,7 @@ export class TimelineView {
         return [run.title, `${writerOf(run, ref.index)} · ${textAt(run.cols, ref.index)}`];
       },
     });
-    this.root.append(toolbar, this.statusLine, overview, this.replay.element, this.timeline, this.listTitle, this.list.element, this.tooltip);
+    this.root.append(toolbar, this.statusLine, overview, this.comparison.element, this.replay.element, this.timeline, this.listTitle, this.list.element, this.tooltip);
     this.zooms = new RunZooms(
       () => this.scheduleDraw(),
       () => this.callbacks.onZoom?.(this.zooms.saved()),
@@ -147,15 +145,28 @@ export class TimelineView {
       },
       onReveal: (line, focusEditor) => this.callbacks.onReveal?.(line, focusEditor),
       onShowRun: (model) => {
-        const section = this.runViews.find((rv) => rv.model.model === model)?.canvas.closest('section');
-        (this.repeated?.viewOf(model)?.element ?? section)?.scrollIntoView({ block: 'start' });
+        const shown = this.runViews.find((rv) => rv.model.model === model);
+        const section = shown?.canvas.closest('section');
+        (shown && this.repeated?.viewOf(shown.model.run)?.element || section)?.scrollIntoView({ block: 'start' });
       },
     });
     this.overview.drawKey(this.theme);
-    this.predictToggle = predictToggle(overview.querySelector('.view-controls')!, (on) => {
-      this.setPredictFirst(on);
-      this.callbacks.onPredictFirst?.(on);
-    });
+    this.predict = new PredictGate(
+      overview.querySelector('.view-controls')!,
+      (on) => {
+        this.setPredictFirst(on);
+        this.callbacks.onPredictFirst?.(on);
+      },
+      {
+        orderViewOf: (run) => this.repeated?.viewOf(run)?.element,
+        shown: () => this.shown,
+        onRevealed: () => {
+          this.showListIfPredicted();
+          this.widestLabel = widestLabel(this.runsHost); // its labels had no width while hidden
+          this.resize();
+        },
+      },
+    );
     this.timeline.addEventListener('keydown', (e) => this.onKey(e));
     new ResizeObserver(() => this.resize()).observe(this.timeline);
     new MutationObserver(() => {
@@ -181,7 +192,8 @@ export class TimelineView {
     this.collapsed.clear(); // another trace: its own groups
     for (const key of collapsed) this.collapsed.add(key);
     this.traceShown = { trace, columns, summaries };
-    this.predicted.clear(); // a new trace: a new prediction
+    this.predict.forget(); // a new trace: a new prediction
+    this.comparison.clear(); // it was of the trace shown before
     const started = performance.now();
     const perModel = modelSummaries(trace.runs, summaries, trace.python.gil); // one per model: medians for a repeated one
     this.repeated = trace.orders?.length ? new RepeatedRuns(trace, columns, perModel, () => this.showRuns()) : null;
@@ -209,7 +221,7 @@ export class TimelineView {
     this.model = buildTimelineModel(shown.map((i) => trace.runs[i]), shown.map((i) => columns[i]), trace.python, this.collapsed);
     this.model.runs.forEach((r, k) => (r.title = this.repeated?.titleOf(shown[k], r.title) ?? r.title));
     this.renderRuns(shown.map((i) => summaries[i]), trace.target.file);
-    this.repeated?.place(this.runsHost);
+    this.repeated?.place(this.runsHost, shown);
     const drawing = performance.now();
     this.repeated?.draw(this.theme, this.timeline.clientWidth); // measured by the redraw just before: no second layout
     this.ordersMs += performance.now() - drawing;
@@ -255,8 +267,7 @@ export class TimelineView {
     });
     this.zooms.setRuns(sections, model.runs.map((r) => r.endNs), live); // while a run goes on, its redraws keep the zoom
     this.list.setRuns(model.runs);
-    const firsts = new Map<Model, { prediction: Prediction; waiting: Element[] }>();
-    this.predictions = sections.map((section, i) => this.predictOrHide(section, model.runs[i], live, firsts));
+    this.predict.gate(sections, model.runs, live);
     this.showListIfPredicted();
     this.applySwatches();
     this.widestLabel = widestLabel(this.runsHost);
@@ -297,50 +308,25 @@ export class TimelineView {
     this.scheduleDraw();
   }
 
-  /** Switches "Predict first" (from the saved state, or its checkbox): the runs are drawn again, hidden or not. */
-  setPredictFirst(on: boolean): void {
-    this.predictFirst = on;
-    this.predictToggle.checked = on;
-    this.predicted.clear();
-    if (this.traceShown) this.showRuns();
+  /** Compare with Trace…: `trace` (called `name`) beside the shown one, per model both ran. */
+  showComparison(name: string, trace: TraceMeta, columns: readonly EventColumns[]): void {
+    const shown = this.traceShown;
+    if (!shown) return this.showStatus(`Nothing to compare ${name} with yet: show a trace first (run a function, or pick one in the history).`);
+    const runs = this.repeated?.shownRuns() ?? shown.trace.runs.map((_, i) => i);
+    const other = comparedTrace(name, trace, columns, trace.runs.map((_, i) => i));
+    this.comparison.show(comparedTrace(SHOWN_NAME, shown.trace, shown.columns, runs), other, this.theme, this.timeline.clientWidth);
+    this.showStatus('');
   }
 
-  /**
-   * With "Predict first": a finished run's lanes and Order strip wait under a prediction block
-   * until it is checked or skipped; a run still going is hidden (its order would show as it comes).
-   * With --repeat, one prediction per model: its later repetitions wait on the first's (`firsts`).
-   */
-  private predictOrHide(section: HTMLElement, run: RunModel, live: boolean, firsts: Map<Model, { prediction: Prediction; waiting: Element[] }>): Prediction | null {
-    const body = section.querySelector<HTMLElement>('.run-body');
-    if (!this.predictFirst || !body || run.cols.t.length === 0 || this.predicted.has(run.model)) return null;
-    // what gives the order away: the lanes and the Order strip, the verdict, the count of worker changes, a repeated model's order view
-    const orderView = live ? undefined : this.repeated?.viewOf(run.model)?.element;
-    const waiting = [...section.querySelectorAll('.run-body, svg.axis, .verdict, .figure[data-term="switches"]'), ...(orderView ? [orderView] : [])];
-    for (const e of waiting) e.classList.add('predict-wait');
-    if (live) return null;
-    const first = (run.run.repetition ?? 0) > 0 ? firsts.get(run.model) : undefined;
-    if (first && !first.prediction.done) {
-      first.waiting.push(...waiting);
-      return first.prediction;
-    }
-    const orders = this.shown?.orders?.find((o) => o.model === run.model);
-    const repeats = orders && { count: orders.repetitions, text: (predicted: readonly number[]) => repeatedText(orders, run.run.workers, predicted) };
-    const facts = { model: run.model, workerInfo: run.run.workerInfo, workers: run.cols.worker, times: run.cols.t, aligned: run.run.aligned, switchInterval: run.run.switchInterval, cpuCount: this.shown?.cpuCount ?? null };
-    const prediction = new Prediction(run, facts, repeats, () => {
-      this.predicted.add(run.model);
-      for (const e of waiting) e.classList.remove('predict-wait');
-      this.showListIfPredicted();
-      this.widestLabel = widestLabel(this.runsHost); // its labels had no width while hidden
-      this.resize();
-    });
-    (section.querySelector('svg.axis') ?? body).before(prediction.element);
-    firsts.set(run.model, { prediction, waiting });
-    return prediction;
+  /** Switches "Predict first" (from the saved state, or its checkbox): the runs are drawn again, hidden or not. */
+  setPredictFirst(on: boolean): void {
+    this.predict.set(on);
+    if (this.traceShown) this.showRuns();
   }
 
   /** The event list gives the order away: it waits until every run's prediction is done. */
   private showListIfPredicted(): void {
-    const waiting = this.predictions.some((p) => p && !p.done) || (this.predictFirst && !this.shown && (this.model?.runs.length ?? 0) > 0);
+    const waiting = this.predict.listWaits(this.model?.runs.length ?? 0);
     this.list.element.hidden = waiting;
     this.listTitle.textContent = waiting ? 'Events — shown once you have predicted (or skipped) every run' : 'Events';
   }
@@ -369,6 +355,7 @@ export class TimelineView {
     this.zooms.layout(this.gutter, width);
     for (const rv of this.runViews) rv.axis.setAttribute('width', String(this.gutter + width));
     this.repeated?.draw(this.theme, this.timeline.clientWidth);
+    this.comparison.draw(this.theme, this.timeline.clientWidth);
     this.draw();
   }
 
@@ -552,19 +539,6 @@ export class TimelineView {
     else return;
     e.preventDefault();
   }
-}
-
-/** The "Predict first" checkbox, beside the other view controls; `onChange` with its new value. */
-function predictToggle(controls: Element, onChange: (on: boolean) => void): HTMLInputElement {
-  const box = el('input', { type: 'checkbox', id: 'predict-first' });
-  box.addEventListener('change', () => onChange(box.checked));
-  const label = el('label', { for: 'predict-first', title: "Each run's order stays hidden until you have predicted it (or skipped): then it appears under your prediction, with why it came out that way" }, ' Predict first');
-  const toggle = el('span', { class: 'predict-first' });
-  toggle.append(box, label);
-  const shared = controls.firstElementChild; // after "Same time axis", before the key
-  if (shared) shared.after(toggle);
-  else controls.append(toggle);
-  return box;
 }
 
 /** On a lane's state strip over the times [t0, t1] (a pixel column): a lock wait or hold there, else the state drawn there. */
