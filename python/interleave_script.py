@@ -327,6 +327,8 @@ def _hook_subprocess():
         if reason:
             control({"type": "untraced", "pid": self.pid, "by": by, "command": command[:200], "reason": reason})
     subprocess.Popen.__init__ = init
+    import interleave_script_children as children
+    children.hook_popen_exits(control)
 
 
 def _hook_multiprocessing():
@@ -553,6 +555,8 @@ def start_child():
     worker = Worker("process", _process_name(), None, None)
     worker.begin()
     import atexit
+    import interleave_script_children as children
+    children.hook_uncaught(worker, status_of)
     atexit.register(worker.end)
 
 
