@@ -82,6 +82,18 @@ async function openTime(browser, html, message) {
 }
 
 export async function benchScript({ root, python, smoke, row, browser, html }) {
+  // Python as users have it: bytecode cached (a shell here sets PYTHONDONTWRITEBYTECODE=1, which
+  // makes every run compile the harness again)
+  const noBytecode = process.env.PYTHONDONTWRITEBYTECODE;
+  delete process.env.PYTHONDONTWRITEBYTECODE;
+  try {
+    await measure({ root, python, smoke, row, browser, html });
+  } finally {
+    if (noBytecode !== undefined) process.env.PYTHONDONTWRITEBYTECODE = noBytecode;
+  }
+}
+
+async function measure({ root, python, smoke, row, browser, html }) {
   const real = spawnSync(python, ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).stdout.trim();
   const { best, load: cost } = await processesScriptCost({ root, real, rounds: smoke ? 1 : 7 });
   const goal = 1.2 * best.bare + 50;
