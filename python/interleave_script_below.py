@@ -41,6 +41,14 @@ def _passed():
     return found
 
 
+def _reachable(ancestor):
+    fd, identity = ancestor
+    try:
+        return _identity(fd) == identity
+    except OSError:
+        return False
+
+
 def prepare():
     """Before the capture makes sys.stdout/sys.stderr over them: this process's real fds 1 and 2
     (a traced ancestor's, when ours are its pipe). False when below Python cannot be read here."""
@@ -53,9 +61,9 @@ def prepare():
             ancestor = passed.get(_identity(fd))
             if ancestor is None:
                 real[fd] = os.dup(fd)
-            elif _identity(ancestor[0]) == ancestor[1]:
+            elif _reachable(ancestor):
                 real[fd] = ancestor[0]
-            else:  # the ancestor's real one was closed on the way: its reader records our lines
+            else:  # not passed down to us (a Popen we could not add it to): its reader records our lines
                 return False
     except OSError:  # no stdout or stderr: nothing to read below Python
         return False
