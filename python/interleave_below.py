@@ -46,6 +46,7 @@ class Below(object):
             fds.own(self._selector.fileno())
         self._thread = threading.Thread(target=self._pump, name="interleave-below", daemon=True)
         self._thread._interleave_recorder = None  # ours, not a worker's
+        self._thread._interleave_ours = True  # nor, in a script run, a thread of the program's
         self._thread.start()
 
     def _pump(self):
@@ -105,7 +106,11 @@ class Below(object):
         while (self._busy or self._unread()) and time.monotonic() < deadline:
             time.sleep(0.0002)
 
-    def stop(self, timeout=0.5):
+    def stop(self, timeout=0.5, until_idle=False):
+        """``until_idle``: wait until what is in the pipes is read, not for their end — a process
+        we did not start and do not wait for (multiprocessing's resource tracker) may hold them."""
         for fd in (1, 2):
             os.dup2(self._real[fd], fd)  # drops this process's write end of the pipe
-        self._thread.join(timeout)
+        self._thread.join(0.005 if until_idle else timeout)
+        if until_idle and self._thread.is_alive():
+            self.settle(timeout)

@@ -269,8 +269,9 @@ def install(below=True, run_dir=None):
     threading.Thread._bootstrap_inner = bootstrap_inner
 
 
-def _start_below():
-    """Put a pipe under fds 1 and 2 whose reader records what arrives as approximate events."""
+def _start_below(whose=None):
+    """Put a pipe under fds 1 and 2 whose reader records what arrives as approximate events (to
+    ``whose()``'s recorder; by default the worker running now)."""
     global _below
     _below = None
     if sys.platform == "win32":
@@ -284,15 +285,23 @@ def _start_below():
         return
     import atexit
     import interleave_below
-    _below = interleave_below.Below(_real_fds, _below_recorder, clock_ns)
+    _below = interleave_below.Below(_real_fds, whose or _below_recorder, clock_ns)
     atexit.register(stop_below)  # what C code writes late still reaches the user
 
 
-def stop_below():
+def start_below(whose):
+    """Read fds 1/2 below Python in this process (once the capture is installed), recording what
+    arrives to ``whose()``'s recorder (or nowhere, when it returns None)."""
+    if _installed_pid == os.getpid():
+        _start_below(whose)
+    return _below is not None
+
+
+def stop_below(until_idle=False):
     """Give the pipes back their descriptors and wait (briefly) for what is still in them."""
     global _below
     if _below is not None and _installed_pid == os.getpid():
-        _below.stop()
+        _below.stop(until_idle=until_idle)
     _below = None
 
 

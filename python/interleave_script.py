@@ -33,6 +33,7 @@ import traceback
 import interleave_capture as capture
 import interleave_fds as fds
 import interleave_recorder as recorder_file
+import interleave_script_below as below
 
 clock_ns = time.perf_counter_ns
 ENV_RUN = "INTERLEAVE_SCRIPT_RUN"  # the run's folder, for the program's Python children
@@ -88,6 +89,7 @@ class Worker(object):
             self.status = status
         if self.recorder.generation != recorder_file.recorder_generation:
             return  # inherited through a fork: the parent's to end
+        below.settle(self)  # a main thread's: C's output still in the pipe is on its lane
         # no flush of sys.stdout here: the program's output leaves when it would without us (and
         # what os._exit drops stays dropped); its lines are recorded as they are written
         self.recorder.end(time.thread_time_ns() - self.cpu0 if cpu else -1, self.status)
@@ -133,11 +135,13 @@ def _setup(run_dir, file, max_events):
     # threading's own, before the capture makes a thread a sub-lane of its creator: here each is a worker
     _original.setdefault("init", threading.Thread.__init__)
     _original.setdefault("bootstrap", threading.Thread._bootstrap_inner)
+    below.prepare()  # before the capture makes sys.stdout over fds 1 and 2
     capture.install(below=False, run_dir=run_dir)
     _hook_threads()
     _hook_fork()
     _hook_exit()
     _hook_subprocess()
+    below.hook_children()
     _hook_asyncio()
     _hook_multiprocessing()
 
@@ -196,6 +200,9 @@ def _hook_threads():
             self._started = _Started(self)
 
     def bootstrap_inner(self):
+        if getattr(self, "_interleave_ours", False):  # the pipe reader of interleave_script_below
+            original_bootstrap(self)
+            return
         parent = getattr(self, "_interleave_parent", None)
         if parent is not None and parent.recorder.generation != recorder_file.recorder_generation:
             parent = None
@@ -276,6 +283,7 @@ def _hook_fork():
         capture.install(below=False, run_dir=_settings["dir"])
         worker = Worker("process", "pid %d" % os.getpid(), parent.key if parent else None, None)
         worker.begin()
+        below.start(worker)
         import atexit
         atexit.register(worker.end)
     os.register_at_fork(after_in_child=after_in_child)
@@ -327,6 +335,8 @@ def _hook_subprocess():
         if reason:
             control({"type": "untraced", "pid": self.pid, "by": by, "command": command[:200], "reason": reason})
     subprocess.Popen.__init__ = init
+    import interleave_script_children as children
+    children.hook_popen_exits(control)
 
 
 def _hook_multiprocessing():
@@ -518,6 +528,7 @@ def _exec_main(code, file, argv, control_file):
     control_file.write({"type": "runStart", "t": clock_ns()})  # the run's 0: the main thread is made then
     worker = Worker("main", threading.current_thread().name, None, None)
     worker.begin()
+    below.start(worker)
     status, returned = {"status": "ok"}, 0
     try:
         exec(code, module.__dict__)
@@ -552,7 +563,10 @@ def start_child():
         return  # multiprocessing's forkserver or resource tracker: what it forks is traced
     worker = Worker("process", _process_name(), None, None)
     worker.begin()
+    below.start(worker)
     import atexit
+    import interleave_script_children as children
+    children.hook_uncaught(worker, status_of)
     atexit.register(worker.end)
 
 

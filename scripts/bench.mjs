@@ -22,7 +22,7 @@ function row(figure, value, unit, goal, within) {
   rows.push({ figure, value: `${typeof value === 'number' ? (Math.abs(value) >= 100 ? value.toFixed(0) : value.toFixed(2)) : value} ${unit}`.trim(), goal, within: within === null ? '—' : within ? 'yes' : 'NO' });
 }
 
-// BENCH_ONLY=tracer,flood,locks,ingest,file,repeat,states,webview,vscode runs just those sections
+// BENCH_ONLY=tracer,flood,locks,ingest,file,repeat,states,webview,script,vscode runs just those sections
 const only = process.env.BENCH_ONLY?.split(',');
 const want = (section) => !only || only.includes(section);
 
@@ -33,7 +33,7 @@ function median(xs) {
 
 // Runs on its own from a fresh clone: the browser it needs, then today's bundles and compiled
 // modules (a stale dist/ would measure old code).
-ensureSystem([...(want('webview') ? ['webview'] : []), ...(want('vscode') ? ['e2e'] : [])]);
+ensureSystem([...(want('webview') || want('script') ? ['webview'] : []), ...(want('vscode') ? ['e2e'] : [])]);
 execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
 execFileSync('npm', ['run', 'compile-tests', '--silent'], { cwd: root, stdio: 'inherit' });
 
@@ -262,17 +262,28 @@ print(" ".join(str(t.native_id) for t in ts), flush=True)
   row(`states: a ${long} s run of 4 GIL-bound threads, states in the trace (${states.length.toLocaleString('en')} spans)`, mb, 'MB', '≤ 2 MB', mb <= 2);
 }
 
-// 5. The webview in headless Chromium: open (data in → first paint), pan/zoom frame time, memory.
-if (want('webview')) {
+/** Headless Chromium, as the webview sections use it. */
+function launchChromium() {
   const { chromium } = require('playwright-core');
-  const browser = await chromium.launch({
+  return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--enable-precise-memory-info', '--js-flags=--expose-gc'],
   });
+}
+
+/** A page that loads the webview bundle as the panel does, with a stand-in for the VS Code API. */
+function webviewHtml() {
   const html = path.join(tmp, 'webview.html');
   fs.writeFileSync(html, `<!DOCTYPE html><html><head><meta charset="utf-8"><link rel="stylesheet" href="file://${path.join(root, 'media', 'timeline.css')}">
 <script>window.__posted=[];window.acquireVsCodeApi=()=>({postMessage:(m)=>window.__posted.push(m),getState:()=>undefined,setState:()=>{}});</script></head>
 <body class="vscode-dark"><div id="app"></div><script src="file://${path.join(root, 'dist', 'webview.js')}"></script></body></html>`);
+  return html;
+}
+
+// 5. The webview in headless Chromium: open (data in → first paint), pan/zoom frame time, memory.
+if (want('webview')) {
+  const browser = await launchChromium();
+  const html = webviewHtml();
   const sizes = smoke ? [10_000] : (process.env.BENCH_SIZES ?? '10000,100000,1000000').split(',').map(Number);
   for (const n of sizes) {
     process.stderr.write(`[bench] webview with ${n} events…\n`);
@@ -347,6 +358,18 @@ if (want('webview')) {
   const orderMs = median(await orderViewTimes(browser, html, repeatedTraceMessage(root, smoke ? 100 : 1000)));
   row(`webview order view of ${smoke ? 100 : '1,000'} repetitions: built and drawn (median of 5 opens)`, orderMs, 'ms', '≤ 50 ms', orderMs <= 50);
   await browser.close();
+}
+
+// 5b. The program as written (`interleave script`): its cost on the seed's processes script, and a
+//     program of 100 threads and 10 processes traced whole and opened in the panel.
+if (want('script')) {
+  const browser = await launchChromium();
+  try {
+    const { benchScript } = await import('./bench_script.mjs');
+    await benchScript({ root, python, smoke, row, browser, html: webviewHtml() });
+  } finally {
+    await browser.close();
+  }
 }
 
 // 6. Click → first paint in real VS Code (code-server, the packaged .vsix): the canonical

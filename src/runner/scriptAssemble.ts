@@ -70,12 +70,14 @@ export function assembleScript(control: readonly ControlRecord[], workers: reado
 }
 
 /**
- * What it said (its end record), or else what became of it: still going when we stopped the run;
+ * What it said (its end record) — unless a process said "ok" and its parent saw it exit otherwise —, or else what became of it: still going when we stopped the run;
  * the main thread of a program killed by a signal; a process that ended without a word (a
  * signal, a crash: our os._exit says its code); a thread whose process ended under it.
  */
 function setScriptStatus(info: WorkerInfo, state: WorkerState, exit: ScriptExit, exitCode: number | null | undefined): void {
-  if (state.end) {
+  if (state.end && state.end.status.status === 'ok' && info.kind === 'process' && exitCode) {
+    setExit(info, exitCode); // it thought it ended well (sys.exit(3) at its top level is past our hooks): its parent saw more
+  } else if (state.end) {
     info.status = state.end.status.status;
     if (state.end.status.error) info.error = state.end.status.error;
     if (state.end.status.exitCode !== undefined) info.exitCode = state.end.status.exitCode;

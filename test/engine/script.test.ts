@@ -196,7 +196,7 @@ test('a process that starts its own threads: their lanes have it as their creato
   }
 });
 
-test('a subprocess running Python is a lane; one started with -I is not traced, and the trace says so', () => {
+test('a subprocess running Python is a lane; one started with -I is not traced, and the trace says so (its output is its parent\'s, approximate)', () => {
   const { run } = traceScript('python_subprocess.py');
   const [child] = ofKind(run, 'process');
   assert.deepEqual(textsOf(run, child.worker), ['from the python child']);
@@ -204,7 +204,8 @@ test('a subprocess running Python is a lane; one started with -I is not traced, 
   assert.equal(run.untraced?.length, 1);
   assert.match(run.untraced![0].reason, /-I/);
   assert.equal(run.untraced![0].parent, 0);
-  assert.deepEqual(textsOf(run, 0), ['parent done']);
+  assert.deepEqual(textsOf(run, 0), ['from an isolated child', 'parent done']);
+  assert.deepEqual(run.events.filter((e) => e.worker === 0).map((e) => e.approximate ?? false), [true, false]);
 });
 
 test('a daemon thread still printing when the program ends: its lines so far, status exited', () => {

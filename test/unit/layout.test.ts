@@ -44,6 +44,22 @@ test('fittingLabels shows labels that do not collide, left to right', () => {
   assert.deepEqual(fittingLabels([0, 20], [50, 50]), [false, true]);
 });
 
+test('fittingLabels measures only labels that have room to start: marks a pixel apart cost no measuring', () => {
+  const asked: number[] = [];
+  const width = (i: number) => (asked.push(i), 50);
+  const dense = Array.from({ length: 1000 }, (_, i) => i * 1.5);
+  assert.deepEqual(fittingLabels(dense, width), dense.map((_, i) => i === 999));
+  assert.deepEqual(asked, [999], 'only the last mark, with nothing after it, has room');
+  // the same labels as with every width given, wherever the marks are
+  let seed = 7;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  for (let round = 0; round < 50; round++) {
+    const xs = Array.from({ length: 40 }, () => random() * 2000).sort((a, b) => a - b);
+    const widths = xs.map(() => random() * 120);
+    assert.deepEqual(fittingLabels(xs, (i) => widths[i], 6, 1500), fittingLabels(xs, widths, 6, 1500));
+  }
+});
+
 test('nearestIndex finds the closest time within reach only', () => {
   const t = Float64Array.from([100, 200, 300]);
   assert.equal(nearestIndex(t, 190, 20), 1);

@@ -261,15 +261,19 @@ export function needsBuckets(visible: number, width: number): boolean {
 /**
  * Labels that fit: left to right, a label is shown when it starts after the previous shown label
  * ended (plus a gap) and ends before the next mark of the lane and the plot's right edge `right`.
+ * `widths` as a function is asked only for a label that has room to start: measuring text is the
+ * cost, and a lane of marks a pixel or two apart (a program of 100 threads) has room for none.
  */
-export function fittingLabels(xs: ArrayLike<number>, widths: ArrayLike<number>, gap = 6, right = Infinity): boolean[] {
+export function fittingLabels(xs: ArrayLike<number>, widths: ArrayLike<number> | ((i: number) => number), gap = 6, right = Infinity): boolean[] {
+  const widthOf = typeof widths === 'function' ? widths : (i: number) => widths[i];
   const shown: boolean[] = new Array(xs.length).fill(false);
   let lastEnd = -Infinity;
   for (let i = 0; i < xs.length; i++) {
     const start = xs[i] + 4;
-    const end = start + widths[i];
     const next = Math.min(right + 2, i + 1 < xs.length ? xs[i + 1] : Infinity);
-    if (start >= lastEnd + gap && end <= next - 2) {
+    if (start < lastEnd + gap || start > next - 2) continue;
+    const end = start + widthOf(i);
+    if (end <= next - 2) {
       shown[i] = true;
       lastEnd = end;
     }

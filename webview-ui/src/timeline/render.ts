@@ -316,9 +316,7 @@ function drawBuckets(ctx: CanvasRenderingContext2D, columns: Uint32Array, colorO
 
 /** The events' texts beside their marks where they fit (a label cut by the plot's edge is left out). */
 function drawLabels(ctx: CanvasRenderingContext2D, cols: EventColumns, lane: LaneModel, lo: number, xs: Float64Array, y: number, o: DrawOptions): void {
-  const widths = new Float64Array(xs.length);
-  for (let j = 0; j < xs.length; j++) widths[j] = measure(ctx, textAt(cols, lane.index[lo + j]));
-  const shown = fittingLabels(xs, widths, undefined, o.width);
+  const shown = fittingLabels(xs, (j) => measure(ctx, textAt(cols, lane.index[lo + j])), undefined, o.width);
   ctx.fillStyle = o.theme.foreground;
   for (let j = 0; j < shown.length; j++) {
     if (shown[j]) ctx.fillText(textAt(cols, lane.index[lo + j]), xs[j] + 4, y + MARK_TOP + MARK_HEIGHT / 2);

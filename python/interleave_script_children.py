@@ -1,0 +1,51 @@
+"""How a ``subprocess`` child of a traced script ended (``interleave script``).
+
+A Python child started with subprocess cannot know its own exit status: ``sys.exit(3)`` or
+``raise SystemExit(3)`` at its top level ends it inside the interpreter, after our last hook. Its
+parent can: ``Popen.wait``/``poll`` (which ``subprocess.run``, ``communicate`` and ``with Popen``
+all go through) set ``returncode``; we write it as a ``processExit`` record, as a
+``multiprocessing`` join does, and the assembly prefers it to a child's own "ok". A child's
+uncaught exception goes through ``sys.excepthook`` before its exit: that child says it itself.
+"""
+import sys
+
+
+def hook_popen_exits(control):
+    """Each Popen's exit status, once, as soon as its parent has seen it."""
+    import subprocess
+    for name in ("wait", "poll"):
+        original = getattr(subprocess.Popen, name, None)
+        if original is not None:
+            setattr(subprocess.Popen, name, _reporting(original, control))
+
+
+def _reporting(method, control):
+    def reported(self, *args, **kwargs):
+        code = method(self, *args, **kwargs)
+        _report(self, control)
+        return code
+    reported.__name__ = reported.__qualname__ = method.__name__
+    reported.__doc__ = method.__doc__
+    return reported
+
+
+def _report(popen, control):
+    code = getattr(popen, "returncode", None)
+    if code is None or getattr(popen, "_interleave_exit", False):
+        return
+    popen._interleave_exit = True
+    try:
+        control({"type": "processExit", "pid": popen.pid, "exitCode": code})
+    except OSError:
+        pass  # the run's folder is gone (the run is over): the program goes on as without us
+
+
+def hook_uncaught(worker, status_of):
+    """This process's main thread ends on an uncaught exception: ``worker``'s status says so."""
+    original = sys.excepthook
+
+    def excepthook(exc_type, exc, tb):
+        if not worker.ended:
+            worker.status = status_of(exc if exc is not None else exc_type())
+        original(exc_type, exc, tb)
+    sys.excepthook = excepthook
