@@ -13,7 +13,7 @@ import { helperThreadName, laneLabel, runTag } from '../shared/labels';
 import { GIL_MODELS, gilVerdict, modelComparisonRuns } from '../shared/interpreters';
 import type { Run, Trace } from '../shared/trace';
 import { ordersText } from '../shared/orders';
-import { entryVariant, modelSummaries, repeatedFigures, variantGroups } from '../shared/repetitions';
+import { entryVariant, modelSummaries, repeatedFigures, variantGroups, variantOf } from '../shared/repetitions';
 import { endingsSummary } from './endingsText';
 
 /** "script  wall 41 ms  workers 3 (1 main, 2 processes)  events 10", then a line per worker that did not end ok. */
@@ -58,22 +58,24 @@ function deadlockLines(run: Run): string {
 }
 
 /**
- * With --repeat, per model: its wall time and speedup as median and range over its runs (one
- * short run says little on a busy machine), and how many orders its events came in.
+ * With --repeat, per variant of a model (GIL on and off, each interpreter compared): its wall time
+ * and speedup as median and range over its runs (one short run says little on a busy machine),
+ * how many orders its events came in, and what the runs ended with.
  */
 function repeatedText(trace: Trace): string {
   return repeatedFigures(trace.runs)
     .map((f) => {
       const range = (s: Spread, format: (x: number) => string) => `median ${format(s.median)} (${format(s.min)} – ${format(s.max)})`;
       const speed = f.speedup ? `  speedup ${range(f.speedup, formatSpeedup)}` : '';
+      const own = trace.runs.filter((r) => variantOf(r) === f.variant);
+      const name = runTag(own[0], trace);
       const orders = trace.orders?.find((o) => entryVariant(o) === f.variant);
-      const workers = trace.runs.find((r) => r.model === f.model)?.workers ?? 0;
-      const failed = trace.runs.filter((r) => r.model === f.model && r.workerInfo.some((w) => w.status !== 'ok')).length;
-      const lines = [`${f.model.padEnd(10)} ${f.runs} runs: wall ${range(f.wallNs, formatNs)}${speed}`];
-      if (orders) lines.push(`           ${f.model}: ${ordersText(orders, workers)}`);
+      const failed = own.filter((r) => r.workerInfo.some((w) => w.status !== 'ok')).length;
+      const lines = [`${name.padEnd(10)} ${f.runs} runs: wall ${range(f.wallNs, formatNs)}${speed}`];
+      if (orders) lines.push(`           ${name}: ${ordersText(orders, own[0].workers)}`);
       lines.push(...endingsSummary(trace, f.variant));
       if (failed) lines.push(`           ${failed} of its runs had a worker that did not end ok`);
-      const forced = trace.runs.filter((r) => r.model === f.model && r.forcedOrder);
+      const forced = own.filter((r) => r.forcedOrder);
       if (forced.length) lines.push(`           order ${forced[0].forcedOrder!.signature}: followed in ${forced.filter((r) => r.forcedOrder!.followed).length} of ${forced.length} runs`);
       return lines.map((l) => `${l}\n`).join('');
     })

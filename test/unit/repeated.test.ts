@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { endingsOf, ordersOf, type RepeatedEvents } from '../../src/runner/repeated';
 import type { OutputEvent, PythonInfo, Run, Trace } from '../../src/shared/trace';
+import { printSummary } from '../../src/cli/summaryText';
 
 /** A run's events as the engine holds them: `order` the workers in output order, each line "w:k". */
 function eventsOf(order: string): RepeatedEvents {
@@ -35,4 +36,16 @@ test('orders: a compared interpreter\'s runs are an entry of their own, named by
     ['thread', undefined, 2, 2],
     ['thread', '/opt/python3.12', 2, 1],
   ]);
+});
+
+test('the CLI summary of repetitions names each variant: GIL on and GIL off are two entries, each with its own orders', () => {
+  const runs = [run(0, { gil: true }), run(1, { gil: true }), run(0, { gil: false }), run(1, { gil: false })];
+  const events = ['0011', '0011', '0101', '1010'].map(eventsOf);
+  const t = { ...trace(runs), orders: ordersOf(trace(runs), events) };
+  let text = '';
+  printSummary({ write: (s: string) => (text += s) } as unknown as NodeJS.WriteStream, t, events.map((e) => ({ counts: () => ({ events: e.length, switches: 0 }) })) as never, false);
+  const heads = text.split('\n').filter((l) => /runs: wall/.test(l));
+  assert.deepEqual(heads.map((l) => l.split(/\s+\d+ runs/)[0].trim()), ['thread · GIL on', 'thread · GIL off'], text);
+  assert.match(text, /thread · GIL on: 1 order in 2 runs/, text);
+  assert.match(text, /thread · GIL off: 2 distinct orders/, text);
 });
