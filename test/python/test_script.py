@@ -12,6 +12,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "python"))
 
 import interleave_script as script  # noqa: E402
+import interleave_script_processes as process_hooks  # noqa: E402
 
 
 class BlindChildren(unittest.TestCase):
@@ -20,12 +21,12 @@ class BlindChildren(unittest.TestCase):
     def test_flags_that_hide_the_child(self):
         for args in (["python3", "-I", "x.py"], ["/usr/bin/python3.11", "-E", "-c", "pass"],
                      ["python", "-uS", "x.py"], [sys.executable, "-u", "-I", "-m", "mod"]):
-            self.assertIsNotNone(script._blind(args), args)
+            self.assertIsNotNone(process_hooks.blind(args), args)
 
     def test_children_we_follow(self):
         for args in (["python3", "x.py", "-I"], ["python3", "-c", "print('-S')"], ["python3", "-u", "x.py"],
                      ["ls", "-S"], "python3 -I x.py", [], ["python3", "--", "-I"]):
-            self.assertIsNone(script._blind(args), args)
+            self.assertIsNone(process_hooks.blind(args), args)
 
 
 class SiteCustomize(unittest.TestCase):
