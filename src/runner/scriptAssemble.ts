@@ -5,10 +5,14 @@
  */
 import { RunEvents } from './eventStore';
 import { setExit, type AssembledRun } from './assemble';
+import { lockSpans } from './lockSpans';
 import { runContext, type ControlRecord, type WorkerState } from './records';
 import type { Run, WorkerInfo } from '../shared/trace';
 
 type WorkerRecord = Extract<ControlRecord, { type: 'worker' }>;
+
+/** Said in a sampled script run with asyncio tasks: why a task's lane has no states. */
+export const TASK_STATES_NOTE = "An asyncio task has no states of its own: it runs on a thread it shares with the event loop's other tasks, whose states are on that thread's lane.";
 type Spawned = Extract<ControlRecord, { type: 'spawned' }>;
 
 /** How the harness process ended (the program's main process is the harness). */
@@ -60,6 +64,7 @@ export function assembleScript(control: readonly ControlRecord[], workers: reado
     wallNs: (runEnd?.type === 'runEnd' ? runEnd.t : lastNs) - t0,
     workerInfo,
     events: [],
+    locks: lockSpans(workers, t0),
   };
   const untraced = control.filter((r): r is Extract<ControlRecord, { type: 'untraced' }> => r.type === 'untraced');
   if (untraced.length) run.untraced = untraced.map((u) => ({ pid: u.pid, parent: indexOf(u.by), command: u.command, reason: u.reason }));
