@@ -17,6 +17,7 @@ import threading
 import traceback
 
 import interleave_capture as capture
+import interleave_locks as locks
 import interleave_script_asyncio as asyncio_hooks
 import interleave_script_core as core
 import interleave_script_processes as process_hooks
@@ -26,10 +27,15 @@ from interleave_script_core import ENV_RUN, SITE_DIR, Worker, clock_ns, status_o
 __all__ = ["ENV_RUN", "SITE_DIR", "run_main", "start_child"]
 
 
-def _setup(run_dir, file, max_events):
+def _setup(run_dir, file, source, max_events, deadlock_seconds=0, control_file=None):
+    """This process's hooks, before any of the program's code runs. The deadlock watchdog runs in
+    the program's main process (``control_file``: the harness's) and looks at its threads."""
     core.setup(run_dir, file, max_events)
     thread_hooks.take_originals()
     capture.install(below=False, run_dir=run_dir)
+    # the program's locks, as a function run's; its threads (and tasks) are the workers
+    locks.install({"file": file, "source": source, "model": "script", "dir": run_dir, "workers": 0,
+                   "deadlockSeconds": deadlock_seconds if control_file is not None else 0}, control_file)
     thread_hooks.hook()
     process_hooks.hook()
     asyncio_hooks.hook()
@@ -58,9 +64,10 @@ def run_main(config, control_file):
     os.environ["PYTHONPATH"] = SITE_DIR + (os.pathsep + env_path if env_path else "")
     os.environ[ENV_RUN] = run_dir
     with open(os.path.join(run_dir, "script.json"), "w", encoding="utf-8") as f:
-        json.dump({"file": file, "maxEvents": int(config.get("maxEvents") or 1000000),
+        json.dump({"file": file, "source": config["source"], "maxEvents": int(config.get("maxEvents") or 1000000),
                    "harness": os.path.dirname(os.path.abspath(__file__))}, f)
-    _setup(run_dir, file, int(config.get("maxEvents") or 1000000))
+    _setup(run_dir, file, config["source"], int(config.get("maxEvents") or 1000000),
+           float(config.get("deadlockSeconds") or 0), control_file)
     import atexit
     atexit.register(lambda: control_file.write({"type": "runEnd", "t": clock_ns()}))  # first in: runs last
     return _exec_main(code, file, config.get("argv") or [], control_file)
@@ -109,7 +116,7 @@ def start_child():
         return
     with open(os.path.join(run_dir, "script.json"), encoding="utf-8") as f:
         settings = json.load(f)
-    _setup(run_dir, settings["file"], settings["maxEvents"])
+    _setup(run_dir, settings["file"], settings.get("source", settings["file"]), settings["maxEvents"])
     if _machinery_process():
         return  # multiprocessing's forkserver or resource tracker: what it forks is traced
     worker = Worker("process", _process_name(), None, None)

@@ -25,6 +25,7 @@ import traceback
 
 import interleave_capture as capture
 import interleave_fds as fds
+import interleave_locks as locks
 import interleave_recorder as recorder_file
 
 clock_ns = time.perf_counter_ns
@@ -49,6 +50,7 @@ class Worker(object):
         name_of_file = "s%d_%s_%d.trc" % (os.getpid(), _token[0], n)
         self.key = key
         self.kind = kind
+        self.name = name
         self.recorder = recorder_file.Recorder(os.path.join(settings["dir"], name_of_file),
                                                settings["file"], settings["maxEvents"])
         self.status = {"status": "ok"}
@@ -64,6 +66,8 @@ class Worker(object):
         current.set(self)
         capture.attach_task(self.recorder)
         self.cpu0 = time.thread_time_ns()
+        # a seat for the deadlock watchdog, and its words for the lane ("Thread-1 (transfer) holds a …")
+        locks.worker_began(self.recorder, self.key, self.name, task=self.kind == "task")
         self.recorder.begin()
 
     def end(self, status=None, cpu=True):
@@ -74,6 +78,7 @@ class Worker(object):
             self.status = status
         if self.recorder.generation != recorder_file.recorder_generation:
             return  # inherited through a fork: the parent's to end
+        locks.worker_ended(self.recorder)
         # no flush of sys.stdout here: the program's output leaves when it would without us (and
         # what os._exit drops stays dropped); its lines are recorded as they are written
         self.recorder.end(time.thread_time_ns() - self.cpu0 if cpu else -1, self.status)

@@ -91,8 +91,8 @@ class Watchdog(object):
     # -- the end of the run ----------------------------------------------------------------------
 
     def _end_run(self, found, now):
-        entries = sorted(found["entries"], key=lambda e: (e["worker"], e["thread"]))
-        workers = sorted(found["stacks"])
+        entries = sorted(found["entries"], key=lambda e: (_order(e["worker"]), e["thread"]))
+        workers = sorted(found["stacks"], key=_order)
         self.control.write({"type": "deadlock", "t": now, "seconds": self.limit_ns / 1e9,
                             "cycle": "; ".join(e["words"] for e in entries),
                             "workers": [{"worker": w, "stack": found["stacks"][w]} for w in workers]})
@@ -110,6 +110,15 @@ class Watchdog(object):
             except OSError:
                 pass
         os._exit(0)  # the deadlocked threads cannot be stopped: the runner ends what is left
+
+
+def _order(worker):
+    """Workers in order: a model run's by index, a script run's by key ("pid.token.n"), then a
+    thread outside any worker."""
+    if isinstance(worker, int):
+        return (0, worker, 0)
+    pid, _token, n = worker.split(".")
+    return (1, int(pid), int(n))
 
 
 def _alive(pid):
@@ -135,6 +144,9 @@ def _participants(live):
     that could still make progress for the run."""
     by_rec = {seat.rec: seat for seat in locks.seats()}
     out = {seat.ident: seat for seat in live}
+    for seat in live:  # a thread's own worker, not an asyncio task on it (a script run's tasks)
+        if seat.task is None:
+            out[seat.ident] = seat
     names = {}
     for thread in threading.enumerate():
         names[thread.ident] = thread.name

@@ -14,6 +14,7 @@ type WorkerRecord = Extract<ControlRecord, { type: 'worker' }>;
 /** Said in a sampled script run with asyncio tasks: why a task's lane has no states. */
 export const TASK_STATES_NOTE = "An asyncio task has no states of its own: it runs on a thread it shares with the event loop's other tasks, whose states are on that thread's lane.";
 type Spawned = Extract<ControlRecord, { type: 'spawned' }>;
+type Deadlock = Extract<ControlRecord, { type: 'deadlock' }>;
 
 /** How the harness process ended (the program's main process is the harness). */
 export interface ScriptExit {
@@ -32,6 +33,7 @@ export function assembleScript(control: readonly ControlRecord[], workers: reado
     if (r.type === 'processExit') exits.set(r.pid, r.exitCode);
   }
   const indexOf = (key: string | null | undefined) => (key ? (index.get(key) ?? null) : null);
+  const deadlock = control.find((r): r is Deadlock => r.type === 'deadlock');
   let lastNs = t0;
   const workerInfo = records.map((r, worker): WorkerInfo => {
     const state = workers[worker];
@@ -54,6 +56,7 @@ export function assembleScript(control: readonly ControlRecord[], workers: reado
     };
     if (state.threads.length) info.threads = state.threads;
     setScriptStatus(info, state, exit, exits.get(r.pid));
+    if (deadlock) setDeadlocked(info, r.key, state, deadlock);
     return info;
   });
   const runEnd = control.find((r) => r.type === 'runEnd');
@@ -72,6 +75,22 @@ export function assembleScript(control: readonly ControlRecord[], workers: reado
   if (exit.stopReason) run.stopped = exit.stopReason;
   const events = new RunEvents(workers.flatMap((w) => w.sources), t0, workerInfo.map((w) => w.pid));
   return { run, events, ...runContext(control) };
+}
+
+/**
+ * The watchdog ended the program's main process at a deadlock: the workers it names waited on
+ * each other (their stacks then); the others of that process that had not ended went with it.
+ */
+function setDeadlocked(info: WorkerInfo, key: string, state: WorkerState, deadlock: Deadlock): void {
+  const stuck = deadlock.workers.find((d) => d.worker === key);
+  if (stuck) {
+    info.status = 'deadlock';
+    info.deadlock = { cycle: deadlock.cycle, stack: stuck.stack };
+    delete info.signal;
+  } else if (!state.end && deadlock.workers.some((d) => typeof d.worker === 'string' && d.worker.startsWith(`${info.pid}.`))) {
+    info.status = 'deadlock';
+    delete info.signal;
+  }
 }
 
 /**
