@@ -244,14 +244,16 @@ def _user_stack(frame):
 
 
 def _format_frames(frames):
-    """Those of ``frames`` (outermost first) that are the user's file's, as a traceback shows them."""
-    lines, user_file = shared.source_lines(), shared.state.user_file
+    """Those of ``frames`` (outermost first) that are the user's file's (in a script run, also
+    another file of the program's), as a traceback shows them."""
     out = []
     for f in frames:
-        if f.f_code.co_filename != user_file:
+        name = f.f_code.co_filename
+        if not shared.is_user_file(name):
             continue
+        lines = shared.file_lines(name)
         line = f.f_lineno
         text = lines[line - 1].strip() if 0 < line <= len(lines) else ""
-        out.append('  File "%s", line %d, in %s\n%s' % (user_file, line, f.f_code.co_name,
+        out.append('  File "%s", line %d, in %s\n%s' % (name, line, f.f_code.co_name,
                                                       "    %s\n" % text if text else ""))
     return "".join(out)

@@ -70,6 +70,16 @@ test('a script with a contended lock: the wait and hold, named by the line that 
   assert.ok(waiter.reduce((n, s) => n + s.dur, 0) >= 100e6, 'the waiting thread is in state lock for its wait');
 });
 
+test("a lock made and taken in another file of the program: named with that file, its acquire's line and file as events carry them", () => {
+  const { run } = traceScript('contended_lock_in_a_module.py');
+  const locks = run.locks ?? [];
+  assert.equal(locks.length, 1, JSON.stringify(locks));
+  assert.equal(locks[0].lock, 'counter_lock (counter_module.py, line 5)');
+  assert.equal(locks[0].line, 9, 'the line of the with, in that file');
+  assert.equal(locks[0].file, script('counter_module.py'));
+  assert.ok(locks[0].acquiredT !== null && locks[0].acquiredT - locks[0].waitT >= 100e6, JSON.stringify(locks[0]));
+});
+
 test('the two-lock deadlock written as a script ends in ≈ 2 s as deadlock, with the cycle and each stack', () => {
   const started = Date.now();
   const { run, stdout } = traceScript('two_locks_deadlock.py');
