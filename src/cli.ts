@@ -379,7 +379,7 @@ function deadlockLines(run: Run): string {
       const frames = [...w.deadlock!.stack.matchAll(/File "(.*)", line (\d+), in (.*)\n(?: {4}(.*)\n)?/g)];
       const last = frames.at(-1);
       const at = last ? `${path.basename(last[1])}:${last[2]} in ${last[3]}${last[4] ? `: ${last[4]}` : ''}` : 'no frame of the file';
-      return `           worker ${w.worker + 1} stuck at ${at}\n`;
+      return `           ${run.model === 'script' ? laneLabel('script', w) : `worker ${w.worker + 1}`} stuck at ${at}\n`;
     })
     .join('');
 }
