@@ -12,21 +12,28 @@ import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { Trace } from '../../src/shared/trace';
 import { LANE_PARTS } from '../../webview-ui/src/timeline/layout';
-import { openPanel, results, root, startPanelPage, type PanelPage } from './panelPage';
+import { openPanel, postTrace, readyPage, results, root, startPanelPage, type PanelPage } from './panelPage';
 
 const linux = process.platform === 'linux';
 let panels: PanelPage;
 let trace: Trace;
+let deadlocked: Trace;
 let dir: string;
+
+/** The CLI's trace of a script of test/fixtures/scripts. */
+function traceOf(name: string): Trace {
+  const json = path.join(dir, `${name}.json`);
+  const program = path.join(root, 'test', 'fixtures', 'scripts', name);
+  const r = spawnSync(process.execPath, [path.join(root, 'dist', 'cli.js'), 'script', program, '--json', json, '--quiet'], { encoding: 'utf8', timeout: 120_000 });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(fs.readFileSync(json, 'utf8')) as Trace;
+}
 
 before(async () => {
   if (!linux) return;
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'interleave-webview-script-states-'));
-  const json = path.join(dir, 'trace.json');
-  const program = path.join(root, 'test', 'fixtures', 'scripts', 'contended_lock.py');
-  const r = spawnSync(process.execPath, [path.join(root, 'dist', 'cli.js'), 'script', program, '--json', json, '--quiet'], { encoding: 'utf8', timeout: 120_000 });
-  assert.equal(r.status, 0, r.stderr);
-  trace = JSON.parse(fs.readFileSync(json, 'utf8')) as Trace;
+  trace = traceOf('contended_lock.py');
+  deadlocked = traceOf('two_locks_deadlock.py');
   panels = await startPanelPage();
 });
 
@@ -73,5 +80,21 @@ test("the lock's wait is on the waiting thread's lane of a script run, with its 
   const name = run.workerInfo[wait.worker].name!;
   const text = await hoverStrip(page, await laneOf(page, name), (wait.waitT + wait.acquiredT!) / 2);
   assert.match(text, new RegExp(`${name.replace(/[()]/g, '\\$&')} · Lock counter_lock \\(line 5\\)acquired at line 11: waited \\S+ \\S+ for it`));
+  await page.close();
+});
+
+test("a script run ended at a deadlock: its lanes say deadlock, the verdict has the cycle in the program's names, each lane its stack", { skip: !linux }, async () => {
+  // no line was printed: the panel is done when the run's section is there, not at its first event row
+  const page = await panels.browser.newPage({ viewport: { width: 1100, height: 900 } });
+  await page.goto(`file://${panels.file}`);
+  await readyPage(page);
+  await postTrace(page, 'deadlock', deadlocked);
+  await page.locator('body[data-state="done"] section.run[data-model="script"]').waitFor();
+  assert.deepEqual(await section(page).locator('.lane-status').allTextContents(), [' · deadlock', ' · deadlock', ' · deadlock']);
+  assert.match((await section(page).locator('.verdict').textContent())!, /^Deadlocked, so the run was ended early: .*Thread-1 \(transfer\) holds a \(line 5\) and waits for b \(line 6\)/);
+  const failures = await section(page).locator('.failure > span').allTextContents();
+  for (const name of ['MainThread', 'Thread-1 (transfer)', 'Thread-2 (transfer)']) assert.ok(failures.includes(`${name} was deadlocked (the cycle is in the verdict above)`), failures.join(' | '));
+  assert.equal(await section(page).locator('.failure a[data-line="12"]').count(), 2, "the threads' stacks link to the line of their with");
+  await page.screenshot({ path: path.join(results, 'script-deadlock.png'), fullPage: true });
   await page.close();
 });
