@@ -18,6 +18,7 @@ const linux = process.platform === 'linux';
 let panels: PanelPage;
 let trace: Trace;
 let deadlocked: Trace;
+let inAModule: Trace;
 let dir: string;
 
 /** The CLI's trace of a script of test/fixtures/scripts. */
@@ -34,6 +35,7 @@ before(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'interleave-webview-script-states-'));
   trace = traceOf('contended_lock.py');
   deadlocked = traceOf('two_locks_deadlock.py');
+  inAModule = traceOf('contended_lock_in_a_module.py');
   panels = await startPanelPage();
 });
 
@@ -53,8 +55,7 @@ async function laneOf(page: Page, name: string): Promise<number> {
 }
 
 /** Hovers a lane's state strip at `t` ns in the fit view (the plot spans the run's end × 1.02). */
-async function hoverStrip(page: Page, lane: number, t: number): Promise<string> {
-  const run = trace.runs[0];
+async function hoverStrip(page: Page, lane: number, t: number, run = trace.runs[0]): Promise<string> {
   const end = Math.max(run.wallNs, ...run.events.map((e) => e.t));
   const box = (await section(page).locator('canvas.lanes').boundingBox())!;
   await page.mouse.move(box.x + (t / (end * 1.02)) * box.width, box.y + lane * 30 + LANE_PARTS.stateTop + LANE_PARTS.stateHeight / 2);
@@ -80,6 +81,15 @@ test("the lock's wait is on the waiting thread's lane of a script run, with its 
   const name = run.workerInfo[wait.worker].name!;
   const text = await hoverStrip(page, await laneOf(page, name), (wait.waitT + wait.acquiredT!) / 2);
   assert.match(text, new RegExp(`${name.replace(/[()]/g, '\\$&')} · Lock counter_lock \\(line 5\\)acquired at line 11: waited \\S+ \\S+ for it`));
+  await page.close();
+});
+
+test('a lock acquired in another file of the program: its hover names that file', { skip: !linux }, async () => {
+  const page = await openPanel(panels.browser, panels.file, inAModule);
+  const run = inAModule.runs[0];
+  const wait = run.locks![0];
+  const text = await hoverStrip(page, await laneOf(page, run.workerInfo[wait.worker].name!), (wait.waitT + wait.acquiredT!) / 2, run);
+  assert.match(text, /Lock counter_lock \(counter_module\.py, line 5\)acquired at counter_module\.py line 9: waited/);
   await page.close();
 });
 
