@@ -10,11 +10,11 @@ import { runContext, type ControlRecord, type WorkerState } from './records';
 import type { Run, WorkerInfo } from '../shared/trace';
 
 type WorkerRecord = Extract<ControlRecord, { type: 'worker' }>;
+type Spawned = Extract<ControlRecord, { type: 'spawned' }>;
+type Deadlock = Extract<ControlRecord, { type: 'deadlock' }>;
 
 /** Said in a sampled script run with asyncio tasks: why a task's lane has no states. */
 export const TASK_STATES_NOTE = "An asyncio task has no states of its own: it runs on a thread it shares with the event loop's other tasks, whose states are on that thread's lane.";
-type Spawned = Extract<ControlRecord, { type: 'spawned' }>;
-type Deadlock = Extract<ControlRecord, { type: 'deadlock' }>;
 
 /** How the harness process ended (the program's main process is the harness). */
 export interface ScriptExit {

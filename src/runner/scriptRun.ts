@@ -94,6 +94,7 @@ export async function runScriptEvents(req: ScriptRequest): Promise<{ trace: Trac
     for (const sink of sinks) sink.drop?.();
     throw e;
   } finally {
+    await states.end(); // a harness that never started: the sampler must not go on sampling nothing
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -17,6 +17,7 @@ export class ModelStates {
   private sampled: SampledRun | null = null;
   /** Helper threads handed to the sampler already (`worker:thread`). */
   private readonly added = new Set<string>();
+  private ended: Promise<void> | null = null;
 
   private constructor(
     private readonly model: Model,
@@ -53,7 +54,12 @@ export class ModelStates {
   }
 
   /** The run is over: stop sampling it. */
-  async end(): Promise<void> {
+  end(): Promise<void> {
+    // once: the sampler's thread is kept alive until it answers an end, and it answers one per run
+    return (this.ended ??= this.endSampling());
+  }
+
+  private async endSampling(): Promise<void> {
     if (!this.sampling) return;
     try {
       this.sampled = await this.sampling.end();
