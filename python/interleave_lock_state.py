@@ -39,6 +39,7 @@ class _State(object):
     watch = None  # "here" (thread models), "files" (a process model's harness), "publish" (its workers)
     id_pid = None  # the process the wait ids' prefix was made in
     id_prefix = b""
+    end_pids = ()  # a script's child process: the program's main process, ended with it at a deadlock
 
 
 state = _State()

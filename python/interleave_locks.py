@@ -164,6 +164,13 @@ def worker_began(rec, key=None, label=None, task=False):
         publish(seat.worker, {"state": "running"})
 
 
+def rename(rec, label):
+    """``rec``'s worker has a name now (a script's process child, named by multiprocessing)."""
+    seat = _seats.get(rec)
+    if seat is not None:
+        seat.label = label
+
+
 def worker_ended(rec):
     seat = _seats.get(rec)
     if seat is not None:

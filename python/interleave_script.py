@@ -17,7 +17,6 @@ import threading
 import traceback
 
 import interleave_capture as capture
-import interleave_locks as locks
 import interleave_script_asyncio as asyncio_hooks
 import interleave_script_core as core
 import interleave_script_processes as process_hooks
@@ -27,15 +26,14 @@ from interleave_script_core import ENV_RUN, SITE_DIR, Worker, clock_ns, status_o
 __all__ = ["ENV_RUN", "SITE_DIR", "run_main", "start_child"]
 
 
-def _setup(run_dir, file, source, max_events, deadlock_seconds=0, control_file=None):
-    """This process's hooks, before any of the program's code runs. The deadlock watchdog runs in
-    the program's main process (``control_file``: the harness's) and looks at its threads."""
+def _setup(run_dir, file, source, max_events, deadlock_seconds, main_pid):
+    """This process's hooks, before any of the program's code runs. Each process of the program
+    has its deadlock watchdog, which looks at that process's threads."""
     core.setup(run_dir, file, max_events)
+    core.settings.update(source=source, deadlockSeconds=deadlock_seconds, mainPid=main_pid)
     thread_hooks.take_originals()
     capture.install(below=False, run_dir=run_dir)
-    # the program's locks, as a function run's; its threads (and tasks) are the workers
-    locks.install({"file": file, "source": source, "model": "script", "dir": run_dir, "workers": 0,
-                   "deadlockSeconds": deadlock_seconds if control_file is not None else 0}, control_file)
+    core.watch_locks()  # the program's locks, as a function run's; its threads (and tasks) are the workers
     thread_hooks.hook()
     process_hooks.hook()
     asyncio_hooks.hook()
@@ -65,9 +63,10 @@ def run_main(config, control_file):
     os.environ[ENV_RUN] = run_dir
     with open(os.path.join(run_dir, "script.json"), "w", encoding="utf-8") as f:
         json.dump({"file": file, "source": config["source"], "maxEvents": int(config.get("maxEvents") or 1000000),
+                   "deadlockSeconds": float(config.get("deadlockSeconds") or 0), "mainPid": os.getpid(),
                    "harness": os.path.dirname(os.path.abspath(__file__))}, f)
     _setup(run_dir, file, config["source"], int(config.get("maxEvents") or 1000000),
-           float(config.get("deadlockSeconds") or 0), control_file)
+           float(config.get("deadlockSeconds") or 0), os.getpid())
     import atexit
     atexit.register(lambda: control_file.write({"type": "runEnd", "t": clock_ns()}))  # first in: runs last
     return _exec_main(code, file, config.get("argv") or [], control_file)
@@ -116,7 +115,8 @@ def start_child():
         return
     with open(os.path.join(run_dir, "script.json"), encoding="utf-8") as f:
         settings = json.load(f)
-    _setup(run_dir, settings["file"], settings.get("source", settings["file"]), settings["maxEvents"])
+    _setup(run_dir, settings["file"], settings.get("source", settings["file"]), settings["maxEvents"],
+           settings.get("deadlockSeconds", 0), settings.get("mainPid"))
     if _machinery_process():
         return  # multiprocessing's forkserver or resource tracker: what it forks is traced
     worker = Worker("process", _process_name(), None, None)

@@ -32,7 +32,7 @@ clock_ns = time.perf_counter_ns
 ENV_RUN = "INTERLEAVE_SCRIPT_RUN"  # the run's folder, for the program's Python children
 SITE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "script_site")
 
-settings = {"dir": None, "file": None, "maxEvents": 1000000}
+settings = {"dir": None, "file": None, "maxEvents": 1000000, "source": None, "deadlockSeconds": 0, "mainPid": None}
 current = contextvars.ContextVar("interleave_script_worker", default=None)
 thread_worker = threading.local()  # .worker: the worker that is this thread (not a task on it)
 thread_worker.worker = None
@@ -122,6 +122,23 @@ def setup(run_dir, file, max_events):
     settings.update(dir=run_dir, file=file, maxEvents=max_events)
     recorder_file.program_file = _program_file
     _new_token()
+
+
+class _Control(object):
+    """The control file as the deadlock watchdog writes to it (interleave_harness's Control's shape)."""
+
+    @staticmethod
+    def write(record):
+        control(record)
+
+
+def watch_locks():
+    """The program's locks instrumented in this process, and its deadlock watchdog started: a
+    deadlock of this process's threads ends the program — a child's ends the main process too."""
+    main = settings["mainPid"] in (None, os.getpid())
+    locks.state.end_pids = () if main else (settings["mainPid"],)
+    locks.install({"file": settings["file"], "source": settings["source"] or settings["file"], "model": "script",
+                   "dir": settings["dir"], "workers": 0, "deadlockSeconds": settings["deadlockSeconds"]}, _Control)
 
 
 def after_fork_in_child():

@@ -6,7 +6,9 @@ multiprocessing's bootstrap and join say how a process ended.
 import os
 
 import interleave_capture as capture
-from interleave_script_core import ENV_RUN, Worker, after_fork_in_child, clock_ns, control, current, current_key, settings, status_of
+import interleave_locks as locks
+from interleave_script_core import (ENV_RUN, Worker, after_fork_in_child, clock_ns, control, current, current_key,
+                                    settings, status_of, watch_locks)
 
 # Interpreter flags under which a Python child never imports our sitecustomize (-I, -E: no
 # PYTHONPATH; -S: no site at all).
@@ -25,6 +27,7 @@ def hook_fork():
         parent = current.get()
         after_fork_in_child()
         capture.install(below=False, run_dir=settings["dir"])
+        watch_locks()  # threads (the watchdog's too) do not survive a fork
         worker = Worker("process", "pid %d" % os.getpid(), parent.key if parent else None, None)
         worker.begin()
         import atexit
@@ -102,6 +105,9 @@ def hook_multiprocessing():
             raise
 
     def bootstrap(self, *args, **kwargs):
+        worker = current.get()
+        if worker is not None:
+            locks.rename(worker.recorder, self.name)  # the cycle's words name it as the lane does: Process-1
         code = original_bootstrap(self, *args, **kwargs)
         worker = current.get()
         if worker is not None and worker.status["status"] == "ok" and code:

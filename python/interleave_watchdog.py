@@ -104,7 +104,7 @@ class Watchdog(object):
             interleave_capture.stop_below()
         except Exception:
             pass
-        for pid in found.get("pids", []):
+        for pid in list(found.get("pids", [])) + list(shared.state.end_pids):
             try:
                 os.kill(pid, getattr(signal, "SIGKILL", signal.SIGTERM))
             except OSError:

@@ -56,7 +56,7 @@ export function assembleScript(control: readonly ControlRecord[], workers: reado
     };
     if (state.threads.length) info.threads = state.threads;
     setScriptStatus(info, state, exit, exits.get(r.pid));
-    if (deadlock) setDeadlocked(info, r.key, state, deadlock);
+    if (deadlock) setDeadlocked(info, r.key, state, deadlock, exits.has(r.pid));
     return info;
   });
   const runEnd = control.find((r) => r.type === 'runEnd');
@@ -78,19 +78,16 @@ export function assembleScript(control: readonly ControlRecord[], workers: reado
 }
 
 /**
- * The watchdog ended the program's main process at a deadlock: the workers it names waited on
- * each other (their stacks then); the others of that process that had not ended went with it.
+ * A process's watchdog ended the program at a deadlock of its threads: the workers it names
+ * waited on each other (their stacks then); the others still going went with the program (the
+ * main process too, when the deadlock was a child's) — unless their parent saw how they ended.
  */
-function setDeadlocked(info: WorkerInfo, key: string, state: WorkerState, deadlock: Deadlock): void {
+function setDeadlocked(info: WorkerInfo, key: string, state: WorkerState, deadlock: Deadlock, joined: boolean): void {
   const stuck = deadlock.workers.find((d) => d.worker === key);
-  if (stuck) {
-    info.status = 'deadlock';
-    info.deadlock = { cycle: deadlock.cycle, stack: stuck.stack };
-    delete info.signal;
-  } else if (!state.end && deadlock.workers.some((d) => typeof d.worker === 'string' && d.worker.startsWith(`${info.pid}.`))) {
-    info.status = 'deadlock';
-    delete info.signal;
-  }
+  if (stuck) info.deadlock = { cycle: deadlock.cycle, stack: stuck.stack };
+  else if (state.end || joined) return;
+  info.status = 'deadlock';
+  delete info.signal;
 }
 
 /**

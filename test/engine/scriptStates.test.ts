@@ -103,6 +103,26 @@ test('the two-lock deadlock written as a script ends in ≈ 2 s as deadlock, wit
   assert.ok(!run.workerInfo.some((w) => w.name === 'interleave-watchdog'), 'our watchdog is no lane of the program');
 });
 
+test("a deadlock of a child process's threads ends the program in ≈ 2 s too: the child's lanes with the cycle in its names, the rest ended with it", () => {
+  const started = Date.now();
+  const { run } = traceScript('deadlock_in_a_child.py');
+  assert.ok((Date.now() - started) / 1000 < 15, 'ended by the watchdog, not at the 30 s timeout');
+  assert.equal(run.stopped, undefined);
+  const child = ofKind(run, 'process')[0];
+  assert.equal(child.name, 'SpawnProcess-1');
+  const cycle = child.deadlock?.cycle ?? '';
+  assert.match(cycle, /^SpawnProcess-1 waits for its thread Thread-1 \(transfer\) to end; /, 'the child named as its lane is');
+  assert.match(cycle, /Thread-1 \(transfer\) holds a \(line 16\) and waits for b \(line 16\); Thread-2 \(transfer\) holds b \(line 16\) and waits for a \(line 16\)/);
+  for (const w of ofKind(run, 'thread')) {
+    assert.equal(w.pid, child.pid, "the deadlocked threads are the child's");
+    assert.equal(w.status, 'deadlock');
+    assert.match(w.deadlock!.stack, /deadlock_in_a_child\.py", line 11, in transfer\n {4}with second:\n$/);
+  }
+  const main = ofKind(run, 'main')[0];
+  assert.equal(main.status, 'deadlock', 'the main process, waiting for the child, ended with the program');
+  assert.equal(main.deadlock, undefined, 'it was in no cycle');
+});
+
 test('--deadlock-seconds 0 for a script: no watchdog, the deadlock runs into the time limit', () => {
   const { run } = traceScript('two_locks_deadlock.py', ['--deadlock-seconds', '0', '--timeout', '3']);
   assert.equal(run.stopped, 'timeout');
