@@ -11,7 +11,7 @@ import queue as _queue
 import sys
 import threading
 
-from interleave_lock_state import original, state, user_label
+from interleave_lock_state import is_user_file, original, user_label
 from interleave_lock_waits import released, waited
 from interleave_lock_wrappers import condition_lock, holds_again
 
@@ -207,7 +207,7 @@ class SimpleQueue(_GetWaits, original.SimpleQueue, metaclass=_SimpleQueueType):
     __module__ = "queue"
 
     def __new__(cls):
-        if cls is SimpleQueue and _getframe(1).f_code.co_filename != state.user_file:
+        if cls is SimpleQueue and not is_user_file(_getframe(1).f_code.co_filename):
             return original.SimpleQueue()  # not the user's: plain (and its __init__ is not called)
         return original.SimpleQueue.__new__(cls)
 

@@ -10,9 +10,10 @@ import ast
 _names = {}  # (code, line, position) -> name or None
 
 
-def label(obj, kind, frame, user_file, lines):
+def label(obj, kind, frame, user_file, lines, file_name=None):
     """``name (line n)`` for ``obj``, made by ``frame`` of the user's file (whose text is
-    ``lines``): the name the line assigns it to, else its kind."""
+    ``lines``): the name the line assigns it to, else its kind; ``name (file_name, line n)`` for a
+    file of the program other than the traced one."""
     # made in the __init__ of the user's own subclass: the line that made it is further out
     while (frame.f_code.co_name == "__init__" and frame.f_back is not None
            and frame.f_back.f_code.co_filename == user_file
@@ -25,6 +26,8 @@ def label(obj, kind, frame, user_file, lines):
             _names[key] = _assigned_name(frame, line, lines)
         except Exception:  # a name is a nicety: never the user's failure
             _names[key] = None
+    if file_name:
+        return "%s (%s, line %d)" % (_names[key] or kind, file_name, line)
     return "%s (line %d)" % (_names[key] or kind, line)
 
 

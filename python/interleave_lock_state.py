@@ -7,6 +7,8 @@ import queue
 import threading
 import weakref
 
+import interleave_recorder
+
 
 class original(object):
     """threading's and queue's own classes, taken when this module is first imported — before
@@ -37,6 +39,7 @@ class _State(object):
     watch = None  # "here" (thread models), "files" (a process model's harness), "publish" (its workers)
     id_pid = None  # the process the wait ids' prefix was made in
     id_prefix = b""
+    end_pids = ()  # a script's child process: the program's main process, ended with it at a deadlock
 
 
 state = _State()
@@ -59,13 +62,42 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
+def is_user_file(name):
+    """Whether code of file ``name`` is the user's: the traced file, or in a script run another
+    file of the program (interleave_script_core decides which, for its events' lines too)."""
+    if name == state.user_file:
+        return True
+    program_file = interleave_recorder.program_file
+    return program_file is not None and program_file(name) > 0
+
+
 def user_label(obj, kind, frame):
-    """``name (line n)`` for an object made by a line of the user's file, else None (the standard
-    library's own objects are not the user's). The name is found by interleave_lock_names."""
-    if frame is None or frame.f_code.co_filename != state.user_file:
+    """``name (line n)`` for an object made by a line of the user's file — ``name (helper.py,
+    line n)`` by a line of another file of a script's program — else None (the standard library's
+    own objects are not the user's). The name is found by interleave_lock_names."""
+    if frame is None:
         return None
     import interleave_lock_names
-    return interleave_lock_names.label(obj, kind, frame, state.user_file, source_lines())
+    name = frame.f_code.co_filename
+    if name == state.user_file:
+        return interleave_lock_names.label(obj, kind, frame, name, source_lines())
+    if not is_user_file(name):
+        return None
+    return interleave_lock_names.label(obj, kind, frame, name, file_lines(name), os.path.basename(name))
+
+
+_file_lines = {}  # another file of a script's program -> its lines (one list each: names are parsed once per list)
+
+
+def file_lines(name):
+    """The lines of file ``name``: the traced file's as source_lines, another file's as read."""
+    if name == state.user_file:
+        return source_lines()
+    lines = _file_lines.get(name)
+    if lines is None:
+        import linecache
+        lines = _file_lines[name] = [line.rstrip("\r\n") for line in linecache.getlines(name)]
+    return lines
 
 
 def source_lines():

@@ -9,7 +9,7 @@ import sys
 import threading
 
 from interleave_capture import _task_recorder
-from interleave_lock_state import owned, original, state, user_label
+from interleave_lock_state import is_user_file, original, owned, user_label
 from interleave_lock_waits import released, waited
 
 _Lock = original.Lock
@@ -196,7 +196,7 @@ class _UserRLock(_UserLock):
 
 def Lock():
     frame = _getframe(1)
-    if frame.f_code.co_filename != state.user_file:
+    if not is_user_file(frame.f_code.co_filename):
         return _Lock()
     lock = _UserLock(_Lock(), None)
     lock.label = user_label(lock, "Lock", frame)
@@ -205,7 +205,7 @@ def Lock():
 
 def RLock(*args, **kwargs):
     frame = _getframe(1)
-    if frame.f_code.co_filename != state.user_file:
+    if not is_user_file(frame.f_code.co_filename):
         return _RLock(*args, **kwargs)
     lock = _UserRLock(_RLock(), None)
     lock.label = user_label(lock, "RLock", frame)

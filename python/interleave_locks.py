@@ -48,14 +48,14 @@ class Seat(object):
     """A worker running in this process: its recorder, index, lane label and thread."""
     __slots__ = ("rec", "worker", "label", "ident", "live", "task")
 
-    def __init__(self, rec, worker):
+    def __init__(self, rec, worker, label=None, task=False):
         self.rec = rec
-        self.worker = worker
-        self.label = lane_label(state.model, worker)
+        self.worker = worker  # a model run's index; a script run's worker key ("pid.token.n")
+        self.label = label or lane_label(state.model, worker)
         self.ident = _get_ident()
         self.live = True
         self.task = None  # the asyncio task it runs as: its stack when it is suspended
-        if state.model == "asyncio":
+        if state.model == "asyncio" or task:
             import asyncio
             try:
                 self.task = asyncio.current_task()
@@ -151,14 +151,24 @@ def publish(worker, worker_state):
         pass
 
 
-def worker_began(rec):
-    """``rec``'s worker runs on this thread from now (a hook of run_worker and task_worker)."""
+def worker_began(rec, key=None, label=None, task=False):
+    """``rec``'s worker runs on this thread from now (a hook of run_worker and task_worker; a
+    script run's workers, named by their ``key`` and ``label``, from interleave_script_core)."""
     if state.installed_pid is None:
         return
-    name = os.path.basename(rec.path)  # w<i>.trc: see interleave_worker.recorder_for
-    seat = _seats[rec] = Seat(rec, int(name[1:name.index(".")]))
+    if key is None:
+        name = os.path.basename(rec.path)  # w<i>.trc: see interleave_worker.recorder_for
+        key = int(name[1:name.index(".")])
+    seat = _seats[rec] = Seat(rec, key, label, task)
     if state.watch == "publish":
         publish(seat.worker, {"state": "running"})
+
+
+def rename(rec, label):
+    """``rec``'s worker has a name now (a script's process child, named by multiprocessing)."""
+    seat = _seats.get(rec)
+    if seat is not None:
+        seat.label = label
 
 
 def worker_ended(rec):

@@ -15,7 +15,7 @@ import sys
 import threading
 
 from interleave_lock_classes import BarrierWaits, ConditionWaits, EventWaits, QueueWaits
-from interleave_lock_state import owned, state, user_label, waiting
+from interleave_lock_state import is_user_file, owned, user_label, waiting
 from interleave_lock_waits import released, waited
 from interleave_lock_wrappers import owner
 
@@ -149,7 +149,7 @@ def _patch_context(context):
 
         def make(self, *args, **kwargs):
             frame = sys._getframe(1)
-            if frame.f_code.co_filename != state.user_file:
+            if not is_user_file(frame.f_code.co_filename):
                 return original(self, *args, **kwargs)  # multiprocessing's own (a Queue's lock)
             return _user_object(name, self, frame, args, kwargs)
         make.__name__ = name

@@ -91,8 +91,8 @@ class Watchdog(object):
     # -- the end of the run ----------------------------------------------------------------------
 
     def _end_run(self, found, now):
-        entries = sorted(found["entries"], key=lambda e: (e["worker"], e["thread"]))
-        workers = sorted(found["stacks"])
+        entries = sorted(found["entries"], key=lambda e: (_order(e["worker"]), e["thread"]))
+        workers = sorted(found["stacks"], key=_order)
         self.control.write({"type": "deadlock", "t": now, "seconds": self.limit_ns / 1e9,
                             "cycle": "; ".join(e["words"] for e in entries),
                             "workers": [{"worker": w, "stack": found["stacks"][w]} for w in workers]})
@@ -104,12 +104,21 @@ class Watchdog(object):
             interleave_capture.stop_below()
         except Exception:
             pass
-        for pid in found.get("pids", []):
+        for pid in list(found.get("pids", [])) + list(shared.state.end_pids):
             try:
                 os.kill(pid, getattr(signal, "SIGKILL", signal.SIGTERM))
             except OSError:
                 pass
         os._exit(0)  # the deadlocked threads cannot be stopped: the runner ends what is left
+
+
+def _order(worker):
+    """Workers in order: a model run's by index, a script run's by key ("pid.token.n"), then a
+    thread outside any worker."""
+    if isinstance(worker, int):
+        return (0, worker, 0)
+    pid, _token, n = worker.split(".")
+    return (1, int(pid), int(n))
 
 
 def _alive(pid):
@@ -135,6 +144,9 @@ def _participants(live):
     that could still make progress for the run."""
     by_rec = {seat.rec: seat for seat in locks.seats()}
     out = {seat.ident: seat for seat in live}
+    for seat in live:  # a thread's own worker, not an asyncio task on it (a script run's tasks)
+        if seat.task is None:
+            out[seat.ident] = seat
     names = {}
     for thread in threading.enumerate():
         names[thread.ident] = thread.name
@@ -232,14 +244,16 @@ def _user_stack(frame):
 
 
 def _format_frames(frames):
-    """Those of ``frames`` (outermost first) that are the user's file's, as a traceback shows them."""
-    lines, user_file = shared.source_lines(), shared.state.user_file
+    """Those of ``frames`` (outermost first) that are the user's file's (in a script run, also
+    another file of the program's), as a traceback shows them."""
     out = []
     for f in frames:
-        if f.f_code.co_filename != user_file:
+        name = f.f_code.co_filename
+        if not shared.is_user_file(name):
             continue
+        lines = shared.file_lines(name)
         line = f.f_lineno
         text = lines[line - 1].strip() if 0 < line <= len(lines) else ""
-        out.append('  File "%s", line %d, in %s\n%s' % (user_file, line, f.f_code.co_name,
+        out.append('  File "%s", line %d, in %s\n%s' % (name, line, f.f_code.co_name,
                                                       "    %s\n" % text if text else ""))
     return "".join(out)

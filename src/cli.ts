@@ -28,6 +28,7 @@ const USAGE = `usage: interleave run FILE --function NAME [--models ${DEFAULTS.m
                       [--python PATH] [--compare-python PATH]… (one interpreter each; or PATH,PATH)
                       [--json PATH|-] [--html PATH|-] [--chrome PATH|-] [--quiet]
        interleave script FILE [--timeout ${DEFAULTS.timeoutSeconds}] [--max-events ${DEFAULTS.maxEvents}] [--python PATH] [--cwd DIR]
+                       [--sample-hz ${DEFAULTS.sampleHz}] [--deadlock-seconds ${DEFAULTS.deadlockSeconds}]
                       [--json PATH|-] [--html PATH|-] [--chrome PATH|-] [--quiet] [-- ARG…]
                       (the program as written: FILE as __main__, ARGs in sys.argv, every thread,
                       process and asyncio task it makes a lane of its own)`;
@@ -110,6 +111,8 @@ function parseScript(argv: string[]) {
       timeout: { type: 'string', default: String(DEFAULTS.timeoutSeconds) },
       'max-events': { type: 'string', default: String(DEFAULTS.maxEvents) },
       cwd: { type: 'string' },
+      'sample-hz': { type: 'string', default: String(DEFAULTS.sampleHz) },
+      'deadlock-seconds': { type: 'string', default: String(DEFAULTS.deadlockSeconds) },
       python: { type: 'string' },
       json: { type: 'string' },
       html: { type: 'string' },
@@ -126,8 +129,14 @@ function parseScript(argv: string[]) {
   const maxEvents = Number(values['max-events']);
   const badMaxEvents = checkMaxEvents(maxEvents, '--max-events');
   if (badMaxEvents) throw new UsageError(badMaxEvents);
+  const sampleHz = Number(values['sample-hz']);
+  const badSampleHz = checkSampleHz(sampleHz, '--sample-hz');
+  if (badSampleHz) throw new UsageError(badSampleHz);
+  const deadlockSeconds = Number(values['deadlock-seconds']);
+  const badDeadlock = checkDeadlockSeconds(deadlockSeconds, '--deadlock-seconds');
+  if (badDeadlock) throw new UsageError(`${badDeadlock}, not ${values['deadlock-seconds']}`);
   return {
-    file: path.resolve(positionals[1]), argv: positionals.slice(2), timeout, maxEvents, cwd: values.cwd === undefined ? undefined : path.resolve(values.cwd),
+    file: path.resolve(positionals[1]), argv: positionals.slice(2), timeout, maxEvents, cwd: values.cwd === undefined ? undefined : path.resolve(values.cwd), sampleHz, deadlockSeconds,
     python: values.python, json: values.json, html: values.html, chrome: values.chrome, quiet: values.quiet,
   };
 }
@@ -202,14 +211,14 @@ async function runScriptAndReport(opts: NonNullable<ReturnType<typeof parseScrip
     const outputs = openOutputs(opts);
     const traceFile = outputs.json && new TraceFileWriter(outputs.json);
     const { trace, events } = await runScriptEvents({
-      python: found ? resolvePyenvShim(found.path) : candidates[0], file: opts.file, argv: opts.argv, cwd: opts.cwd, timeoutSeconds: opts.timeout, maxEvents: opts.maxEvents, signal,
+      python: found ? resolvePyenvShim(found.path) : candidates[0], file: opts.file, argv: opts.argv, cwd: opts.cwd, timeoutSeconds: opts.timeout, maxEvents: opts.maxEvents, sampleHz: opts.sampleHz, deadlockSeconds: opts.deadlockSeconds, signal,
       stdout: opts.quiet ? 'ignore' : 2, // as for `run`: the user's output on our stderr, the summary on stdout
       follow: () => (traceFile ? [traceFile.beginRun()] : []),
       onOutput: opts.quiet ? undefined : (_stream, text) => process.stderr.write(text),
     }).catch((e: unknown) => runFailed(e, outputs, traceFile, candidates));
     await writeAfterRuns(outputs, traceFile, trace, events);
     const say = summaryStream(outputs);
-    say.write(scriptSummary(trace.runs[0], events[0].length));
+    say.write(scriptSummary(trace.runs[0], events[0].length, opts.sampleHz > 0));
     sayWhereWritten(say, outputs, opts);
     return 0;
   } catch (e) {

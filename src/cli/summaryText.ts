@@ -16,8 +16,11 @@ import { ordersText } from '../shared/orders';
 import { entryVariant, modelSummaries, repeatedFigures, variantGroups, variantOf } from '../shared/repetitions';
 import { endingsSummary } from './endingsText';
 
-/** "script  wall 41 ms  workers 3 (1 main, 2 processes)  events 10", then a line per worker that did not end ok. */
-export function scriptSummary(run: Run, eventCount: number): string {
+/**
+ * "script  wall 41 ms  workers 3 (1 main, 2 processes)  events 10", then a line per worker that
+ * did not end ok, where deadlocked ones were stuck, and how each lane spent its time (`sampling`).
+ */
+export function scriptSummary(run: Run, eventCount: number, sampling: boolean): string {
   const kinds = new Map<string, number>();
   for (const w of run.workerInfo) kinds.set(w.kind ?? 'worker', (kinds.get(w.kind ?? 'worker') ?? 0) + 1);
   const plural: Record<string, string> = { main: 'main', thread: 'threads', process: 'processes', task: 'tasks' };
@@ -28,7 +31,7 @@ export function scriptSummary(run: Run, eventCount: number): string {
     lines.push(`           ${laneLabel('script', w)}: ${w.status}${why ? ` (${why})` : ''}`);
   }
   for (const u of run.untraced ?? []) lines.push(`           not traced: pid ${u.pid} ${u.command} — ${u.reason}`);
-  return lines.map((l) => `${l}\n`).join('');
+  return lines.map((l) => `${l}\n`).join('') + deadlockLines(run) + statesText(run, sampling);
 }
 
 export function printSummary(say: NodeJS.WriteStream, trace: Trace, events: RunEvents[], sampling: boolean): void {
@@ -52,7 +55,7 @@ function deadlockLines(run: Run): string {
       const frames = [...w.deadlock!.stack.matchAll(/File "(.*)", line (\d+), in (.*)\n(?: {4}(.*)\n)?/g)];
       const last = frames.at(-1);
       const at = last ? `${path.basename(last[1])}:${last[2]} in ${last[3]}${last[4] ? `: ${last[4]}` : ''}` : 'no frame of the file';
-      return `           worker ${w.worker + 1} stuck at ${at}\n`;
+      return `           ${run.model === 'script' ? laneLabel('script', w) : `worker ${w.worker + 1}`} stuck at ${at}\n`;
     })
     .join('');
 }

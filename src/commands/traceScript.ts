@@ -66,6 +66,7 @@ export async function runScriptInPanel(ctx: CommandContext, settings: RunSetting
     panel.post({ type: 'progress', model: 'script', index: 0, total: 1 });
     return runScriptEvents({
       python: python.executable, file, argv: settings.script?.argv ?? [], cwd: workingDirectoryFor(file), timeoutSeconds: settings.timeoutSeconds, maxEvents: settings.maxEvents,
+      sampleHz: settings.sampleHz, deadlockSeconds: settings.deadlockSeconds,
       signal: controller.signal, spawn: childProcess.spawn,
       onOutput: (_stream, chunk) => ctx.output.append(chunk),
       follow: () => [new LivePreview((fresh) => panel.post({ type: 'events', model: 'script', columns: toColumns(fresh) }))],

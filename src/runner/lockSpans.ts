@@ -3,6 +3,7 @@
  * acquire (or blocking wait), its steps joined by id — across workers, since a lock can be
  * released by another worker than the one that waited for it.
  */
+import { FILE_UNIT } from './eventStore';
 import type { WorkerState } from './records';
 import type { LockSpan } from '../shared/trace';
 
@@ -12,7 +13,13 @@ export function lockSpans(workers: readonly WorkerState[], t0: number): LockSpan
   workers.forEach((w, worker) => {
     for (const r of w.locks) {
       if (r.phase === 'wait') {
-        byId.set(r.id, { worker, thread: r.thread || null, lock: r.name ?? '', kind: r.lockKind ?? '', line: r.line, waitT: r.ns - t0, acquiredT: null, releasedT: null });
+        const span: LockSpan = { worker, thread: r.thread || null, lock: r.name ?? '', kind: r.lockKind ?? '', line: r.line, waitT: r.ns - t0, acquiredT: null, releasedT: null };
+        if (r.line !== null && r.line >= FILE_UNIT) {
+          // a script's other file: its index above the line, as for events (the waiter's process declared it)
+          span.line = r.line % FILE_UNIT || null;
+          span.file = w.sources[0]?.files?.get(Math.floor(r.line / FILE_UNIT)) ?? 'unknown';
+        }
+        byId.set(r.id, span);
       }
     }
   });

@@ -29,7 +29,7 @@ export type ControlRecord =
   | { type: 'processExit'; pid: number; exitCode: number | null }
   | { type: 'runEnd'; t: number }
   /** The watchdog ended the run: every live worker waited on the others for `seconds`. */
-  | { type: 'deadlock'; t: number; seconds: number; cycle: string; workers: Array<{ worker: number; stack: string }> }
+  | { type: 'deadlock'; t: number; seconds: number; cycle: string; workers: Array<{ /** a model run's index; a script run's worker key */ worker: number | string; stack: string }> }
   | { type: 'unavailable'; reason: string }
   /** `script` runs (python/interleave_script.py): a worker and its event file (`file`, in the run's folder); keys are "pid.token.n". */
   | { type: 'worker'; key: string; file: string; kind: WorkerKind; name: string; parent: string | null; pid: number; tid: number; t: number }

@@ -5,11 +5,16 @@
  */
 import { RunEvents } from './eventStore';
 import { setExit, type AssembledRun } from './assemble';
+import { lockSpans } from './lockSpans';
 import { runContext, type ControlRecord, type WorkerState } from './records';
 import type { Run, WorkerInfo } from '../shared/trace';
 
 type WorkerRecord = Extract<ControlRecord, { type: 'worker' }>;
 type Spawned = Extract<ControlRecord, { type: 'spawned' }>;
+type Deadlock = Extract<ControlRecord, { type: 'deadlock' }>;
+
+/** Said in a sampled script run with asyncio tasks: why a task's lane has no states. */
+export const TASK_STATES_NOTE = "An asyncio task has no states of its own: it runs on a thread it shares with the event loop's other tasks, whose states are on that thread's lane.";
 
 /** How the harness process ended (the program's main process is the harness). */
 export interface ScriptExit {
@@ -28,6 +33,7 @@ export function assembleScript(control: readonly ControlRecord[], workers: reado
     if (r.type === 'processExit') exits.set(r.pid, r.exitCode);
   }
   const indexOf = (key: string | null | undefined) => (key ? (index.get(key) ?? null) : null);
+  const deadlock = control.find((r): r is Deadlock => r.type === 'deadlock');
   let lastNs = t0;
   const workerInfo = records.map((r, worker): WorkerInfo => {
     const state = workers[worker];
@@ -50,6 +56,7 @@ export function assembleScript(control: readonly ControlRecord[], workers: reado
     };
     if (state.threads.length) info.threads = state.threads;
     setScriptStatus(info, state, exit, exits.get(r.pid));
+    if (deadlock) setDeadlocked(info, r.key, state, deadlock, exits.has(r.pid));
     return info;
   });
   const runEnd = control.find((r) => r.type === 'runEnd');
@@ -60,6 +67,7 @@ export function assembleScript(control: readonly ControlRecord[], workers: reado
     wallNs: (runEnd?.type === 'runEnd' ? runEnd.t : lastNs) - t0,
     workerInfo,
     events: [],
+    locks: lockSpans(workers, t0),
   };
   const untraced = control.filter((r): r is Extract<ControlRecord, { type: 'untraced' }> => r.type === 'untraced');
   if (untraced.length) run.untraced = untraced.map((u) => ({ pid: u.pid, parent: indexOf(u.by), command: u.command, reason: u.reason }));
@@ -67,6 +75,19 @@ export function assembleScript(control: readonly ControlRecord[], workers: reado
   if (exit.stopReason) run.stopped = exit.stopReason;
   const events = new RunEvents(workers.flatMap((w) => w.sources), t0, workerInfo.map((w) => w.pid));
   return { run, events, ...runContext(control) };
+}
+
+/**
+ * A process's watchdog ended the program at a deadlock of its threads: the workers it names
+ * waited on each other (their stacks then); the others still going went with the program (the
+ * main process too, when the deadlock was a child's) — unless their parent saw how they ended.
+ */
+function setDeadlocked(info: WorkerInfo, key: string, state: WorkerState, deadlock: Deadlock, joined: boolean): void {
+  const stuck = deadlock.workers.find((d) => d.worker === key);
+  if (stuck) info.deadlock = { cycle: deadlock.cycle, stack: stuck.stack };
+  else if (state.end || joined) return;
+  info.status = 'deadlock';
+  delete info.signal;
 }
 
 /**

@@ -16,9 +16,10 @@ import { RunFollower, type RunSink } from './follower';
 import { HAS_LIFELINE, HarnessProcess, LIFELINE_FD, type HarnessExit } from './harnessProcess';
 import { throwIfBadInput } from './runModel';
 import { runContext } from './records';
-import { assembleScript } from './scriptAssemble';
+import { assembleScript, TASK_STATES_NOTE } from './scriptAssemble';
 import { DEFAULTS, MIN_PYTHON } from './settings';
 import { requireWorkingDirectory } from './workingDirectory';
+import { ModelStates } from './states/modelStates';
 import { requireSupported } from '../interpreter/interpreter';
 import { TRACE_SCHEMA, type Trace } from '../shared/trace';
 
@@ -32,6 +33,10 @@ export interface ScriptRequest {
   argv: readonly string[];
   timeoutSeconds: number;
   maxEvents?: number;
+  /** Thread states: samples per second of every thread of the program (0: off). */
+  sampleHz?: number;
+  /** The deadlock watchdog's limit (0: off). */
+  deadlockSeconds?: number;
   /** The program's working directory (default: the file's folder); one that does not exist is the user's error. */
   cwd?: string;
   signal?: AbortSignal;
@@ -53,20 +58,27 @@ export async function runScriptEvents(req: ScriptRequest): Promise<{ trace: Trac
   requireWorkingDirectory(cwd);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'interleave-script-'));
   const sinks = req.follow?.() ?? [];
+  // before the program starts: the sampler finds each thread, process and task by its worker record
+  const states = ModelStates.start({ model: 'script', workers: 0, hz: req.sampleHz ?? DEFAULTS.sampleHz, dir, control: path.join(dir, 'control.jsonl') });
   try {
     const harness = new HarnessProcess({
       spawn: req.spawn ?? childProcess.spawn, python: req.python, configPath: writeConfig(req, dir), cwd,
       inspect: false, timeoutMs: req.timeoutSeconds * 1000, signal: req.signal, stdout: req.stdout, onOutput: req.onOutput,
     });
     const follower = new RunFollower(dir, 0, sinks);
-    const ticker = setInterval(() => follower.poll(), req.pollMs ?? 50);
+    const follow = () => {
+      follower.poll();
+      states.follow(follower.workers); // the threads of a Pool's machinery, on their worker's lane
+    };
+    const ticker = setInterval(follow, req.pollMs ?? 50);
     let exit: HarnessExit;
     try {
       exit = await harness.done;
-      follower.poll(); // what was written last
+      follow(); // what was written last
     } finally {
       clearInterval(ticker);
       follower.close();
+      await states.end();
     }
     throwIfBadInput(follower.control, req.file);
     const { python } = runContext(follower.control);
@@ -76,6 +88,8 @@ export async function runScriptEvents(req: ScriptRequest): Promise<{ trace: Trac
     }
     requireSupported({ executable: python.executable, version: python.version });
     const { run, events } = assembleScript(follower.control, follower.workers, follower.t0, exit);
+    states.addTo(run, follower.t0, python.gil);
+    if (run.stateSource && run.workerInfo.some((w) => w.kind === 'task')) run.stateNote = [run.stateNote, TASK_STATES_NOTE].filter(Boolean).join(' ');
     for (const sink of sinks) sink.end?.(events, run);
     const trace: Trace = { schema: TRACE_SCHEMA, target: { file: req.file, function: null, line: 1, script: { argv: [...req.argv] } }, python, runs: [run] };
     return { trace, events: [events] };
@@ -83,6 +97,7 @@ export async function runScriptEvents(req: ScriptRequest): Promise<{ trace: Trac
     for (const sink of sinks) sink.drop?.();
     throw e;
   } finally {
+    await states.end(); // a harness that never started: the sampler must not go on sampling nothing
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -103,6 +118,7 @@ function writeConfig(req: ScriptRequest, dir: string): string {
   }
   const config = {
     model: 'script', file: req.file, source, argv: req.argv, dir, maxEvents: req.maxEvents ?? DEFAULTS.maxEvents,
+    deadlockSeconds: req.deadlockSeconds ?? DEFAULTS.deadlockSeconds,
     minPython: MIN_PYTHON, lifeline: HAS_LIFELINE ? LIFELINE_FD : null,
     // what the harness's environment changed of the user's (PYTHONUTF8…), as it was: the program gets theirs
     userEnv: Object.fromEntries(Object.keys(harnessEnv({})).map((name) => [name, process.env[name] ?? null])),

@@ -190,6 +190,8 @@ export interface LockSpan {
   kind: string;
   /** The line of the user's file where acquire (or `with`, wait, get, put) was called; null: none. */
   line: number | null;
+  /** `script` runs: the file `line` is in, when it is another file of the program than the traced one. */
+  file?: string;
   waitT: number;
   acquiredT: number | null;
   releasedT: number | null;

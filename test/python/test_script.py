@@ -1,5 +1,6 @@
 """The program as written (interleave_script): which Python children can be followed, and the
 sitecustomize every child imports first."""
+import json
 import os
 import subprocess
 import sys
@@ -12,6 +13,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "python"))
 
 import interleave_script as script  # noqa: E402
+import interleave_script_processes as process_hooks  # noqa: E402
 
 
 class BlindChildren(unittest.TestCase):
@@ -20,12 +22,12 @@ class BlindChildren(unittest.TestCase):
     def test_flags_that_hide_the_child(self):
         for args in (["python3", "-I", "x.py"], ["/usr/bin/python3.11", "-E", "-c", "pass"],
                      ["python", "-uS", "x.py"], [sys.executable, "-u", "-I", "-m", "mod"]):
-            self.assertIsNotNone(script._blind(args), args)
+            self.assertIsNotNone(process_hooks.blind(args), args)
 
     def test_children_we_follow(self):
         for args in (["python3", "x.py", "-I"], ["python3", "-c", "print('-S')"], ["python3", "-u", "x.py"],
                      ["ls", "-S"], "python3 -I x.py", [], ["python3", "--", "-I"]):
-            self.assertIsNone(script._blind(args), args)
+            self.assertIsNone(process_hooks.blind(args), args)
 
 
 class SiteCustomize(unittest.TestCase):
@@ -59,3 +61,43 @@ class SiteCustomize(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class ProgramLocks(unittest.TestCase):
+    """A script run's locks: those made by any file of the program are the user's (named with
+    their file when it is not the traced one), a library's are not; the watchdog orders workers
+    by their keys."""
+
+    def test_a_lock_made_by_another_file_of_the_program_is_named_with_it(self):
+        with tempfile.TemporaryDirectory() as folder:
+            main = os.path.join(folder, "main.py")
+            with open(main, "w") as f:
+                f.write("import threading\nmain_lock = threading.Lock()\n")
+            with open(os.path.join(folder, "helper.py"), "w") as f:
+                f.write("import threading\n\n\ncounter_lock = threading.Lock()\n")
+            library = os.path.join(folder, "site-packages")
+            os.mkdir(library)
+            with open(os.path.join(library, "lib.py"), "w") as f:
+                f.write("import threading\nlib_lock = threading.Lock()\n")
+            code = textwrap.dedent("""
+                import json, os, runpy, sys
+                sys.path[:0] = [%(python)r, %(folder)r, %(library)r]
+                import interleave_script_core as core, interleave_locks as locks
+                core.setup(%(folder)r, %(main)r, 1000)
+                locks.install({"file": %(main)r, "source": %(main)r, "model": "script", "dir": %(folder)r,
+                               "workers": 0, "deadlockSeconds": 0})
+                main = runpy.run_path(%(main)r)
+                import helper, lib
+                print(json.dumps([getattr(main["main_lock"], "label", None), getattr(helper.counter_lock, "label", None),
+                                  getattr(lib.lib_lock, "label", None)]))
+            """) % {"python": os.path.join(ROOT, "python"), "folder": folder, "library": library, "main": main}
+            out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+            self.assertEqual(out.returncode, 0, out.stderr)
+            labels = json.loads(out.stdout.splitlines()[-1])
+        self.assertEqual(labels, ["main_lock (line 2)", "counter_lock (helper.py, line 4)", None])
+
+    def test_the_watchdog_orders_a_script_runs_workers_by_pid_and_number(self):
+        import interleave_watchdog as watchdog
+        keys = ["12.ab.10", "12.ab.2", "9.cd.1"]
+        self.assertEqual(sorted(keys, key=watchdog._order), ["9.cd.1", "12.ab.2", "12.ab.10"])
+        self.assertEqual(sorted([3, 1], key=watchdog._order), [1, 3])

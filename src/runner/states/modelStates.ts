@@ -17,6 +17,7 @@ export class ModelStates {
   private sampled: SampledRun | null = null;
   /** Helper threads handed to the sampler already (`worker:thread`). */
   private readonly added = new Set<string>();
+  private ended: Promise<void> | null = null;
 
   private constructor(
     private readonly model: Model,
@@ -24,12 +25,15 @@ export class ModelStates {
     private note: string | null,
   ) {}
 
-  /** Starts sampling a run whose workers write their event files to `dir` (unless it cannot be). */
-  static start(o: { model: Model; workers: number; hz: number; dir: string }): ModelStates {
+  /**
+   * Starts sampling a run whose workers write their event files to `dir` — or, a script run, whose
+   * workers are announced in its `control` file as the program makes them (unless it cannot be).
+   */
+  static start(o: { model: Model; workers: number; hz: number; dir: string; control?: string }): ModelStates {
     const why = o.model === 'asyncio' ? "asyncio tasks share one thread, whose states are no one task's" : cannotSample(o.hz);
     if (why) return new ModelStates(o.model, null, why);
     try {
-      return new ModelStates(o.model, StateSampler.shared().begin({ dir: o.dir, workers: o.workers, hz: o.hz }), null);
+      return new ModelStates(o.model, StateSampler.shared().begin({ dir: o.dir, workers: o.workers, hz: o.hz, control: o.control }), null);
     } catch (e) {
       return new ModelStates(o.model, null, `the state sampler could not start: ${(e as Error).message}`);
     }
@@ -50,7 +54,12 @@ export class ModelStates {
   }
 
   /** The run is over: stop sampling it. */
-  async end(): Promise<void> {
+  end(): Promise<void> {
+    // once: the sampler's thread is kept alive until it answers an end, and it answers one per run
+    return (this.ended ??= this.endSampling());
+  }
+
+  private async endSampling(): Promise<void> {
     if (!this.sampling) return;
     try {
       this.sampled = await this.sampling.end();
@@ -66,11 +75,9 @@ export class ModelStates {
       run.stateNote = `Thread states were not sampled: ${this.note ?? 'no sampler'}.`;
       return;
     }
-    const threadModel = this.model === 'thread' || this.model === 'thread-pool';
     const s = this.sampled;
     const { states, stateNs, coarsenedBelowNs } = runStates({
-      run, t0, sampled: s, syscalls: syscallNames(), maxSpans: LIMITS.stateSpans,
-      gilShared: (worker) => gil && (threadModel || (run.workerInfo[worker]?.threads?.length ?? 0) > 0),
+      run, t0, sampled: s, syscalls: syscallNames(), maxSpans: LIMITS.stateSpans, gilShared: sharesTheGil(this.model, run, gil),
     });
     run.stateSource = { method: 'proc', hz: s.hz, samples: s.samples, blockedBy: s.blockedBy };
     const cpuWait = cpuWaitShare(s);
@@ -87,6 +94,24 @@ export class ModelStates {
     ].filter(Boolean);
     if (notes.length) run.stateNote = notes.join(' ');
   }
+}
+
+/**
+ * Whether a worker's threads share a GIL with other threads that run Python: a thread model's
+ * workers, a worker that started threads, and in a script run every thread of a process that
+ * has more than one worker thread (its main thread and the threads it started).
+ */
+function sharesTheGil(model: Model, run: Run, gil: boolean): (worker: number) => boolean {
+  if (!gil) return () => false;
+  const threadModel = model === 'thread' || model === 'thread-pool';
+  const perPid = new Map<number, number>();
+  if (model === 'script') {
+    for (const w of run.workerInfo) if (w.kind !== 'task' && w.pid !== null) perPid.set(w.pid, (perPid.get(w.pid) ?? 0) + 1);
+  }
+  return (worker) => {
+    const w = run.workerInfo[worker];
+    return threadModel || (w?.threads?.length ?? 0) > 0 || (w?.pid !== undefined && w.pid !== null && (perPid.get(w.pid) ?? 0) > 1);
+  };
 }
 
 /** Of the sampled threads' ready time (schedstat), the share spent waiting for a CPU; null without schedstat. */

@@ -202,6 +202,61 @@ class ThreadSampler {
   }
 }
 
+/**
+ * A script run's control file (python/interleave_script_core.py), read on from where it was left
+ * each tick: its `worker` records name each new thread, process and task as the program makes them
+ * — where a model run's workers are known in advance by their event files.
+ */
+class WorkerRecords {
+  private fd: number | null = null;
+  private offset = 0;
+  private rest = '';
+  private readonly chunk = Buffer.alloc(64 * 1024);
+
+  constructor(private readonly file: string) {}
+
+  /** The threads (pid, tid) of the worker records written since the last look. */
+  newThreads(): Array<{ pid: number; tid: number }> {
+    if (this.fd === null) {
+      if (!fs.existsSync(this.file)) return [];
+      this.fd = fs.openSync(this.file, 'r');
+    }
+    let text = '';
+    for (let n = fs.readSync(this.fd, this.chunk, 0, this.chunk.length, this.offset); n > 0; n = fs.readSync(this.fd, this.chunk, 0, this.chunk.length, this.offset)) {
+      this.offset += n;
+      text += this.chunk.toString('utf8', 0, n);
+    }
+    if (!text) return [];
+    const lines = (this.rest + text).split('\n');
+    this.rest = lines.pop() ?? ''; // a line still being written
+    const found: Array<{ pid: number; tid: number }> = [];
+    for (const line of lines) {
+      if (!line.startsWith('{"type": "worker"')) continue;
+      try {
+        const r = JSON.parse(line) as { pid?: unknown; tid?: unknown };
+        if (typeof r.pid === 'number' && typeof r.tid === 'number') found.push({ pid: r.pid, tid: r.tid });
+      } catch {
+        // not a whole record (a process killed mid-write): the follower says what it can of it
+      }
+    }
+    return found;
+  }
+
+  close(): void {
+    if (this.fd !== null) fs.closeSync(this.fd);
+    this.fd = null;
+  }
+}
+
+/** How to find a run's threads: its workers' event files in `dir`, or (a script run) the worker records of its `control` file. */
+export interface RunToSample {
+  dir: string;
+  workers: number;
+  hz: number;
+  proc?: string;
+  control?: string;
+}
+
 /** The sampling of one run: its workers' threads, found as they begin, sampled each tick. */
 export class RunSampler {
   readonly periodNs: number;
@@ -212,10 +267,12 @@ export class RunSampler {
   private readonly wchans = new WchanBook();
   private readonly syscalls = syscallNames();
   private readonly head = Buffer.alloc(HEAD);
+  private readonly records: WorkerRecords | null;
 
-  constructor(private readonly o: { dir: string; workers: number; hz: number; proc?: string }) {
+  constructor(private readonly o: RunToSample) {
     this.periodNs = 1e9 / o.hz;
     this.pending = Array.from({ length: o.workers }, (_, worker) => ({ worker, fd: null }));
+    this.records = o.control ? new WorkerRecords(o.control) : null;
   }
 
   /** A thread to sample from now on (a worker's, or one it started); once per thread. */
@@ -229,6 +286,7 @@ export class RunSampler {
   /** Looks for workers that began, then samples every live thread. */
   tick(now: number): void {
     if (this.pending.length) this.discover();
+    if (this.records) for (const { pid, tid } of this.records.newThreads()) this.addThread(pid, tid);
     for (const thread of this.threads.values()) if (!thread.gone) thread.sample(now, this.periodNs);
   }
 
@@ -243,6 +301,7 @@ export class RunSampler {
   stop(now: number): SampledRun {
     for (const p of this.pending) if (p.fd !== null) fs.closeSync(p.fd);
     this.pending.length = 0;
+    this.records?.close();
     const threads = [...this.threads.values()];
     for (const thread of threads) thread.close(now, this.periodNs);
     return {

@@ -7,11 +7,11 @@
  * synchronously between ticks, and the runner rings a doorbell so that a message cuts a wait short.
  */
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { RunSampler, type SampledRun } from './sampler';
+import { RunSampler, type RunToSample, type SampledRun } from './sampler';
 
 /** From the runner to the sampler. */
 export type SamplerRequest =
-  | { type: 'begin'; run: number; dir: string; workers: number; hz: number; proc?: string }
+  | ({ type: 'begin'; run: number } & RunToSample)
   | { type: 'thread'; run: number; pid: number; tid: number }
   | { type: 'end'; run: number };
 

@@ -61,7 +61,8 @@ function lanesOf(r: StateRun): Lane[] {
   const byTid = new Map(r.sampled.threads.map((s) => [`${s.pid}:${s.tid}`, s]));
   const lanes: Lane[] = [];
   for (const w of r.run.workerInfo) {
-    if (w.startNs === null || w.pid === null) continue;
+    // an asyncio task runs on a thread it shares with others: that thread's states are its worker's, no one task's
+    if (w.startNs === null || w.pid === null || w.kind === 'task') continue;
     const own = w.tid ? byTid.get(`${w.pid}:${w.tid}`) : undefined;
     if (own) lanes.push({ worker: w.worker, thread: null, series: own, from: w.startNs, to: w.endNs ?? r.run.wallNs });
     for (const helper of w.threads ?? []) {

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { SampledRun } from './sampler';
+import type { RunToSample, SampledRun } from './sampler';
 import type { SamplerData, SamplerReply, SamplerRequest } from './samplerThread';
 
 /** Why this system cannot sample thread states at `hz`, or null when it can. */
@@ -44,8 +44,8 @@ export class StateSampler {
     this.thread();
   }
 
-  /** Samples a run's workers, whose event files are in `dir`, at `hz`, from their begin records on. */
-  begin(o: { dir: string; workers: number; hz: number; proc?: string }): SamplingRun {
+  /** Samples a run's workers, whose event files are in `dir` (or worker records in `control`), at `hz`, from their begin records on. */
+  begin(o: RunToSample): SamplingRun {
     const run = ++this.lastRun;
     const ended = new Promise<SampledRun>((resolve, reject) => this.waiting.set(run, { resolve, reject }));
     ended.catch(() => undefined); // seen by whoever calls end(); a run that never ends must not be an unhandled rejection

@@ -43,6 +43,8 @@ export interface LockWait {
   kind: string;
   /** Where acquire (or `with`) was called. */
   line: number;
+  /** `script` runs: the file of that line, when it is another file of the program than the traced one. */
+  file?: string;
   waitT: number;
   acquiredT: number | null;
   releasedT: number | null;

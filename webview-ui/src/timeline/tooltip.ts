@@ -51,7 +51,8 @@ export function showStateTooltip(tooltip: HTMLElement, lane: string, span: State
 export function showLockTooltip(tooltip: HTMLElement, lane: string, w: LockWait, endNs: number, at: At): void {
   const waited = w.acquiredT === null ? `waited ${formatNs(endNs - w.waitT)} and never got it` : `waited ${formatNs(w.acquiredT - w.waitT)} for it`;
   const held = w.acquiredT === null ? [] : [w.releasedT === null ? `held it from then to the end of the run (${formatNs(endNs - w.acquiredT)})` : `held it ${formatNs(w.releasedT - w.acquiredT)}`];
-  showTextTooltip(tooltip, [`${lane} · ${w.kind} ${w.lock}`, `acquired at line ${w.line}: ${waited}, from ${formatNs(w.waitT)} after the run began`, ...held], at);
+  const where = w.file ? `${w.file.split(/[\\/]/).pop()} line ${w.line}` : `line ${w.line}`; // another file of a script's program: named
+  showTextTooltip(tooltip, [`${lane} · ${w.kind} ${w.lock}`, `acquired at ${where}: ${waited}, from ${formatNs(w.waitT)} after the run began`, ...held], at);
 }
 
 function place(tooltip: HTMLElement, at: At): void {

@@ -1,0 +1,134 @@
+"""A traced script's processes (interleave_script): a forked child's thread becomes a process
+worker (os.register_at_fork), os._exit writes the worker's end first, subprocess.Popen and
+multiprocessing's start say who started a child (and which Python children cannot be followed),
+multiprocessing's bootstrap and join say how a process ended.
+"""
+import os
+
+import interleave_capture as capture
+import interleave_script_below as below
+import interleave_locks as locks
+from interleave_script_core import (ENV_RUN, Worker, after_fork_in_child, clock_ns, control, current, current_key,
+                                    settings, status_of, watch_locks)
+
+# Interpreter flags under which a Python child never imports our sitecustomize (-I, -E: no
+# PYTHONPATH; -S: no site at all).
+_BLIND_FLAGS = "IES"
+
+
+def hook():
+    hook_fork()
+    hook_exit()
+    hook_subprocess()
+    hook_multiprocessing()
+
+
+def hook_fork():
+    def after_in_child():
+        parent = current.get()
+        after_fork_in_child()
+        capture.install(below=False, run_dir=settings["dir"])
+        watch_locks()  # threads (the watchdog's too) do not survive a fork
+        worker = Worker("process", "pid %d" % os.getpid(), parent.key if parent else None, None)
+        worker.begin()
+        below.start(worker)
+        import atexit
+        atexit.register(worker.end)
+    os.register_at_fork(after_in_child=after_in_child)
+
+
+def hook_exit():
+    real_exit = os._exit
+
+    def _exit(code):
+        worker = current.get()
+        if worker is not None:
+            worker.end({"status": "exited", "exitCode": code})
+        real_exit(code)
+    os._exit = _exit
+
+
+def blind(args):
+    """Why a Python child started with ``args`` will not import our sitecustomize (else None)."""
+    if isinstance(args, (str, bytes)) or not args:
+        return None
+    words = [a if isinstance(a, str) else os.fsdecode(a) for a in args]
+    if "python" not in os.path.basename(words[0]):
+        return None
+    for word in words[1:]:
+        if not word.startswith("-") or word in ("-", "--") or word.startswith("--"):
+            return None
+        if word in ("-c", "-m"):
+            return None
+        flags = set(word[1:]) & set(_BLIND_FLAGS)
+        if flags and word[1:].isalpha():
+            return "started with -%s" % "".join(sorted(flags))
+    return None
+
+
+def hook_subprocess():
+    import subprocess
+    original_init = subprocess.Popen.__init__
+
+    def init(self, args, *rest, **kwargs):
+        created = clock_ns()
+        original_init(self, args, *rest, **kwargs)
+        by = current_key()
+        command = args if isinstance(args, str) else " ".join(os.fsdecode(a) for a in args)
+        control({"type": "spawned", "pid": self.pid, "by": by, "name": "subprocess %s" % command[:80], "t": created})
+        reason = blind(args)
+        if reason is None and kwargs.get("env") is not None and ENV_RUN not in kwargs["env"]:
+            if "python" in os.path.basename(command.split(" ")[0]):
+                reason = "started with an env= that leaves out Interleave's variables"
+        if reason:
+            control({"type": "untraced", "pid": self.pid, "by": by, "command": command[:200], "reason": reason})
+    subprocess.Popen.__init__ = init
+    import interleave_script_children as children
+    children.hook_popen_exits(control)
+
+
+def hook_multiprocessing():
+    from multiprocessing import process
+    original_start = process.BaseProcess.start
+    original_bootstrap = process.BaseProcess._bootstrap
+    original_run = process.BaseProcess.run
+    original_join = process.BaseProcess.join
+
+    def start(self):
+        created = clock_ns()
+        original_start(self)
+        control({"type": "spawned", "pid": self.pid, "by": current_key(), "name": self.name, "t": created})
+
+    def run(self):
+        try:
+            original_run(self)
+        except BaseException as e:
+            worker = current.get()
+            if worker is not None:
+                worker.status = status_of(e)
+            raise
+
+    def bootstrap(self, *args, **kwargs):
+        worker = current.get()
+        if worker is not None:
+            locks.rename(worker.recorder, self.name)  # the cycle's words name it as the lane does: Process-1
+        code = original_bootstrap(self, *args, **kwargs)
+        worker = current.get()
+        if worker is not None and worker.status["status"] == "ok" and code:
+            worker.status = {"status": "exited", "exitCode": code}
+        if worker is not None:
+            worker.end()
+        return code
+
+    def join(self, timeout=None):
+        original_join(self, timeout)
+        code = self.exitcode
+        if code is not None and not getattr(self, "_interleave_exit", False):
+            self._interleave_exit = True  # how it ended, for a process that could not say (a signal)
+            control({"type": "processExit", "pid": self.pid, "exitCode": code})
+
+    process.BaseProcess.start = start
+    process.BaseProcess.join = join
+    process.BaseProcess.run = run
+    process.BaseProcess._bootstrap = bootstrap
+
