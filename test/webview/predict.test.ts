@@ -50,6 +50,7 @@ test('on, each run waits for a prediction: its lanes and Order strip are hidden,
     assert.equal(await section(page, run.model).locator('.verdict').isVisible(), false, `${run.model}: so is the verdict that tells it`);
   }
   assert.equal(await page.locator('.event-list').isVisible(), false, 'the list would give the order away');
+  assert.equal(await page.locator('.comparison').isVisible(), false, 'so would the ranking of the runs (which was fastest, the advice)');
   assert.equal((await savedState(page))?.predict, true);
   await page.locator('button[data-replay="next"]').click();
   assert.equal(await page.locator('.replay-position').textContent(), '', 'the replay does not step through a hidden order');
@@ -59,6 +60,7 @@ test('on, each run waits for a prediction: its lanes and Order strip are hidden,
   assert.match((await page.locator('.replay-position').textContent())!, /^1 of 10: Thread 1/, 'it replays the first run shown');
   await page.locator('#predict-first').uncheck();
   assert.equal(await page.locator('.predict').count(), 0);
+  assert.equal(await page.locator('.comparison').isVisible(), true, 'the ranking is back');
   assert.equal(await section(page, 'thread').locator('.run-body').isVisible(), true);
   assert.equal((await savedState(page))?.predict, false);
   await page.close();

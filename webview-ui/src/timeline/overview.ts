@@ -94,6 +94,11 @@ export class Overview {
     );
   }
 
+  /** While a prediction is to be made, the ranking (which run was fastest, the advice) stays hidden. */
+  waitForPredictions(waiting: boolean): void {
+    this.comparison.classList.toggle('predict-wait', waiting);
+  }
+
   private showComparison(comparison: Comparison, runs: readonly RunModel[], trace: TraceMeta | null): void {
     const slowest = Math.max(...comparison.rows.map((r) => r.wallNs));
     const table = el('table');
