@@ -188,3 +188,21 @@ test('screenshots: a prediction checked, in dark and high contrast', async () =>
     await page.close();
   }
 });
+
+test('GIL on and GIL off are predicted apart: skipping one leaves the other to predict, when the runs are drawn again', async () => {
+  const thread = trace.runs.find((r) => r.model === 'thread')!;
+  const rep = (k: number, gil: boolean, order: number[]): Run => ({ ...thread, gil, repetition: k, events: thread.events.map((e, i) => ({ ...e, worker: order[i % order.length] })) });
+  const on = [0, 1].map((k) => rep(k, true, [0, 1]));
+  const off = [0, 1].map((k) => rep(k, false, k ? [1, 0] : [0, 1]));
+  const signatures = (runs: Run[]) => runs.map((r) => orderSignature(r.events.map((e) => e.worker), 2));
+  const orders = [{ ...modelOrders('thread', signatures(on)), gil: true }, { ...modelOrders('thread', signatures(off)), gil: false }];
+  const page = await predicting({ ...trace, python: { ...trace.python, freeThreaded: true, gil: false }, runs: [...on, ...off], orders });
+  const runs = section(page, 'thread');
+  assert.equal(await runs.count(), 2, 'a run of each shown');
+  assert.equal(await page.locator('.predict').count(), 2, 'each way to predict');
+  await runs.nth(1).locator('button[data-predict="skip"]').click(); // GIL off
+  await page.locator('.order-view[data-model="thread"]').nth(1).locator('.order-row').nth(1).click(); // another of its runs: drawn again
+  assert.equal(await runs.nth(0).locator('.predict').count(), 1, 'GIL on: still to predict');
+  assert.equal(await runs.nth(0).locator('.run-body').isVisible(), false, 'GIL on: its order still hidden');
+  await page.close();
+});

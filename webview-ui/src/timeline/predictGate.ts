@@ -1,13 +1,14 @@
 /**
  * "Predict first" as the timeline uses it: the checkbox, and over each drawn run either nothing or
  * a Prediction (predict.ts) that keeps what gives the run's order away hidden until the student
- * has predicted it (or skipped). With --repeat, one prediction per model: its later repetitions
- * wait on the first's, and a model once predicted shows its other repetitions unhidden.
+ * has predicted it (or skipped). With --repeat, one prediction per variant of a model (GIL on and
+ * off, each interpreter compared): its later repetitions wait on the first's, and a variant once
+ * predicted shows its other repetitions unhidden.
  */
 import type { RunMeta } from '../../../src/shared/columns';
 import { repeatedText } from '../../../src/shared/prediction';
 import { entryVariant, variantOf } from '../../../src/shared/repetitions';
-import type { Model, ModelOrders } from '../../../src/shared/trace';
+import type { ModelOrders } from '../../../src/shared/trace';
 import { el } from './header';
 import type { RunModel } from './model';
 import { Prediction } from './predict';
@@ -25,14 +26,15 @@ export interface PredictGateHost {
 /** What gives a run's order away: the lanes and the Order strip, the axis, the verdict, the count of worker changes. */
 const GIVES_ORDER_AWAY = '.run-body, svg.axis, .verdict, .figure[data-term="switches"]';
 
-type Firsts = Map<Model, { prediction: Prediction; waiting: Element[] }>;
+/** By variant (variantOf): the first prediction drawn, and what waits on it. */
+type Firsts = Map<string, { prediction: Prediction; waiting: Element[] }>;
 
 export class PredictGate {
   on = false;
   private readonly toggle: HTMLInputElement;
   private predictions: Array<Prediction | null> = [];
-  /** Models whose order the student has predicted (or skipped). */
-  private readonly predicted = new Set<Model>();
+  /** Variants (variantOf) whose order the student has predicted (or skipped). */
+  private readonly predicted = new Set<string>();
 
   /** `controls`: where the checkbox goes; `onChange`: the student switched it. */
   constructor(controls: Element, onChange: (on: boolean) => void, private readonly host: PredictGateHost) {
@@ -69,27 +71,28 @@ export class PredictGate {
 
   private predictOrHide(section: HTMLElement, run: RunModel, live: boolean, firsts: Firsts): Prediction | null {
     const body = section.querySelector<HTMLElement>('.run-body');
-    if (!this.on || !body || run.cols.t.length === 0 || this.predicted.has(run.model)) return null;
+    const variant = variantOf(run.run);
+    if (!this.on || !body || run.cols.t.length === 0 || this.predicted.has(variant)) return null;
     const orderView = live ? undefined : this.host.orderViewOf(run.run);
     const waiting = [...section.querySelectorAll(GIVES_ORDER_AWAY), ...(orderView ? [orderView] : [])];
     for (const e of waiting) e.classList.add('predict-wait');
     if (live) return null;
-    const first = (run.run.repetition ?? 0) > 0 ? firsts.get(run.model) : undefined;
+    const first = (run.run.repetition ?? 0) > 0 ? firsts.get(variant) : undefined;
     if (first && !first.prediction.done) {
       first.waiting.push(...waiting);
       return first.prediction;
     }
     const shown = this.host.shown();
-    const orders = shown?.orders?.find((o) => entryVariant(o) === variantOf(run.run));
+    const orders = shown?.orders?.find((o) => entryVariant(o) === variant);
     const repeats = orders && { count: orders.repetitions, text: (predicted: readonly number[]) => repeatedText(orders, run.run.workers, predicted) };
     const facts = { model: run.model, workerInfo: run.run.workerInfo, workers: run.cols.worker, times: run.cols.t, aligned: run.run.aligned, switchInterval: run.run.switchInterval, cpuCount: shown?.cpuCount ?? null };
     const prediction = new Prediction(run, facts, repeats, () => {
-      this.predicted.add(run.model);
+      this.predicted.add(variant);
       for (const e of waiting) e.classList.remove('predict-wait');
       this.host.onRevealed();
     });
     (section.querySelector('svg.axis') ?? body).before(prediction.element);
-    firsts.set(run.model, { prediction, waiting });
+    firsts.set(variant, { prediction, waiting });
     return prediction;
   }
 }
