@@ -76,3 +76,16 @@ test('a trace of another function says so; a trace that could not be read leaves
   assert.equal(await page.locator('.trace-comparison').count(), 1, 'so does the comparison shown');
   await page.close();
 });
+
+test('with Predict first on, a comparison waits with the runs until they are predicted (it shows their orders)', async () => {
+  const page = await openPanel(browser, file, canonical);
+  await page.locator('#predict-first').check();
+  const { trace, columns } = traceMessage(reordered(canonical), 'other');
+  await post(page, { type: 'compare', name: 'other.json', trace, columns });
+  await page.locator('.trace-comparison').waitFor({ state: 'attached' });
+  assert.equal(await page.locator('.trace-comparison').isVisible(), false, 'hidden while a prediction is to be made');
+  const skips = page.locator('button[data-predict="skip"]');
+  for (let n = await skips.count(); n > 0; n--) await skips.first().click(); // each skipped leaves the next
+  assert.equal(await page.locator('.trace-comparison').isVisible(), true, 'shown once every run is predicted');
+  await page.close();
+});

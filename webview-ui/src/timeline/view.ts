@@ -325,12 +325,13 @@ export class TimelineView {
   }
 
   /** The event list gives the order away: it waits until every run's prediction is done. */
-  /** The event list and the runs' ranking give the orders and speeds away: they wait for the predictions. */
+  /** The event list, the runs' ranking and a comparison with another trace give the orders and speeds away: they wait for the predictions. */
   private showListIfPredicted(): void {
     const waiting = this.predict.listWaits(this.model?.runs.length ?? 0);
     this.list.element.hidden = waiting;
     this.listTitle.textContent = waiting ? 'Events — shown once you have predicted (or skipped) every run' : 'Events';
     this.overview.waitForPredictions(waiting);
+    this.comparison.element.classList.toggle('predict-wait', waiting); // another trace's orders beside these
   }
 
   /** The replay's step: the event selected, the cursor on it (in view), its row, its line in the editor with the focus kept here. */
