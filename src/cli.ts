@@ -71,18 +71,7 @@ function parse(argv: string[]) {
   const workers = Number(values.workers);
   const badWorkers = checkWorkers(workers, '--workers');
   if (badWorkers) throw new UsageError(badWorkers);
-  const timeout = Number(values.timeout);
-  const timeoutProblem = timeLimitProblem(timeout);
-  if (timeoutProblem) throw new UsageError(`--timeout ${timeoutProblem}, not ${values.timeout}`);
-  const maxEvents = Number(values['max-events']);
-  const badMaxEvents = checkMaxEvents(maxEvents, '--max-events');
-  if (badMaxEvents) throw new UsageError(badMaxEvents);
-  const sampleHz = Number(values['sample-hz']);
-  const badSampleHz = checkSampleHz(sampleHz, '--sample-hz');
-  if (badSampleHz) throw new UsageError(badSampleHz);
-  const deadlockSeconds = Number(values['deadlock-seconds']);
-  const badDeadlock = checkDeadlockSeconds(deadlockSeconds, '--deadlock-seconds');
-  if (badDeadlock) throw new UsageError(`${badDeadlock}, not ${values['deadlock-seconds']}`);
+  const { timeout, maxEvents, sampleHz, deadlockSeconds } = runLimits(values);
   const repeat = Number(values.repeat);
   const badRepeat = checkRepeat(repeat, '--repeat');
   if (badRepeat) throw new UsageError(badRepeat);
@@ -100,6 +89,23 @@ function parse(argv: string[]) {
     file: path.resolve(positionals[1]), function: values.function, models: models as Model[], workers, args: values.args, timeout,
     maxEvents, sampleHz, deadlockSeconds, repeat, align: values.align, switchInterval, order: order?.order, startMethod: startMethod as StartMethod | undefined, python: values.python, comparePythons, json: values.json, html: values.html, chrome: values.chrome, quiet: values.quiet,
   };
+}
+
+/** The options both verbs have: the time limit, the event cap, the sample rate and the deadlock limit, checked. */
+function runLimits(values: { timeout: string; 'max-events': string; 'sample-hz': string; 'deadlock-seconds': string }) {
+  const timeout = Number(values.timeout);
+  const timeoutProblem = timeLimitProblem(timeout);
+  if (timeoutProblem) throw new UsageError(`--timeout ${timeoutProblem}, not ${values.timeout}`);
+  const maxEvents = Number(values['max-events']);
+  const badMaxEvents = checkMaxEvents(maxEvents, '--max-events');
+  if (badMaxEvents) throw new UsageError(badMaxEvents);
+  const sampleHz = Number(values['sample-hz']);
+  const badSampleHz = checkSampleHz(sampleHz, '--sample-hz');
+  if (badSampleHz) throw new UsageError(badSampleHz);
+  const deadlockSeconds = Number(values['deadlock-seconds']);
+  const badDeadlock = checkDeadlockSeconds(deadlockSeconds, '--deadlock-seconds');
+  if (badDeadlock) throw new UsageError(`${badDeadlock}, not ${values['deadlock-seconds']}`);
+  return { timeout, maxEvents, sampleHz, deadlockSeconds };
 }
 
 /** `interleave script FILE [options] [-- ARG…]`: the ARGs are the program's, whatever they look like. */
@@ -123,18 +129,7 @@ function parseScript(argv: string[]) {
   });
   if (values.help) return null;
   if (positionals.length < 2) throw new UsageError('expected: interleave script FILE [-- ARG…]');
-  const timeout = Number(values.timeout);
-  const timeoutProblem = timeLimitProblem(timeout);
-  if (timeoutProblem) throw new UsageError(`--timeout ${timeoutProblem}, not ${values.timeout}`);
-  const maxEvents = Number(values['max-events']);
-  const badMaxEvents = checkMaxEvents(maxEvents, '--max-events');
-  if (badMaxEvents) throw new UsageError(badMaxEvents);
-  const sampleHz = Number(values['sample-hz']);
-  const badSampleHz = checkSampleHz(sampleHz, '--sample-hz');
-  if (badSampleHz) throw new UsageError(badSampleHz);
-  const deadlockSeconds = Number(values['deadlock-seconds']);
-  const badDeadlock = checkDeadlockSeconds(deadlockSeconds, '--deadlock-seconds');
-  if (badDeadlock) throw new UsageError(`${badDeadlock}, not ${values['deadlock-seconds']}`);
+  const { timeout, maxEvents, sampleHz, deadlockSeconds } = runLimits(values);
   return {
     file: path.resolve(positionals[1]), argv: positionals.slice(2), timeout, maxEvents, cwd: values.cwd === undefined ? undefined : path.resolve(values.cwd), sampleHz, deadlockSeconds,
     python: values.python, json: values.json, html: values.html, chrome: values.chrome, quiet: values.quiet,
