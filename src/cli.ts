@@ -28,7 +28,7 @@ const USAGE = `usage: interleave run FILE --function NAME [--models ${DEFAULTS.m
                       [--python PATH] [--compare-python PATH]… (one interpreter each; or PATH,PATH)
                       [--json PATH|-] [--html PATH|-] [--chrome PATH|-] [--quiet]
        interleave script FILE [--timeout ${DEFAULTS.timeoutSeconds}] [--max-events ${DEFAULTS.maxEvents}] [--python PATH] [--cwd DIR]
-                       [--sample-hz ${DEFAULTS.sampleHz}] [--deadlock-seconds ${DEFAULTS.deadlockSeconds}]
+                      [--sample-hz ${DEFAULTS.sampleHz}] [--deadlock-seconds ${DEFAULTS.deadlockSeconds}]
                       [--json PATH|-] [--html PATH|-] [--chrome PATH|-] [--quiet] [-- ARG…]
                       (the program as written: FILE as __main__, ARGs in sys.argv, every thread,
                       process and asyncio task it makes a lane of its own)`;
