@@ -132,13 +132,25 @@ def start_child():
     atexit.register(worker.end)
 
 
+def _command_line():
+    """How this process was started: sys.orig_argv (3.10+); before it, /proc/self/cmdline where
+    there is one — sys.argv of ``python -c CODE`` is only ["-c"], which hid multiprocessing's
+    resource tracker and forkserver on 3.9 (each became a lane of its own)."""
+    argv = getattr(sys, "orig_argv", None)
+    if argv:
+        return list(argv)
+    try:
+        with open("/proc/self/cmdline", "rb") as f:
+            return [os.fsdecode(a) for a in f.read().split(b"\0") if a]
+    except OSError:
+        return list(sys.argv)
+
+
 def _machinery_process():
-    argv = getattr(sys, "orig_argv", None) or []
-    command = " ".join(argv)
+    command = " ".join(_command_line())
     return "multiprocessing.forkserver import main" in command or "multiprocessing.resource_tracker import main" in command
 
 
 def _process_name():
-    argv = getattr(sys, "orig_argv", None) or sys.argv
-    command = " ".join(os.path.basename(a) if i < 2 else a for i, a in enumerate(argv))
+    command = " ".join(os.path.basename(a) if i < 2 else a for i, a in enumerate(_command_line()))
     return command[:80] or "pid %d" % os.getpid()

@@ -95,6 +95,18 @@ export function killLeftovers(pids: number[]): void {
   }
 }
 
+/** A Python of this minor version (`3.9`), if this machine has one: on PATH as python3.9, or under pyenv. */
+export function pythonVersion(minor: string): string | null {
+  const pyenv = path.join(os.homedir(), '.pyenv', 'versions');
+  const candidates = [`python${minor}`];
+  if (fs.existsSync(pyenv)) for (const v of fs.readdirSync(pyenv).filter((v) => v.startsWith(`${minor}.`) && !v.endsWith('t'))) candidates.push(path.join(pyenv, v, 'bin', 'python3'));
+  for (const c of candidates) {
+    const r = spawnSync(c, ['-c', `import sys; sys.exit(0 if '%d.%d' % sys.version_info[:2] == '${minor}' else 1)`]);
+    if (r.status === 0) return c;
+  }
+  return null;
+}
+
 /** A Python that has subinterpreters (3.13+), if this machine has one. */
 export function pythonWithSubinterpreters(): string | null {
   const candidates = [process.env.INTERLEAVE_TEST_PYTHON_313, 'python3.14', 'python3.13'];

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { cli, fixture, harnessRun, processesMentioning, type CliResult } from './helpers';
+import { cli, fixture, harnessRun, processesMentioning, pythonVersion, type CliResult } from './helpers';
 import type { OutputEvent, Run, WorkerInfo } from '../../src/shared/trace';
 
 const script = (name: string) => fixture(path.join('scripts', name));
@@ -99,6 +99,16 @@ for (const method of ['spawn', 'forkserver']) {
     assert.deepEqual(textsOf(run, 0), ['main done']);
   });
 }
+
+test("on Python 3.9 (no sys.orig_argv) multiprocessing's own processes are not lanes: only the program's children are", (t) => {
+  const py39 = pythonVersion('3.9');
+  if (!py39) return t.skip('no Python 3.9 on this machine');
+  for (const method of ['spawn', 'forkserver']) {
+    const { run } = traceScript('spawn_children.py', { argv: [method], options: ['--python', py39] });
+    const prefix = method === 'spawn' ? 'SpawnProcess' : 'ForkServerProcess';
+    assert.deepEqual(run.workerInfo.map((w) => w.name).sort(), ['MainThread', `${prefix}-1`, `${prefix}-2`].sort(), `${method}: the resource tracker (python -c …) was a lane`);
+  }
+});
 
 test('multiprocessing.Pool.map: the pool processes are lanes and the tasks print on them', () => {
   const { run } = traceScript('pool_map.py');
