@@ -87,6 +87,10 @@ export class RunFollower {
         }
       }
     });
+    // a script's process declares a file of the program (control file) just before the line that
+    // needs it (its event file): read between our two reads, that line would be shown before its
+    // file is known — and a sink that writes as the run goes ("unknown" in a streamed trace)
+    this.readControl();
     if (this.t0 === null) return;
     const progress: RunProgress = { t0: this.t0, workers: this.workers };
     for (const sink of this.sinks) sink.progress?.(progress);

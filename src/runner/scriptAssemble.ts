@@ -55,10 +55,11 @@ export function assembleScript(control: readonly ControlRecord[], workers: reado
       status: 'ok',
     };
     if (state.threads.length) info.threads = state.threads;
-    setScriptStatus(info, state, exit, exits.get(r.pid));
+    setScriptStatus(info, state.end, exit, exits.get(r.pid));
     if (deadlock) setDeadlocked(info, r.key, state, deadlock, exits.has(r.pid));
     return info;
   });
+  workerInfo.push(...neverBegan(records, spawned, exits, indexOf, t0, workerInfo.length, exit));
   const runEnd = control.find((r) => r.type === 'runEnd');
   const run: Run = {
     model: 'script',
@@ -75,6 +76,27 @@ export function assembleScript(control: readonly ControlRecord[], workers: reado
   if (exit.stopReason) run.stopped = exit.stopReason;
   const events = new RunEvents(workers.flatMap((w) => w.sources), t0, workerInfo.map((w) => w.pid));
   return { run, events, ...runContext(control) };
+}
+
+/**
+ * Processes the program started (Process.start: its parent said so) that never got to run a line
+ * of ours — a Pool's process ended by its terminate() while still starting, a child killed at once
+ * —: a lane each too, with how its parent saw it end. (A `subprocess` child that is not Python is
+ * its parent's output, not a lane.)
+ */
+function neverBegan(records: readonly WorkerRecord[], spawned: ReadonlyMap<number, Spawned>, exits: ReadonlyMap<number, number | null>, indexOf: (key: string | null) => number | null, t0: number, first: number, exit: ScriptExit): WorkerInfo[] {
+  const began = new Set(records.filter((r) => r.kind === 'process').map((r) => r.pid));
+  const lanes: WorkerInfo[] = [];
+  for (const s of spawned.values()) {
+    if (began.has(s.pid) || s.name.startsWith('subprocess ')) continue;
+    const info: WorkerInfo = {
+      worker: first + lanes.length, pid: s.pid, tid: null, kind: 'process', name: s.name, parent: indexOf(s.by),
+      createdNs: s.t - t0, startNs: null, endNs: null, cpuNs: null, status: 'ok',
+    };
+    setScriptStatus(info, undefined, exit, exits.get(s.pid));
+    lanes.push(info);
+  }
+  return lanes;
 }
 
 /**
@@ -95,13 +117,13 @@ function setDeadlocked(info: WorkerInfo, key: string, state: WorkerState, deadlo
  * the main thread of a program killed by a signal; a process that ended without a word (a
  * signal, a crash: our os._exit says its code); a thread whose process ended under it.
  */
-function setScriptStatus(info: WorkerInfo, state: WorkerState, exit: ScriptExit, exitCode: number | null | undefined): void {
-  if (state.end && state.end.status.status === 'ok' && info.kind === 'process' && exitCode) {
+function setScriptStatus(info: WorkerInfo, end: WorkerState['end'], exit: ScriptExit, exitCode: number | null | undefined): void {
+  if (end && end.status.status === 'ok' && info.kind === 'process' && exitCode) {
     setExit(info, exitCode); // it thought it ended well (sys.exit(3) at its top level is past our hooks): its parent saw more
-  } else if (state.end) {
-    info.status = state.end.status.status;
-    if (state.end.status.error) info.error = state.end.status.error;
-    if (state.end.status.exitCode !== undefined) info.exitCode = state.end.status.exitCode;
+  } else if (end) {
+    info.status = end.status.status;
+    if (end.status.error) info.error = end.status.error;
+    if (end.status.exitCode !== undefined) info.exitCode = end.status.exitCode;
   } else if (exit.stopReason) {
     info.status = 'timeout';
   } else if (info.kind === 'main' && exit.signal) {

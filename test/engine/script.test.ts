@@ -121,6 +121,14 @@ test('multiprocessing.Pool.map: the pool processes are lanes and the tasks print
   assert.deepEqual(textsOf(run, 0), ['[0, 1, 4, 9]']);
 });
 
+test('a child killed before it ran a line of Python is a lane too: its name, its parent, how its parent saw it end', () => {
+  const { run } = traceScript('child_killed_at_once.py');
+  const child = named(run, 'SpawnProcess-1');
+  assert.deepEqual([child.kind, child.parent, child.startNs, child.status, child.signal], ['process', 0, null, 'killed', 'SIGKILL']);
+  assert.deepEqual(textsOf(run, child.worker), []);
+  assert.deepEqual(textsOf(run, 0), ['child ended with -9']);
+});
+
 test('ProcessPoolExecutor: its processes are lanes and the tasks print on them', () => {
   const { run } = traceScript('process_pool_executor.py');
   assertWellFormed(run);
