@@ -139,6 +139,17 @@ test("spans: a futex wait inside the thread's recorded lock wait is `lock`, name
   );
 });
 
+test('spans: a lock wait recorded a moment after the sample that saw its futex (stamped at its tick, read after) is still the lock\'s', () => {
+  const FUTEX_UNTIMED = syscallCode(202, false);
+  const t = series(200, [[10, RUNNING], [20, FUTEX_UNTIMED], [60, RUNNING]], 90);
+  const r = stateRun([t], [worker(0)], { gilShared: () => false });
+  const wait = { worker: 0, thread: null, lock: 'a (line 3)', kind: 'Lock', line: 5, waitT: 20.1 * MS, acquiredT: 59.9 * MS, releasedT: null };
+  const { states } = runStates({ ...r, run: { ...r.run, locks: [wait] } });
+  const lock = states.filter((s) => s.state === 'lock');
+  assert.equal(lock.reduce((n, s) => n + s.dur, 0), 39.8 * MS, `the wait's 39.8 ms are the lock's: ${JSON.stringify(states.map((s) => [s.t / MS, s.dur / MS, s.state]))}`);
+  assert.ok(states.filter((s) => s.state === 'other').every((s) => s.dur <= 0.1 * MS + 1), 'only the slivers outside the recorded wait are not');
+});
+
 test('spans: a run with more spans than allowed is coarsened, short spans going to their longer neighbour', () => {
   const points: Array<[number, number]> = [];
   for (let i = 0; i < 60; i++) points.push([10 + i, i % 10 === 9 ? SLEEP : RUNNING]); // a 1 ms sleep every 10 ms

@@ -46,19 +46,24 @@ after(async () => {
 
 const section = (page: Page) => page.locator('section.run[data-model="script"]');
 
-/** The lane (row from the top of the canvas) a worker is drawn on: lanes are in the order of their labels. */
-async function laneOf(page: Page, name: string): Promise<number> {
+/**
+ * Where a worker's lane begins, in px from the top of the canvas: its label is level with it (the
+ * process groups' headings sit between the lanes, so a lane's place is not its index × 30).
+ */
+async function laneTop(page: Page, name: string): Promise<number> {
   const labels = await section(page).locator('.lane-label').allTextContents();
   const lane = labels.indexOf(name);
   assert.ok(lane >= 0, `a lane ${name} in ${labels.join(', ')}`);
-  return lane;
+  const label = (await section(page).locator('.lane-label').nth(lane).boundingBox())!;
+  const canvas = (await section(page).locator('canvas.lanes').boundingBox())!;
+  return label.y - canvas.y;
 }
 
 /** Hovers a lane's state strip at `t` ns in the fit view (the plot spans the run's end × 1.02). */
-async function hoverStrip(page: Page, lane: number, t: number, run = trace.runs[0]): Promise<string> {
+async function hoverStrip(page: Page, top: number, t: number, run = trace.runs[0]): Promise<string> {
   const end = Math.max(run.wallNs, ...run.events.map((e) => e.t));
   const box = (await section(page).locator('canvas.lanes').boundingBox())!;
-  await page.mouse.move(box.x + (t / (end * 1.02)) * box.width, box.y + lane * 30 + LANE_PARTS.stateTop + LANE_PARTS.stateHeight / 2);
+  await page.mouse.move(box.x + (t / (end * 1.02)) * box.width, box.y + top + LANE_PARTS.stateTop + LANE_PARTS.stateHeight / 2);
   await page.locator('.tooltip:not([hidden])').waitFor();
   return (await page.locator('.tooltip').textContent())!;
 }
@@ -79,7 +84,7 @@ test("the lock's wait is on the waiting thread's lane of a script run, with its 
   const run = trace.runs[0];
   const wait = run.locks![0];
   const name = run.workerInfo[wait.worker].name!;
-  const text = await hoverStrip(page, await laneOf(page, name), (wait.waitT + wait.acquiredT!) / 2);
+  const text = await hoverStrip(page, await laneTop(page, name), (wait.waitT + wait.acquiredT!) / 2);
   assert.match(text, new RegExp(`${name.replace(/[()]/g, '\\$&')} · Lock counter_lock \\(line 5\\)acquired at line 11: waited \\S+ \\S+ for it`));
   await page.close();
 });
@@ -88,7 +93,7 @@ test('a lock acquired in another file of the program: its hover names that file'
   const page = await openPanel(panels.browser, panels.file, inAModule);
   const run = inAModule.runs[0];
   const wait = run.locks![0];
-  const text = await hoverStrip(page, await laneOf(page, run.workerInfo[wait.worker].name!), (wait.waitT + wait.acquiredT!) / 2, run);
+  const text = await hoverStrip(page, await laneTop(page, run.workerInfo[wait.worker].name!), (wait.waitT + wait.acquiredT!) / 2, run);
   assert.match(text, /Lock counter_lock \(counter_module\.py, line 5\)acquired at counter_module\.py line 9: waited/);
   await page.close();
 });

@@ -89,20 +89,37 @@ function lockWaitsOf(locks: readonly LockSpan[] | undefined, lane: Lane): LockWa
   return own.map((l, i) => ({ from: l.waitT, to: l.acquiredT ?? own[i + 1]?.waitT ?? lane.to, lock: l.lock }));
 }
 
-/** A lane's observations, cut to its part of the run, as spans of equal states (times relative to the run). */
+/**
+ * A lane's observations, cut to its part of the run, as spans of equal states (times relative to
+ * the run). An observation holds from its sample to the next change: a lock wait that begins or
+ * ends inside it splits it — a sample is stamped at its tick, a moment before the thread's files
+ * are read, so a wait recorded just after that stamp still covers what the sample saw.
+ */
 function laneSpans(lane: Lane, t0: number, book: CodeBook, gilShared: boolean, waits: readonly LockWait[]): StateSpan[] {
   const { t, code, end } = lane.series;
   const spans: StateSpan[] = [];
-  let w = 0; // the first wait that has not ended before this sample (samples are in time order)
+  let w = 0; // the first wait that has not ended before this observation (observations are in time order)
   for (let i = 0; i < t.length; i++) {
     if (code[i] === UNSEEN) continue;
     const from = Math.max(t[i] - t0, lane.from);
     const to = Math.min((i + 1 < t.length ? t[i + 1] : end) - t0, lane.to);
     if (to <= from) continue;
-    while (w < waits.length && waits[w].to <= t[i] - t0) w++;
-    const wait = w < waits.length && waits[w].from <= t[i] - t0 ? waits[w] : undefined;
-    const { state, detail } = stateOf(decode(code[i], book), { gilShared, inLockWait: wait !== undefined, lockName: wait?.lock });
-    append(spans, { worker: lane.worker, thread: lane.thread, t: from, dur: to - from, state, detail });
+    const observed = decode(code[i], book);
+    const add = (a: number, b: number, wait: LockWait | undefined) => {
+      const { state, detail } = stateOf(observed, { gilShared, inLockWait: wait !== undefined, lockName: wait?.lock });
+      append(spans, { worker: lane.worker, thread: lane.thread, t: a, dur: b - a, state, detail });
+    };
+    while (w < waits.length && waits[w].to <= from) w++;
+    let at = from;
+    for (let k = w; k < waits.length && waits[k].from < to; k++) {
+      const a = Math.max(waits[k].from, at);
+      const b = Math.min(waits[k].to, to);
+      if (b <= a) continue;
+      if (a > at) add(at, a, undefined);
+      add(a, b, waits[k]);
+      at = b;
+    }
+    if (at < to) add(at, to, undefined);
   }
   return spans;
 }
