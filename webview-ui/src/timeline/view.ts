@@ -21,17 +21,16 @@ import { RepeatedRuns } from './repeatedRuns';
 import { modelSummaries } from '../../../src/shared/repetitions';
 import { fillLaneLabels, renderRunSection } from './runSection';
 import { RunZooms } from './runZoom';
-import { showEventTooltip, showLifeTooltip, showLockTooltip, showStateTooltip, showTextTooltip } from './tooltip';
+import { pointedAt, showPointedTooltip, type Pointed } from './pointer';
 import { renderToolbar, type ZoomAction } from './toolbar';
-import { keyAnchor, labelColumnWidth, lanePartAt, layoutRun, lifeSegments, nearestIndex, offscreenText, plotWidth, rowAt, segmentAt, spanAt, stripIndexAt, tickCount } from './layout';
-import { buildTimelineModel, rowKinds, setCollapsed, writerOf, type LaneModel, type LockWait, type RunModel, type TimelineModel } from './model';
-import type { ModelOrders, StateSpan } from '../../../src/shared/trace';
+import { keyAnchor, labelColumnWidth, layoutRun, plotWidth, tickCount } from './layout';
+import { buildTimelineModel, rowKinds, setCollapsed, writerOf, type RunModel, type TimelineModel } from './model';
+import type { ModelOrders } from '../../../src/shared/trace';
 import { targetTitle } from '../../../src/shared/labels';
 import { drawRun, type DrawnRun } from './render';
 import { applySwatches, readTheme, type Theme } from './theme';
 
 const AXIS_HEIGHT = 24;
-const HIT_PX = 5;
 /** A key press zooms by this factor, and pans by this many pixels. */
 const ZOOM_STEP = 1.6;
 const PAN_STEP = 80;
@@ -57,14 +56,6 @@ interface RunView {
   axis: SVGSVGElement;
   layout: DrawnRun | null;
 }
-
-/** What the pointer is over on a run's canvas. */
-type Pointed =
-  | { kind: 'event'; index: number }
-  | { kind: 'life'; lane: LaneModel; t: number }
-  | { kind: 'state'; lane: LaneModel; span: StateSpan }
-  | { kind: 'lock'; lane: LaneModel; wait: LockWait }
-  | { kind: 'offscreen'; lane: LaneModel; side: 'before' | 'after'; count: number };
 
 export class TimelineView {
   private readonly root: HTMLElement;
@@ -402,55 +393,16 @@ export class TimelineView {
     });
   }
 
-  /**
-   * What is under the pointer: an event (lanes by time through the spatial index, the strip by
-   * order), a lane's count of events beyond an edge of the view, or a phase of a worker's life.
-   */
   private pointed(runIndex: number, e: MouseEvent): Pointed | null {
     const rv = this.runViews[runIndex];
-    if (!rv.layout) return null;
-    const rect = rv.canvas.getBoundingClientRect();
-    const px = e.clientX - rect.left;
-    const py = e.clientY - rect.top;
-    const row = rowAt(rv.layout, py);
-    if (row === null) return null;
-    if (row === 'strip') {
-      const index = stripIndexAt(px, rv.model.cols.t.length, rect.width);
-      return index < 0 ? null : { kind: 'event', index };
-    }
-    const lane = rv.model.shown[row];
-    const part = lanePartAt(py - rv.layout.lanes[row].y);
-    const edge = rv.layout.offscreen[row];
-    if (part === 'marks' && edge.before && px < edge.beforeWidth) return { kind: 'offscreen', lane, side: 'before', count: edge.before };
-    if (part === 'marks' && edge.after && px > rect.width - edge.afterWidth) return { kind: 'offscreen', lane, side: 'after', count: edge.after };
-    const x = this.zooms.plotScale(runIndex);
-    if (part === 'states') {
-      const at = stateAt(lane, x.invert(px - 0.5), x.invert(px + 0.5), rv.model.endNs);
-      if (at) return at;
-    }
-    const j = nearestIndex(lane.times, x.invert(px), Math.abs(x.invert(px + HIT_PX) - x.invert(px)));
-    if (j >= 0 && part === 'marks') return { kind: 'event', index: lane.index[j] };
-    if (part === 'life' && lane.info) return { kind: 'life', lane, t: x.invert(px) };
-    return j >= 0 ? { kind: 'event', index: lane.index[j] } : null;
+    return rv.layout ? pointedAt(rv.canvas, rv.model, rv.layout, this.zooms.plotScale(runIndex), e) : null;
   }
 
   private onHover(runIndex: number, e: MouseEvent): void {
     const at = this.pointed(runIndex, e);
     const rv = this.runViews[runIndex];
     rv.canvas.style.cursor = at && (at.kind === 'event' || at.kind === 'offscreen') ? 'pointer' : '';
-    if (at?.kind === 'state') return showStateTooltip(this.tooltip, at.lane.label, at.span, rv.model.run.stateSource ?? null, e);
-    if (at?.kind === 'lock') return showLockTooltip(this.tooltip, at.lane.label, at.wait, rv.model.endNs, e);
-    if (at?.kind === 'event') return showEventTooltip(this.tooltip, rv.model, at.index, e, this.callbacks.onReveal !== undefined);
-    if (at?.kind === 'offscreen') {
-      const where = at.side === 'before' ? 'before' : 'after';
-      return showTextTooltip(this.tooltip, [`${offscreenText(at.count, at.side)}: ${at.count} event${at.count === 1 ? '' : 's'} of ${at.lane.label} ${where} the part of the run in view`, 'Click to bring the nearest into view.'], e);
-    }
-    if (at?.kind === 'life') {
-      const segments = lifeSegments(at.lane.info!, rv.model.run.wallNs);
-      const phase = segmentAt(segments, at.t)?.phase;
-      if (phase) return showLifeTooltip(this.tooltip, at.lane.label, segments, phase, e);
-    }
-    this.tooltip.hidden = true;
+    showPointedTooltip(this.tooltip, at, rv.model, e, this.callbacks.onReveal !== undefined);
   }
 
   /**
@@ -542,15 +494,6 @@ export class TimelineView {
     else return;
     e.preventDefault();
   }
-}
-
-/** On a lane's state strip over the times [t0, t1] (a pixel column): a lock wait or hold there, else the state drawn there. */
-function stateAt(lane: LaneModel, t0: number, t1: number, endNs: number): Pointed | null {
-  const t = (t0 + t1) / 2;
-  const wait = lane.locks.find((w) => w.waitT <= t1 && t0 <= (w.acquiredT === null ? endNs : (w.releasedT ?? endNs)));
-  if (wait) return { kind: 'lock', lane, wait };
-  const span = spanAt(lane.states, t0, t1) ?? spanAt(lane.states, t, t);
-  return span ? { kind: 'state', lane, span } : null;
 }
 
 /** The width the widest lane label needs (its text, swatch and padding), however wide its column is now. */
