@@ -4,8 +4,8 @@
  * each poll shows the run so far to its sinks — the panel's live preview, the CLI's trace file,
  * and whatever else wants to watch a run (they never read files themselves).
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { AppendedLines } from './appendedLines';
 import { WorkerFileReader } from './workerFile';
 import { EventSource, type RunEvents } from './eventStore';
 import type { OutputSink } from './workerLog';
@@ -36,9 +36,9 @@ export class RunFollower {
   t0: number | null = null;
   /** With --repeat: the harness said this repetition's files are final. */
   closed = false;
-  private controlOffset = 0;
   private readonly files = new Map<number, Map<number, string>>();
-  private readonly controlFile: string;
+  /** The control file, read on from where the last poll left it. */
+  private readonly controlLines: AppendedLines;
   /** Per worker: readers of its event file and of its side file, with where their lines go. */
   private readonly readers: Array<Array<{ reader: WorkerFileReader; sink: OutputSink }>> = [];
 
@@ -52,7 +52,7 @@ export class RunFollower {
     private readonly sinks: readonly RunSink[],
     private readonly repetition: { index: number; controlDir: string } | null = null,
   ) {
-    this.controlFile = path.join(repetition?.controlDir ?? dir, 'control.jsonl');
+    this.controlLines = new AppendedLines(path.join(repetition?.controlDir ?? dir, 'control.jsonl'));
     for (let worker = 0; worker < workers; worker++) this.addWorker(path.join(dir, `w${worker}.trc`));
   }
 
@@ -98,18 +98,11 @@ export class RunFollower {
 
   close(): void {
     this.readers.forEach((pair) => pair.forEach(({ reader }) => reader.close()));
+    this.controlLines.close();
   }
 
   private readControl(): void {
-    let text: string;
-    try {
-      text = fs.readFileSync(this.controlFile, 'utf8');
-    } catch {
-      return; // not written yet
-    }
-    const complete = text.lastIndexOf('\n') + 1;
-    for (const line of text.slice(this.controlOffset, complete).split('\n')) {
-      if (!line) continue;
+    for (const line of this.controlLines.next()) {
       const record = JSON.parse(line) as TaggedRecord;
       if (this.repetition && record.repetition !== undefined && record.repetition !== this.repetition.index) continue;
       this.control.push(record);
@@ -119,6 +112,5 @@ export class RunFollower {
       if (record.type === 'worker') this.addWorker(path.join(this.dir, path.basename(record.file)), this.filesOf(record.pid));
       if (record.type === 'sourceFile') this.filesOf(record.pid).set(record.index, record.path);
     }
-    this.controlOffset = complete;
   }
 }

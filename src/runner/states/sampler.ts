@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { FILE_HEADER, HEAD, KIND } from '../workerLog';
 import { RUNNING, UNSEEN, NO_SYSCALL, FIRST_WCHAN, codeOfSyscall, isGone, schedstatOf, stateLetter, wchanText } from './classify';
 import { syscallNames } from './syscalls';
+import { AppendedLines } from '../appendedLines';
 
 /** A sample stands for the time until the next one, up to this many sample periods (beyond: unseen). */
 export const MAX_GAP_PERIODS = 20;
@@ -208,29 +209,16 @@ class ThreadSampler {
  * — where a model run's workers are known in advance by their event files.
  */
 class WorkerRecords {
-  private fd: number | null = null;
-  private offset = 0;
-  private rest = '';
-  private readonly chunk = Buffer.alloc(64 * 1024);
+  private readonly lines: AppendedLines;
 
-  constructor(private readonly file: string) {}
+  constructor(file: string) {
+    this.lines = new AppendedLines(file);
+  }
 
   /** The threads (pid, tid) of the worker records written since the last look. */
   newThreads(): Array<{ pid: number; tid: number }> {
-    if (this.fd === null) {
-      if (!fs.existsSync(this.file)) return [];
-      this.fd = fs.openSync(this.file, 'r');
-    }
-    let text = '';
-    for (let n = fs.readSync(this.fd, this.chunk, 0, this.chunk.length, this.offset); n > 0; n = fs.readSync(this.fd, this.chunk, 0, this.chunk.length, this.offset)) {
-      this.offset += n;
-      text += this.chunk.toString('utf8', 0, n);
-    }
-    if (!text) return [];
-    const lines = (this.rest + text).split('\n');
-    this.rest = lines.pop() ?? ''; // a line still being written
     const found: Array<{ pid: number; tid: number }> = [];
-    for (const line of lines) {
+    for (const line of this.lines.next()) {
       if (!line.startsWith('{"type": "worker"')) continue;
       try {
         const r = JSON.parse(line) as { pid?: unknown; tid?: unknown };
@@ -243,8 +231,7 @@ class WorkerRecords {
   }
 
   close(): void {
-    if (this.fd !== null) fs.closeSync(this.fd);
-    this.fd = null;
+    this.lines.close();
   }
 }
 
