@@ -37,7 +37,7 @@ export function assemble(
   control: readonly ControlRecord[],
   workers: readonly WorkerState[],
   t0: number,
-  exit: { code: number | null; signal: NodeJS.Signals | null; stopReason: 'timeout' | 'cancelled' | null },
+  exit: RunExit,
 ): AssembledRun {
   const find = <T extends ControlRecord['type']>(type: T, worker?: number) => findRecord(control, type, worker);
   const harnessPid = find('loaded')?.pid ?? null;
@@ -77,7 +77,7 @@ export function assemble(
     model: o.model,
     workers: o.workers,
     startMethod: inChildProcesses(o.model) ? (find('startMethod')?.startMethod ?? o.startMethod ?? null) : null,
-    wallNs: (runEnd?.t ?? lastNs) - t0,
+    wallNs: wallEnd(runEnd?.t, lastNs, exit) - t0,
     workerInfo,
     events: [],
     locks: lockSpans(workers, t0),
@@ -192,4 +192,21 @@ function setLostInPool(info: WorkerInfo, lost: string, exits: PoolExit[]): void 
 
 function exitInWords(exitCode: number): string {
   return exitCode < 0 ? `was killed by ${SIGNALS[-exitCode] ?? `signal ${-exitCode}`}` : `exited with code ${exitCode}`;
+}
+
+/** How the harness ended, as a run's assembly needs it (HarnessExit's part). */
+export interface RunExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stopReason: 'timeout' | 'cancelled' | null;
+  stoppedNs?: number | null;
+}
+
+/**
+ * Where a run's wall time ends: its own end record; else (stopped at the time limit, cancelled,
+ * killed) when we stopped it, not its last event — a run that hung for 30 s after one line ran 30 s.
+ */
+export function wallEnd(runEndNs: number | undefined, lastNs: number, exit: RunExit): number {
+  if (runEndNs !== undefined) return runEndNs;
+  return exit.stoppedNs ? Math.max(lastNs, exit.stoppedNs) : lastNs;
 }

@@ -42,6 +42,11 @@ export interface HarnessExit {
   signal: NodeJS.Signals | null;
   /** Why we stopped it, when we did. */
   stopReason: StopReason | null;
+  /**
+   * When we stopped it (ns, the monotonic clock the harness and the sampler share), or null: a
+   * stopped run wrote no end of its own, and its wall time runs to here, not to its last event.
+   */
+  stoppedNs: number | null;
   /** The last 8,000 characters it wrote to stderr (for messages when it failed). */
   stderrTail: string;
 }
@@ -70,6 +75,7 @@ export class HarnessProcess {
   /** Resolves when the process has ended (and everything it started is gone). */
   readonly done: Promise<HarnessExit>;
   private stopReason: StopReason | null = null;
+  private stoppedNs: number | null = null;
   private stderrTail = '';
   private clearTimer: () => void = () => undefined;
   private readonly child: ReturnType<SpawnFn>;
@@ -112,7 +118,10 @@ export class HarnessProcess {
   private readonly onAbort = () => this.stop('cancelled');
 
   private stop(reason: StopReason): void {
-    if (TRANSITIONS[this.state].stop) this.stopReason = reason;
+    if (TRANSITIONS[this.state].stop) {
+      this.stopReason = reason;
+      this.stoppedNs = Number(process.hrtime.bigint()); // process.hrtime is CLOCK_MONOTONIC, as Python's perf_counter
+    }
     this.fire('stop');
   }
 
@@ -145,6 +154,6 @@ export class HarnessProcess {
     // anything left in the group goes too (the harness ended what was below it before it exited)
     if (this.child.pid !== undefined) killGroup(this.child.pid);
     const { code, signal } = detail as { code: number | null; signal: NodeJS.Signals | null };
-    this.settle.resolve({ code, signal, stopReason: this.stopReason, stderrTail: this.stderrTail });
+    this.settle.resolve({ code, signal, stopReason: this.stopReason, stoppedNs: this.stoppedNs, stderrTail: this.stderrTail });
   }
 }

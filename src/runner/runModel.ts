@@ -91,7 +91,7 @@ export interface FollowedRun {
 }
 
 /** How a repetition that the harness closed (and the next one runs) ended: as it should. */
-const CLOSED: HarnessExit = { code: 0, signal: null, stopReason: null, stderrTail: '' };
+const CLOSED: HarnessExit = { code: 0, signal: null, stopReason: null, stoppedNs: null, stderrTail: '' };
 
 /**
  * Runs the target under one model in its own harness process (its own process group): once, or

@@ -4,7 +4,7 @@
  * the run of `model: "script"`: who created whom, names, statuses, and every event in global order.
  */
 import { RunEvents } from './eventStore';
-import { setExit, type AssembledRun } from './assemble';
+import { setExit, wallEnd, type AssembledRun, type RunExit } from './assemble';
 import { lockSpans } from './lockSpans';
 import { runContext, type ControlRecord, type WorkerState } from './records';
 import type { Run, WorkerInfo } from '../shared/trace';
@@ -17,11 +17,7 @@ type Deadlock = Extract<ControlRecord, { type: 'deadlock' }>;
 export const TASK_STATES_NOTE = "An asyncio task has no states of its own: it runs on a thread it shares with the event loop's other tasks, whose states are on that thread's lane.";
 
 /** How the harness process ended (the program's main process is the harness). */
-export interface ScriptExit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stopReason: 'timeout' | 'cancelled' | null;
-}
+export type ScriptExit = RunExit;
 
 export function assembleScript(control: readonly ControlRecord[], workers: readonly WorkerState[], t0: number, exit: ScriptExit): AssembledRun {
   const records = control.filter((r): r is WorkerRecord => r.type === 'worker');
@@ -65,7 +61,7 @@ export function assembleScript(control: readonly ControlRecord[], workers: reado
     model: 'script',
     workers: workerInfo.length,
     startMethod: null,
-    wallNs: (runEnd?.type === 'runEnd' ? runEnd.t : lastNs) - t0,
+    wallNs: wallEnd(runEnd?.type === 'runEnd' ? runEnd.t : undefined, lastNs, exit) - t0,
     workerInfo,
     events: [],
     locks: lockSpans(workers, t0),

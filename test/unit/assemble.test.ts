@@ -39,3 +39,14 @@ test('process-pool: without the pool\'s exit codes (another Python), a lost task
   assert.deepEqual([began.status, began.signal], ['killed', 'unknown (the pool process ended abruptly)']);
   assert.match(never.error!.message, /never started: the pool broke before this task ran — one of its processes ended abruptly/);
 });
+
+test('a run stopped at the time limit runs until it was stopped, not until its last event; one that ended says when', () => {
+  const control: ControlRecord[] = [{ type: 'runStart', t: 0 }];
+  const workers = [lostWorker(0, 11)];
+  const hung = assemble({ ...options, model: 'thread', workers: 1 }, control, workers, 0, { code: null, signal: 'SIGKILL', stopReason: 'timeout', stoppedNs: 3e9 }).run;
+  assert.equal(hung.wallNs, 3e9, 'one line at 1 µs, then 3 s of nothing');
+  const ended = assemble({ ...options, model: 'thread', workers: 1 }, [...control, { type: 'runEnd', t: 5000 }], workers, 0, { code: 0, signal: null, stopReason: null, stoppedNs: null }).run;
+  assert.equal(ended.wallNs, 5000);
+  const lost = assemble({ ...options, model: 'thread', workers: 1 }, control, workers, 0, { code: null, signal: 'SIGKILL', stopReason: null }).run;
+  assert.equal(lost.wallNs, 1000, 'killed by someone else: its last sign of life');
+});

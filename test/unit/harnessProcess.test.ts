@@ -43,7 +43,7 @@ test('spawned → inspecting → running → ended, with the exit and the stderr
   child.emit('close', 3, null);
   const exit = await harness.done;
   assert.equal(harness.state, 'ended');
-  assert.deepEqual(exit, { code: 3, signal: null, stopReason: null, stderrTail: 'boom\n' });
+  assert.deepEqual(exit, { code: 3, signal: null, stopReason: null, stoppedNs: null, stderrTail: 'boom\n' });
 });
 
 test('Cancel → ending (the tree is killed), then the exit; a timeout after that changes nothing', async () => {
@@ -75,6 +75,23 @@ test('a timeout longer than Node timers hold (2^31 ms) is chained, not cut to 1 
   } finally {
     mock.timers.reset();
   }
+});
+
+test('a stopped harness says when it was stopped, on the monotonic clock the harness stamps its records with', async () => {
+  const { harness, child } = start({ timeoutMs: 60_000 });
+  child.emit('spawn');
+  const controller = new AbortController();
+  const before = Number(process.hrtime.bigint());
+  const cancelled = start({ timeoutMs: 60_000, signal: controller.signal });
+  cancelled.child.emit('spawn');
+  controller.abort();
+  const after = Number(process.hrtime.bigint());
+  cancelled.child.emit('close', null, 'SIGKILL');
+  const exit = await cancelled.harness.done;
+  assert.equal(exit.stopReason, 'cancelled');
+  assert.ok(exit.stoppedNs !== null && exit.stoppedNs >= before && exit.stoppedNs <= after, `${before} ≤ ${exit.stoppedNs} ≤ ${after}`);
+  child.emit('close', 0, null);
+  assert.equal((await harness.done).stoppedNs, null, 'a harness that ended by itself was not stopped');
 });
 
 test('a Python that cannot be started is a UserError that says what to set', async () => {
