@@ -26,9 +26,9 @@ _ids = itertools.count(1)
 
 class Wait(object):
     """A thread blocked in a wait: what on, since when, and whether it can end by itself."""
-    __slots__ = ("id", "rec", "thread", "line", "since", "timed", "verb", "label", "joined")
+    __slots__ = ("id", "rec", "thread", "line", "since", "timed", "verb", "label", "joined", "shared")
 
-    def __init__(self, rec, thread, line, timed, verb, label, joined=None):
+    def __init__(self, rec, thread, line, timed, verb, label, joined=None, shared=False):
         self.id = None  # bytes: the id of its records
         self.rec = rec
         self.thread = thread
@@ -37,7 +37,10 @@ class Wait(object):
         self.timed = timed
         self.verb = verb  # "waits for %s" …
         self.label = label  # … "b (line 6)"
-        self.joined = joined  # the Thread a join waits for
+        self.joined = joined  # the Thread (or multiprocessing Process) a join waits for
+        # another process can end it (a multiprocessing object, a process's end): in a script run
+        # the watchdog decides with the program's other processes (interleave_script_watch)
+        self.shared = shared
 
     def words(self):
         """What it waits for, in the cycle's words: "waits for b (line 6)"."""
@@ -70,13 +73,13 @@ def _write(rec, phase, t, line, thread, payload):
 _tails = {}  # (kind, name) -> the end of a wait record's payload, encoded once
 
 
-def begin(label, kind, verb, timed):
+def begin(label, kind, verb, timed, joined=None):
     """A wait begins on the current thread: noted for the watchdog, and written to the worker's
     file. Kept short: in a convoy (threads handing a lock to each other) every handoff is one."""
     rec = recorder()
     thread = thread_state.thread if rec is not None else 0
     line = user_line(_getframe(2), state.user_file)
-    wait = Wait(rec, thread, line, timed, verb, label)
+    wait = Wait(rec, thread, line, timed, verb, label, joined, kind in SHARED_KINDS or kind.startswith("multiprocessing."))
     if rec is not None:
         count = lock_counts.get(rec, 0)
         if count < rec.max_events:
@@ -125,16 +128,41 @@ def released(hold):
                thread_state.thread, hold)
 
 
+THREAD_JOIN, PROCESS_JOIN = "Thread.join", "Process.join"  # the kinds of a join's wait records
+SHARED_KINDS = (PROCESS_JOIN,)  # besides multiprocessing's objects: waits another process ends
+
+
 def thread_join(self, timeout=None):
-    """Thread.join: a wait on that thread, for the watchdog (not a lock: not recorded)."""
-    if timeout is not None or self is threading.current_thread() or not self.is_alive():
+    """Thread.join: a wait on that thread — recorded (its lane waits for the thread to end, not
+    "blocked elsewhere"), and for the watchdog."""
+    if self is threading.current_thread() or not self.is_alive():
         return _join(self, timeout)
-    wait = Wait(recorder(), thread_state.thread, user_line(_getframe(1), state.user_file), False,
-                "waits for its thread %s to end", self.name, joined=self)
+    return joined(_join, self, timeout, THREAD_JOIN, "waits for its thread %s to end")
+
+
+def joined(join, whom, timeout, kind, verb):
+    """``join(whom, timeout)`` recorded as a wait on ``whom`` (a Thread or a multiprocessing
+    Process) ending, from the user's line that called it (the standard library's on its behalf
+    too: a pool's shutdown at the end of a ``with``). Ours — the harness joining a worker's
+    threads — is only noted for the watchdog."""
+    if not user_line(_getframe(2), state.user_file):
+        return _noted(join, whom, timeout, kind, verb)
+    wait = begin(whom.name, kind, verb, timeout is not None, whom)
+    ended = False
+    try:
+        result = join(whom, timeout)
+        ended = timeout is None or not whom.is_alive()
+        return result
+    finally:
+        end(wait, ended)  # a timeout that ran out gave up
+
+
+def _noted(join, whom, timeout, kind, verb):
+    wait = Wait(recorder(), thread_state.thread, 0, timeout is not None, verb, whom.name, whom, kind in SHARED_KINDS)
     ident = _get_ident()
     waiting[ident] = wait
     try:
-        return _join(self, timeout)
+        return join(whom, timeout)
     finally:
         if waiting.get(ident) is wait:
             del waiting[ident]

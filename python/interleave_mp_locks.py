@@ -11,12 +11,13 @@ the parent's, shared by the workers; a spawned worker makes its own when it impo
 ``install`` patches multiprocessing in when the user's code imports it; importing this module
 imports no multiprocessing.
 """
+import os
 import sys
 import threading
 
 from interleave_lock_classes import BarrierWaits, ConditionWaits, EventWaits, QueueWaits
 from interleave_lock_state import is_user_file, owned, user_label, waiting
-from interleave_lock_waits import released, waited
+from interleave_lock_waits import PROCESS_JOIN, joined, released, waited
 from interleave_lock_wrappers import owner
 
 _get_ident = threading.get_ident
@@ -79,6 +80,25 @@ class _JoinableQueueWaits(QueueWaits):
         return self._wait(lambda b, t: base.join(), None, "waits for %s to be done")
 
 
+class _KeepsItsName(object):
+    """Sent to a spawned child (pickled: its class's __getstate__ keeps the C handles, not our
+    attributes) with its name and kind, so that its waits there are recorded and named too."""
+
+    def __getstate__(self):
+        names = {k: self.__dict__[k] for k in _NAMES if k in self.__dict__}
+        return super(_KeepsItsName, self).__getstate__(), names
+
+    def __setstate__(self, state):
+        base, names = state
+        super(_KeepsItsName, self).__setstate__(base)
+        self.__dict__.update(names)
+        if "label" in names:
+            owned.add(self)
+
+
+_NAMES = ("_ilv", "label", "_kind")  # what _user_object gives one of ours
+
+
 # multiprocessing's name -> (the module of its class, what ours adds): see _made
 _MIXINS = {
     "Lock": ("synchronize", _SemLockWaits), "RLock": ("synchronize", _SemLockWaits),
@@ -101,10 +121,17 @@ def _made(name):
         base = getattr(importlib.import_module("multiprocessing." + home), name)
         # multiprocessing's Barrier is a threading.Barrier: ours once it is defined after install
         bases = (base,) if issubclass(base, mixin) else (mixin, base)
+        if "__getstate__" in _defined(base):  # its own pickling, which drops our attributes
+            bases = (_KeepsItsName,) + bases
         made = type(name, bases, {"_kind": "multiprocessing." + name, "__module__": __name__,
                                   "__qualname__": "_Mp" + name})
         globals()["_Mp" + name] = made
     return made
+
+
+def _defined(cls):
+    """The names the classes of ``cls``'s MRO define, object's left out."""
+    return {name for klass in cls.__mro__ if klass is not object for name in vars(klass)}
 
 
 def __getattr__(name):
@@ -141,7 +168,28 @@ def patch_context(context):
         pass
 
 
+def _patch_join():
+    """Process.join: a wait on that process's end, recorded like Thread.join's (a wait another
+    process ends, for the watchdog)."""
+    from multiprocessing import process
+    join = process.BaseProcess.join
+    if getattr(join, "_interleave", False):
+        return
+
+    def process_join(self, timeout=None):
+        try:
+            alive = self._parent_pid == os.getpid() and self.is_alive()
+        except Exception:  # not started, or closed: join says so
+            alive = False
+        if not alive:
+            return join(self, timeout)
+        return joined(join, self, timeout, PROCESS_JOIN, "waits for its process %s to end")
+    process_join._interleave = True
+    process.BaseProcess.join = process_join
+
+
 def _patch_context(context):
+    _patch_join()
     originals = {name: getattr(context.BaseContext, name) for name in _MIXINS}
 
     def factory(name):

@@ -122,6 +122,8 @@ def start_child():
     _setup(run_dir, settings["file"], settings.get("source", settings["file"]), settings["maxEvents"],
            settings.get("deadlockSeconds", 0), settings.get("mainPid"))
     if _machinery_process():
+        import interleave_script_watch
+        interleave_script_watch.machinery()  # not a process that could release a wait of the user's
         return  # multiprocessing's forkserver or resource tracker: what it forks is traced
     worker = Worker("process", _process_name(), None, None)
     worker.begin()

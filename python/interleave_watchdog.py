@@ -50,6 +50,9 @@ class Watchdog(object):
             self._publish(analyse())
             return
         found = analyse() if self.mode == "here" else self._from_files()
+        if shared.state.model == "script":  # another process may end a wait of this one's
+            import interleave_script_watch
+            found = interleave_script_watch.look(found, now, self.limit_ns)
         if found and found["blocked"] and now - found["since"] >= self.limit_ns:
             self._end_run(found, now)
 
@@ -171,9 +174,7 @@ def analyse():
     found = []
     for ident, seat in parts.items():
         wait = waits.get(ident)
-        if wait is None or wait.timed:
-            return {"blocked": False}
-        if wait.joined is not None and wait.joined.ident not in parts and wait.joined.is_alive():
+        if wait is None or wait.timed or _may_end(wait, parts):
             return {"blocked": False}
         found.append((ident, by_rec.get(wait.rec) or seat, wait))
     frames = sys._current_frames()
@@ -192,7 +193,20 @@ def analyse():
             held = locks.held_by(owner_key(seat.ident, seat.rec))
             entries.append({"worker": seat.worker, "thread": 0, "words": "%s %scannot run: the event loop it shares is blocked"
                             % (seat.label, "holds %s and " % " and ".join(held) if held else "")})
-    return {"blocked": True, "since": max(w.since for _, _, w in found), "entries": entries, "stacks": stacks}
+    return {"blocked": True, "since": max(w.since for _, _, w in found), "entries": entries, "stacks": stacks,
+            "shared": any(w.shared for _, _, w in found), "sig": sorted([i, w.since] for i, _, w in found)}
+
+
+def _may_end(wait, parts):
+    """Whether a join's wait can end without the threads that count here: a thread of another
+    kind that still runs; a process that still runs, unless this is a script run, whose processes
+    are all watched (interleave_script_watch decides with them)."""
+    joined = wait.joined
+    if joined is None:
+        return False
+    if wait.shared:
+        return shared.state.model != "script" and _alive(joined.pid)
+    return joined.ident not in parts and joined.is_alive()
 
 
 def _awaiting(coro):

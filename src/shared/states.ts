@@ -2,7 +2,7 @@
  * Thread states as people read them: each lane's share of its observed time in each state,
  * computed from a run's spans alone (for the CLI's summary and the timeline alike).
  */
-import { THREAD_STATES, type Run, type ThreadState } from './trace';
+import { THREAD_STATES, type LockSpan, type Run, type StateSpan, type ThreadState } from './trace';
 
 /** What each state is called in sentences. */
 export const STATE_LABELS: Readonly<Record<ThreadState, string>> = {
@@ -14,6 +14,9 @@ export const STATE_LABELS: Readonly<Record<ThreadState, string>> = {
   other: 'blocked elsewhere',
 };
 
+/** The kinds of a join's wait records (`runs[].locks`): the thread waited for a thread or process to end. */
+export const JOIN_KINDS: readonly string[] = ['Thread.join', 'Process.join'];
+
 /** One thread of a worker: the time its spans cover, and each state's part of it (0 to 1). */
 export interface LaneShares {
   worker: number;
@@ -21,33 +24,61 @@ export interface LaneShares {
   thread: number | null;
   observedNs: number;
   shares: Record<ThreadState, number>;
+  /**
+   * The part of its observed time it spent joining another thread or process (a recorded join:
+   * waiting for work that is another lane's); that time is not in `shares`' `lock`.
+   */
+  joining: number;
 }
 
 /** Every lane that has spans, the worker's own thread first, then the threads it started. */
-export function stateShares(run: Pick<Run, 'states'>): LaneShares[] {
-  const lanes = new Map<string, { worker: number; thread: number | null; ns: Record<ThreadState, number> }>();
+export function stateShares(run: Pick<Run, 'states' | 'locks'>): LaneShares[] {
+  const lanes = new Map<string, { worker: number; thread: number | null; ns: Record<ThreadState, number>; joinNs: number }>();
+  const inJoin = joinTest(run);
   for (const s of run.states ?? []) {
     const key = `${s.worker}:${s.thread ?? 0}`;
     let lane = lanes.get(key);
-    if (!lane) lanes.set(key, (lane = { worker: s.worker, thread: s.thread, ns: zeros() }));
-    lane.ns[s.state] += s.dur;
+    if (!lane) lanes.set(key, (lane = { worker: s.worker, thread: s.thread, ns: zeros(), joinNs: 0 }));
+    if (s.state === 'lock' && inJoin(s)) lane.joinNs += s.dur;
+    else lane.ns[s.state] += s.dur;
   }
   return [...lanes.values()]
     .sort((a, b) => a.worker - b.worker || (a.thread ?? 0) - (b.thread ?? 0))
-    .map(({ worker, thread, ns }) => {
-      const observedNs = THREAD_STATES.reduce((sum, s) => sum + ns[s], 0);
+    .map(({ worker, thread, ns, joinNs }) => {
+      const observedNs = THREAD_STATES.reduce((sum, s) => sum + ns[s], joinNs);
       const shares = zeros();
       for (const s of THREAD_STATES) shares[s] = observedNs > 0 ? ns[s] / observedNs : 0;
-      return { worker, thread, observedNs, shares };
+      return { worker, thread, observedNs, shares, joining: observedNs > 0 ? joinNs / observedNs : 0 };
     });
 }
 
-/** "running 49% · waiting for the GIL 48% · sleeping 3%": the states that round to 1% or more. */
-export function sharesText(shares: Record<ThreadState, number>): string {
-  return THREAD_STATES.filter((s) => Math.round(shares[s] * 100) >= 1)
-    .map((s) => `${STATE_LABELS[s]} ${Math.round(shares[s] * 100)}%`)
-    .join(' · ');
+/**
+ * Whether a `lock` span lies in one of its thread's recorded joins (the spans are cut at the
+ * waits' edges: a span is wholly in a wait or out of it).
+ */
+function joinTest(run: Pick<Run, 'locks'>): (s: StateSpan) => boolean {
+  const joins = new Map<string, LockSpan[]>();
+  for (const l of run.locks ?? []) {
+    if (!JOIN_KINDS.includes(l.kind)) continue;
+    const key = `${l.worker}:${l.thread ?? 0}`;
+    joins.set(key, [...(joins.get(key) ?? []), l]);
+  }
+  if (!joins.size) return () => false;
+  return (s) => {
+    const mid = s.t + s.dur / 2;
+    return (joins.get(`${s.worker}:${s.thread ?? 0}`) ?? []).some((l) => l.waitT <= mid && mid <= (l.acquiredT ?? Infinity));
+  };
 }
+
+/** "running 49% · waiting for the GIL 48% · sleeping 3%": the states that round to 1% or more (and joining, when given). */
+export function sharesText(shares: Record<ThreadState, number>, joining = 0): string {
+  const parts = THREAD_STATES.filter((s) => Math.round(shares[s] * 100) >= 1).map((s) => `${STATE_LABELS[s]} ${Math.round(shares[s] * 100)}%`);
+  if (Math.round(joining * 100) >= 1) parts.push(`${JOINING} ${Math.round(joining * 100)}%`);
+  return parts.join(' · ');
+}
+
+/** A lane's joins in sentences. */
+export const JOINING = 'waiting for others to end (join)';
 
 /**
  * Fewer samples than this of a thread say too little to name what it did: a 2-ms run sampled at
@@ -66,7 +97,7 @@ export function samplesIn(run: Pick<Run, 'stateSource'>, lane: Pick<LaneShares, 
 export function laneSharesText(run: Pick<Run, 'stateSource'>, lane: LaneShares): string {
   const n = samplesIn(run, lane);
   const few = n !== null && n < MIN_SAMPLES ? ` (${n} sample${n === 1 ? '' : 's'}: too few to tell)` : '';
-  return `${sharesText(lane.shares)}${few}`;
+  return `${sharesText(lane.shares, lane.joining)}${few}`;
 }
 
 /** Whether every worker's own thread was sampled often enough for a verdict to rest on its states. */
@@ -91,13 +122,17 @@ export interface WorkersStates {
   together: Record<ThreadState, number>;
 }
 
-/** The workers' own threads (not the helpers they started); null when no span of theirs was sampled. */
-export function workersStates(run: Pick<Run, 'states'>): WorkersStates | null {
+/**
+ * The workers' own threads (not the helpers they started); null when no span of theirs was
+ * sampled. `together` leaves their joins out: waiting for another lane to end says nothing of why
+ * the work took its time (the other lane's states do).
+ */
+export function workersStates(run: Pick<Run, 'states' | 'locks'>): WorkersStates | null {
   const lanes = stateShares(run).filter((l) => l.thread === null && l.observedNs > 0);
   if (!lanes.length) return null;
-  const total = lanes.reduce((sum, l) => sum + l.observedNs, 0);
+  const total = lanes.reduce((sum, l) => sum + l.observedNs * (1 - l.joining), 0);
   const together = zeros();
-  for (const s of THREAD_STATES) together[s] = lanes.reduce((sum, l) => sum + l.shares[s] * l.observedNs, 0) / total;
+  for (const s of THREAD_STATES) together[s] = total > 0 ? lanes.reduce((sum, l) => sum + l.shares[s] * l.observedNs, 0) / total : 0;
   return { lanes, together };
 }
 

@@ -25,7 +25,9 @@ export interface CliResult {
 export function runCli(args: string[], timeoutMs = 120_000, showOutput = false): CliResult {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'interleave-test-'));
   const json = path.join(dir, 'trace.json');
-  const r = spawnSync(process.execPath, [cli, ...args, '--json', json, ...(showOutput ? [] : ['--quiet'])], { encoding: 'utf8', timeout: timeoutMs });
+  const ours = ['--json', json, ...(showOutput ? [] : ['--quiet'])];
+  const end = args.includes('--') ? args.indexOf('--') : args.length; // a script's own arguments stay last
+  const r = spawnSync(process.execPath, [cli, ...args.slice(0, end), ...ours, ...args.slice(end)], { encoding: 'utf8', timeout: timeoutMs });
   const result: CliResult = { status: r.status, stdout: r.stdout, stderr: r.stderr };
   if (fs.existsSync(json)) result.trace = JSON.parse(fs.readFileSync(json, 'utf8')) as Trace;
   fs.rmSync(dir, { recursive: true, force: true });

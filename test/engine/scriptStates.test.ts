@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { fixture, runCli, type CliResult } from './helpers';
-import { stateShares } from '../../src/shared/states';
+import { JOIN_KINDS, stateShares } from '../../src/shared/states';
+import { summarizeTrace } from '../../src/shared/summary';
 import type { Run, ThreadState, WorkerInfo } from '../../src/shared/trace';
 
 const linux = process.platform === 'linux';
@@ -23,6 +24,9 @@ function traceScript(name: string, options: string[] = []): CliResult & { run: R
 }
 
 const ofKind = (run: Run, kind: WorkerInfo['kind']) => run.workerInfo.filter((w) => w.kind === kind);
+/** The run's waits on locks, Conditions, Events, queues; its joins are in joinsOf. */
+const locksOnly = (run: Run) => (run.locks ?? []).filter((l) => !JOIN_KINDS.includes(l.kind));
+const joinsOf = (run: Run) => (run.locks ?? []).filter((l) => JOIN_KINDS.includes(l.kind));
 
 /** The shares of `state` of these workers' own threads, in their order. */
 function shares(run: Run, workers: readonly WorkerInfo[], state: ThreadState): number[] {
@@ -58,7 +62,7 @@ test('a script whose processes are sampled too: each spawned process runs on its
 
 test('a script with a contended lock: the wait and hold, named by the line that made the lock, and the waiter in state lock', { skip: !linux }, () => {
   const { run } = traceScript('contended_lock.py');
-  const locks = run.locks ?? [];
+  const locks = locksOnly(run);
   assert.equal(locks.length, 1, JSON.stringify(locks));
   const [span] = locks;
   assert.equal(span.lock, 'counter_lock (line 5)');
@@ -72,7 +76,7 @@ test('a script with a contended lock: the wait and hold, named by the line that 
 
 test("a lock made and taken in another file of the program: named with that file, its acquire's line and file as events carry them", () => {
   const { run } = traceScript('contended_lock_in_a_module.py');
-  const locks = run.locks ?? [];
+  const locks = locksOnly(run);
   assert.equal(locks.length, 1, JSON.stringify(locks));
   assert.equal(locks[0].lock, 'counter_lock (counter_module.py, line 5)');
   assert.equal(locks[0].line, 9, 'the line of the with, in that file');
@@ -98,7 +102,9 @@ test('the two-lock deadlock written as a script ends in ≈ 2 s as deadlock, wit
   const main = ofKind(run, 'main')[0];
   assert.equal(main.status, 'deadlock', 'the main thread waits for a deadlocked thread');
   assert.match(main.deadlock!.stack, /line 21, in <module>\n {4}one\.join\(\)/);
-  assert.deepEqual(run.locks!.map((l) => [l.lock, l.acquiredT]).sort(), [['a (line 5)', null], ['b (line 6)', null]]);
+  assert.deepEqual(locksOnly(run).map((l) => [l.lock, l.acquiredT]).sort(), [['a (line 5)', null], ['b (line 6)', null]]);
+  const joins = joinsOf(run);
+  assert.deepEqual(joins.map((l) => [l.kind, l.lock, l.line, l.acquiredT]), [['Thread.join', 'Thread-1 (transfer)', 21, null]], 'the main thread still joining');
   assert.match(stdout, /Thread-1 \(transfer\) stuck at two_locks_deadlock\.py:12 in transfer: with second:/, 'the summary names the lanes');
   assert.ok(!run.workerInfo.some((w) => w.name === 'interleave-watchdog'), 'our watchdog is no lane of the program');
 });
@@ -123,9 +129,66 @@ test("a deadlock of a child process's threads ends the program in ≈ 2 s too: t
   assert.equal(main.deadlock, undefined, 'it was in no cycle');
 });
 
+for (const method of ['fork', 'spawn', 'forkserver']) {
+  test(`processes deadlocked on multiprocessing locks (${method}) end the program in ≈ 2 s: every process's word, the cycle across them`, { skip: !linux }, () => {
+    const started = Date.now();
+    const { run } = traceScript('processes_deadlock.py', ['--', method]);
+    assert.ok((Date.now() - started) / 1000 < 15, 'ended by the watchdog, not at the 30 s timeout');
+    assert.equal(run.stopped, undefined);
+    const processes = ofKind(run, 'process');
+    assert.equal(processes.length, 2);
+    const [one, two] = processes.map((w) => w.name);
+    for (const w of [...processes, ...ofKind(run, 'main')]) {
+      assert.equal(w.status, 'deadlock', w.name);
+      const cycle = w.deadlock!.cycle;
+      assert.match(cycle, new RegExp(`MainThread waits for its process ${one} to end`), cycle);
+      assert.ok(cycle.includes(`${one} holds a (line 18) and waits for b (line 19)`), cycle);
+      assert.ok(cycle.includes(`${two} holds b (line 19) and waits for a (line 18)`), cycle);
+    }
+    for (const w of processes) assert.match(w.deadlock!.stack, /processes_deadlock\.py", line 12, in transfer\n {4}with second:\n$/);
+    const waits = locksOnly(run).filter((l) => l.kind === 'multiprocessing.Lock');
+    assert.equal(waits.length, 2, JSON.stringify(run.locks));
+    assert.ok(waits.every((l) => l.acquiredT === null));
+    assert.deepEqual(joinsOf(run).map((l) => [l.kind, l.lock, l.line]), [['Process.join', one, 24]], "the main process's join of the first");
+  });
+}
+
+test('a child waiting for a multiprocessing lock its live parent holds longer than --deadlock-seconds is no deadlock', () => {
+  const { run } = traceScript('process_lock_held_long.py', ['--deadlock-seconds', '0.5']);
+  assert.equal(run.stopped, undefined);
+  assert.ok(run.workerInfo.every((w) => w.status === 'ok'), run.workerInfo.map((w) => `${w.name}: ${w.status} ${w.deadlock?.cycle ?? ''}`).join('; '));
+  assert.ok(run.events.some((e) => e.text.startsWith('child got it')), 'the child went on');
+  const [wait] = locksOnly(run);
+  assert.equal(wait?.kind, 'multiprocessing.Lock', JSON.stringify(run.locks));
+  assert.equal(run.workerInfo[wait.worker].kind, 'process');
+  assert.ok(wait.acquiredT !== null && wait.acquiredT - wait.waitT >= 0.8e9, `waited until the parent let go: ${JSON.stringify(wait)}`);
+});
+
+test("a script's joins are waits of their own: on the joining lane, named for the thread joined, and left out of what the run waited for", { skip: !linux }, () => {
+  const { run, stdout, trace } = traceScript('joins_its_threads.py');
+  const main = ofKind(run, 'main')[0];
+  const joins = joinsOf(run);
+  assert.deepEqual(joins.map((l) => [l.worker, l.kind, l.lock, l.line]), [
+    [main.worker, 'Thread.join', 'Thread-1 (nap)', 15],
+    [main.worker, 'Thread.join', 'Thread-2 (nap)', 16],
+  ]);
+  for (const [i, join] of joins.entries()) {
+    const joined = ofKind(run, 'thread')[i];
+    assert.ok(join.acquiredT !== null && join.acquiredT >= joined.endNs!, `${joined.name}: joined after it ended`);
+    assert.equal(join.releasedT, null, 'nothing is held after a join');
+  }
+  const lane = stateShares(run).find((l) => l.worker === main.worker && l.thread === null)!;
+  assert.ok(lane.joining >= 0.7, `the main thread mostly joins: ${lane.joining.toFixed(2)}`);
+  assert.ok(lane.shares.lock < 0.05, 'a join is not a lock wait in the shares');
+  assert.match(stdout, /MainThread: .*waiting for others to end \(join\) \d+%/);
+  const [summary] = summarizeTrace(trace!);
+  assert.equal(summary.waitedFor, 'sleep', `the threads' naps, not the main thread's join: ${summary.verdict}`);
+});
+
 test('--deadlock-seconds 0 for a script: no watchdog, the deadlock runs into the time limit', () => {
   const { run } = traceScript('two_locks_deadlock.py', ['--deadlock-seconds', '0', '--timeout', '3']);
   assert.equal(run.stopped, 'timeout');
+  assert.ok(run.wallNs >= 2e9, `its wall runs to the time limit, not to its last line: ${run.wallNs / 1e9} s`);
   assert.ok(ofKind(run, 'thread').every((w) => w.status === 'timeout'));
 });
 

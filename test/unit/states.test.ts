@@ -6,8 +6,8 @@ import { syscallNames, waitKind } from '../../src/runner/states/syscalls';
 import { coarsen, runStates, type StateRun } from '../../src/runner/states/spans';
 import { busyMachine, cpuWaitShare } from '../../src/runner/states/modelStates';
 import type { SampledThread } from '../../src/runner/states/sampler';
-import { sharesText, stateShares, stateWords } from '../../src/shared/states';
-import type { StateSpan, WorkerInfo } from '../../src/shared/trace';
+import { JOINING, sharesText, stateShares, stateWords, workersStates } from '../../src/shared/states';
+import type { LockSpan, StateSpan, WorkerInfo } from '../../src/shared/trace';
 
 const x64 = syscallNames('x64');
 const book: CodeBook = { syscalls: x64, wchans: ['futex_wait_queue', 'hrtimer_nanosleep', 'anon_pipe_read', 'do_wait', 'stopped'] };
@@ -48,6 +48,10 @@ test('each wait is classified: the GIL, sleeping, I/O, other with its name', () 
   assert.deepEqual(stateFor(syscallText(202, '0x55', '0x189', '0x0', '0x0')), { state: 'other', detail: 'futex' }, 'an untimed futex wait is a lock, join or event: never the GIL');
   assert.deepEqual(stateFor(syscallText(202, '0x55', '0x89', '0x0', '0x7f76'), alone), { state: 'other', detail: 'futex' }, 'no other thread shares its GIL');
   assert.deepEqual(stateOf(decode(syscallCode(202, true), book), { gilShared: true, inLockWait: true }), { state: 'lock', detail: 'futex' }, 'inside a recorded lock wait');
+  const inWait = { gilShared: false, inLockWait: true, lockName: 'Process-1' };
+  assert.deepEqual(stateFor(syscallText(61, '0x4'), inWait), { state: 'lock', detail: 'Process-1' }, "waitpid inside a Process.join is the join's");
+  assert.deepEqual(stateFor(syscallText(0, '0x3'), inWait), { state: 'lock', detail: 'Process-1' }, "a pipe read inside a multiprocessing Queue's get is the get's");
+  assert.deepEqual(stateFor('running\n', inWait), { state: 'running', detail: null }, 'running inside a wait is running');
   assert.deepEqual(stateFor(syscallText(230, '0x1', '0x1', '0x7f3e1bffec40')), { state: 'sleep', detail: 'clock_nanosleep' });
   assert.deepEqual(stateFor(syscallText(0, '0x3')), { state: 'io', detail: 'read' });
   assert.deepEqual(stateFor(syscallText(232, '0x4')), { state: 'io', detail: 'epoll_wait' });
@@ -177,6 +181,22 @@ test("shares: each lane's part of its observed time in each state, in words", ()
   assert.equal(sharesText(lanes[0].shares), 'running 49% · waiting for the GIL 48% · sleeping 3%');
   assert.equal(sharesText(lanes[1].shares), 'waiting for I/O 100%');
   assert.deepEqual(stateShares({}), [], 'no states, no lanes');
+});
+
+test("shares: a lane's joins (lock spans inside its recorded Thread.join / Process.join) are its own share, left out of the workers' together", () => {
+  const span = (worker: number, t: number, dur: number, state: StateSpan['state']): StateSpan => ({ worker, thread: null, t, dur, state, detail: null });
+  const join: LockSpan = { worker: 0, thread: null, lock: 'Thread-1 (nap)', kind: 'Thread.join', line: 9, waitT: 10, acquiredT: 100, releasedT: null };
+  const wait: LockSpan = { worker: 1, thread: null, lock: 'a (line 3)', kind: 'Lock', line: 5, waitT: 0, acquiredT: 50, releasedT: 60 };
+  const run = {
+    states: [span(0, 0, 10, 'running'), span(0, 10, 90, 'lock'), span(1, 0, 50, 'lock'), span(1, 50, 50, 'sleep')],
+    locks: [join, wait],
+  };
+  const [main, thread] = stateShares(run);
+  assert.deepEqual([main.observedNs, main.joining, main.shares.lock, main.shares.running], [100, 0.9, 0, 0.1]);
+  assert.deepEqual([thread.joining, thread.shares.lock], [0, 0.5], 'a lock wait stays a lock wait');
+  assert.equal(sharesText(main.shares, main.joining), `running 10% · ${JOINING} 90%`);
+  const together = workersStates(run)!.together;
+  assert.deepEqual([together.running, together.lock, together.sleep], [10 / 110, 50 / 110, 50 / 110], 'of the time not spent joining');
 });
 
 test('a busy machine is said when threads waited for a CPU a fifth or more of the time they were ready, and of the time sampled', () => {

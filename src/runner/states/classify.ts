@@ -2,7 +2,7 @@
  * From what /proc says of a thread to what it was doing. A sample becomes a number — an
  * observation code, cheap to compare and to carry between threads — and a code becomes a state
  * once the run is known: whether the thread shares a GIL with others, whether it is inside a
- * recorded lock wait (the hook for lock instrumentation; none are recorded yet).
+ * recorded wait (runs[].locks: a lock, a Condition, an Event, a Queue, a join…).
  *
  *   /proc/PID/task/TID/syscall   "running" | "-1 sp pc" | "NR ARG1 … ARG6 sp pc"  (needs ptrace rights)
  *   /proc/PID/task/TID/stat      "PID (comm) S …": the state letter, after the last ")"
@@ -123,11 +123,13 @@ export interface StateContext {
  * cannot be seen (wchan), every futex wait of a GIL-sharing thread counts as the GIL.
  */
 export function stateOf(o: Observed, ctx: StateContext): { state: ThreadState; detail: string | null } {
+  // blocked inside a recorded wait: on that lock, whatever it blocks in (a futex; a pipe under a
+  // multiprocessing Queue's get; waitpid under a Process.join)
+  if (ctx.inLockWait && o.kind !== 'running') return { state: 'lock', detail: ctx.lockName ?? o.detail };
   switch (o.kind) {
     case 'running':
       return { state: 'running', detail: null };
     case 'futex':
-      if (ctx.inLockWait) return { state: 'lock', detail: ctx.lockName ?? o.detail };
       return { state: ctx.gilShared && o.timed !== false ? 'gil' : 'other', detail: o.detail };
     default:
       return { state: o.kind, detail: o.detail };
