@@ -67,9 +67,12 @@ def blind(args):
 
 
 def hook_subprocess():
+    import functools
     import subprocess
+    import interleave_script_children as children
     original_init = subprocess.Popen.__init__
 
+    @functools.wraps(original_init)  # its signature stays Popen's: popen_arguments reads it
     def init(self, args, *rest, **kwargs):
         created = clock_ns()
         original_init(self, args, *rest, **kwargs)
@@ -77,13 +80,14 @@ def hook_subprocess():
         command = args if isinstance(args, str) else " ".join(os.fsdecode(a) for a in args)
         control({"type": "spawned", "pid": self.pid, "by": by, "name": "subprocess %s" % command[:80], "t": created})
         reason = blind(args)
-        if reason is None and kwargs.get("env") is not None and ENV_RUN not in kwargs["env"]:
+        call = children.popen_arguments(self, args, rest, kwargs)
+        env = call.arguments.get("env") if call is not None else None
+        if reason is None and env is not None and ENV_RUN not in env:
             if "python" in os.path.basename(command.split(" ")[0]):
                 reason = "started with an env= that leaves out Interleave's variables"
         if reason:
             control({"type": "untraced", "pid": self.pid, "by": by, "command": command[:200], "reason": reason})
     subprocess.Popen.__init__ = init
-    import interleave_script_children as children
     children.hook_popen_exits(control)
 
 
