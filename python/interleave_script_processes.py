@@ -48,11 +48,18 @@ def hook_exit():
     os._exit = _exit
 
 
+def command_words(args):
+    """Popen's ``args`` as words: a str, bytes or path is one (a command line for a shell, or a program alone)."""
+    if isinstance(args, (str, bytes, os.PathLike)):
+        return [os.fsdecode(args)]
+    return [os.fsdecode(a) for a in args]
+
+
 def blind(args):
     """Why a Python child started with ``args`` will not import our sitecustomize (else None)."""
-    if isinstance(args, (str, bytes)) or not args:
+    if isinstance(args, (str, bytes, os.PathLike)) or not args:
         return None
-    words = [a if isinstance(a, str) else os.fsdecode(a) for a in args]
+    words = command_words(args)
     if "python" not in os.path.basename(words[0]):
         return None
     for word in words[1:]:
@@ -77,7 +84,7 @@ def hook_subprocess():
         created = clock_ns()
         original_init(self, args, *rest, **kwargs)
         by = current_key()
-        command = args if isinstance(args, str) else " ".join(os.fsdecode(a) for a in args)
+        command = " ".join(command_words(args))
         control({"type": "spawned", "pid": self.pid, "by": by, "name": "subprocess %s" % command[:80], "t": created})
         reason = blind(args)
         call = children.popen_arguments(self, args, rest, kwargs)

@@ -26,7 +26,8 @@ class BlindChildren(unittest.TestCase):
 
     def test_children_we_follow(self):
         for args in (["python3", "x.py", "-I"], ["python3", "-c", "print('-S')"], ["python3", "-u", "x.py"],
-                     ["ls", "-S"], "python3 -I x.py", [], ["python3", "--", "-I"]):
+                     ["ls", "-S"], "python3 -I x.py", [], ["python3", "--", "-I"], b"python3 -I x.py",
+                     __import__("pathlib").Path("/usr/bin/python3"), [b"python3", b"x.py"]):
             self.assertIsNone(process_hooks.blind(args), args)
 
 
