@@ -32,6 +32,7 @@ import interleave_locks as locks  # noqa: E402
 import interleave_supervisor as supervisor  # noqa: E402
 import interleave_started_threads as started_threads  # noqa: E402
 import interleave_turnstile as turnstile  # noqa: E402
+import interleave_user_env as user_env  # noqa: E402
 from interleave_worker import (BAD_INPUT, Target, task_worker, pool_task,  # noqa: E402
                                process_main, recorder_for, run_worker)
 clock_ns = time.perf_counter_ns
@@ -117,9 +118,10 @@ def _run_process_pool(config, workers, control):
         if not isinstance(processes, dict):
             processes = {}  # another Python's pool: a lost task's status says "unknown"
         futures = []
-        for i in range(workers):
-            control.write({"type": "created", "worker": i, "t": clock_ns()})
-            futures.append(pool.submit(pool_task, config, i))
+        with user_env.ours():  # the pool starts its processes as tasks are submitted
+            for i in range(workers):
+                control.write({"type": "created", "worker": i, "t": clock_ns()})
+                futures.append(pool.submit(pool_task, config, i))
         for i, future in enumerate(futures):
             try:
                 future.result()
@@ -247,10 +249,11 @@ def _run_processes(config, target, recorders, workers, control):
     _run_start(config, control, barrier, turn)
     processes = [context.Process(target=process_main, args=(config, i, barrier, turn), name="Process-%d" % (i + 1))
                  for i in range(workers)]
-    for i, process in enumerate(processes):
-        control.write({"type": "created", "worker": i, "t": clock_ns()})
-        process.start()
-        control.write({"type": "pid", "worker": i, "pid": process.pid})
+    with user_env.ours():
+        for i, process in enumerate(processes):
+            control.write({"type": "created", "worker": i, "t": clock_ns()})
+            process.start()
+            control.write({"type": "pid", "worker": i, "pid": process.pid})
     if turn is not None:
         turnstile.watch_processes(turn, processes)
     for i, process in enumerate(processes):
@@ -350,6 +353,7 @@ def main(argv):
     control.write(dict(type="python", **python_info()))
     capture.install(run_dir=config["dir"])
     locks.install(config, control)  # before the user's module makes its locks
+    user_env.restore(config)  # before the user's module is imported
     try:
         run_model(config, control)
     except loader.LoadError as e:

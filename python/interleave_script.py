@@ -22,6 +22,7 @@ import interleave_script_asyncio as asyncio_hooks
 import interleave_script_core as core
 import interleave_script_processes as process_hooks
 import interleave_script_threads as thread_hooks
+import interleave_user_env as user_env
 from interleave_script_core import ENV_RUN, SITE_DIR, Worker, clock_ns, status_of
 
 __all__ = ["ENV_RUN", "SITE_DIR", "run_main", "start_child"]
@@ -56,11 +57,7 @@ def run_main(config, control_file):
         raise loader.LoadError("syntax", "%s:%s:%s: SyntaxError: %s" % (file, e.lineno, e.offset, e.msg),
                                line=e.lineno, col=e.offset)
     run_dir = config["dir"]
-    for name, value in (config.get("userEnv") or {}).items():  # the harness's own settings undone
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
+    user_env.restore(config)  # the harness's own settings undone: the program gets the user's
     env_path = os.environ.get("PYTHONPATH")
     os.environ["PYTHONPATH"] = SITE_DIR + (os.pathsep + env_path if env_path else "")
     os.environ[ENV_RUN] = run_dir

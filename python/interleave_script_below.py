@@ -114,16 +114,22 @@ def real_fds():
 def hook_children():
     """subprocess.Popen and multiprocessing's spawn and forkserver close every descriptor but the
     ones they pass: pass ours too."""
+    import functools
     import subprocess
     from multiprocessing import util
+    from interleave_script_children import popen_arguments
     original_init = subprocess.Popen.__init__
     original_spawn = util.spawnv_passfds
 
+    @functools.wraps(original_init)
     def init(self, args, *rest, **kwargs):
         ours = real_fds()
-        if ours and not rest and kwargs.get("close_fds", True) is not False:
-            kwargs["pass_fds"] = tuple(kwargs.get("pass_fds", ())) + ours
-        original_init(self, args, *rest, **kwargs)
+        call = popen_arguments(self, args, rest, kwargs) if ours else None
+        # close_fds=False: the child inherits them anyway (adding pass_fds would only warn)
+        if call is None or call.arguments.get("close_fds", True) is False:
+            return original_init(self, args, *rest, **kwargs)
+        call.arguments["pass_fds"] = tuple(call.arguments.get("pass_fds", ())) + ours
+        original_init(*call.args, **call.kwargs)
 
     def spawnv_passfds(path, args, passfds):
         return original_spawn(path, args, list(passfds) + list(real_fds()))

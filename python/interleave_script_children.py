@@ -1,4 +1,5 @@
-"""How a ``subprocess`` child of a traced script ended (``interleave script``).
+"""A ``subprocess`` child of a traced script (``interleave script``): how it was started (Popen's
+arguments by name, however they were passed) and how it ended.
 
 A Python child started with subprocess cannot know its own exit status: ``sys.exit(3)`` or
 ``raise SystemExit(3)`` at its top level ends it inside the interpreter, after our last hook. Its
@@ -8,6 +9,24 @@ all go through) set ``returncode``; we write it as a ``processExit`` record, as 
 uncaught exception goes through ``sys.excepthook`` before its exit: that child says it itself.
 """
 import sys
+
+_popen_signature = []  # subprocess.Popen.__init__'s own, once
+
+
+def popen_arguments(self, args, rest, kwargs):
+    """The arguments of ``Popen.__init__(self, args, *rest, **kwargs)`` by name — its parameters
+    after ``args`` can all be passed by position (bufsize, executable, stdin, …, env, …, pass_fds),
+    in every version — as an ``inspect.BoundArguments`` to change and call with; None when they do
+    not fit (Popen raises the user's TypeError itself). Our hooks wrap Popen.__init__ with
+    functools.wraps: the signature is that of the one they wrap."""
+    if not _popen_signature:
+        import inspect
+        import subprocess
+        _popen_signature.append(inspect.signature(subprocess.Popen.__init__))
+    try:
+        return _popen_signature[0].bind(self, args, *rest, **kwargs)
+    except TypeError:
+        return None
 
 
 def hook_popen_exits(control):

@@ -48,11 +48,18 @@ def hook_exit():
     os._exit = _exit
 
 
+def command_words(args):
+    """Popen's ``args`` as words: a str, bytes or path is one (a command line for a shell, or a program alone)."""
+    if isinstance(args, (str, bytes, os.PathLike)):
+        return [os.fsdecode(args)]
+    return [os.fsdecode(a) for a in args]
+
+
 def blind(args):
     """Why a Python child started with ``args`` will not import our sitecustomize (else None)."""
-    if isinstance(args, (str, bytes)) or not args:
+    if isinstance(args, (str, bytes, os.PathLike)) or not args:
         return None
-    words = [a if isinstance(a, str) else os.fsdecode(a) for a in args]
+    words = command_words(args)
     if "python" not in os.path.basename(words[0]):
         return None
     for word in words[1:]:
@@ -67,23 +74,27 @@ def blind(args):
 
 
 def hook_subprocess():
+    import functools
     import subprocess
+    import interleave_script_children as children
     original_init = subprocess.Popen.__init__
 
+    @functools.wraps(original_init)  # its signature stays Popen's: popen_arguments reads it
     def init(self, args, *rest, **kwargs):
         created = clock_ns()
         original_init(self, args, *rest, **kwargs)
         by = current_key()
-        command = args if isinstance(args, str) else " ".join(os.fsdecode(a) for a in args)
+        command = " ".join(command_words(args))
         control({"type": "spawned", "pid": self.pid, "by": by, "name": "subprocess %s" % command[:80], "t": created})
         reason = blind(args)
-        if reason is None and kwargs.get("env") is not None and ENV_RUN not in kwargs["env"]:
+        call = children.popen_arguments(self, args, rest, kwargs)
+        env = call.arguments.get("env") if call is not None else None
+        if reason is None and env is not None and ENV_RUN not in env:
             if "python" in os.path.basename(command.split(" ")[0]):
                 reason = "started with an env= that leaves out Interleave's variables"
         if reason:
             control({"type": "untraced", "pid": self.pid, "by": by, "command": command[:200], "reason": reason})
     subprocess.Popen.__init__ = init
-    import interleave_script_children as children
     children.hook_popen_exits(control)
 
 

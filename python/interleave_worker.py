@@ -15,6 +15,7 @@ import interleave_loader as loader
 import interleave_locks as locks
 import interleave_recorder as recorder_file
 import interleave_turnstile as turnstile
+import interleave_user_env as user_env
 
 BAD_INPUT = 3
 
@@ -173,6 +174,7 @@ def child_worker(config, worker, cpu_clock, last=True, barrier=None):
     capture.install(below=config["model"] != "interpreter", run_dir=config["dir"])
     locks.install(config)
     recorder = recorder_for(config, worker)
+    user_env.restore(config)  # started with the harness's, as the harness was
     try:
         target = Target(config)
     except loader.LoadError as e:  # the module loads in the parent; this is a child's own failure

@@ -27,6 +27,14 @@ export function harnessEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.Proces
   return { ...base, PYTHONUTF8: '1', PYTHONPYCACHEPREFIX: base.PYTHONPYCACHEPREFIX || bytecodeCache(base) };
 }
 
+/**
+ * What harnessEnv changes of `base`, as it was there (null: unset): the harness's config carries
+ * it (`userEnv`), and the harness puts it back for the user's code (python/interleave_user_env.py).
+ */
+export function userEnv(base: NodeJS.ProcessEnv = process.env): Record<string, string | null> {
+  return Object.fromEntries(Object.keys(harnessEnv({})).map((name) => [name, base[name] ?? null]));
+}
+
 /** The user's cache folder (XDG_CACHE_HOME, ~/Library/Caches, LOCALAPPDATA) for our bytecode: theirs alone, as a .pyc there is code we run. */
 export function bytecodeCache(env: NodeJS.ProcessEnv = process.env): string {
   const home = os.homedir();

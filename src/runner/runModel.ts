@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { UserError, type UserErrorKind } from './errors';
 import { MIN_PYTHON, DEFAULTS } from './settings';
-import type { SpawnFn } from './launch';
+import { userEnv, type SpawnFn } from './launch';
 import { RunEvents } from './eventStore';
 import { RunFollower, type RunSink } from './follower';
 import { HAS_LIFELINE, HarnessProcess, LIFELINE_FD, type HarnessExit } from './harnessProcess';
@@ -216,6 +216,7 @@ function writeConfig(o: ModelRunOptions, dir: string, runDirs: readonly string[]
     switchInterval: o.switchInterval ?? DEFAULTS.switchInterval,
     ...(o.order?.length ? { order: o.order } : {}),
     gil: o.gil ?? null,
+    userEnv: userEnv(), // the user's code gets the user's PYTHONUTF8…, not the harness's
   };
   const configPath = path.join(dir, 'config.json');
   fs.writeFileSync(configPath, JSON.stringify(config));

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { UserError } from './errors';
-import { harnessEnv, type SpawnFn } from './launch';
+import { userEnv, type SpawnFn } from './launch';
 import type { RunEvents } from './eventStore';
 import { RunFollower, type RunSink } from './follower';
 import { HAS_LIFELINE, HarnessProcess, LIFELINE_FD, type HarnessExit } from './harnessProcess';
@@ -120,8 +120,7 @@ function writeConfig(req: ScriptRequest, dir: string): string {
     model: 'script', file: req.file, source, argv: req.argv, dir, maxEvents: req.maxEvents ?? DEFAULTS.maxEvents,
     deadlockSeconds: req.deadlockSeconds ?? DEFAULTS.deadlockSeconds,
     minPython: MIN_PYTHON, lifeline: HAS_LIFELINE ? LIFELINE_FD : null,
-    // what the harness's environment changed of the user's (PYTHONUTF8…), as it was: the program gets theirs
-    userEnv: Object.fromEntries(Object.keys(harnessEnv({})).map((name) => [name, process.env[name] ?? null])),
+    userEnv: userEnv(), // the program gets the user's PYTHONUTF8…, not the harness's
   };
   const configPath = path.join(dir, 'config.json');
   fs.writeFileSync(configPath, JSON.stringify(config));

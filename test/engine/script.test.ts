@@ -226,6 +226,14 @@ test('a subprocess running Python is a lane; one started with -I is not traced, 
   assert.deepEqual(run.events.filter((e) => e.worker === 0).map((e) => e.approximate ?? false), [true, false]);
 });
 
+test('a subprocess whose args is its program alone, as bytes or as a path: the program goes on as without us, each child a lane with its line', () => {
+  const { run } = traceScript('popen_program_as_bytes_or_path.py');
+  assert.equal(run.workerInfo[0].status, 'ok', run.workerInfo[0].error?.message);
+  assert.deepEqual(textsOf(run, 0), ['parent done']);
+  const children = ofKind(run, 'process');
+  assert.deepEqual(children.map((c) => textsOf(run, c.worker)), [['from a child named by bytes'], ['from a child named by a path']]);
+});
+
 test('a daemon thread still printing when the program ends: its lines so far, status exited', () => {
   const { run } = traceScript('daemon_still_printing.py');
   const [daemon] = ofKind(run, 'thread');

@@ -92,3 +92,19 @@ test("a Python child's own print is recorded once (not again by its parent, whos
   assertOnceOn(run, child.worker, ['echo from the python child'], { line: 'none' });
   assert.match(output, /^print from the python child$/m);
 });
+
+test("a Python child started with Popen's arguments after `args` by position (bufsize … pass_fds, through run and check_call too): its lines once, on its own lane; an env by position is read", () => {
+  const { run } = traceScript('popen_positional_arguments.py');
+  for (const name of ['bufsize', 'stdin and stdout', 'close_fds', 'pass_fds', 'run', 'check_call', 'stdout piped']) {
+    const child = processNamed(run, new RegExp(`'out of ${name}'`));
+    for (const text of [`out of ${name}`, `err of ${name}`]) {
+      const found = run.events.filter((e) => e.text === text);
+      assert.deepEqual(found.map((e) => run.workerInfo[e.worker].name), [child.name], `"${text}" once, on its own lane, not again below its parent's Python`);
+      assert.equal(found[0].approximate, undefined);
+    }
+  }
+  assert.match(run.events.find((e) => e.text === 'the parent read: out of stdout piped')?.text ?? '', /piped/);
+  // given by position, an env without our variables: that child cannot be followed, and is said so
+  assert.deepEqual(run.untraced?.map((u) => u.reason), ["started with an env= that leaves out Interleave's variables"]);
+  assert.match(run.untraced![0].command, /out of env/);
+});

@@ -26,8 +26,28 @@ class BlindChildren(unittest.TestCase):
 
     def test_children_we_follow(self):
         for args in (["python3", "x.py", "-I"], ["python3", "-c", "print('-S')"], ["python3", "-u", "x.py"],
-                     ["ls", "-S"], "python3 -I x.py", [], ["python3", "--", "-I"]):
+                     ["ls", "-S"], "python3 -I x.py", [], ["python3", "--", "-I"], b"python3 -I x.py",
+                     __import__("pathlib").Path("/usr/bin/python3"), [b"python3", b"x.py"]):
             self.assertIsNone(process_hooks.blind(args), args)
+
+
+class PopenArguments(unittest.TestCase):
+    """Popen's arguments by name however they were passed: every parameter after ``args`` of this
+    Python's Popen.__init__ can come by position (bufsize … pass_fds), and our hooks see it."""
+
+    def test_each_parameter_by_position_is_found_by_name(self):
+        import inspect
+        import interleave_script_children as children
+        names = [p.name for p in inspect.signature(subprocess.Popen.__init__).parameters.values()
+                 if p.kind is p.POSITIONAL_OR_KEYWORD][2:]  # after self and args
+        self.assertIn("pass_fds", names)
+        for i, name in enumerate(names):
+            rest = tuple("value %d" % j for j in range(i + 1))
+            call = children.popen_arguments(None, ["python3"], rest, {})
+            self.assertEqual(call.arguments[name], "value %d" % i, name)
+        call = children.popen_arguments(None, ["python3"], (-1,), {"env": {}, "close_fds": False})
+        self.assertEqual((call.arguments["env"], call.arguments["close_fds"]), ({}, False))
+        self.assertIsNone(children.popen_arguments(None, ["python3"], (), {"no_such_argument": 1}))
 
 
 class SiteCustomize(unittest.TestCase):

@@ -5,6 +5,7 @@
 import type { ScaleLinear } from 'd3-scale';
 import { bucketColumns, fittingLabels, LANE_PARTS, layoutRun, lifeSegments, needsBuckets, offscreenText, stateRuns, visibleRange, type LifePhase, type RunLayout } from './layout';
 import { APPROXIMATE, fileIndexIn, isAtLine, textAt, type EventColumns } from '../../../src/shared/columns';
+import { holdEnd } from '../../../src/shared/lockKinds';
 import type { ThreadState, WorkerInfo } from '../../../src/shared/trace';
 import { laneHas, rowKinds, type LaneModel, type RunModel } from './model';
 import { workerColor, workerFill, workerInk, type Theme } from './theme';
@@ -130,15 +131,16 @@ export function drawStateRun(ctx: CanvasRenderingContext2D, state: ThreadState, 
   for (let px = x0; px < x1; px += period) ctx.fillRect(px, top, Math.min(period - 1, x1 - px), h);
 }
 
-/** Lock waits hatched over the strip (waitT → acquiredT), holds outlined around it (acquiredT → releasedT). */
+/** Lock waits hatched over the strip (waitT → acquiredT), holds outlined around it (acquiredT → releasedT; only for kinds held after their wait). */
 function drawLocks(ctx: CanvasRenderingContext2D, run: RunModel, lane: LaneModel, y: number, o: DrawOptions): void {
   const end = run.endNs;
   for (const w of lane.locks) {
     const a = o.x(w.waitT);
     const b = o.x(w.acquiredT ?? end);
     if (b >= 0 && a <= o.width) drawLockWait(ctx, Math.max(-2, a), Math.min(o.width + 2, b), y, o.theme);
-    if (w.acquiredT === null) continue;
-    const c = o.x(w.releasedT ?? end);
+    const held = holdEnd(w, end);
+    if (held === null) continue;
+    const c = o.x(held);
     if (c >= 0 && b <= o.width) drawLockHold(ctx, Math.max(-2, b), Math.min(o.width + 2, c), y, o.theme);
   }
 }

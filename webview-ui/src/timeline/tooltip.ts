@@ -2,6 +2,7 @@
 import { eventAt } from '../../../src/shared/columns';
 import { formatNs } from '../../../src/shared/format';
 import { stateWords } from '../../../src/shared/states';
+import { isHeld, waitedFor } from '../../../src/shared/lockKinds';
 import { sourceLineText } from '../../../src/shared/labels';
 import type { StateSource, StateSpan } from '../../../src/shared/trace';
 import { el } from './header';
@@ -47,12 +48,17 @@ export function showStateTooltip(tooltip: HTMLElement, lane: string, span: State
   showTextTooltip(tooltip, [`${lane} · ${stateWords(span.state, span.detail)}`, `for ${formatNs(span.dur)}, from ${formatNs(span.t)} after the run began`, seen], at);
 }
 
-/** A contended lock acquire: the lock, where it was acquired, how long it was waited for and held. */
+/** A contended lock acquire (or a wait that holds nothing after it: an Event, a queue, a join): what it was on, where, how long it was waited for and held. */
 export function showLockTooltip(tooltip: HTMLElement, lane: string, w: LockWait, endNs: number, at: At): void {
+  const where = w.file ? `${w.file.split(/[\\/]/).pop()} line ${w.line}` : `line ${w.line}`; // another file of a script's program: named
+  const since = `from ${formatNs(w.waitT)} after the run began`;
+  if (!isHeld(w.kind)) {
+    const waited = `waited ${formatNs((w.acquiredT ?? endNs) - w.waitT)} ${waitedFor(w.kind, w.lock)}${w.acquiredT === null ? ', in vain' : ''}`;
+    return showTextTooltip(tooltip, [`${lane} · ${w.kind} ${w.lock}`, `at ${where}: ${waited}, ${since}`], at);
+  }
   const waited = w.acquiredT === null ? `waited ${formatNs(endNs - w.waitT)} and never got it` : `waited ${formatNs(w.acquiredT - w.waitT)} for it`;
   const held = w.acquiredT === null ? [] : [w.releasedT === null ? `held it from then to the end of the run (${formatNs(endNs - w.acquiredT)})` : `held it ${formatNs(w.releasedT - w.acquiredT)}`];
-  const where = w.file ? `${w.file.split(/[\\/]/).pop()} line ${w.line}` : `line ${w.line}`; // another file of a script's program: named
-  showTextTooltip(tooltip, [`${lane} · ${w.kind} ${w.lock}`, `acquired at ${where}: ${waited}, from ${formatNs(w.waitT)} after the run began`, ...held], at);
+  showTextTooltip(tooltip, [`${lane} · ${w.kind} ${w.lock}`, `acquired at ${where}: ${waited}, ${since}`, ...held], at);
 }
 
 function place(tooltip: HTMLElement, at: At): void {
