@@ -86,14 +86,23 @@ class _KeepsItsName(object):
 
     def __getstate__(self):
         names = {k: self.__dict__[k] for k in _NAMES if k in self.__dict__}
-        return super(_KeepsItsName, self).__getstate__(), names
+        return _Pickled(super(_KeepsItsName, self).__getstate__(), names)
 
     def __setstate__(self, state):
-        base, names = state
-        super(_KeepsItsName, self).__setstate__(base)
-        self.__dict__.update(names)
-        if "label" in names:
+        if not isinstance(state, _Pickled):  # multiprocessing's own use (Barrier.__init__ sets its state)
+            return super(_KeepsItsName, self).__setstate__(state)
+        super(_KeepsItsName, self).__setstate__(state.base)
+        self.__dict__.update(state.names)
+        if "label" in state.names:
             owned.add(self)
+
+
+class _Pickled(object):
+    """One of ours as pickled: its class's state and our names."""
+
+    def __init__(self, base, names):
+        self.base = base
+        self.names = names
 
 
 _NAMES = ("_ilv", "label", "_kind")  # what _user_object gives one of ours

@@ -8,6 +8,9 @@ import type { LockSpan } from './trace';
 
 const MULTIPROCESSING = 'multiprocessing.';
 
+/** The kinds of a join's wait records (python/interleave_lock_waits.py): the thread waited for a thread or process to end. */
+export const JOIN_KINDS: readonly string[] = ['Thread.join', 'Process.join'];
+
 /** Kinds held after their wait (multiprocessing's counterparts too): the watchdog's "holds". */
 const HELD_KINDS: ReadonlySet<string> = new Set(['Lock', 'RLock', 'Semaphore', 'BoundedSemaphore', 'Condition']);
 

@@ -2,6 +2,7 @@
  * Thread states as people read them: each lane's share of its observed time in each state,
  * computed from a run's spans alone (for the CLI's summary and the timeline alike).
  */
+import { JOIN_KINDS } from './lockKinds';
 import { THREAD_STATES, type LockSpan, type Run, type StateSpan, type ThreadState } from './trace';
 
 /** What each state is called in sentences. */
@@ -13,9 +14,6 @@ export const STATE_LABELS: Readonly<Record<ThreadState, string>> = {
   io: 'waiting for I/O',
   other: 'blocked elsewhere',
 };
-
-/** The kinds of a join's wait records (`runs[].locks`): the thread waited for a thread or process to end. */
-export const JOIN_KINDS: readonly string[] = ['Thread.join', 'Process.join'];
 
 /** One thread of a worker: the time its spans cover, and each state's part of it (0 to 1). */
 export interface LaneShares {

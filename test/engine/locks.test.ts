@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
 import { fixture, processesMentioning, root, runCli as runCliRaw, runOf, type CliResult } from './helpers';
-import { JOIN_KINDS } from '../../src/shared/states';
+import { JOIN_KINDS } from '../../src/shared/lockKinds';
 import type { LockSpan, Run } from '../../src/shared/trace';
 
 const MODELS = ['sequential', 'thread', 'process', 'thread-pool', 'process-pool', 'asyncio'];

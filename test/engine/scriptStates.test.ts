@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { fixture, runCli, type CliResult } from './helpers';
-import { JOIN_KINDS, stateShares } from '../../src/shared/states';
+import { JOIN_KINDS } from '../../src/shared/lockKinds';
+import { stateShares } from '../../src/shared/states';
 import { summarizeTrace } from '../../src/shared/summary';
 import type { Run, ThreadState, WorkerInfo } from '../../src/shared/trace';
 
@@ -137,7 +138,7 @@ for (const method of ['fork', 'spawn', 'forkserver']) {
     assert.equal(run.stopped, undefined);
     const processes = ofKind(run, 'process');
     assert.equal(processes.length, 2);
-    const [one, two] = processes.map((w) => w.name);
+    const [one, two] = processes.map((w) => w.name).sort(); // Process-1 first, whichever began first
     for (const w of [...processes, ...ofKind(run, 'main')]) {
       assert.equal(w.status, 'deadlock', w.name);
       const cycle = w.deadlock!.cycle;

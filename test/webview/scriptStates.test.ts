@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
+import { JOIN_KINDS } from '../../src/shared/lockKinds';
 import type { Trace } from '../../src/shared/trace';
 import { LANE_PARTS } from '../../webview-ui/src/timeline/layout';
 import { openPanel, postTrace, readyPage, results, root, startPanelPage, type PanelPage } from './panelPage';
@@ -82,7 +83,7 @@ test("a script run's header has each lane's shares, named as its lane", { skip: 
 test("the lock's wait is on the waiting thread's lane of a script run, with its name and the line of the with", { skip: !linux }, async () => {
   const page = await openPanel(panels.browser, panels.file, trace);
   const run = trace.runs[0];
-  const wait = run.locks![0];
+  const wait = run.locks!.find((l) => !JOIN_KINDS.includes(l.kind))!; // the lock's, not the main thread's join
   const name = run.workerInfo[wait.worker].name!;
   const text = await hoverStrip(page, await laneTop(page, name), (wait.waitT + wait.acquiredT!) / 2);
   assert.match(text, new RegExp(`${name.replace(/[()]/g, '\\$&')} · Lock counter_lock \\(line 5\\)acquired at line 11: waited \\S+ \\S+ for it`));
@@ -92,7 +93,7 @@ test("the lock's wait is on the waiting thread's lane of a script run, with its 
 test('a lock acquired in another file of the program: its hover names that file', { skip: !linux }, async () => {
   const page = await openPanel(panels.browser, panels.file, inAModule);
   const run = inAModule.runs[0];
-  const wait = run.locks![0];
+  const wait = run.locks!.find((l) => !JOIN_KINDS.includes(l.kind))!; // the lock's, not the main thread's join
   const text = await hoverStrip(page, await laneTop(page, run.workerInfo[wait.worker].name!), (wait.waitT + wait.acquiredT!) / 2, run);
   assert.match(text, /Lock counter_lock \(counter_module\.py, line 5\)acquired at counter_module\.py line 9: waited/);
   await page.close();
