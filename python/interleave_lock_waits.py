@@ -134,9 +134,10 @@ SHARED_KINDS = (PROCESS_JOIN,)  # besides multiprocessing's objects: waits anoth
 
 def thread_join(self, timeout=None):
     """Thread.join: a wait on that thread — recorded (its lane waits for the thread to end, not
-    "blocked elsewhere"), and for the watchdog."""
-    if self is threading.current_thread() or not self.is_alive():
-        return _join(self, timeout)
+    "blocked elsewhere"; a join of one that ended already says who joined it, and when), and for
+    the watchdog."""
+    if self is threading.current_thread() or not self._started.is_set():
+        return _join(self, timeout)  # the error join gives
     return joined(_join, self, timeout, THREAD_JOIN, "waits for its thread %s to end")
 
 

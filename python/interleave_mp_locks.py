@@ -186,12 +186,8 @@ def _patch_join():
         return
 
     def process_join(self, timeout=None):
-        try:
-            alive = self._parent_pid == os.getpid() and self.is_alive()
-        except Exception:  # not started, or closed: join says so
-            alive = False
-        if not alive:
-            return join(self, timeout)
+        if self._parent_pid != os.getpid() or getattr(self, "_popen", None) is None:
+            return join(self, timeout)  # not started, closed, or not ours: the error join gives
         return joined(join, self, timeout, PROCESS_JOIN, "waits for its process %s to end")
     process_join._interleave = True
     process.BaseProcess.join = process_join

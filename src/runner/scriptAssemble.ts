@@ -7,7 +7,8 @@ import { RunEvents } from './eventStore';
 import { setExit, wallEnd, type AssembledRun, type RunExit } from './assemble';
 import { lockSpans } from './lockSpans';
 import { runContext, type ControlRecord, type WorkerState } from './records';
-import type { Run, WorkerInfo } from '../shared/trace';
+import { JOIN_KINDS } from '../shared/lockKinds';
+import type { LockSpan, Run, WorkerInfo } from '../shared/trace';
 
 type WorkerRecord = Extract<ControlRecord, { type: 'worker' }>;
 type Spawned = Extract<ControlRecord, { type: 'spawned' }>;
@@ -67,6 +68,7 @@ export function assembleScript(control: readonly ControlRecord[], workers: reado
     locks: lockSpans(workers, t0),
   };
   const untraced = control.filter((r): r is Extract<ControlRecord, { type: 'untraced' }> => r.type === 'untraced');
+  setJoins(workerInfo, run.locks!);
   if (untraced.length) run.untraced = untraced.map((u) => ({ pid: u.pid, parent: indexOf(u.by), command: u.command, reason: u.reason }));
   if (workers.some((w) => w.truncated)) run.truncated = true;
   if (exit.stopReason) run.stopped = exit.stopReason;
@@ -132,5 +134,24 @@ function setScriptStatus(info: WorkerInfo, end: WorkerState['end'], exit: Script
     info.signal = 'unknown (the process ended without a word: a signal, or a crash)';
   } else {
     info.status = 'exited'; // its process ended while it still ran (a daemon thread at exit)
+  }
+}
+
+/**
+ * Who joined each thread and process of the program, and when that join returned: the first
+ * recorded join of it (by name) that ended once it had ended — a thread's by a lane of its own
+ * process, a process's by a lane of its parent's.
+ */
+function setJoins(workerInfo: WorkerInfo[], locks: readonly LockSpan[]): void {
+  const joins = locks.filter((l) => JOIN_KINDS.includes(l.kind) && l.acquiredT !== null);
+  if (!joins.length) return;
+  for (const info of workerInfo) {
+    if (info.kind !== 'thread' && info.kind !== 'process') continue;
+    const kind = info.kind === 'thread' ? 'Thread.join' : 'Process.join';
+    const joinerPid = info.kind === 'thread' ? info.pid : (info.parent !== null && info.parent !== undefined ? workerInfo[info.parent]?.pid : undefined);
+    const join = joins.find((l) => l.kind === kind && l.lock === info.name && workerInfo[l.worker]?.pid === joinerPid && l.acquiredT! >= (info.endNs ?? 0));
+    if (!join) continue;
+    info.joinedNs = join.acquiredT;
+    info.joinedBy = join.worker;
   }
 }

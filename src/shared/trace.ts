@@ -256,8 +256,10 @@ export interface WorkerInfo {
   startNs: number | null;
   /** When the worker's body ended (null: it never did — killed, timed out, exited abruptly). */
   endNs: number | null;
-  /** When the harness's join of the worker returned. */
+  /** When the harness's join of the worker returned; in a script run, the program's own join of it (`joinedBy`'s). */
   joinedNs?: number | null;
+  /** A script run: the worker (lane) whose Thread.join / Process.join of this one returned at `joinedNs`. */
+  joinedBy?: number;
   /** CPU time the worker itself used (thread: thread time; process: the child's CPU time). */
   cpuNs: number | null;
   status: WorkerStatus;

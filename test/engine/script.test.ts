@@ -81,6 +81,8 @@ test('the seed processes script as written: its __main__ block runs, a lane per 
     assert.equal(w.parent, 0);
     assert.equal(w.status, 'ok');
     assert.ok(w.startNs! >= w.createdNs! && w.endNs! >= w.startNs!);
+    assert.equal(w.joinedBy, 0, `${w.name} was joined by the main thread (even if it had ended before its join)`);
+    assert.ok(w.joinedNs! >= w.endNs!);
   }
   assert.equal(run.events.length, 10);
 });

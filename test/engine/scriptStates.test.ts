@@ -151,6 +151,7 @@ for (const method of ['fork', 'spawn', 'forkserver']) {
     assert.equal(waits.length, 2, JSON.stringify(run.locks));
     assert.ok(waits.every((l) => l.acquiredT === null));
     assert.deepEqual(joinsOf(run).map((l) => [l.kind, l.lock, l.line]), [['Process.join', one, 24]], "the main process's join of the first");
+    assert.ok(processes.every((w) => w.joinedBy === undefined && w.joinedNs === undefined), 'a join that never returned joined nothing');
   });
 }
 
@@ -177,6 +178,7 @@ test("a script's joins are waits of their own: on the joining lane, named for th
     const joined = ofKind(run, 'thread')[i];
     assert.ok(join.acquiredT !== null && join.acquiredT >= joined.endNs!, `${joined.name}: joined after it ended`);
     assert.equal(join.releasedT, null, 'nothing is held after a join');
+    assert.deepEqual([joined.joinedBy, joined.joinedNs], [main.worker, join.acquiredT], `${joined.name}: its life ends at the join`);
   }
   const lane = stateShares(run).find((l) => l.worker === main.worker && l.thread === null)!;
   assert.ok(lane.joining >= 0.7, `the main thread mostly joins: ${lane.joining.toFixed(2)}`);

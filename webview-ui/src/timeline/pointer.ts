@@ -73,7 +73,9 @@ export function showPointedTooltip(tooltip: HTMLElement, at: Pointed | null, mod
   if (at?.kind === 'life') {
     const segments = lifeSegments(at.lane.info!, model.run.wallNs);
     const phase = segmentAt(segments, at.t)?.phase;
-    if (phase) return showLifeTooltip(tooltip, at.lane.label, segments, phase, e);
+    const by = at.lane.info!.joinedBy;
+    const joiner = by === undefined ? undefined : model.lanes.find((l) => l.worker === by && l.thread === 0)?.label;
+    if (phase) return showLifeTooltip(tooltip, at.lane.label, segments, phase, e, joiner);
   }
   tooltip.hidden = true;
 }

@@ -35,9 +35,10 @@ export function showTextTooltip(tooltip: HTMLElement, lines: readonly string[], 
   place(tooltip, at);
 }
 
-/** A worker's life: each phase with its duration, the one under the pointer first. */
-export function showLifeTooltip(tooltip: HTMLElement, worker: string, segments: ReadonlyArray<{ phase: LifePhase; t0: number; t1: number }>, pointed: LifePhase, at: At): void {
-  const line = (s: { phase: LifePhase; t0: number; t1: number }) => `${LIFE_PHASES[s.phase].name}: ${formatNs(s.t1 - s.t0)} (${LIFE_PHASES[s.phase].meaning})`;
+/** A worker's life: each phase with its duration, the one under the pointer first; `joinedBy`: the lane whose join ended it (a script run's own). */
+export function showLifeTooltip(tooltip: HTMLElement, worker: string, segments: ReadonlyArray<{ phase: LifePhase; t0: number; t1: number }>, pointed: LifePhase, at: At, joinedBy?: string): void {
+  const meaning = (phase: LifePhase) => (phase === 'join' && joinedBy ? `finished, until ${joinedBy}'s join returned` : LIFE_PHASES[phase].meaning);
+  const line = (s: { phase: LifePhase; t0: number; t1: number }) => `${LIFE_PHASES[s.phase].name}: ${formatNs(s.t1 - s.t0)} (${meaning(s.phase)})`;
   const here = segments.find((s) => s.phase === pointed)!;
   showTextTooltip(tooltip, [`${worker} · ${line(here)}`, ...segments.filter((s) => s !== here).map(line), `from ${formatNs(segments[0].t0)} to ${formatNs(segments.at(-1)!.t1)} after the run began`], at);
 }
