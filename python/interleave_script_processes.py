@@ -131,15 +131,28 @@ def hook_multiprocessing():
             worker.end()
         return code
 
+    original_is_alive = process.BaseProcess.is_alive
+
     def join(self, timeout=None):
         original_join(self, timeout)
-        code = self.exitcode
+        say_exit(self)
+
+    def is_alive(self):
+        alive = original_is_alive(self)
+        if not alive:
+            say_exit(self)  # reaped here: a Pool's terminate joins only the workers still alive
+        return alive
+
+    def say_exit(self):
+        popen = getattr(self, "_popen", None)
+        code = popen.returncode if popen is not None else None
         if code is not None and not getattr(self, "_interleave_exit", False):
             self._interleave_exit = True  # how it ended, for a process that could not say (a signal)
             control({"type": "processExit", "pid": self.pid, "exitCode": code})
 
     process.BaseProcess.start = start
     process.BaseProcess.join = join
+    process.BaseProcess.is_alive = is_alive
     process.BaseProcess.run = run
     process.BaseProcess._bootstrap = bootstrap
 
