@@ -142,11 +142,15 @@ def publish(worker, worker_state):
     if published.get(worker) == text:
         return
     published[worker] = text
-    path = os.path.join(state.dir, "w%d.wait" % worker)
+    write_whole(os.path.join(state.dir, "w%d.wait" % worker), text)
+
+
+def write_whole(path, text):
+    """A state file of the run, replaced whole: its reader sees the old text or the new, never part."""
     try:
         with open(path + ".tmp", "w") as f:
             f.write(text)
-        os.replace(path + ".tmp", path)  # read whole or not at all
+        os.replace(path + ".tmp", path)
     except OSError:
         pass
 

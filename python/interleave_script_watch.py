@@ -19,6 +19,7 @@ import os
 
 import interleave_fds as fds
 import interleave_lock_state as shared
+import interleave_locks as locks
 from interleave_script_core import settings
 
 _said = {}  # this process's last word (its text): written again only when it changed, or when blocked
@@ -34,13 +35,7 @@ def _say(word, always=False):
     if not always and _said.get(os.getpid()) == text:
         return
     _said[os.getpid()] = text
-    path = _path(os.getpid())
-    try:
-        with open(path + ".tmp", "w") as f:
-            f.write(text)
-        os.replace(path + ".tmp", path)  # read whole or not at all
-    except OSError:
-        pass
+    locks.write_whole(_path(os.getpid()), text)
 
 
 def machinery():
@@ -58,6 +53,7 @@ def look(found, now, limit_ns):
         _say({"state": "running", "pid": os.getpid()})
         return found
     if not found.get("shared"):
+        _say({"state": "alone", "pid": os.getpid()})  # deadlocked by itself: it ends the program at its limit
         return found
     _say({"state": "blocked", "pid": os.getpid(), "since": found["since"], "t": now, "sig": found["sig"],
           "entries": found["entries"], "stacks": found["stacks"]}, always=True)
