@@ -59,13 +59,32 @@ function joinTest(run: Pick<Run, 'locks'>): (s: StateSpan) => boolean {
   for (const l of run.locks ?? []) {
     if (!JOIN_KINDS.includes(l.kind)) continue;
     const key = `${l.worker}:${l.thread ?? 0}`;
-    joins.set(key, [...(joins.get(key) ?? []), l]);
+    const own = joins.get(key);
+    if (own) own.push(l);
+    else joins.set(key, [l]);
   }
+  for (const own of joins.values()) own.sort((a, b) => a.waitT - b.waitT);
   if (!joins.size) return () => false;
   return (s) => {
+    // a thread is in one join at a time: its joins (in order of waitT) do not overlap
+    const own = joins.get(`${s.worker}:${s.thread ?? 0}`);
+    if (!own) return false;
     const mid = s.t + s.dur / 2;
-    return (joins.get(`${s.worker}:${s.thread ?? 0}`) ?? []).some((l) => l.waitT <= mid && mid <= (l.acquiredT ?? Infinity));
+    const i = bisectRight(own, mid) - 1;
+    return i >= 0 && mid <= (own[i].acquiredT ?? Infinity);
   };
+}
+
+/** How many of `waits` (in order of waitT) began at or before `t`. */
+function bisectRight(waits: readonly LockSpan[], t: number): number {
+  let lo = 0;
+  let hi = waits.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (waits[mid].waitT <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** "running 49% · waiting for the GIL 48% · sleeping 3%": the states that round to 1% or more (and joining, when given). */

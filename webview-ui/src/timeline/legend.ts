@@ -25,7 +25,7 @@ const MARKS: Array<[Sample, string]> = [
   [orderSample, 'Order: every event in output order, one equal cell each, with its worker\'s colour and number. It ignores time: it shows who printed next.'],
   [selectionSample, 'The selected event (boxed), and the events of the line your editor\'s cursor is on (a tick above).'],
   ...THREAD_STATES.map((state): [Sample, string] => [(c, t) => drawStateRun(c, state, 4, 116, -9, t), `State strip, ${STATE_TERMS[state].name}: ${STATE_TERMS[state].meaning}.`]),
-  [lockSample, 'A lock: waiting for it (hatched), then holding it (outlined). Point at it for the lock, the line that acquired it, and how long.'],
+  [lockSample, 'A lock: waiting for it (hatched), then holding it (outlined); an Event, a queue or a join is waited for (hatched) and not held. Point at it for what it was, the line that waited, and how long.'],
 ];
 
 /** A sample state strip sits 9 px up, in the middle of the sample's height. */

@@ -37,7 +37,7 @@ export function termId(term: Term): string {
 export const STATE_TERMS: Record<ThreadState, { name: string; meaning: string }> = {
   running: { name: STATE_LABELS.running, meaning: 'on a CPU, or ready to run on one' },
   gil: { name: STATE_LABELS.gil, meaning: 'a thread blocked until another thread lets go of the GIL' },
-  lock: { name: STATE_LABELS.lock, meaning: 'blocked in a Lock, RLock, Condition, Semaphore, Event, Barrier or Queue' },
+  lock: { name: STATE_LABELS.lock, meaning: 'blocked in a Lock, RLock, Condition, Semaphore, Event, Barrier or Queue, or joining a thread or process' },
   sleep: { name: STATE_LABELS.sleep, meaning: 'time.sleep or another timed wait with nothing to wait for' },
   io: { name: STATE_LABELS.io, meaning: 'blocked on a file, pipe or socket (read, write, poll…)' },
   other: { name: STATE_LABELS.other, meaning: 'blocked in any other call (the hover names it)' },
