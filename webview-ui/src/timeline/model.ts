@@ -210,8 +210,14 @@ function processLabel(first: WorkerInfo): string {
 /** A collapsed group as one lane: all its events in time order, named by what it holds. */
 function summaryLane(model: RunModel, group: ProcessGroup): LaneModel {
   const t = model.cols.t;
-  const index = Int32Array.from(group.lanes.flatMap((lane) => Array.from(lane.index)));
-  index.sort((a, b) => t[a] - t[b] || a - b);
+  const index = new Int32Array(group.events);
+  let at = 0;
+  for (const lane of group.lanes) {
+    index.set(lane.index, at);
+    at += lane.index.length;
+  }
+  // the run's events are in time order (ties by worker): their indices' numeric order is that order
+  index.sort();
   const n = group.lanes.length;
   return {
     run: group.lanes[0].run,
