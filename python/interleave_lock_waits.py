@@ -138,6 +138,8 @@ def thread_join(self, timeout=None):
     the watchdog."""
     if self is threading.current_thread() or not self._started.is_set():
         return _join(self, timeout)  # the error join gives
+    if timeout is not None and timeout <= 0:
+        return _join(self, timeout)  # a poll (join(0) in a loop): no wait, and no record
     return joined(_join, self, timeout, THREAD_JOIN, "waits for its thread %s to end")
 
 

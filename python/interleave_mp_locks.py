@@ -188,6 +188,8 @@ def _patch_join():
     def process_join(self, timeout=None):
         if self._parent_pid != os.getpid() or getattr(self, "_popen", None) is None:
             return join(self, timeout)  # not started, closed, or not ours: the error join gives
+        if timeout is not None and timeout <= 0:
+            return join(self, timeout)  # a poll: no wait, and no record
         return joined(join, self, timeout, PROCESS_JOIN, "waits for its process %s to end")
     process_join._interleave = True
     process.BaseProcess.join = process_join

@@ -171,8 +171,8 @@ test("a script's joins are waits of their own: on the joining lane, named for th
   const main = ofKind(run, 'main')[0];
   const joins = joinsOf(run);
   assert.deepEqual(joins.map((l) => [l.worker, l.kind, l.lock, l.line]), [
-    [main.worker, 'Thread.join', 'Thread-1 (nap)', 15],
-    [main.worker, 'Thread.join', 'Thread-2 (nap)', 16],
+    [main.worker, 'Thread.join', 'Thread-1 (nap)', 19],
+    [main.worker, 'Thread.join', 'Thread-2 (nap)', 20],
   ]);
   for (const [i, join] of joins.entries()) {
     const joined = ofKind(run, 'thread')[i];
