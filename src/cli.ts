@@ -16,7 +16,7 @@ import { reportHtml } from './report/html';
 import { ALL_MODELS, type Model, type StartMethod, type Trace } from './shared/trace';
 import { DEFAULTS, checkDeadlockSeconds, checkMaxEvents, checkRepeat, checkSampleHz, checkSwitchInterval, checkWorkers } from './runner/settings';
 import { parseOrder } from './shared/orders';
-import { printSummary, scriptSummary } from './cli/summaryText';
+import { printScriptSummary, printSummary } from './cli/summaryText';
 
 const USAGE = `usage: interleave run FILE --function NAME [--models ${DEFAULTS.models.join(',')}] [--workers ${DEFAULTS.workers}]
                       (models: sequential, thread, process, thread-pool, process-pool, asyncio, interpreter)
@@ -213,7 +213,7 @@ async function runScriptAndReport(opts: NonNullable<ReturnType<typeof parseScrip
     }).catch((e: unknown) => runFailed(e, outputs, traceFile, candidates));
     await writeAfterRuns(outputs, traceFile, trace, events);
     const say = summaryStream(outputs);
-    say.write(scriptSummary(trace.runs[0], events[0].length, opts.sampleHz > 0));
+    printScriptSummary(say, trace, events, opts.sampleHz > 0);
     sayWhereWritten(say, outputs, opts);
     return 0;
   } catch (e) {

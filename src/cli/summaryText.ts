@@ -20,18 +20,25 @@ import { endingsSummary } from './endingsText';
  * "script  wall 41 ms  workers 3 (1 main, 2 processes)  events 10", then a line per worker that
  * did not end ok, where deadlocked ones were stuck, and how each lane spent its time (`sampling`).
  */
-export function scriptSummary(run: Run, eventCount: number, sampling: boolean): string {
+export function scriptSummary(run: Run, eventCount: number, sampling: boolean, verdict?: string): string {
   const kinds = new Map<string, number>();
   for (const w of run.workerInfo) kinds.set(w.kind ?? 'worker', (kinds.get(w.kind ?? 'worker') ?? 0) + 1);
   const plural: Record<string, string> = { main: 'main', thread: 'threads', process: 'processes', task: 'tasks' };
   const made = [...kinds].map(([kind, n]) => `${n} ${n === 1 ? kind : (plural[kind] ?? kind)}`).join(', ');
   const lines = [`script     wall ${formatNs(run.wallNs)}  workers ${run.workerInfo.length} (${made})  events ${eventCount}${run.stopped ? `  stopped: ${run.stopped}` : ''}`];
+  if (verdict) lines.push(`           ${verdict}`);
   for (const w of run.workerInfo.filter((x) => x.status !== 'ok')) {
     const why = w.error ? `${w.error.type}: ${w.error.message}` : w.exitCode !== undefined ? `exit ${w.exitCode}` : (w.signal ?? '');
     lines.push(`           ${laneLabel('script', w)}: ${w.status}${why ? ` (${why})` : ''}`);
   }
   for (const u of run.untraced ?? []) lines.push(`           not traced: pid ${u.pid} ${u.command} — ${u.reason}`);
   return lines.map((l) => `${l}\n`).join('') + deadlockLines(run) + statesText(run, sampling);
+}
+
+/** A script run's summary with its verdict (the panel's sentence). */
+export function printScriptSummary(say: NodeJS.WriteStream, trace: Trace, events: RunEvents[], sampling: boolean): void {
+  const [summary] = summarizeTrace(trace, events.map((e) => e.counts()));
+  say.write(scriptSummary(trace.runs[0], events[0].length, sampling, summary.verdict));
 }
 
 export function printSummary(say: NodeJS.WriteStream, trace: Trace, events: RunEvents[], sampling: boolean): void {

@@ -11,7 +11,7 @@ import { cpusPhrase, formatNs, percent, speedWords } from './format';
 export function verdict(run: RunFacts, s: RunSummary, gil = true): string {
   const parts: string[] = [];
   const n = run.workerInfo.length;
-  const name = workerNoun(run.model, 2);
+  const name = run.model === 'script' ? scriptNoun(run.workerInfo) : workerNoun(run.model, 2);
   if (run.unavailable) return `Not run: ${run.unavailable}.`;
   if (run.stopped) parts.push(run.stopped === 'timeout' ? 'Stopped at the time limit.' : 'Cancelled.');
   const why = failureReason(run);
@@ -58,6 +58,14 @@ const NOUNS: Partial<Record<Run['model'], [string, string]>> = {
   interpreter: ['subinterpreter', 'subinterpreters'],
   script: ['thread or process', 'threads and processes'],
 };
+
+/** What a script's lanes are called, by what the program made besides its main thread: "threads", "processes", "threads and tasks"… */
+export function scriptNoun(workers: readonly Pick<WorkerInfo, 'kind'>[]): string {
+  const made = (['thread', 'process', 'task'] as const).filter((kind) => workers.some((w) => w.kind === kind));
+  const words = made.map((kind) => ({ thread: 'threads', process: 'processes', task: 'tasks' })[kind]);
+  if (!words.length) return NOUNS.script![1];
+  return words.length === 1 ? words[0] : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
+}
 
 /** A worker that ended through its own failure (not one we stopped at the time limit). */
 function failedByItself(w: WorkerInfo): boolean {
@@ -132,17 +140,28 @@ export const MOSTLY = 0.5;
 
 /** What the sampled states say the workers waited for (see RunSummary.waitedFor). */
 export function waitedFor(run: RunFacts, observed: WorkersStates): ThreadState | null {
-  const threads = run.model === 'thread' || run.model === 'thread-pool';
+  // a script's threads share their process's GIL as a thread model's do
+  const threads = run.model === 'thread' || run.model === 'thread-pool' || run.model === 'script';
   if (threads && observed.together.gil >= GIL_TURNS) return 'gil';
   const most = [...WAIT_STATES].sort((a, b) => observed.together[b] - observed.together[a])[0];
   return observed.together[most] > MOSTLY ? most : null;
 }
 
-/** "took turns on the GIL: each waited 48% of its time for it" (from the sampled states). */
+/**
+ * "took turns on the GIL: each waited 48% of its time for it" (from the sampled states); a
+ * script's, of the threads that did: "2 threads took turns on the GIL: each waited 48–51% …".
+ */
 function gilTurns(run: RunFacts): string {
   const observed = workersStates(run)!;
-  return `took turns on the GIL: each waited ${eachShareText(observed.lanes, 'gil')} of its time for it`;
+  const working = observed.lanes.filter((l) => l.joining < MOSTLY); // not a main thread that only joined the others
+  const waited = observed.lanes.filter((l) => l.shares.gil >= GIL_LANE);
+  if (run.model !== 'script') return `took turns on the GIL: each waited ${eachShareText(observed.lanes, 'gil')} of its time for it`;
+  if (waited.length === working.length) return `took turns on the GIL: each waited ${eachShareText(waited, 'gil')} of its time for it`;
+  return `${waited.length} thread${waited.length === 1 ? '' : 's'} took turns on the GIL: ${waited.length === 1 ? 'it' : 'each'} waited ${eachShareText(waited, 'gil')} of its time for it`;
 }
+
+/** A script's thread that waited for the GIL at least this share of its time took turns on it. */
+const GIL_LANE = 0.05;
 
 /** Waiting workers (little CPU): what the sampled states saw them wait for, never a guess. */
 function waitingVerdict(run: RunFacts, s: RunSummary, name: string): string {

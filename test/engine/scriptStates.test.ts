@@ -49,6 +49,7 @@ test('a script with two CPU-bound threads: each thread is sampled, and each wait
   const idle = (run.stateSource!.cpuWait ?? 1) <= IDLE_ENOUGH;
   for (const g of gil) assert.ok(g >= (idle ? 0.3 : 0.08), `waiting for the GIL: ${gil.map((x) => x.toFixed(2))} (cpu wait ${run.stateSource!.cpuWait})`);
   assert.match(stdout, /Thread-1 \(spin\): running \d+% · waiting for the GIL \d+%/, 'the summary has each lane\'s shares');
+  if (idle) assert.match(stdout, /^ {11}The threads overlapped but took turns on the GIL: each waited \d+(–\d+)?% of its time for it\.$/m, 'the verdict');
 });
 
 test('a script whose processes are sampled too: each spawned process runs on its own, no GIL wait', { skip: !linux }, () => {

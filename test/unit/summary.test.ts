@@ -136,6 +136,22 @@ test('with thread states, a thread run that waited for the GIL says it took turn
   assert.match(summarizeRun(gil, seq, true).verdict, /\(one run of each\)/, 'the speedup is one run against one run');
 });
 
+test("a script's verdict names what it made, tells the GIL story of its threads, and leaves the main thread's joins out", () => {
+  // one CPU's worth between them (the threads' halves): not parallel, and not waiting
+  const lane = (i: number, kind: WorkerInfo['kind']): WorkerInfo => ({ ...worker(i, 0, 1000, kind === 'main' ? 10 : 500), kind, name: `w${i}` });
+  const join = { worker: 0, thread: null, lock: 'w1', kind: 'Thread.join', line: 9, waitT: 10, acquiredT: 1000, releasedT: null };
+  const main = spans(0, [['running', 10], ['lock', 990, 'w1']]);
+  const threads = { ...run('script', 1000, [lane(0, 'main'), lane(1, 'thread'), lane(2, 'thread')]), stateSource: sampled, locks: [join],
+    states: [...main, ...spans(1, [['running', 500], ['gil', 500]]), ...spans(2, [['running', 500], ['gil', 500]])] };
+  const s = summarizeRun(threads, undefined, true);
+  assert.equal(s.waitedFor, 'gil', 'the main thread joining is not a lock wait of the program');
+  assert.match(s.verdict, /^The threads overlapped but took turns on the GIL: each waited 50% of its time for it/);
+  const one = { ...threads, workerInfo: [...threads.workerInfo, { ...lane(3, 'thread'), cpuNs: 0 }], states: [...threads.states, ...spans(3, [['sleep', 1000]])] };
+  assert.match(summarizeRun(one, undefined, true).verdict, /^The threads overlapped but 2 threads took turns on the GIL: each waited 50% of its time/, 'not the one that slept');
+  const mixed = { ...threads, workerInfo: [lane(0, 'main'), lane(1, 'process'), lane(2, 'thread'), lane(3, 'task')] };
+  assert.match(summarizeRun(mixed, undefined, true).verdict, /^The threads, processes and tasks /);
+});
+
 test('with thread states, waiting workers are said to sleep or wait for I/O only when samples saw it; without states, not guessed', () => {
   const seq = run('sequential', 1000, [worker(0, 0, 500, 5), worker(1, 500, 1000, 5)]);
   const idle = run('thread', 500, [worker(0, 0, 500, 5), worker(1, 0, 500, 5)]);
