@@ -95,6 +95,8 @@ def hook_subprocess():
         if reason:
             control({"type": "untraced", "pid": self.pid, "by": by, "command": command[:200], "reason": reason})
     subprocess.Popen.__init__ = init
+    for name in ("terminate", "kill"):
+        setattr(subprocess.Popen, name, _ending(getattr(subprocess.Popen, name), name))
     children.hook_popen_exits(control)
 
 
@@ -153,6 +155,25 @@ def hook_multiprocessing():
     process.BaseProcess.start = start
     process.BaseProcess.join = join
     process.BaseProcess.is_alive = is_alive
+    for name in ("terminate", "kill"):
+        setattr(process.BaseProcess, name, _ending(getattr(process.BaseProcess, name), name))
     process.BaseProcess.run = run
     process.BaseProcess._bootstrap = bootstrap
 
+
+
+def _ending(method, name):
+    """Process.terminate/kill, Popen.terminate/kill: the program ends one of its processes itself
+    (a Pool's terminate() at the end of its ``with`` does): an ``ended`` record says who, so that
+    the process killed by it is not taken for one that failed."""
+    def ending(self, *args, **kwargs):
+        popen = getattr(self, "_popen", self)  # a multiprocessing Process's, or the Popen itself
+        if popen is not None and getattr(popen, "returncode", 0) is None:
+            try:
+                control({"type": "ended", "pid": self.pid, "by": current_key(), "call": "%s()" % name})
+            except OSError:
+                pass  # the run's folder is gone (the run is over): the program goes on as without us
+        return method(self, *args, **kwargs)
+    ending.__name__ = ending.__qualname__ = name
+    ending.__doc__ = method.__doc__
+    return ending

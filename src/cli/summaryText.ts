@@ -9,6 +9,7 @@ import { formatNs, formatSpeedup } from '../shared/format';
 import { summarizeTrace } from '../shared/summary';
 import type { RunSummary, Spread } from '../shared/runSummary';
 import { laneSharesText, stateShares } from '../shared/states';
+import { endedByWords } from '../shared/workerLife';
 import { helperThreadName, laneLabel, runTag } from '../shared/labels';
 import { GIL_MODELS, gilVerdict, modelComparisonRuns } from '../shared/interpreters';
 import type { Run, Trace } from '../shared/trace';
@@ -29,7 +30,8 @@ export function scriptSummary(run: Run, eventCount: number, sampling: boolean, v
   if (verdict) lines.push(`           ${verdict}`);
   for (const w of run.workerInfo.filter((x) => x.status !== 'ok')) {
     const why = w.error ? `${w.error.type}: ${w.error.message}` : w.exitCode !== undefined ? `exit ${w.exitCode}` : (w.signal ?? '');
-    lines.push(`           ${laneLabel('script', w)}: ${w.status}${why ? ` (${why})` : ''}`);
+    const meant = w.endedBy ? ` — ${endedByWords(w, (i) => laneLabel('script', run.workerInfo[i] ?? { worker: i }))}` : ''; // not a failure
+    lines.push(`           ${laneLabel('script', w)}: ${w.status}${why ? ` (${why})` : ''}${meant}`);
   }
   for (const u of run.untraced ?? []) lines.push(`           not traced: pid ${u.pid} ${u.command} — ${u.reason}`);
   return lines.map((l) => `${l}\n`).join('') + deadlockLines(run) + statesText(run, sampling);

@@ -37,6 +37,8 @@ export type ControlRecord =
   | { type: 'spawned'; pid: number; by: string | null; name: string; t: number }
   /** `script` runs: in process `pid`, lines of `path` (a file of the program other than the traced one) are recorded as line | index << LINE_BITS. */
   | { type: 'sourceFile'; pid: number; index: number; path: string }
+  /** `script` runs: the program ended its process `pid` itself (Process.terminate()/kill(), Popen.terminate()/kill(); a Pool's terminate()), from worker `by`. */
+  | { type: 'ended'; pid: number; by: string | null; call: string }
   /** `script` runs: a Python child that will not be traced, and why. */
   | { type: 'untraced'; pid: number; by: string | null; command: string; reason: string }
   | ({ type: 'inspection' } & InspectReply)

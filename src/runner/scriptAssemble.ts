@@ -13,6 +13,7 @@ import type { LockSpan, Run, WorkerInfo } from '../shared/trace';
 type WorkerRecord = Extract<ControlRecord, { type: 'worker' }>;
 type Spawned = Extract<ControlRecord, { type: 'spawned' }>;
 type Deadlock = Extract<ControlRecord, { type: 'deadlock' }>;
+type Ended = Extract<ControlRecord, { type: 'ended' }>;
 
 /** Said in a sampled script run with asyncio tasks: why a task's lane has no states. */
 export const TASK_STATES_NOTE = "An asyncio task has no states of its own: it runs on a thread it shares with the event loop's other tasks, whose states are on that thread's lane.";
@@ -25,9 +26,11 @@ export function assembleScript(control: readonly ControlRecord[], workers: reado
   const index = new Map(records.map((r, i) => [r.key, i]));
   const spawned = new Map<number, Spawned>();
   const exits = new Map<number, number | null>();
+  const ended = new Map<number, Ended>();
   for (const r of control) {
     if (r.type === 'spawned') spawned.set(r.pid, r);
     if (r.type === 'processExit') exits.set(r.pid, r.exitCode);
+    if (r.type === 'ended' && !ended.has(r.pid)) ended.set(r.pid, r);
   }
   const indexOf = (key: string | null | undefined) => (key ? (index.get(key) ?? null) : null);
   const deadlock = control.find((r): r is Deadlock => r.type === 'deadlock');
@@ -57,6 +60,7 @@ export function assembleScript(control: readonly ControlRecord[], workers: reado
     return info;
   });
   workerInfo.push(...neverBegan(records, spawned, exits, indexOf, t0, workerInfo.length, exit));
+  for (const info of workerInfo) setEndedBy(info, info.pid === null ? undefined : ended.get(info.pid), indexOf);
   const runEnd = control.find((r) => r.type === 'runEnd');
   const run: Run = {
     model: 'script',
@@ -95,6 +99,11 @@ function neverBegan(records: readonly WorkerRecord[], spawned: ReadonlyMap<numbe
     lanes.push(info);
   }
   return lanes;
+}
+
+/** A process killed by the program's own terminate()/kill(): who called it, and which. */
+function setEndedBy(info: WorkerInfo, ended: Ended | undefined, indexOf: (key: string | null) => number | null): void {
+  if (ended && info.kind === 'process' && info.status === 'killed') info.endedBy = { worker: indexOf(ended.by), call: ended.call };
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import { BUSY_SHARE, sampledEnough, workersStates } from './states';
 import type { Run, Trace, WorkerInfo } from './trace';
+import { endedBadly } from './workerLife';
 import { runPython } from './interpreters';
 import type { RunFacts, RunKind, RunSummary } from './runSummary';
 import { MOSTLY, verdict, waitedFor } from './verdicts';
@@ -86,7 +87,7 @@ export function summarizeRun(run: Run, baseline: Run | undefined, gil = true, co
     startupNs: run.model === 'sequential' ? null : median(startups),
     workNs: median(intervals.map(([a, b]) => b - a)),
     workers: run.workerInfo.length,
-    failed: run.workerInfo.filter((w) => w.status !== 'ok').length,
+    failed: run.workerInfo.filter(endedBadly).length,
     stopped: run.stopped !== undefined || run.workerInfo.some((w) => w.status === 'deadlock'),
     deadlocked: run.workerInfo.some((w) => w.status === 'deadlock'),
     kind: 'not-run',

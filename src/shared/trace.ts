@@ -260,6 +260,12 @@ export interface WorkerInfo {
   joinedNs?: number | null;
   /** A script run: the worker (lane) whose Thread.join / Process.join of this one returned at `joinedNs`. */
   joinedBy?: number;
+  /**
+   * A script run: a process the program ended itself — `killed` by its own `terminate()`/`kill()`
+   * (a Pool's terminate() at the end of its `with`): the worker that called it (null: a thread of
+   * no lane) and the call. Such a process did not fail: the program meant it to end.
+   */
+  endedBy?: { worker: number | null; call: string };
   /** CPU time the worker itself used (thread: thread time; process: the child's CPU time). */
   cpuNs: number | null;
   status: WorkerStatus;

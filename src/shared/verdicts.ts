@@ -4,6 +4,7 @@
  */
 import { eachShareText, MIN_SAMPLES, sharesText, STATE_LABELS, WAIT_STATES, workersStates, type WorkersStates } from './states';
 import type { Run, ThreadState, WorkerInfo } from './trace';
+import { endedBadly } from './workerLife';
 import type { RunFacts, RunSummary } from './runSummary';
 import { cpusPhrase, formatNs, percent, speedWords } from './format';
 
@@ -69,7 +70,7 @@ export function scriptNoun(workers: readonly Pick<WorkerInfo, 'kind'>[]): string
 
 /** A worker that ended through its own failure (not one we stopped at the time limit). */
 function failedByItself(w: WorkerInfo): boolean {
-  return w.status !== 'ok' && w.status !== 'timeout';
+  return endedBadly(w) && w.status !== 'timeout';
 }
 
 /** "All 3 threads raised ValueError: boom", "Both processes exited with code 1", or the first of several reasons. */
@@ -183,7 +184,7 @@ export function busyWords(cpuWait: number): string {
 
 /** The first failed worker's reason in a few words. */
 function failureReason(run: RunFacts): string {
-  const w = run.workerInfo.find((x) => x.status !== 'ok');
+  const w = run.workerInfo.find(endedBadly);
   if (!w) return '';
   if (w.error) return `${w.error.type}: ${w.error.message.split('\n')[0].replace(/\.$/, '')}`;
   if (w.status === 'exited') return `exit ${w.exitCode ?? '?'}`;

@@ -1,6 +1,20 @@
 /** A worker's life in phases: what the panel draws as its life bar and a Chrome trace as its spans. */
 import type { WorkerInfo } from './trace';
 
+/**
+ * Whether a worker did not end well on its own: any status but `ok` — except a process the
+ * program ended itself (`endedBy`: its terminate()/kill(), a Pool's terminate()), which it meant.
+ */
+export function endedBadly(w: Pick<WorkerInfo, 'status' | 'endedBy'>): boolean {
+  return w.status !== 'ok' && !w.endedBy;
+}
+
+/** "ended by MainThread's terminate()": a process the program ended itself, in words (`name`: a lane's label by index). */
+export function endedByWords(w: Pick<WorkerInfo, 'endedBy'>, name: (worker: number) => string): string {
+  if (!w.endedBy) return '';
+  return `ended by ${w.endedBy.worker === null ? 'the program' : name(w.endedBy.worker)}'s ${w.endedBy.call}`;
+}
+
 export type LifePhase = 'startup' | 'running' | 'join';
 
 /** A worker's life as bars: start-up (created → body starts), running, and waiting to be joined. */

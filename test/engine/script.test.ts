@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { cli, fixture, harnessRun, processesMentioning, pythonVersion, type CliResult } from './helpers';
+import { summarizeTrace } from '../../src/shared/summary';
 import type { OutputEvent, Run, WorkerInfo } from '../../src/shared/trace';
 
 const script = (name: string) => fixture(path.join('scripts', name));
@@ -121,6 +122,21 @@ test('multiprocessing.Pool.map: the pool processes are lanes and the tasks print
   assert.equal(printed.length, 4);
   assert.ok(printed.every((e) => pool.some((w) => w.worker === e.worker)));
   assert.deepEqual(textsOf(run, 0), ['[0, 1, 4, 9]']);
+  for (const w of pool.filter((x) => x.status === 'killed')) {
+    assert.deepEqual(w.endedBy, { worker: 0, call: 'terminate()' }, `${w.name}: ended by the pool's terminate() at the end of the with`);
+  }
+});
+
+test("a child the program ends with terminate() is killed as it meant: who ended it, and no failure in the verdict", () => {
+  const r = traceScript('terminates_its_child.py');
+  const run = r.run;
+  const child = named(run, 'Process-1');
+  assert.deepEqual([child.status, child.signal, child.endedBy], ['killed', 'SIGTERM', { worker: 0, call: 'terminate()' }]);
+  assert.deepEqual(textsOf(run, 0), ['child ended with -15']);
+  const [summary] = summarizeTrace(r.trace!);
+  assert.equal(summary.failed, 0);
+  assert.doesNotMatch(summary.verdict, /did not finish normally/);
+  assert.match(r.stdout, /Process-1 · pid \d+: killed \(SIGTERM\) — ended by MainThread's terminate\(\)/);
 });
 
 test('a child killed before it ran a line of Python is a lane too: its name, its parent, how its parent saw it end', () => {

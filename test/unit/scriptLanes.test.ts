@@ -4,6 +4,9 @@ import { buildRunModel, laneHas, rowKinds, setCollapsed } from '../../webview-ui
 import { HEADING_HEIGHT, LANE_HEIGHT, layoutRun, rowAt } from '../../webview-ui/src/timeline/layout';
 import { runMeta, toColumns } from '../../src/shared/columns';
 import type { Run, WorkerInfo } from '../../src/shared/trace';
+import { endedBadly } from '../../src/shared/workerLife';
+import { groupFailures } from '../../webview-ui/src/timeline/failures';
+import { statusText } from '../../webview-ui/src/timeline/header';
 
 const worker = (w: number, pid: number, kind: WorkerInfo['kind'], name: string, parent: number | null): WorkerInfo => ({
   worker: w, pid, kind, name, parent, startNs: 0, endNs: 10, cpuNs: 1, status: 'ok',
@@ -70,4 +73,14 @@ test('a process with one lane has no heading (its lane names it; nothing to coll
   const model = buildRunModel(runMeta(run), toColumns([]), 0, undefined, new Set(['pid 200']));
   assert.deepEqual(rowKinds(model), ['heading', 'lane', 'lane', 'lane']);
   assert.equal(model.shown[2].label, 'Process-1 · pid 200', 'not collapsed: there is nothing to merge');
+});
+
+test('a process the program ended itself (terminate(), a Pool at the end of its with) is no failure: not in the failures, its hover says who', () => {
+  const ended: WorkerInfo = { worker: 1, pid: 11, kind: 'process', name: 'ForkPoolWorker-2', parent: 0, createdNs: 0, startNs: 1, endNs: null, cpuNs: null, status: 'killed', signal: 'SIGTERM', endedBy: { worker: 0, call: 'terminate()' } };
+  const main: WorkerInfo = { worker: 0, pid: 10, kind: 'main', name: 'MainThread', parent: null, createdNs: 0, startNs: 0, endNs: 5, cpuNs: 1, status: 'ok' };
+  const crashed: WorkerInfo = { ...ended, worker: 2, name: 'Process-3', endedBy: undefined, signal: 'SIGSEGV' };
+  assert.deepEqual(groupFailures({ workerInfo: [main, ended, crashed] }).map((g) => g.workers.map((w) => w.name)), [['Process-3']]);
+  assert.equal(statusText(ended, [main, ended]), "was ended by MainThread's terminate() (SIGTERM)");
+  assert.equal(statusText(crashed), 'was killed (SIGSEGV)');
+  assert.deepEqual([endedBadly(ended), endedBadly(crashed), endedBadly(main)], [false, true, false]);
 });

@@ -7,6 +7,7 @@
 import type { RunMeta } from '../../../src/shared/columns';
 import { workerNoun } from '../../../src/shared/verdicts';
 import type { WorkerInfo } from '../../../src/shared/trace';
+import { endedBadly } from '../../../src/shared/workerLife';
 import { el, statusText } from './header';
 import { laneLabel } from './model';
 
@@ -21,7 +22,7 @@ export interface FailureGroup {
 export function groupFailures(run: Pick<RunMeta, 'workerInfo'>): FailureGroup[] {
   const groups = new Map<string, FailureGroup>();
   for (const w of run.workerInfo) {
-    if (w.status === 'ok') continue;
+    if (!endedBadly(w)) continue; // a process the program ended itself (a Pool's terminate()) did not fail
     const what = statusText(w);
     const traceback = w.error?.traceback || w.deadlock?.stack || null; // a deadlocked worker's: its stack at the deadlock
     // a deadlocked worker is its own line: each has its part of the cycle and its own stack

@@ -7,6 +7,7 @@ import { TERMS, termId, type Term } from './terms';
 import { laneSharesText, stateShares } from '../../../src/shared/states';
 import { helperThreadName, laneLabel } from '../../../src/shared/labels';
 import { DEFAULT_SWITCH_INTERVAL } from '../../../src/shared/prediction';
+import { endedByWords } from '../../../src/shared/workerLife';
 
 export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -92,7 +93,8 @@ export function renderLiveHeader(title: string, events: number): HTMLElement {
   return header;
 }
 
-export function statusText(w: WorkerInfo): string {
+export function statusText(w: WorkerInfo, workers?: readonly WorkerInfo[]): string {
+  if (w.endedBy) return `was ${endedByWords(w, (i) => workers?.[i]?.name ?? `worker ${i + 1}`)} (${w.signal ?? 'signal'})`;
   switch (w.status) {
     case 'error':
       // a pool's task after the pool broke never ran: its message says so, and why

@@ -7,6 +7,7 @@ import { bucketColumns, fittingLabels, LANE_PARTS, layoutRun, lifeSegments, need
 import { APPROXIMATE, fileIndexIn, isAtLine, textAt, type EventColumns } from '../../../src/shared/columns';
 import { holdEnd } from '../../../src/shared/lockKinds';
 import type { ThreadState, WorkerInfo } from '../../../src/shared/trace';
+import { endedBadly } from '../../../src/shared/workerLife';
 import { laneHas, rowKinds, type LaneModel, type RunModel } from './model';
 import { workerColor, workerFill, workerInk, type Theme } from './theme';
 
@@ -207,7 +208,7 @@ function drawLife(ctx: CanvasRenderingContext2D, run: RunModel, info: WorkerInfo
     if (b < 0 || a > width) continue;
     drawLifePhase(ctx, seg.phase, a, b, y, color);
   }
-  if (info.status !== 'ok') drawFailure(ctx, x(info.endNs ?? info.joinedNs ?? run.run.wallNs), y, theme);
+  if (endedBadly(info)) drawFailure(ctx, x(info.endNs ?? info.joinedNs ?? run.run.wallNs), y, theme);
 }
 
 /** Where a worker's life ended badly (an exception, an exit, a signal, the time limit): a triangle. */

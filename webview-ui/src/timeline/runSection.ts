@@ -1,7 +1,8 @@
 /** The DOM of one run: its header, then lane labels beside the canvas the lanes are drawn on. */
 import type { RunSummary } from '../../../src/shared/runSummary';
 import { renderFailures } from './failures';
-import { neverStarted } from '../../../src/shared/trace';
+import { neverStarted, type WorkerInfo } from '../../../src/shared/trace';
+import { endedBadly } from '../../../src/shared/workerLife';
 import { el, renderHeader, renderLiveHeader, statusText } from './header';
 import type { LaneModel, ProcessGroup, RunModel } from './model';
 import { workerSwatch } from './theme';
@@ -34,7 +35,7 @@ export function renderRunSection(run: RunModel, summary: RunSummary | null, targ
 /** The label column, row for row with the canvas: headings (buttons), lane labels, then Order. */
 export function fillLaneLabels(labels: HTMLElement, run: RunModel, onToggleGroup: (key: string) => void): void {
   labels.replaceChildren(
-    ...run.rows.map((row) => (row.kind === 'heading' ? groupHeading(row.group, onToggleGroup) : laneLabelOf(row.lane))),
+    ...run.rows.map((row) => (row.kind === 'heading' ? groupHeading(row.group, onToggleGroup) : laneLabelOf(row.lane, run.run.workerInfo))),
     el('div', { class: 'strip-label', title: "Every event in output order, one equal cell each, with its worker's colour and number (time is not to scale here)" }, 'Order'),
   );
 }
@@ -54,15 +55,15 @@ function groupHeading(group: ProcessGroup, onToggle: (key: string) => void): HTM
   return button;
 }
 
-function laneLabelOf(lane: LaneModel): HTMLElement {
+function laneLabelOf(lane: LaneModel, workers: readonly WorkerInfo[]): HTMLElement {
   if (lane.members) {
     return el('div', { class: 'lane-label merged', title: `${lane.label} of this process, collapsed: each mark in its worker's colour` }, lane.label);
   }
   const pid = lane.info?.pid ? `${lane.label} · pid ${lane.info.pid} — ` : '';
-  const title = lane.info ? `${pid}${statusText(lane.info)}` : `Output of a thread that ${lane.label.replace('↳ ', '')} was started by worker ${lane.worker + 1}`;
+  const title = lane.info ? `${pid}${statusText(lane.info, workers)}` : `Output of a thread that ${lane.label.replace('↳ ', '')} was started by worker ${lane.worker + 1}`;
   const label = el('div', { class: `lane-label${lane.thread ? ' sub-lane' : ''}`, 'data-worker': String(lane.worker), title }, lane.label);
   label.prepend(workerSwatch(lane.worker));
-  if (lane.info && lane.info.status !== 'ok') {
+  if (lane.info && endedBadly(lane.info)) {
     label.append(el('span', { class: 'lane-status' }, ` · ${neverStarted(lane.info) ? 'never started' : lane.info.status}`));
   }
   return label;
