@@ -4,6 +4,7 @@ multiprocessing's start say who started a child (and which Python children canno
 multiprocessing's bootstrap and join say how a process ended.
 """
 import os
+import threading
 
 import interleave_capture as capture
 import interleave_script_below as below
@@ -23,18 +24,31 @@ def hook():
     hook_multiprocessing()
 
 
+_threads_at_fork = [0]  # the program's other threads running when this process last forked
+
+
+def _count_threads_at_fork():
+    """Before a fork: how many of the program's threads besides this one run (ours left out). A
+    lock one of them holds then — sys.stdout's, a logging handler's — stays held in the child."""
+    me = threading.current_thread()
+    _threads_at_fork[0] = sum(1 for t in threading.enumerate()
+                              if t is not me and getattr(t, "_interleave_recorder", 0) is not None)
+
+
 def hook_fork():
     def after_in_child():
         parent = current.get()
         after_fork_in_child()
         capture.install(below=False, run_dir=settings["dir"])
         watch_locks()  # threads (the watchdog's too) do not survive a fork
+        if _threads_at_fork[0]:
+            control({"type": "forked", "pid": os.getpid(), "threads": _threads_at_fork[0]})
         worker = Worker("process", "pid %d" % os.getpid(), parent.key if parent else None, None)
         worker.begin()
         below.start(worker)
         import atexit
         atexit.register(worker.end)
-    os.register_at_fork(after_in_child=after_in_child)
+    os.register_at_fork(before=_count_threads_at_fork, after_in_child=after_in_child)
 
 
 def hook_exit():

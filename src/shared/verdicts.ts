@@ -24,6 +24,8 @@ export function verdict(run: RunFacts, s: RunSummary, gil = true): string {
   if (stuck) {
     // its times say how long they waited, not how the model performs
     parts.push(`Deadlocked, so the run was ended early: ${stuck.deadlock!.cycle}.`);
+    const hazard = forkHazard(run); // a lock held by a thread the forked child does not have
+    if (hazard) parts.push(hazard);
     return parts.join(' ');
   }
   if (n > 0 && run.workerInfo.every(failedByItself)) {
@@ -40,8 +42,21 @@ export function verdict(run: RunFacts, s: RunSummary, gil = true): string {
     }
   }
   if (s.failed) parts.push(`${s.failed} of ${n} worker${n === 1 ? '' : 's'} did not finish normally${why ? ` (first: ${why})` : ''}.`);
+  const hazard = forkHazard(run);
+  if (hazard) parts.push(hazard);
   if (run.truncated) parts.push('Recording stopped at the event cap.');
   return parts.join(' ');
+}
+
+/**
+ * A script's process that did not end well and was forked while other threads of its parent ran:
+ * the likely reason, said as what was observed (the threads at the fork), and what avoids it.
+ */
+function forkHazard(run: RunFacts): string {
+  const w = run.workerInfo.find((x) => x.forkedAmidThreads && endedBadly(x));
+  if (!w) return '';
+  const n = w.forkedAmidThreads!;
+  return `${w.name ?? 'A process'} was forked while ${n} other thread${n === 1 ? '' : 's'} of its parent ran: a lock one of them held then (sys.stdout's, a logging handler's) stays held in the child and can hang it — start the processes before the threads, or use the spawn or forkserver start method.`;
 }
 
 /** What a model's workers are called: "thread"/"threads", "call"/"calls" (sequential), … */

@@ -83,6 +83,7 @@ test('the seed processes script as written: its __main__ block runs, a lane per 
     assert.equal(w.status, 'ok');
     assert.ok(w.startNs! >= w.createdNs! && w.endNs! >= w.startNs!);
     assert.equal(w.joinedBy, 0, `${w.name} was joined by the main thread (even if it had ended before its join)`);
+    assert.equal(w.forkedAmidThreads, undefined, 'forked before any other thread ran');
     assert.ok(w.joinedNs! >= w.endNs!);
   }
   assert.equal(run.events.length, 10);

@@ -156,6 +156,17 @@ for (const method of ['fork', 'spawn', 'forkserver']) {
   });
 }
 
+test('a child forked while a thread of its parent held a lock hangs on it: ended as a deadlock, and the verdict says it was forked amid that thread', () => {
+  const started = Date.now();
+  const { run, trace } = traceScript('forks_while_a_thread_holds_a_lock.py', ['--deadlock-seconds', '1']);
+  assert.ok((Date.now() - started) / 1000 < 15, 'ended by the watchdog');
+  const child = ofKind(run, 'process')[0];
+  assert.deepEqual([child.status, child.forkedAmidThreads], ['deadlock', 1]);
+  assert.match(child.deadlock!.cycle, /ForkProcess-1 waits for lock \(line 7\)/);
+  const [summary] = summarizeTrace(trace!);
+  assert.match(summary.verdict, /ForkProcess-1 was forked while 1 other thread of its parent ran: a lock one of them held then .* start the processes before the threads, or use the spawn or forkserver start method\.$/);
+});
+
 test('a child waiting for a multiprocessing lock its live parent holds longer than --deadlock-seconds is no deadlock', () => {
   const { run } = traceScript('process_lock_held_long.py', ['--deadlock-seconds', '0.5']);
   assert.equal(run.stopped, undefined);
