@@ -64,7 +64,8 @@ def run_main(config, control_file):
     with open(os.path.join(run_dir, "script.json"), "w", encoding="utf-8") as f:
         json.dump({"file": file, "source": config["source"], "maxEvents": int(config.get("maxEvents") or 1000000),
                    "deadlockSeconds": float(config.get("deadlockSeconds") or 0), "mainPid": os.getpid(),
-                   "harness": os.path.dirname(os.path.abspath(__file__))}, f)
+                   "harness": os.path.dirname(os.path.abspath(__file__)),
+                   "pycache": getattr(sys, "pycache_prefix", None)}, f)  # where our bytecode is cached
     _setup(run_dir, file, config["source"], int(config.get("maxEvents") or 1000000),
            float(config.get("deadlockSeconds") or 0), os.getpid())
     import atexit

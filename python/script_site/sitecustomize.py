@@ -14,11 +14,28 @@ def _trace_this_process():
     harness = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     if harness not in sys.path:
         sys.path.append(harness)  # after the user's folders: our modules are all named interleave_*
+    _use_our_bytecode_cache(run)
     try:
         import interleave_script
         interleave_script.start_child()
     except Exception as e:  # never the reason a user's program fails to start
         sys.stderr.write("interleave: this process is not traced (%s: %s)\n" % (type(e).__name__, e))
+
+
+def _use_our_bytecode_cache(run):
+    """The main process's bytecode cache for this child too (as the harness's main process has it):
+    its environment is the user's, without our PYTHONPYCACHEPREFIX, so our modules would be
+    compiled into the extension's own folder — or, where that is read-only, on every start."""
+    if getattr(sys, "pycache_prefix", None) is not None:
+        return  # the user's own setting
+    try:
+        import json
+        with open(os.path.join(run, "script.json"), encoding="utf-8") as f:
+            prefix = json.load(f).get("pycache")
+        if prefix:
+            sys.pycache_prefix = prefix
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def _chain_to_users_sitecustomize():
