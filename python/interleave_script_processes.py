@@ -164,7 +164,10 @@ def hook_multiprocessing():
         code = popen.returncode if popen is not None else None
         if code is not None and not getattr(self, "_interleave_exit", False):
             self._interleave_exit = True  # how it ended, for a process that could not say (a signal)
-            control({"type": "processExit", "pid": self.pid, "exitCode": code})
+            try:
+                control({"type": "processExit", "pid": self.pid, "exitCode": code})
+            except OSError:
+                pass  # the run's folder is gone (the run is over): the program goes on as without us
 
     process.BaseProcess.start = start
     process.BaseProcess.join = join
@@ -182,7 +185,7 @@ def _ending(method, name):
     the process killed by it is not taken for one that failed."""
     def ending(self, *args, **kwargs):
         popen = getattr(self, "_popen", self)  # a multiprocessing Process's, or the Popen itself
-        if popen is not None and getattr(popen, "returncode", 0) is None:
+        if popen is not None and getattr(popen, "returncode", 0) is None and popen.poll() is None:  # not ended already
             try:
                 control({"type": "ended", "pid": self.pid, "by": current_key(), "call": "%s()" % name})
             except OSError:

@@ -240,12 +240,25 @@ _MACHINERY = ("concurrent.futures", "multiprocessing", "asyncio", "interleave_")
 def _machinery(thread):
     """Ours, or the standard library's own machinery (a pool's idle thread, a Queue's feeder),
     which cannot release the user's locks by itself; anything else may (a Timer a worker's
-    library started, a thread the module's set-up started)."""
+    library started, a thread the module's set-up started). A multiprocessing Queue's feeder with
+    an item in hand is not idle machinery: it is sending what a get() elsewhere waits for."""
     if thread is threading.main_thread() or thread.name in ("interleave-watchdog", "interleave-below"):
         return True
     target = getattr(thread, "_target", None)
     module = getattr(target, "__module__", None) or type(thread).__module__ or ""
+    if thread.name == "QueueFeederThread" and _feeding(thread):
+        return False
     return module.startswith(_MACHINERY)
+
+
+def _feeding(feeder):
+    """Whether a Queue's feeder thread has work: items in its buffer, or one being pickled and
+    written (anywhere but its idle Condition.wait)."""
+    args = getattr(feeder, "_args", ())
+    if args and len(args[0]):
+        return True
+    frame = sys._current_frames().get(feeder.ident)
+    return frame is not None and not (frame.f_code.co_name == "wait" and frame.f_code.co_filename == threading.__file__)
 
 
 def _user_stack(frame):

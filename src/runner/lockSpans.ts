@@ -26,8 +26,9 @@ export function lockSpans(workers: readonly WorkerState[], t0: number): LockSpan
   for (const w of workers) {
     for (const r of w.locks) {
       const span = byId.get(r.id);
-      if (!span || r.phase === 'wait' || r.phase === 'gaveUp') continue;
-      if (r.phase === 'acquired') span.acquiredT = r.ns - t0;
+      if (!span || r.phase === 'wait') continue;
+      if (r.phase === 'gaveUp') span.gaveUpT = r.ns - t0;
+      else if (r.phase === 'acquired') span.acquiredT = r.ns - t0;
       else span.releasedT = r.ns - t0;
     }
   }

@@ -104,9 +104,17 @@ function neverBegan(records: readonly WorkerRecord[], spawned: ReadonlyMap<numbe
   return lanes;
 }
 
-/** A process killed by the program's own terminate()/kill(): who called it, and which. */
+/** The signal each of the program's own ending calls sends (POSIX). */
+const ENDING_SIGNALS: Readonly<Record<string, string>> = { 'terminate()': 'SIGTERM', 'kill()': 'SIGKILL' };
+
+/**
+ * A process killed by the program's own terminate()/kill(): who called it, and which — when the
+ * signal is that call's (one that had crashed before the call, SIGABRT or SIGSEGV, stays a failure).
+ */
 function setEndedBy(info: WorkerInfo, ended: Ended | undefined, indexOf: (key: string | null) => number | null): void {
-  if (ended && info.kind === 'process' && info.status === 'killed') info.endedBy = { worker: indexOf(ended.by), call: ended.call };
+  if (ended && info.kind === 'process' && info.status === 'killed' && info.signal === ENDING_SIGNALS[ended.call]) {
+    info.endedBy = { worker: indexOf(ended.by), call: ended.call };
+  }
 }
 
 /**

@@ -41,6 +41,11 @@ export function waitedFor(kind: string, lock: string): string {
   return words === undefined ? (isHeld(kind) ? 'for it' : 'on it') : words.replace('%s', lock);
 }
 
+/** When a wait ended: it got what it waited for, or gave up (a timeout); else it still waited at `endNs`. */
+export function waitEnd(w: Pick<LockSpan, 'acquiredT' | 'gaveUpT'>, endNs: number): number {
+  return w.acquiredT ?? w.gaveUpT ?? endNs;
+}
+
 /** When the hold after a wait ends (the run's end `endNs` if it was not released), or null when nothing was held: never acquired, or a kind not held. */
 export function holdEnd(w: Pick<LockSpan, 'kind' | 'acquiredT' | 'releasedT'>, endNs: number): number | null {
   if (w.acquiredT === null || !isHeld(w.kind)) return null;

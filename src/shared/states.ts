@@ -2,7 +2,7 @@
  * Thread states as people read them: each lane's share of its observed time in each state,
  * computed from a run's spans alone (for the CLI's summary and the timeline alike).
  */
-import { JOIN_KINDS } from './lockKinds';
+import { JOIN_KINDS, waitEnd } from './lockKinds';
 import { THREAD_STATES, type LockSpan, type Run, type StateSpan, type ThreadState } from './trace';
 
 /** What each state is called in sentences. */
@@ -71,7 +71,7 @@ function joinTest(run: Pick<Run, 'locks'>): (s: StateSpan) => boolean {
     if (!own) return false;
     const mid = s.t + s.dur / 2;
     const i = bisectRight(own, mid) - 1;
-    return i >= 0 && mid <= (own[i].acquiredT ?? Infinity);
+    return i >= 0 && mid <= waitEnd(own[i], Infinity); // a join that timed out ended there
   };
 }
 

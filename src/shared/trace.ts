@@ -181,6 +181,8 @@ export interface Run {
  * while recorded, or nothing to hold, as for an Event). Times since the run's start.
  */
 export interface LockSpan {
+  /** When a wait that never got its lock gave up (a timeout ran out); absent: it got it, or still waited at the end. */
+  gaveUpT?: number;
   worker: number;
   /** The thread the worker started that waited (as `OutputEvent.thread`); null: the worker's own. */
   thread: number | null;

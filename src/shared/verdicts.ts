@@ -53,10 +53,23 @@ export function verdict(run: RunFacts, s: RunSummary, gil = true): string {
  * the likely reason, said as what was observed (the threads at the fork), and what avoids it.
  */
 function forkHazard(run: RunFacts): string {
-  const w = run.workerInfo.find((x) => x.forkedAmidThreads && endedBadly(x));
+  const w = run.workerInfo.find((x) => x.forkedAmidThreads && (x.status === 'timeout' || (x.deadlock !== undefined && waitsForNoOnesLock(x))));
   if (!w) return '';
   const n = w.forkedAmidThreads!;
   return `${w.name ?? 'A process'} was forked while ${n} other thread${n === 1 ? '' : 's'} of its parent ran: a lock one of them held then (sys.stdout's, a logging handler's) stays held in the child and can hang it — start the processes before the threads, or use the spawn or forkserver start method.`;
+}
+
+/**
+ * A deadlocked worker waits for a lock no one in the cycle holds (a lock held in its parent at the
+ * fork, by a thread the child does not have) — not a lock-order deadlock, where someone does.
+ */
+function waitsForNoOnesLock(w: WorkerInfo): boolean {
+  const parts = w.deadlock!.cycle.split('; ');
+  const held = parts.map((p) => (/ holds (.*) and (?:waits|cannot)/.exec(p)?.[1] ?? '')).join(' and ');
+  return parts.filter((p) => p.startsWith(`${w.name} `)).some((p) => {
+    const lock = / waits for (.*)$/.exec(p)?.[1];
+    return lock !== undefined && !lock.startsWith('its ') && !held.includes(lock); // "its thread … to end": a join
+  });
 }
 
 /** What a model's workers are called: "thread"/"threads", "call"/"calls" (sequential), … */
@@ -156,8 +169,8 @@ export const MOSTLY = 0.5;
 
 /** What the sampled states say the workers waited for (see RunSummary.waitedFor). */
 export function waitedFor(run: RunFacts, observed: WorkersStates): ThreadState | null {
-  // a script's threads share their process's GIL as a thread model's do
-  const threads = run.model === 'thread' || run.model === 'thread-pool' || run.model === 'script';
+  // a script's threads share their process's GIL as a thread model's do: two of one process, at least
+  const threads = run.model === 'thread' || run.model === 'thread-pool' || (run.model === 'script' && gilTakers(run, observed).length > 1);
   if (threads && observed.together.gil >= GIL_TURNS) return 'gil';
   const most = [...WAIT_STATES].sort((a, b) => observed.together[b] - observed.together[a])[0];
   return observed.together[most] > MOSTLY ? most : null;
@@ -170,7 +183,7 @@ export function waitedFor(run: RunFacts, observed: WorkersStates): ThreadState |
 function gilTurns(run: RunFacts): string {
   const observed = workersStates(run)!;
   const working = observed.lanes.filter((l) => l.joining < MOSTLY); // not a main thread that only joined the others
-  const waited = observed.lanes.filter((l) => l.shares.gil >= GIL_LANE);
+  const waited = gilTakers(run, observed);
   if (run.model !== 'script') return `took turns on the GIL: each waited ${eachShareText(observed.lanes, 'gil')} of its time for it`;
   if (waited.length === working.length) return `took turns on the GIL: each waited ${eachShareText(waited, 'gil')} of its time for it`;
   return `${waited.length} thread${waited.length === 1 ? '' : 's'} took turns on the GIL: ${waited.length === 1 ? 'it' : 'each'} waited ${eachShareText(waited, 'gil')} of its time for it`;
@@ -178,6 +191,17 @@ function gilTurns(run: RunFacts): string {
 
 /** A script's thread that waited for the GIL at least this share of its time took turns on it. */
 const GIL_LANE = 0.05;
+
+/**
+ * A script's threads that took turns on a GIL: those that waited for it, in a process where two or
+ * more did (one thread alone takes no turns: a timed wait of its own is no GIL wait; each process
+ * has a GIL of its own).
+ */
+function gilTakers(run: RunFacts, observed: WorkersStates): WorkersStates['lanes'] {
+  const pid = (worker: number) => run.workerInfo[worker]?.pid ?? null;
+  const waited = observed.lanes.filter((l) => l.shares.gil >= GIL_LANE);
+  return waited.filter((l) => waited.some((o) => o !== l && pid(o.worker) === pid(l.worker)));
+}
 
 /** Waiting workers (little CPU): what the sampled states saw them wait for, never a guess. */
 function waitingVerdict(run: RunFacts, s: RunSummary, name: string): string {

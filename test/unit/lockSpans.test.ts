@@ -19,7 +19,7 @@ test('lock spans join a wait to its acquire and release by id, across workers, i
   assert.deepEqual(lockSpans(workers, T0), [
     { worker: 1, thread: 2, lock: 'mutex (line 4)', kind: 'Lock', line: 9, waitT: 100, acquiredT: 200, releasedT: 700 },
     { worker: 0, thread: null, lock: 'counter_lock (line 3)', kind: 'Lock', line: 9, waitT: 300, acquiredT: 500, releasedT: 950 },
-    { worker: 1, thread: null, lock: 'mutex (line 4)', kind: 'Lock', line: 9, waitT: 800, acquiredT: null, releasedT: null },
+    { worker: 1, thread: null, lock: 'mutex (line 4)', kind: 'Lock', line: 9, waitT: 800, acquiredT: null, releasedT: null, gaveUpT: 900 },
   ]);
 });
 

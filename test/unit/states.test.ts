@@ -195,6 +195,9 @@ test("shares: a lane's joins (lock spans inside its recorded Thread.join / Proce
   assert.deepEqual([main.observedNs, main.joining, main.shares.lock, main.shares.running], [100, 0.9, 0, 0.1]);
   assert.deepEqual([thread.joining, thread.shares.lock], [0, 0.5], 'a lock wait stays a lock wait');
   assert.equal(sharesText(main.shares, main.joining), `running 10% · ${JOINING} 90%`);
+  // a join that timed out ends there: the lock wait after it is a lock wait, not more joining
+  const gaveUp = { ...run, locks: [{ ...join, acquiredT: null, gaveUpT: 50 }, wait], states: [span(0, 0, 10, 'running'), span(0, 10, 40, 'lock'), span(0, 50, 50, 'lock')] };
+  assert.deepEqual(stateShares(gaveUp).filter((l) => l.worker === 0).map((l) => [l.joining, l.shares.lock]), [[0.4, 0.5]]);
   const together = workersStates(run)!.together;
   assert.deepEqual([together.running, together.lock, together.sleep], [10 / 110, 50 / 110, 50 / 110], 'of the time not spent joining');
 });

@@ -138,7 +138,8 @@ test('with thread states, a thread run that waited for the GIL says it took turn
 
 test("a script's verdict names what it made, tells the GIL story of its threads, and leaves the main thread's joins out", () => {
   // one CPU's worth between them (the threads' halves): not parallel, and not waiting
-  const lane = (i: number, kind: WorkerInfo['kind']): WorkerInfo => ({ ...worker(i, 0, 1000, kind === 'main' ? 10 : 500), kind, name: `w${i}` });
+  // threads of one process (one GIL); a process of its own pid
+  const lane = (i: number, kind: WorkerInfo['kind']): WorkerInfo => ({ ...worker(i, 0, 1000, kind === 'main' ? 10 : 500), kind, name: `w${i}`, pid: kind === 'process' ? 200 + i : 100 });
   const join = { worker: 0, thread: null, lock: 'w1', kind: 'Thread.join', line: 9, waitT: 10, acquiredT: 1000, releasedT: null };
   const main = spans(0, [['running', 10], ['lock', 990, 'w1']]);
   const threads = { ...run('script', 1000, [lane(0, 'main'), lane(1, 'thread'), lane(2, 'thread')]), stateSource: sampled, locks: [join],
@@ -148,8 +149,21 @@ test("a script's verdict names what it made, tells the GIL story of its threads,
   assert.match(s.verdict, /^The threads overlapped but took turns on the GIL: each waited 50% of its time for it/);
   const one = { ...threads, workerInfo: [...threads.workerInfo, { ...lane(3, 'thread'), cpuNs: 0 }], states: [...threads.states, ...spans(3, [['sleep', 1000]])] };
   assert.match(summarizeRun(one, undefined, true).verdict, /^The threads overlapped but 2 threads took turns on the GIL: each waited 50% of its time/, 'not the one that slept');
+  const alone = { ...threads, workerInfo: [lane(0, 'main'), lane(1, 'process'), lane(2, 'process')] };
+  assert.doesNotMatch(summarizeRun(alone, undefined, true).verdict, /GIL/, "each process's one thread has a GIL of its own: no turns");
   const mixed = { ...threads, workerInfo: [lane(0, 'main'), lane(1, 'process'), lane(2, 'thread'), lane(3, 'task')] };
   assert.match(summarizeRun(mixed, undefined, true).verdict, /^The threads, processes and tasks /);
+});
+
+test('a process forked amid its parent\'s threads is named as the likely cause only when it hung, or waits for a lock no one in the cycle holds', () => {
+  const child = (status: WorkerInfo['status'], cycle?: string): WorkerInfo => ({ ...worker(1, 0, 1000, 5), kind: 'process', name: 'P-1', forkedAmidThreads: 3, status, ...(cycle ? { deadlock: { cycle, stack: '' } } : {}) });
+  const hazard = /P-1 was forked while 3 other threads of its parent ran/;
+  const verdictOf = (w: WorkerInfo) => summarizeRun(run('script', 1000, [{ ...worker(0, 0, 1000, 5), kind: 'main', name: 'MainThread' }, w]), undefined, true).verdict;
+  assert.match(verdictOf(child('deadlock', 'P-1 waits for lock (line 7)')), hazard, 'a lock held by a thread it does not have');
+  assert.match(verdictOf(child('timeout')), hazard, 'hung (sys.stdout\'s lock is not one of the recorded waits)');
+  assert.doesNotMatch(verdictOf(child('deadlock', 'P-1 holds a (line 2) and waits for b (line 3); P-2 holds b (line 3) and waits for a (line 2)')), hazard, 'a lock-order deadlock');
+  assert.doesNotMatch(verdictOf(child('deadlock', 'P-1 waits for its thread Thread-1 (work) to end; Thread-1 (work) waits for x (line 4)')), hazard, 'a join');
+  assert.doesNotMatch(verdictOf({ ...child('ok'), forkedAmidThreads: 3 }), hazard, 'ended well: nothing to explain');
 });
 
 test('with thread states, waiting workers are said to sleep or wait for I/O only when samples saw it; without states, not guessed', () => {

@@ -6,6 +6,7 @@
  * into spans. A run with more spans than the trace should carry is coarsened: spans shorter than
  * a threshold (doubled until it fits) go to their longer neighbour — the note says so.
  */
+import { waitEnd } from '../../shared/lockKinds';
 import { THREAD_STATES, type LockSpan, type Run, type StateSpan, type ThreadState } from '../../shared/trace';
 import { UNSEEN, decode, stateOf, type CodeBook } from './classify';
 import type { SampledRun, SampledThread } from './sampler';
@@ -86,7 +87,7 @@ interface LockWait {
  */
 function lockWaitsOf(locks: readonly LockSpan[] | undefined, lane: Lane): LockWait[] {
   const own = (locks ?? []).filter((l) => l.worker === lane.worker && l.thread === lane.thread);
-  return own.map((l, i) => ({ from: l.waitT, to: l.acquiredT ?? own[i + 1]?.waitT ?? lane.to, lock: l.lock }));
+  return own.map((l, i) => ({ from: l.waitT, to: waitEnd(l, own[i + 1]?.waitT ?? lane.to), lock: l.lock }));
 }
 
 /**

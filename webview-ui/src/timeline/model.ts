@@ -47,6 +47,8 @@ export interface LockWait {
   file?: string;
   waitT: number;
   acquiredT: number | null;
+  /** It gave up then (a timeout ran out): see LockSpan. */
+  gaveUpT?: number;
   releasedT: number | null;
 }
 

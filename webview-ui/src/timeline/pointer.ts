@@ -5,7 +5,7 @@
  */
 import type { ScaleLinear } from 'd3-scale';
 import type { StateSpan } from '../../../src/shared/trace';
-import { holdEnd } from '../../../src/shared/lockKinds';
+import { holdEnd, waitEnd } from '../../../src/shared/lockKinds';
 import { lanePartAt, lifeSegments, nearestIndex, offscreenText, rowAt, segmentAt, spanAt, stripIndexAt } from './layout';
 import type { LaneModel, LockWait, RunModel } from './model';
 import type { DrawnRun } from './render';
@@ -55,7 +55,7 @@ export function pointedAt(canvas: HTMLCanvasElement, model: RunModel, layout: Dr
 /** On a lane's state strip over the times [t0, t1] (a pixel column): a lock wait or hold there (a hold only for a kind held after its wait), else the state drawn there. */
 function stateAt(lane: LaneModel, t0: number, t1: number, endNs: number): Pointed | null {
   const t = (t0 + t1) / 2;
-  const wait = lane.locks.find((w) => w.waitT <= t1 && t0 <= (holdEnd(w, endNs) ?? w.acquiredT ?? endNs));
+  const wait = lane.locks.find((w) => w.waitT <= t1 && t0 <= (holdEnd(w, endNs) ?? waitEnd(w, endNs)));
   if (wait) return { kind: 'lock', lane, wait };
   const span = spanAt(lane.states, t0, t1) ?? spanAt(lane.states, t, t);
   return span ? { kind: 'state', lane, span } : null;

@@ -5,7 +5,7 @@
 import type { ScaleLinear } from 'd3-scale';
 import { bucketColumns, fittingLabels, LANE_PARTS, layoutRun, lifeSegments, needsBuckets, offscreenText, stateRuns, visibleRange, type LifePhase, type RunLayout } from './layout';
 import { APPROXIMATE, fileIndexIn, isAtLine, textAt, type EventColumns } from '../../../src/shared/columns';
-import { holdEnd } from '../../../src/shared/lockKinds';
+import { holdEnd, waitEnd } from '../../../src/shared/lockKinds';
 import type { ThreadState, WorkerInfo } from '../../../src/shared/trace';
 import { endedBadly } from '../../../src/shared/workerLife';
 import { laneHas, rowKinds, type LaneModel, type RunModel } from './model';
@@ -137,7 +137,7 @@ function drawLocks(ctx: CanvasRenderingContext2D, run: RunModel, lane: LaneModel
   const end = run.endNs;
   for (const w of lane.locks) {
     const a = o.x(w.waitT);
-    const b = o.x(w.acquiredT ?? end);
+    const b = o.x(waitEnd(w, end));
     if (b >= 0 && a <= o.width) drawLockWait(ctx, Math.max(-2, a), Math.min(o.width + 2, b), y, o.theme);
     const held = holdEnd(w, end);
     if (held === null) continue;

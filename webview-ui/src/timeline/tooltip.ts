@@ -2,7 +2,7 @@
 import { eventAt } from '../../../src/shared/columns';
 import { formatNs } from '../../../src/shared/format';
 import { stateWords } from '../../../src/shared/states';
-import { isHeld, waitedFor } from '../../../src/shared/lockKinds';
+import { isHeld, waitEnd, waitedFor } from '../../../src/shared/lockKinds';
 import { sourceLineText } from '../../../src/shared/labels';
 import type { StateSource, StateSpan } from '../../../src/shared/trace';
 import { el } from './header';
@@ -54,10 +54,10 @@ export function showLockTooltip(tooltip: HTMLElement, lane: string, w: LockWait,
   const where = w.file ? `${w.file.split(/[\\/]/).pop()} line ${w.line}` : `line ${w.line}`; // another file of a script's program: named
   const since = `from ${formatNs(w.waitT)} after the run began`;
   if (!isHeld(w.kind)) {
-    const waited = `waited ${formatNs((w.acquiredT ?? endNs) - w.waitT)} ${waitedFor(w.kind, w.lock)}${w.acquiredT === null ? ', in vain' : ''}`;
+    const waited = `waited ${formatNs(waitEnd(w, endNs) - w.waitT)} ${waitedFor(w.kind, w.lock)}${w.acquiredT === null ? (w.gaveUpT === undefined ? ', in vain' : ', then gave up') : ''}`;
     return showTextTooltip(tooltip, [`${lane} · ${w.kind} ${w.lock}`, `at ${where}: ${waited}, ${since}`], at);
   }
-  const waited = w.acquiredT === null ? `waited ${formatNs(endNs - w.waitT)} and never got it` : `waited ${formatNs(w.acquiredT - w.waitT)} for it`;
+  const waited = w.acquiredT === null ? `waited ${formatNs(waitEnd(w, endNs) - w.waitT)} and never got it${w.gaveUpT === undefined ? '' : ' (it gave up: a timeout)'}` : `waited ${formatNs(w.acquiredT - w.waitT)} for it`;
   const held = w.acquiredT === null ? [] : [w.releasedT === null ? `held it from then to the end of the run (${formatNs(endNs - w.acquiredT)})` : `held it ${formatNs(w.releasedT - w.acquiredT)}`];
   showTextTooltip(tooltip, [`${lane} · ${w.kind} ${w.lock}`, `acquired at ${where}: ${waited}, ${since}`, ...held], at);
 }
