@@ -146,13 +146,15 @@ def publish(worker, worker_state):
 
 
 def write_whole(path, text):
-    """A state file of the run, replaced whole: its reader sees the old text or the new, never part."""
+    """A state file of the run, replaced whole: its reader sees the old text or the new, never part.
+    Whether it was written."""
     try:
         with open(path + ".tmp", "w") as f:
             f.write(text)
         os.replace(path + ".tmp", path)
+        return True
     except OSError:
-        pass
+        return False
 
 
 def worker_began(rec, key=None, label=None, task=False):

@@ -34,8 +34,8 @@ def _say(word, always=False):
     text = json.dumps(word)
     if not always and _said.get(os.getpid()) == text:
         return
-    _said[os.getpid()] = text
-    locks.write_whole(_path(os.getpid()), text)
+    if locks.write_whole(_path(os.getpid()), text):
+        _said[os.getpid()] = text  # else said again at the next look
 
 
 def machinery():
