@@ -94,6 +94,17 @@ class Watchdog(object):
     # -- the end of the run ----------------------------------------------------------------------
 
     def _end_run(self, found, now):
+        pids = list(found.get("pids", [])) + list(shared.state.end_pids)
+        # frozen first, as found: none moves on (a join returning) while another is being killed
+        _signal_all(pids, getattr(signal, "SIGSTOP", None))
+        try:
+            self._say_deadlock(found, now)
+        finally:  # the stopped ones are killed whatever happened
+            _signal_all(pids, getattr(signal, "SIGKILL", signal.SIGTERM))
+        os._exit(0)  # the deadlocked threads cannot be stopped: the runner ends what is left
+
+    def _say_deadlock(self, found, now):
+        """The deadlock and the run's end in the control file, and what the program wrote flushed."""
         entries = sorted(found["entries"], key=lambda e: (_order(e["worker"]), e["thread"]))
         workers = sorted(found["stacks"], key=_order)
         self.control.write({"type": "deadlock", "t": now, "seconds": self.limit_ns / 1e9,
@@ -107,12 +118,14 @@ class Watchdog(object):
             interleave_capture.stop_below()
         except Exception:
             pass
-        for pid in list(found.get("pids", [])) + list(shared.state.end_pids):
-            try:
-                os.kill(pid, getattr(signal, "SIGKILL", signal.SIGTERM))
-            except OSError:
-                pass
-        os._exit(0)  # the deadlocked threads cannot be stopped: the runner ends what is left
+
+
+def _signal_all(pids, sig):
+    for pid in pids if sig is not None else ():
+        try:
+            os.kill(pid, sig)
+        except OSError:
+            pass
 
 
 def _order(worker):

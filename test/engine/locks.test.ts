@@ -133,7 +133,9 @@ for (const [file, fn, lock, kind, line, ...more] of [
       // a Condition's own lock can be contended for a moment too (its `with` lines): the waits are on `line`
       const waits = spans.filter((s) => s.line === line);
       assert.ok(waits.length >= 1, `${run.model}: the first worker waits 0.2 s at least`);
-      for (const s of waits) assert.ok(s.acquiredT !== null && s.acquiredT - s.waitT >= 100e6, `${run.model}: waited for the thread it started`);
+      // the object is shared (fork): a worker that began late can find it set already by another's thread
+      assert.ok(waits.every((s) => s.acquiredT !== null), `${run.model}: every wait ended`);
+      assert.ok(waits.some((s) => s.acquiredT! - s.waitT >= 100e6), `${run.model}: the first waited for the thread it started`);
     }
   });
 }

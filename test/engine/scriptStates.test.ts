@@ -186,14 +186,14 @@ test("a script's joins are waits of their own: on the joining lane, named for th
     [main.worker, 'Thread.join', 'Thread-1 (nap)', 19],
     [main.worker, 'Thread.join', 'Thread-2 (nap)', 20],
   ]);
-  for (const [i, join] of joins.entries()) {
-    const joined = ofKind(run, 'thread')[i];
+  for (const join of joins) {
+    const joined = ofKind(run, 'thread').find((w) => w.name === join.lock)!; // lanes are in the order they began
     assert.ok(join.acquiredT !== null && join.acquiredT >= joined.endNs!, `${joined.name}: joined after it ended`);
     assert.equal(join.releasedT, null, 'nothing is held after a join');
     assert.deepEqual([joined.joinedBy, joined.joinedNs], [main.worker, join.acquiredT], `${joined.name}: its life ends at the join`);
   }
   const lane = stateShares(run).find((l) => l.worker === main.worker && l.thread === null)!;
-  assert.ok(lane.joining >= 0.7, `the main thread mostly joins: ${lane.joining.toFixed(2)}`);
+  assert.ok(lane.joining >= 0.5, `the main thread mostly joins: ${lane.joining.toFixed(2)}`); // ≈ 0.97 idle; its start and polls grow under load
   assert.ok(lane.shares.lock < 0.05, 'a join is not a lock wait in the shares');
   assert.match(stdout, /MainThread: .*waiting for others to end \(join\) \d+%/);
   const [summary] = summarizeTrace(trace!);
