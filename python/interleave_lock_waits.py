@@ -73,12 +73,13 @@ def _write(rec, phase, t, line, thread, payload):
 _tails = {}  # (kind, name) -> the end of a wait record's payload, encoded once
 
 
-def begin(label, kind, verb, timed, joined=None):
+def begin(label, kind, verb, timed, joined=None, line=None):
     """A wait begins on the current thread: noted for the watchdog, and written to the worker's
     file. Kept short: in a convoy (threads handing a lock to each other) every handoff is one."""
     rec = recorder()
     thread = thread_state.thread if rec is not None else 0
-    line = user_line(_getframe(2), state.user_file)
+    if line is None:
+        line = user_line(_getframe(2), state.user_file)
     wait = Wait(rec, thread, line, timed, verb, label, joined, kind in SHARED_KINDS or kind.startswith("multiprocessing."))
     if rec is not None:
         count = lock_counts.get(rec, 0)
@@ -148,9 +149,10 @@ def joined(join, whom, timeout, kind, verb):
     Process) ending, from the user's line that called it (the standard library's on its behalf
     too: a pool's shutdown at the end of a ``with``). Ours — the harness joining a worker's
     threads — is only noted for the watchdog."""
-    if not user_line(_getframe(2), state.user_file):
+    line = user_line(_getframe(2), state.user_file)
+    if not line:
         return _noted(join, whom, timeout, kind, verb)
-    wait = begin(whom.name, kind, verb, timeout is not None, whom)
+    wait = begin(whom.name, kind, verb, timeout is not None, whom, line)
     ended = False
     try:
         result = join(whom, timeout)

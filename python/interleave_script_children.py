@@ -49,14 +49,15 @@ def _reporting(method, control):
 
 
 def _report(popen, control):
-    code = getattr(popen, "returncode", None)
-    if code is None or getattr(popen, "_interleave_exit", False):
+    report_exit(popen, getattr(popen, "returncode", None), control)
+
+
+def report_exit(process, code, control):
+    """A child's exit status as its parent saw it (a Popen's, a multiprocessing Process's), once."""
+    if code is None or getattr(process, "_interleave_exit", False):
         return
-    popen._interleave_exit = True
-    try:
-        control({"type": "processExit", "pid": popen.pid, "exitCode": code})
-    except OSError:
-        pass  # the run's folder is gone (the run is over): the program goes on as without us
+    process._interleave_exit = True
+    control({"type": "processExit", "pid": process.pid, "exitCode": code})
 
 
 def hook_uncaught(worker, status_of):

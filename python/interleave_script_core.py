@@ -99,6 +99,15 @@ def control(record):
     os.write(fd, (json.dumps(record) + "\n").encode("utf-8"))
 
 
+def control_while_running(record):
+    """``control``, from a hook the program may still call after the run is over (its folder gone):
+    then nothing, and the program goes on as without us."""
+    try:
+        control(record)
+    except OSError:
+        pass
+
+
 def current_key():
     worker = current.get()
     if worker is None or worker.recorder.generation != recorder_file.recorder_generation:

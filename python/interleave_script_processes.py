@@ -9,8 +9,9 @@ import threading
 import interleave_capture as capture
 import interleave_script_below as below
 import interleave_locks as locks
-from interleave_script_core import (ENV_RUN, Worker, after_fork_in_child, clock_ns, control, current, current_key,
-                                    settings, status_of, watch_locks)
+import interleave_script_children as children
+from interleave_script_core import (ENV_RUN, Worker, after_fork_in_child, clock_ns, control, control_while_running,
+                                    current, current_key, settings, status_of, watch_locks)
 
 # Interpreter flags under which a Python child never imports our sitecustomize (-I, -E: no
 # PYTHONPATH; -S: no site at all).
@@ -90,7 +91,6 @@ def blind(args):
 def hook_subprocess():
     import functools
     import subprocess
-    import interleave_script_children as children
     original_init = subprocess.Popen.__init__
 
     @functools.wraps(original_init)  # its signature stays Popen's: popen_arguments reads it
@@ -111,7 +111,7 @@ def hook_subprocess():
     subprocess.Popen.__init__ = init
     for name in ("terminate", "kill"):
         setattr(subprocess.Popen, name, _ending(getattr(subprocess.Popen, name), name))
-    children.hook_popen_exits(control)
+    children.hook_popen_exits(control_while_running)
 
 
 def hook_multiprocessing():
@@ -160,14 +160,9 @@ def hook_multiprocessing():
         return alive
 
     def say_exit(self):
+        # how it ended, for a process that could not say (a signal)
         popen = getattr(self, "_popen", None)
-        code = popen.returncode if popen is not None else None
-        if code is not None and not getattr(self, "_interleave_exit", False):
-            self._interleave_exit = True  # how it ended, for a process that could not say (a signal)
-            try:
-                control({"type": "processExit", "pid": self.pid, "exitCode": code})
-            except OSError:
-                pass  # the run's folder is gone (the run is over): the program goes on as without us
+        children.report_exit(self, popen.returncode if popen is not None else None, control_while_running)
 
     process.BaseProcess.start = start
     process.BaseProcess.join = join
@@ -186,10 +181,7 @@ def _ending(method, name):
     def ending(self, *args, **kwargs):
         popen = getattr(self, "_popen", self)  # a multiprocessing Process's, or the Popen itself
         if popen is not None and getattr(popen, "returncode", 0) is None and popen.poll() is None:  # not ended already
-            try:
-                control({"type": "ended", "pid": self.pid, "by": current_key(), "call": "%s()" % name})
-            except OSError:
-                pass  # the run's folder is gone (the run is over): the program goes on as without us
+            control_while_running({"type": "ended", "pid": self.pid, "by": current_key(), "call": "%s()" % name})
         return method(self, *args, **kwargs)
     ending.__name__ = ending.__qualname__ = name
     ending.__doc__ = method.__doc__

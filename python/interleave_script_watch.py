@@ -147,11 +147,10 @@ def _processes(said):
 
 
 def _stat(pid):
-    """A process's state letter and parent pid, from /proc/<pid>/stat (None: gone)."""
+    """A process's state letter and parent pid (None: gone)."""
+    from interleave_watchdog import proc_stat
     try:
-        with open("/proc/%s/stat" % pid, "rb") as f:
-            fields = f.read().rsplit(b")", 1)[1].split()
-        return fields[0].decode(), int(fields[1])
+        return proc_stat(pid)
     except (OSError, IndexError, ValueError):
         return None
 

@@ -137,11 +137,17 @@ def _order(worker):
     return (1, int(pid), int(n))
 
 
+def proc_stat(pid):
+    """A process's state letter and parent pid, from /proc/<pid>/stat (OSError: gone, or no /proc)."""
+    with open("/proc/%s/stat" % pid, "rb") as f:
+        fields = f.read().rsplit(b")", 1)[1].split()
+    return fields[0].decode(), int(fields[1])
+
+
 def _alive(pid):
     """Whether process ``pid`` still runs (a zombie does not: it waits to be joined)."""
     try:
-        with open("/proc/%d/stat" % pid) as f:
-            return f.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+        return proc_stat(pid)[0] not in ("Z", "X")
     except FileNotFoundError:
         return False
     except OSError:

@@ -3,6 +3,7 @@
  * computed from a run's spans alone (for the CLI's summary and the timeline alike).
  */
 import { JOIN_KINDS, waitEnd } from './lockKinds';
+import { upperBound } from './sortedTimes';
 import { THREAD_STATES, type LockSpan, type Run, type StateSpan, type ThreadState } from './trace';
 
 /** What each state is called in sentences. */
@@ -70,21 +71,9 @@ function joinTest(run: Pick<Run, 'locks'>): (s: StateSpan) => boolean {
     const own = joins.get(`${s.worker}:${s.thread ?? 0}`);
     if (!own) return false;
     const mid = s.t + s.dur / 2;
-    const i = bisectRight(own, mid) - 1;
+    const i = upperBound({ length: own.length, at: (k) => own[k]?.waitT }, mid) - 1;
     return i >= 0 && mid <= waitEnd(own[i], Infinity); // a join that timed out ended there
   };
-}
-
-/** How many of `waits` (in order of waitT) began at or before `t`. */
-function bisectRight(waits: readonly LockSpan[], t: number): number {
-  let lo = 0;
-  let hi = waits.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (waits[mid].waitT <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** "running 49% · waiting for the GIL 48% · sleeping 3%": the states that round to 1% or more (and joining, when given). */

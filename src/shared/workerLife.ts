@@ -2,7 +2,7 @@
 import type { WorkerInfo } from './trace';
 
 /**
- * Whether a worker did not end well on its own: any status but `ok` — except a process the
+ * Whether a worker did not end well on its own: a status other than `ok` — except a process the
  * program ended itself (`endedBy`: its terminate()/kill(), a Pool's terminate()), which it meant.
  */
 export function endedBadly(w: Pick<WorkerInfo, 'status' | 'endedBy'>): boolean {

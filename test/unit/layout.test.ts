@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  LABEL_COLUMN, LANE_HEIGHT, LANE_PARTS, firstEndingAfter, spanAt, stateRuns, PLOT_MARGIN, bucketColumns, keyAnchor, lanePartAt, offscreenText, segmentAt, labelColumnWidth, plotWidth, tickCount, fittingLabels, layoutRun, lifeSegments, lowerBound, nearestIndex, needsBuckets, rowAt, stripIndexAt, upperBound, visibleRange,
+  LABEL_COLUMN, LANE_HEIGHT, LANE_PARTS, firstEndingAfter, spanAt, stateRuns, PLOT_MARGIN, bucketColumns, keyAnchor, lanePartAt, offscreenText, segmentAt, labelColumnWidth, plotWidth, tickCount, fittingLabels, layoutRun, lifeSegments, nearestIndex, needsBuckets, rowAt, stripIndexAt, visibleRange,
 } from '../../webview-ui/src/timeline/layout';
+import { lowerBound, upperBound } from '../../src/shared/sortedTimes';
 
 test('layoutRun stacks one lane per worker, then the strip', () => {
   const l = layoutRun(3);

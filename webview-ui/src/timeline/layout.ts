@@ -2,6 +2,7 @@
  * Pure layout for the timeline: where lanes sit, which events are visible, how they collapse into
  * pixel columns when dense, which labels fit, and which event a pointer is over. No DOM here.
  */
+import { lowerBound, upperBound, type Times } from '../../../src/shared/sortedTimes';
 
 export const LANE_HEIGHT = 30;
 /** A process group's heading (a script run's): a row of its own above the group's lanes. */
@@ -206,36 +207,6 @@ export function rowAt(layout: RunLayout, y: number): number | 'strip' | null {
   }
   if (y >= layout.strip.y - 2 && y < layout.strip.y + layout.strip.height + 2) return 'strip';
   return null;
-}
-
-/** Sorted times, read by position (a typed array, or a lane's view through its index). */
-export interface Times {
-  readonly length: number;
-  at(i: number): number | undefined;
-}
-
-/** First index whose value is ≥ x (binary search). */
-export function lowerBound(sorted: Times, x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted.at(mid)! < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** First index whose value is > x. */
-export function upperBound(sorted: Times, x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted.at(mid)! <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Index range [lo, hi) of the times inside [t0, t1]. */

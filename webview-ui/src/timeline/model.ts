@@ -5,7 +5,8 @@
  */
 import type { EventColumns, RunMeta } from '../../../src/shared/columns';
 import type { Model, PythonInfo, StateSpan, WorkerInfo } from '../../../src/shared/trace';
-import type { RowKind, Times } from './layout';
+import type { RowKind } from './layout';
+import type { Times } from '../../../src/shared/sortedTimes';
 import { helperThreadName, laneLabel, runTitle } from '../../../src/shared/labels';
 
 export interface LaneModel {
